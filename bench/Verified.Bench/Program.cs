@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Running;
+
+namespace Verified.Bench;
+
+/// <summary>
+/// Benchmarks and soaks. `dotnet run -c Release --project bench/Verified.Bench -- --filter '*'`
+/// runs the BenchmarkDotNet suites; named soaks take their own first argument (see bench/README.md).
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}
