@@ -77,6 +77,32 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void DisposingAContextFromAnotherThreadIsRejectedAndItStaysUsable()
+    {
+        using var ctx = new Context();
+        Exception? seen = null;
+        var thread = new Thread(() => seen = Record(ctx.Dispose));
+        thread.Start();
+        thread.Join();
+        seen.ShouldBeOfType<InvalidOperationException>();
+        ctx.IsDisposed.ShouldBeFalse();
+        ctx.True().BoolValue.ShouldBe(true);
+    }
+
+    [Fact]
+    public void DisposingTwiceIsHarmless()
+    {
+        var ctx = new Context();
+        var t = ctx.True();
+        t.Dispose();
+        t.Dispose();
+        ctx.Dispose();
+        ctx.Dispose();
+        t.Dispose();
+        ctx.IsDisposed.ShouldBeTrue();
+    }
+
+    [Fact]
     public void UsingADisposedContextOrTermThrowsObjectDisposed()
     {
         var ctx = new Context();
