@@ -16,19 +16,19 @@ public static class TermExtensions
         return result;
     }
 
-    private static void Visit(Term t, HashSet<string> bound, Dictionary<string, VarTerm> byName, List<VarTerm> result, HashSet<(Term, string)> seen)
+    private static void Visit(Term t, HashSet<VarTerm> bound, Dictionary<string, VarTerm> byName, List<VarTerm> result, HashSet<(Term, string)> seen)
     {
         // Explicit stack of (term, bound names) so deep terms do not overflow the call stack.
-        var stack = new Stack<(Term, HashSet<string>)>();
+        var stack = new Stack<(Term, HashSet<VarTerm>)>();
         stack.Push((t, bound));
         while (stack.Count > 0)
         {
             var (x, b) = stack.Pop();
-            string key = string.Join('\u0001', b.Order(StringComparer.Ordinal));
+            string key = string.Join('\u0001', b.Select(v => $"{v.Name}:{v.Sort}").Order(StringComparer.Ordinal));
             if (!seen.Add((x, key))) continue;
             switch (x)
             {
-                case VarTerm v when !b.Contains(v.Name):
+                case VarTerm v when !b.Contains(v):
                     if (byName.TryGetValue(v.Name, out var prev))
                     {
                         if (!prev.Sort.Equals(v.Sort))
@@ -41,17 +41,17 @@ public static class TermExtensions
                     }
                     break;
                 case LetTerm l:
-                    stack.Push((l.Body, [.. b, l.Var.Name]));
+                    stack.Push((l.Body, [.. b, l.Var]));
                     stack.Push((l.Value, b));
                     break;
                 case QuantTerm q:
-                    var inner = new HashSet<string>(b);
-                    foreach (var v in q.Vars) inner.Add(v.Name);
+                    var inner = new HashSet<VarTerm>(b);
+                    foreach (var v in q.Vars) inner.Add(v);
                     for (int i = q.Children.Length - 1; i >= q.DomainCount; i--) stack.Push((q.Children[i], inner));
                     for (int i = q.DomainCount - 1; i >= 0; i--) stack.Push((q.Children[i], b));
                     break;
                 case MapUpdateTerm u:
-                    HashSet<string> kv = [.. b, u.Key.Name, u.Value.Name];
+                    HashSet<VarTerm> kv = [.. b, u.Key, u.Value];
                     stack.Push((u.NewValue, kv));
                     stack.Push((u.Predicate, kv));
                     stack.Push((u.Map, b));
