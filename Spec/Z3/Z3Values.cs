@@ -4,12 +4,71 @@ namespace Verified.Spec;
 
 /// <summary>
 /// Reads Z3 values (model evaluations, simplified ground terms) back as Spec values, to decode
-/// counterexamples. Arrays are read in the forms Z3 4.8.12 produces: <c>((as const) d)</c>,
-/// <c>store</c> chains over those, and <c>(_ as-array f)</c> is rejected with a message (evaluate the
-/// map through <see cref="Z3Model"/>, which completes it).
+/// counterexamples. <see cref="FromZ3"/> reads value forms: literals, enum constants, tuples, and
+/// arrays as <c>store</c> chains over <c>((as const) d)</c>. <see cref="FromModel"/> also reads
+/// arrays Z3 leaves as a lambda or <c>(_ as-array f)</c>, by evaluating every key when the key
+/// sort is small; on a large key sort such a map is rejected with a message, never guessed.
 /// </summary>
 public static class Z3Values
 {
+    /// <summary>Above this many keys a map Z3 gives as a lambda/as-array cannot be read key by key.</summary>
+    public const ulong KeyByKeyLimit = 1UL << 10;
+
+    /// <summary>
+    /// The value of <paramref name="term"/> (of Spec sort <paramref name="sort"/>) in
+    /// <paramref name="model"/>, with completion. <paramref name="translator"/> is the one that built
+    /// the query (it knows the context's record and enum sorts).
+    /// </summary>
+    public static Value FromModel(Z3Translator translator, Smt.Model model, Smt.Term term, Sort sort)
+    {
+        ArgumentNullException.ThrowIfNull(translator);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(term);
+        ArgumentNullException.ThrowIfNull(sort);
+        using var v = model.Eval(term);
+        try
+        {
+            return FromZ3(v, sort);
+        }
+        catch (InvalidOperationException) when (sort is MapSort or RecordSort)
+        {
+            return Pointwise(translator, model, term, sort);
+        }
+    }
+
+    /// <summary>Reads a map (or a record holding maps) through selects and field accesses evaluated one by one.</summary>
+    private static Value Pointwise(Z3Translator translator, Smt.Model model, Smt.Term term, Sort sort)
+    {
+        var c = term.Context;
+        switch (sort)
+        {
+            case RecordSort r:
+                {
+                    var tr = translator.Sorts.Record(r);
+                    return new RecordValue(r, [.. r.Fields.Select((f, i) =>
+                    {
+                        using var field = tr.Field(term, i);
+                        return FromModel(translator, model, field, f.Sort);
+                    })]);
+                }
+            case MapSort m:
+                {
+                    var keys = Value.Enumerate(m.Key, KeyByKeyLimit)
+                        ?? throw new InvalidOperationException($"FromModel: Z3 gives the map {Shorten(term.ToString())} of sort {sort} in a form that cannot be read key by key ({m.Key} has more than {KeyByKeyLimit} keys)");
+                    var entries = keys.Select(k =>
+                    {
+                        using var kz = translator.ToZ3(k);
+                        using var sel = c.Select(term, kz);
+                        return KeyValuePair.Create(k, FromModel(translator, model, sel, m.Value));
+                    }).ToList();
+                    // Any value works as the starting default: the entries cover every key and MapValue canonicalises.
+                    return MapValue.Create(m, entries[0].Value, entries);
+                }
+            default:
+                throw new InvalidOperationException($"FromModel: cannot read {term} as {sort}");
+        }
+    }
+
     public static Value FromZ3(Smt.Term term, Sort sort)
     {
         ArgumentNullException.ThrowIfNull(term);

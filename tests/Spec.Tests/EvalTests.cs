@@ -96,3 +96,29 @@ public sealed class EvalTests
             .Message.ShouldBe("Eval: variable 'x' has sort BitVec(8), the assignment gives a value of sort Bool");
     }
 }
+
+public sealed class CompiledTermTests
+{
+    [Fact]
+    public void Positional_values_follow_the_free_variable_order()
+    {
+        var x = T.Var("x", Sort.BitVec(8));
+        var y = T.Var("y", Sort.BitVec(8));
+        var c = Eval.Compile(T.BvSub(x, y));
+        c.FreeVariables.ShouldBe([x, y]);
+        c.Evaluate([new BitVecValue(8, 5), new BitVecValue(8, 3)]).ShouldBe(new BitVecValue(8, 2));
+        Should.Throw<ArgumentException>(() => c.Evaluate([new BitVecValue(8, 5)])).Message
+            .ShouldStartWith("Eval: the term has 2 free variables (x, y), got 1 values");
+    }
+
+    [Fact]
+    public void A_branch_never_taken_is_not_rejected()
+    {
+        // The unbounded quantifier is rejected only when evaluation reaches it.
+        var p = T.Var("p", Sort.BitVec(32));
+        var b = T.Var("b", Sort.Bool);
+        var t = T.Ite(b, T.ForAll(p, T.BvUle(p, p)), T.True);
+        Eval.Evaluate(t, Assignment.Of((b, BoolValue.False))).ShouldBe(BoolValue.True);
+        Should.Throw<UnboundedQuantifierException>(() => Eval.Evaluate(t, Assignment.Of((b, BoolValue.True))));
+    }
+}

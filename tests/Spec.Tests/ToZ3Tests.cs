@@ -73,3 +73,49 @@ public sealed class ToZ3Tests
             .Message.ShouldBe("ToZ3: two different sorts are named 'R' in one Z3 context: record R(f: Bool) and record R(f: BitVec(2)); rename one");
     }
 }
+
+public sealed class ModelDecodingTests
+{
+    [Fact]
+    public void A_map_z3_gives_as_a_lambda_is_read_key_by_key_on_a_small_key_sort()
+    {
+        var ms = Sort.Map(Sort.BitVec(3), Sort.BitVec(8));
+        var m = T.Var("m", ms);
+        var r = T.Var("r", ms);
+        var k = T.Var("k", Sort.BitVec(3));
+        var v = T.Var("v", Sort.BitVec(8));
+        // r = m with every key below 2 incremented; Z3's model gives r as a lambda over m.
+        var update = T.MapUpdateWhere(m, k, v, T.BvUlt(k, T.Bv(3, 2)), T.BvAdd(v, T.Bv(8, 1)));
+        using var c = new Smt.Context();
+        var tr = new Z3Translator(c);
+        using var s = c.Solver();
+        s.Assert(tr.ToZ3(T.And(T.Eq(r, update), T.Eq(T.Select(m, T.Bv(3, 1)), T.Bv(8, 41)))));
+        var sat = s.Check(TimeSpan.FromSeconds(10)).ShouldBeOfType<Smt.SolverOutcome.Sat>();
+        using var rz = tr.Var(r);
+        var rv = (MapValue)Z3Values.FromModel(tr, sat.Model, rz, ms);
+        using var mz = tr.Var(m);
+        var mv = (MapValue)Z3Values.FromModel(tr, sat.Model, mz, ms);
+        rv[new BitVecValue(3, 1)].ShouldBe(new BitVecValue(8, 42));
+        // The decoded values satisfy the relation Eval computes.
+        Eval.Evaluate(update, Assignment.Of((m, mv))).ShouldBe(rv);
+    }
+
+    [Fact]
+    public void A_lambda_map_on_a_large_key_sort_is_rejected_not_guessed()
+    {
+        var ms = Sort.Map(Sort.BitVec(32), Sort.BitVec(8));
+        var m = T.Var("m", ms);
+        var r = T.Var("r", ms);
+        var k = T.Var("k", Sort.BitVec(32));
+        var v = T.Var("v", Sort.BitVec(8));
+        var update = T.MapUpdateWhere(m, k, v, T.BvUlt(k, T.Bv(32, 2)), T.BvAdd(v, T.Bv(8, 1)));
+        using var c = new Smt.Context();
+        var tr = new Z3Translator(c);
+        using var s = c.Solver();
+        s.Assert(tr.ToZ3(T.Eq(r, update)));
+        var sat = s.Check(TimeSpan.FromSeconds(10)).ShouldBeOfType<Smt.SolverOutcome.Sat>();
+        using var rz = tr.Var(r);
+        Should.Throw<InvalidOperationException>(() => Z3Values.FromModel(tr, sat.Model, rz, ms))
+            .Message.ShouldContain("cannot be read key by key (BitVec(32) has more than 1024 keys)");
+    }
+}

@@ -56,7 +56,7 @@ internal sealed class Z3Oracle : IDisposable
             return _solver.Check(TimeSpan.FromSeconds(20)) switch
             {
                 Smt.SolverOutcome.Unsat => new Verdict.Agree(),
-                Smt.SolverOutcome.Sat sat => new Verdict.Disagree(ModelValue(sat.Model, ground, term.Sort)),
+                Smt.SolverOutcome.Sat sat => new Verdict.Disagree(ModelValue(_translator, sat.Model, ground, term.Sort)),
                 Smt.SolverOutcome.Unknown u => new Verdict.Undecided(u.Reason),
                 var other => new Verdict.Undecided($"unexpected outcome {other}"),
             };
@@ -80,15 +80,15 @@ internal sealed class Z3Oracle : IDisposable
         }
     }
 
-    private static string ModelValue(Smt.Model model, Smt.Term ground, Sort sort)
+    private static string ModelValue(Z3Translator translator, Smt.Model model, Smt.Term ground, Sort sort)
     {
-        using var v = model.Eval(ground);
         try
         {
-            return Z3Values.FromZ3(v, sort).ToString();
+            return Z3Values.FromModel(translator, model, ground, sort).ToString();
         }
         catch (InvalidOperationException)
         {
+            using var v = model.Eval(ground);
             return v.ToString();
         }
     }
