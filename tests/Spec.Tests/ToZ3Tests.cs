@@ -43,6 +43,22 @@ public sealed class ToZ3Tests
     }
 
     [Fact]
+    public void Unbounded_quantifier_with_a_pattern_is_used_by_z3()
+    {
+        var ms = Sort.Map(Sort.BitVec(32), Sort.BitVec(8));
+        var m = T.Var("m", ms);
+        var i = T.Var("i", Sort.BitVec(32));
+        var sel = T.Select(m, i);
+        var allZero = T.ForAll(i, T.Eq(sel, T.Bv(8, 0)), T.Pattern(sel));
+        using var c = new Smt.Context();
+        var tr = new Z3Translator(c);
+        var z = tr.ToZ3(allZero);
+        z.ToString().ShouldContain(":pattern");
+        Solve(c, tr.ToZ3(T.And(allZero, T.Eq(T.Select(m, T.Bv(32, 5)), T.Bv(8, 1))))).ShouldBeOfType<Smt.SolverOutcome.Unsat>();
+        Solve(c, tr.ToZ3(T.And(allZero, T.Eq(T.Select(m, T.Bv(32, 5)), T.Bv(8, 0))))).ShouldBeOfType<Smt.SolverOutcome.Sat>();
+    }
+
+    [Fact]
     public void Model_values_read_back_as_spec_values()
     {
         var rec = Sort.Record("Cap", ("obj", Sort.BitVec(16)), ("color", Color), ("live", Sort.Bool));
