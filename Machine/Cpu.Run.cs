@@ -49,7 +49,9 @@ public sealed partial class Cpu
     }
 
     /// <summary>Instructions retired including those of the current run so far (for rdtsc).</summary>
-    private ulong LiveRetired => (ulong)(retiredAtRunStart + (runBudget - budget));
+    /// The block being run may have been charged in advance: the ops after the current one do not count yet.
+    private ulong LiveRetired => (ulong)(retiredAtRunStart + (runBudget - budget)
+        - (chargedAhead && currentBlock is not null ? currentBlock.Ops.Length - opIndex - 1 : 0));
 
     /// <summary>
     /// The hot loop, kept free of try/catch so the JIT can keep its locals in registers. A block is
