@@ -88,6 +88,17 @@ public sealed class EvalTests
     }
 
     [Fact]
+    public void A_huge_range_is_rejected_rather_than_looped_over()
+    {
+        var i = T.Var("i", Sort.BitVec(32));
+        var t = T.ForAllInRange(i, T.Bv(32, 0), T.Bv(32, 1UL << 30), T.BvUle(i, i));
+        Should.Throw<NotEvaluableException>(() => Eval.Evaluate(t, Assignment.Empty)).Message
+            .ShouldBe("Eval: the range [0, 1073741824) of ForAll over 'i' has more than 16777216 values");
+        // An empty range (hi <= lo) is vacuous, as in Z3.
+        Eval.Evaluate(T.ForAllInRange(i, T.Bv(32, 9), T.Bv(32, 3), T.False), Assignment.Empty).ShouldBe(BoolValue.True);
+    }
+
+    [Fact]
     public void A_missing_or_ill_sorted_assignment_is_an_error()
     {
         Should.Throw<ArgumentException>(() => Eval.Evaluate(T.BvAdd(X, Y), Assignment.Empty.With("x", new BitVecValue(8, 1))))
