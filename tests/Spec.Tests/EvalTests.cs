@@ -133,3 +133,17 @@ public sealed class CompiledTermTests
         Should.Throw<UnboundedQuantifierException>(() => Eval.Evaluate(t, Assignment.Of((b, BoolValue.True))));
     }
 }
+
+public sealed class EvalCacheTests
+{
+    [Fact]
+    public void Structurally_equal_terms_share_one_compiled_program()
+    {
+        static Term Build() => T.BvAdd(T.Var("cache_x", Sort.BitVec(8)), T.Bv(8, 41));
+        var a = Build();
+        var b = Build();
+        ReferenceEquals(a, b).ShouldBeFalse();
+        Eval.Compile(a).ShouldBeSameAs(Eval.Compile(b));
+        Eval.Compile(T.BvAdd(T.Var("cache_x", Sort.BitVec(8)), T.Bv(8, 42))).ShouldNotBeSameAs(Eval.Compile(a));
+    }
+}
