@@ -31,6 +31,15 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void AZeroWidthBitVectorIsAZ3Error()
+    {
+        using var ctx = new Context();
+        Should.Throw<Z3Exception>(() => ctx.BitVecSort(0));
+        Should.Throw<Z3Exception>(() => ctx.BitVecConst("x", 0));
+        ctx.BitVecConst("x", 1).BitVecSize.ShouldBe(1u);
+    }
+
+    [Fact]
     public void AssertingANonBooleanIsAZ3Error()
     {
         using var ctx = new Context();
