@@ -63,6 +63,7 @@ public sealed partial class Cpu
     {
         Block? previous = null;
         var memory = Memory;
+        var jumpCache = blocks.JumpCache;
         while (true)
         {
             if (budget <= 0)
@@ -92,8 +93,17 @@ public sealed partial class Cpu
 
             if (block is null)
             {
-                currentBlock = null;
-                block = NextBlock(previous);
+                // Indirect jumps and returns mostly land here: try the jump cache before the slow path.
+                var cached = jumpCache[BlockCache.JumpSlot(rip)];
+                if (cached is not null && cached.Start == rip && cached.MapEpoch == mapEpoch && cached.CodeEpoch == memory.CodeEpoch)
+                {
+                    block = cached;
+                }
+                else
+                {
+                    currentBlock = null;
+                    block = NextBlock(previous);
+                }
             }
 
             currentBlock = block;
