@@ -323,7 +323,7 @@ public sealed partial class Cpu
                 case Kind.Ret:
                     {
                         ref var rsp = ref R(4);
-                        var target = Read64(rsp);
+                        var target = CheckBranchTarget(Read64(rsp));
                         rsp += 8 + op.Imm;
                         regs.Rip = target;
                         return i;
@@ -362,6 +362,11 @@ public sealed partial class Cpu
         return -1;
     }
 
+    /// <summary>A near branch to a non-canonical address raises #GP(0) at the branch itself, with no side effects.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong CheckBranchTarget(ulong target) =>
+        (ulong)((long)(target << 16) >> 16) == target ? target : throw new GuestFault(Vector.GP, 0, 0);
+
     private bool StepRare(ref MicroOp op)
     {
         switch (op.Kind)
@@ -387,10 +392,10 @@ public sealed partial class Cpu
             case Kind.Bswap: ExecBswap(ref op); return true;
             case Kind.SignExtendAcc: ExecSignExtendAcc(op.Size); return true;
             case Kind.SignSplitAcc: ExecSignSplitAcc(op.Size); return true;
-            case Kind.JmpInd: regs.Rip = ReadRm(ref op, 8); return false;
+            case Kind.JmpInd: regs.Rip = CheckBranchTarget(ReadRm(ref op, 8)); return false;
             case Kind.CallInd:
                 {
-                    var target = ReadRm(ref op, 8);
+                    var target = CheckBranchTarget(ReadRm(ref op, 8));
                     Push64(op.NextRip);
                     regs.Rip = target;
                     return false;
