@@ -259,6 +259,9 @@ public sealed partial class Cpu
                 case Kind.AluRM32:
                     AluToReg32(ref op, Read(Ea(ref op), 4));
                     break;
+                case Kind.ShiftRI:
+                    ShiftRegisterByImmediate(ref op);
+                    break;
                 case Kind.Push64:
                     Push64(R(op.Reg));
                     break;
