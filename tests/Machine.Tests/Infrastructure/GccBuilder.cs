@@ -31,23 +31,30 @@ public sealed class GccBuilder
     public string CompilerVersion => version.Value;
 
     /// <summary>
-    /// Builds an executable from <paramref name="sources"/> with <paramref name="flags"/>; files in
+    /// Builds an executable from <paramref name="sources"/> with <paramref name="flags"/> (and
+    /// <paramref name="libraries"/> after the sources, where the linker wants them); files in
     /// <paramref name="dependencies"/> (headers) take part in the cache key. Returns its path.
     /// </summary>
-    public string Build(string name, IReadOnlyList<string> sources, IReadOnlyList<string> flags, IReadOnlyList<string>? dependencies = null)
+    public string Build(
+        string name,
+        IReadOnlyList<string> sources,
+        IReadOnlyList<string> flags,
+        IReadOnlyList<string>? dependencies = null,
+        IReadOnlyList<string>? libraries = null)
     {
         if (sources.Count == 0)
         {
             throw new ArgumentException("Give at least one C source file to compile.", nameof(sources));
         }
-        var key = CacheKey(sources, flags, dependencies ?? []);
+        libraries ??= [];
+        var key = CacheKey(sources, [.. flags, .. libraries], dependencies ?? []);
         var output = Path.Combine(cacheDirectory, $"{name}-{key}");
         if (File.Exists(output))
         {
             return output;
         }
         var temporary = $"{output}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        RunGcc([.. flags, "-o", temporary, .. sources]);
+        RunGcc([.. flags, "-o", temporary, .. sources, .. libraries]);
         try
         {
             File.Move(temporary, output, overwrite: false);
