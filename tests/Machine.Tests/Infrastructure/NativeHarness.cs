@@ -46,8 +46,11 @@ public sealed class NativeHarness : IDisposable
         // Write on another thread: the harness answers as it reads, and both pipes are bounded.
         var writer = Task.Run(() =>
         {
-            using var buffer = new BufferedStream(input, 1 << 16);
+            // Not disposed: that would close the harness's stdin, which must stay open for later batches.
+            var buffer = new BufferedStream(input, 1 << 16);
             Span<byte> word = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt32LittleEndian(word, (uint)cases.Count);
+            buffer.Write(word[..4]);
             foreach (var testCase in cases)
             {
                 if ((ulong)testCase.Code.Length > GuestLayout.CodeCapacity - 16)
@@ -72,6 +75,7 @@ public sealed class NativeHarness : IDisposable
         var results = new List<CaseOutcome>(cases.Count);
         try
         {
+            // The harness answers exactly the cases of this batch, so a fresh buffer never reads past them.
             using var reader = new BinaryReader(new BufferedStream(output, 1 << 16), System.Text.Encoding.UTF8, leaveOpen: true);
             for (var i = 0; i < cases.Count; i++)
             {

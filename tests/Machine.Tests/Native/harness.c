@@ -12,7 +12,8 @@
  * alternate signal stack; the registers at the fault come from the signal context, and the
  * harness continues with the next case.
  *
- * Protocol (little-endian binary, stdin -> stdout), repeated until end of input:
+ * Protocol (little-endian binary, stdin -> stdout): batches until end of input, each a u32 case
+ * count and that many requests; the answers of a batch are flushed when it is done.
  *   request:  u32 codeLength, code bytes, u64 registers[16] (encoding order), u64 rflags,
  *             u64 memorySeed
  *   response: u32 signal (0 = reached the end), u64 faultRip, u64 registers[16], u64 rflags,
@@ -153,10 +154,21 @@ int main(void)
         sigaction(sigs[i], &sa, NULL);
 
     static struct context ctx;
+    uint32_t remaining = 0;
     for (;;) {
+        if (remaining == 0) {
+            fflush(stdout);
+            if (!read_all(&remaining, 4))
+                break;
+            if (remaining == 0)
+                continue;
+        }
+        remaining--;
         uint32_t len;
-        if (!read_all(&len, 4))
-            break;
+        if (!read_all(&len, 4)) {
+            fprintf(stderr, "harness: truncated request\n");
+            return 2;
+        }
         if (len > CODE_SIZE - 16) {
             fprintf(stderr, "harness: code of %u bytes is too long\n", len);
             return 2;
