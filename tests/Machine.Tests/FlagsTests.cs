@@ -28,6 +28,18 @@ public sealed class FlagsTests(SharedNativeHarness native) : IClassFixture<Share
         Check(flagCase, outcome, "host");
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_emulator_gives_the_architectural_result(string name)
+    {
+        var flagCase = Find(name);
+        var testCase = flagCase.ToDifferentialCase();
+        var emulated = new EmulatorHarness().Run(testCase);
+        Check(flagCase, emulated, "emulator");
+        var difference = OutcomeDiff.Compare(testCase, native.Run(testCase), emulated);
+        difference.ShouldBeNull($"{name}: the emulator differs from the host\n{OutcomeDiff.Describe(testCase)}");
+    }
+
     /// <summary>The planted-bug check for the comparison itself: a wrong expectation is caught.</summary>
     [Fact]
     public void A_wrong_expectation_is_caught()

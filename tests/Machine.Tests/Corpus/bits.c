@@ -84,7 +84,7 @@ int main(int argc, char **argv)
         v = next_same_popcount(v);
     }
     u64 acc = 0;
-    for (u64 i = 0; i < scale * 20000; i++) {
+    for (u64 i = 0; i < scale * 5000; i++) {
         u64 x = rng_next();
         acc += (u64)popcount_loop(x) + (u64)__builtin_popcountll(x);
         acc ^= rotl(x, (unsigned)i) + rotr32((u32)x, (unsigned)(x >> 59));

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
     out_i64(smod8(-128, 7));
     out_char('\n');
     u64 acc = 0;
-    for (u64 i = 0; i < scale * 10000; i++) {
+    for (u64 i = 0; i < scale * 4000; i++) {
         u64 x = rng_next();
         u64 d = (rng_next() >> (i % 64)) | 1;
         acc += by_constants(x);

@@ -109,7 +109,7 @@ int main(int argc, char **argv)
     out_line("double", (u64)double_it(21));
 
     u64 steps = 0;
-    for (u64 start = 1; start < 2000 * scale; start++) {
+    for (u64 start = 1; start < 800 * scale; start++) {
         i64 x = (i64)start;
         while (x != 1) {
             x = collatz_step(x)(x);

@@ -174,7 +174,7 @@ int main(int argc, char **argv)
     static const char *formats[] = {"%lu|", "%-20ld|", "%#lx|", "%+.12ld|", "%022lo|", "%lX|", "%*lu|", "%hhd|"};
     static char buffer[128];
     u64 checksum = 0;
-    for (u64 r = 0; r < rounds * 3000; r++) {
+    for (u64 r = 0; r < rounds * 1500; r++) {
         u64 v = rng_next();
         const char *f = formats[v % 8];
         int n = f[1] == '*' ? format_to(buffer, sizeof buffer, f, (int)(v % 30), v >> 7)

@@ -115,7 +115,7 @@ static u8 text[10000];
 
 int main(int argc, char **argv)
 {
-    u64 rounds = arg_scale(argc, argv, 2);
+    u64 rounds = arg_scale(argc, argv, 1);
     crc_init();
     const char *hello = "The quick brown fox jumps over the lazy dog";
     out_line("crc32", crc32((const u8 *)hello, str_length(hello)));

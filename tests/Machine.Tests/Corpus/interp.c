@@ -80,10 +80,10 @@ int main(int argc, char **argv)
 {
     u64 scale = arg_scale(argc, argv, 1);
     static vm m;
-    m.locals[0][3] = (i64)(2000 * scale);
+    m.locals[0][3] = (i64)(600 * scale);
     u64 executed = run(&m, primes);
     static vm f;
-    f.locals[0][3] = (i64)(5000 * scale);
+    f.locals[0][3] = (i64)(2000 * scale);
     executed += run(&f, fibonacci);
     out_line("executed", executed);
     return (int)(executed % 256);

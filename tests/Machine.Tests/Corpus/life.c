@@ -27,7 +27,7 @@ static void show(int g, u64 generation)
 
 int main(int argc, char **argv)
 {
-    u64 generations = 60 * arg_scale(argc, argv, 1);
+    u64 generations = 8 * arg_scale(argc, argv, 1);
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++)
             grid[0][y][x] = rng_next() % 3 == 0;
@@ -36,7 +36,7 @@ int main(int argc, char **argv)
     grid[0][10][20] = grid[0][10][21] = grid[0][10][22] = 1;
     int g = 0;
     for (u64 t = 0; t < generations; t++) {
-        if (t % 30 == 0 && t < 120)
+        if (t % 3 == 0 && t < 9)
             show(g, t);
         for (int y = 0; y < H; y++)
             for (int x = 0; x < W; x++) {

@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     out_line("det b", determinant(b));
     out_line("det ab", determinant(c));
     out_line("det a * det b", determinant(a) * determinant(b) % P);
-    for (u64 r = 0; r < scale * 2; r++)
+    for (u64 r = 0; r < scale; r++)
         multiply(c, c, a, (int)(r & 1));
     out_line("power trace", trace(c));
     return 0;

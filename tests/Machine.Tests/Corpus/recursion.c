@@ -98,11 +98,11 @@ int main(int argc, char **argv)
     u64 scale = arg_scale(argc, argv, 1);
     out_line("ackermann(2,3)", ackermann(2, 3));
     out_line("ackermann(3,5)", ackermann(3, 5));
-    out_line("fib(24)", fib(24));
+    out_line("fib(20)", fib(20));
     u64 checksum = 0;
-    out_line("hanoi(16)", hanoi(16, 1, 3, 2, &checksum));
+    out_line("hanoi(12)", hanoi(12, 1, 3, 2, &checksum));
     out_line("hanoi checksum", checksum);
-    for (int n = 1; n <= 9; n++)
+    for (int n = 1; n <= 8; n++)
         out_line("queens", (u64)queens(0, n, 0, 0, 0));
     char letters[] = "abcdefg";
     u64 count = 0, hash = 0;

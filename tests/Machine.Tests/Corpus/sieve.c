@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     out_line("largest gap", largest_gap);
     out_line("largest prime", last);
     out_line("sum", sum);
-    u32 n = 100000;
+    u32 n = limit < 100000 ? (u32)limit : 100000;
     for (u32 i = 0; i <= n; i++)
         phi[i] = i;
     for (u32 i = 2; i <= n; i++)
@@ -45,7 +45,7 @@ int main(int argc, char **argv)
     for (u32 i = 1; i <= n; i++)
         total += phi[i];
     out_line("totient sum", total);
-    out_line("phi(99991)", phi[99991]);
-    out_line("phi(65536)", phi[65536]);
+    out_line("phi(9973)", phi[9973]);
+    out_line("phi(8192)", phi[8192]);
     return 0;
 }

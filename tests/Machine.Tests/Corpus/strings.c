@@ -132,7 +132,7 @@ int main(int argc, char **argv)
     out_u64(n);
     out_char('\n');
     u64 found = 0;
-    for (u64 r = 0; r < scale * 3; r++) {
+    for (u64 r = 0; r < scale; r++) {
         for (size_t i = 0; i < sizeof text - 1; i++)
             text[i] = (char)('a' + rng_next() % 3);
         text[sizeof text - 1] = 0;

@@ -99,7 +99,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 12; i++)
         out_line("sparse", (u64)sparse(probes[i]));
     u64 total = 0;
-    for (u64 i = 0; i < scale * 20000; i++) {
+    for (u64 i = 0; i < scale * 3000; i++) {
         u64 v = rng_next();
         total += (u64)dfa(v) + (u64)sparse((u32)v) + weight(classify((char)(v & 0x7F)));
     }

@@ -34,8 +34,11 @@ public sealed partial class SequenceGenerator
 
     public SequenceGenerator(int seed) => rng = new Random(seed);
 
-    /// <summary>A case of about <paramref name="operations"/> operations (an operation may be a few instructions).</summary>
-    public DifferentialCase Next(int operations)
+    /// <summary>
+    /// A case of about <paramref name="operations"/> operations (an operation may be a few
+    /// instructions); with <paramref name="faulting"/>, ending in an instruction that faults.
+    /// </summary>
+    public DifferentialCase Next(int operations, bool faulting = false)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -46,6 +49,10 @@ public sealed partial class SequenceGenerator
                 AdvanceLabels();
             }
             Finish();
+            if (faulting)
+            {
+                FaultingTail();
+            }
             if (TryEncode(out var code))
             {
                 return new DifferentialCase(

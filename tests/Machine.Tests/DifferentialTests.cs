@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text;
+using Shouldly;
+using Verified.Machine.Tests.Infrastructure;
+using Verified.Machine.Tests.Infrastructure.Generation;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Verified.Machine.Tests;
+
+/// <summary>
+/// Random instruction sequences run on the host CPU and on the emulator must end in the same
+/// registers, defined flags and memory — and, for sequences that end in a faulting instruction,
+/// stop the same way at the same RIP with nothing of the faulting instruction done.
+/// </summary>
+public sealed class DifferentialTests(SharedNativeHarness native, ITestOutputHelper output) : IClassFixture<SharedNativeHarness>
+{
+    /// <summary>Sequences per test run; the soak (bench: soak-differential) runs many more.</summary>
+    public const int Sequences = 12_000;
+    public const int FaultingSequences = 2_000;
+
+    [Fact]
+    public void Random_sequences_match_the_host() => RunAndCompare(seed: 20261121, Sequences, faulting: false);
+
+    [Fact]
+    public void Random_sequences_that_fault_stop_precisely_like_the_host() => RunAndCompare(seed: 777, FaultingSequences, faulting: true);
+
+    private void RunAndCompare(int seed, int count, bool faulting)
+    {
+        var clock = Stopwatch.StartNew();
+        var report = DifferentialRun.Execute(native.Run, new EmulatorHarness(), seed, count, faulting, out var instructions);
+        output.WriteLine($"{count} sequences, {instructions} emulated instructions, {clock.Elapsed.TotalSeconds:F1} s");
+        report.ShouldBeNull();
+    }
+
+    [Fact]
+    public void The_comparison_catches_a_wrong_register_a_wrong_flag_and_a_wrong_store()
+    {
+        var testCase = new SequenceGenerator(5).Next(10);
+        var outcome = native.Run(testCase);
+        OutcomeDiff.Compare(testCase, outcome, outcome).ShouldBeNull();
+
+        var registers = outcome.Registers.SetItem(3, outcome.Registers[3] ^ 1);
+        OutcomeDiff.Compare(testCase, outcome, outcome with { Registers = registers }).ShouldNotBeNull().ShouldContain("rbx");
+
+        var definedFlag = Flags.Arithmetic & testCase.ComparedFlags & (0UL - (Flags.Arithmetic & testCase.ComparedFlags));
+        OutcomeDiff.Compare(testCase, outcome, outcome with { Rflags = outcome.Rflags ^ definedFlag }).ShouldNotBeNull().ShouldContain("flags");
+        OutcomeDiff.Compare(testCase, outcome, outcome with { Rflags = outcome.Rflags ^ Flags.DF }).ShouldNotBeNull();
+
+        OutcomeDiff.Compare(testCase, outcome, outcome with { ChangedWords = outcome.ChangedWords.SetItem(4096, 42) }).ShouldNotBeNull().ShouldContain("memory");
+        OutcomeDiff.Compare(testCase, outcome, outcome with { Stop = StopKind.DivideError, FaultRip = 1 }).ShouldNotBeNull().ShouldContain("stop");
+    }
+
+    [Fact]
+    public void A_flag_the_architecture_leaves_undefined_is_not_compared()
+    {
+        var generator = new SequenceGenerator(11);
+        var testCase = Enumerable.Range(0, 1000).Select(_ => generator.Next(12)).First(c => (c.ComparedFlags & Flags.Arithmetic) != Flags.Arithmetic);
+        var outcome = native.Run(testCase);
+        var undefined = Flags.Arithmetic & ~testCase.ComparedFlags;
+        OutcomeDiff.Compare(testCase, outcome, outcome with { Rflags = outcome.Rflags ^ undefined }).ShouldBeNull();
+    }
+}
+
+/// <summary>Generates, runs on both sides in batches, and reports the first differences (shared with the bench soak).</summary>
+public static class DifferentialRun
+{
+    private const int Batch = 1000;
+
+    /// <summary>null when every case agrees; otherwise a report of up to five differing cases with their reproductions.</summary>
+    public static string? Execute(
+        Func<IReadOnlyList<DifferentialCase>, IReadOnlyList<CaseOutcome>> native,
+        EmulatorHarness emulator,
+        int seed,
+        int count,
+        bool faulting,
+        out long emulatedInstructions)
+    {
+        var generator = new SequenceGenerator(seed);
+        var report = new StringBuilder();
+        var failures = 0;
+        var before = emulator.InstructionsRetired;
+        for (var done = 0; done < count; done += Batch)
+        {
+            var cases = Enumerable.Range(done, Math.Min(Batch, count - done)).Select(i => generator.Next(1 + (i % 30), faulting)).ToList();
+            var expected = native(cases);
+            for (var i = 0; i < cases.Count; i++)
+            {
+                var difference = OutcomeDiff.Compare(cases[i], expected[i], emulator.Run(cases[i]));
+                if (difference is null)
+                {
+                    continue;
+                }
+                failures++;
+                if (failures <= 5)
+                {
+                    report.AppendLine($"case {done + i} (seed {seed}) differs:").Append(difference).AppendLine(OutcomeDiff.Describe(cases[i]));
+                }
+            }
+        }
+        emulatedInstructions = emulator.InstructionsRetired - before;
+        return failures == 0 ? null : $"{failures} of {count} sequences differ from the host.\n{report}";
+    }
+}
