@@ -48,6 +48,9 @@ public sealed class PhysicalMemory
 
     internal int PageCount => pages.Length;
 
+    /// <summary>Bumped whenever any page holding code is written: blocks re-check their pages only then.</summary>
+    internal long CodeEpoch;
+
     /// <summary>Raised after a page array was replaced by a private copy, so TLBs can repoint to it.</summary>
     internal event Action<ulong, byte[]>? PageCopied;
 
@@ -101,7 +104,7 @@ public sealed class PhysicalMemory
             var offset = (int)(paddr & (PageSize - 1));
             var n = (int)Math.Min(end - paddr, (ulong)(PageSize - offset));
             var ppn = paddr >> PageShift;
-            if (n == PageSize && !holdsCode[ppn])
+            if (n == PageSize && !holdsCode[ppn] && !ReferenceEquals(pages[ppn], ZeroPage))
             {
                 // A whole-page clear shares the zero page again instead of copying.
                 pages[ppn] = ZeroPage;
@@ -126,6 +129,7 @@ public sealed class PhysicalMemory
         if (holdsCode[ppn])
         {
             codeGeneration[ppn]++;
+            CodeEpoch++;
         }
 
         if (ownerEpoch[ppn] == epoch)
@@ -177,6 +181,7 @@ public sealed class PhysicalMemory
             if (!ReferenceEquals(pages[i], saved[i]) && holdsCode[i])
             {
                 codeGeneration[i]++;
+                CodeEpoch++;
             }
         }
 
