@@ -149,11 +149,13 @@ public sealed partial class SequenceGenerator
         Emit(Instruction.CreateBranch(Code.Jmp_rel32_64, 0), FlagEffect.None);
         SetTarget(call, NextIp);
         stackBytes += 8;
+        returnSlots.Add(GuestLayout.StackTop - (ulong)stackBytes);
         var body = rng.Next(1, 4);
         for (var i = 0; i < body; i++)
         {
             SimpleOperation();
         }
+        returnSlots.Clear();
         Emit(arguments == 0 && Chance(70) ? Instruction.Create(Code.Retnq) : Instruction.Create(Code.Retnq_imm16, 8 * arguments), FlagEffect.None);
         stackBytes -= 8 + (8 * arguments);
         SetTarget(jump, NextIp);

@@ -92,7 +92,12 @@ public sealed partial class SequenceGenerator
         if (kind == 9)
         {
             var rsp = (long)(GuestLayout.StackTop - (ulong)stackBytes) + rspAdjust;
-            var stackTarget = (long)GuestLayout.StackAddress + AlignedOffset(size, align);
+            long stackTarget;
+            do
+            {
+                stackTarget = (long)GuestLayout.StackAddress + AlignedOffset(size, align);
+            }
+            while (OverlapsReturnAddress(stackTarget, size));
             return Displaced(Register.RSP, Register.None, 1, stackTarget - rsp);
         }
         var target = (long)GuestLayout.DataAddress + AlignedOffset(size, align);
@@ -109,6 +114,14 @@ public sealed partial class SequenceGenerator
                 return new MemoryOperand(Register.RIP, target, 8);
         }
     }
+
+    /// <summary>
+    /// A store over a live return address would send the ret somewhere unknown (where the host
+    /// and the emulator may both fault, but with flags the generator cannot predict), so stack
+    /// operands keep clear of the return-address slots of open calls.
+    /// </summary>
+    private bool OverlapsReturnAddress(long address, int size) =>
+        returnSlots.Any(slot => address < (long)slot + 8 && (long)slot < address + size);
 
     /// <summary>The same addressing form, <paramref name="delta"/> bytes further.</summary>
     private static MemoryOperand Offset(MemoryOperand memory, long delta) =>

@@ -24,6 +24,7 @@ public sealed partial class SequenceGenerator
     private readonly List<Instruction> instructions = [];
     private readonly List<PendingLabel> pending = [];
     private readonly bool[] locked = new bool[16];
+    private readonly List<ulong> returnSlots = [];
     private readonly ulong[] initial = new ulong[16];
     private ulong undefinedFlags;
     private int stackBytes;
@@ -77,6 +78,7 @@ public sealed partial class SequenceGenerator
         instructions.Clear();
         pending.Clear();
         Array.Clear(locked);
+        returnSlots.Clear();
         undefinedFlags = 0;
         stackBytes = 0;
         nesting = 0;
