@@ -7,7 +7,7 @@ namespace Verified.Bench;
 
 /// <summary>
 /// `corpus-mips [--instructions N] [--rounds R] [--level O2] [--no-qemu]`: the emulator's MIPS on
-/// the machine-tests corpus, each program scaled to about N instructions (default 40 million),
+/// the machine-tests corpus, each program scaled to about N instructions (default 50 million),
 /// run R times after two warm-up runs (JIT tiering and dynamic PGO); the median round per
 /// program, then the median over programs. The same executables are timed natively and under
 /// qemu-x86_64 (when installed), in CPU time of the child, and reported as ratios.
@@ -18,7 +18,7 @@ internal static class CorpusMipsMode
 
     public static int Run(string[] args)
     {
-        var target = 40_000_000L;
+        var target = 50_000_000L;
         var rounds = 3;
         var level = "O2";
         var qemu = FindQemu();
@@ -52,8 +52,11 @@ internal static class CorpusMipsMode
         foreach (var program in Corpus.Programs)
         {
             var executable = Corpus.Build(GccBuilder.Shared, program, level);
-            var probe = EmulatedProgram.Run(executable, ["1"]);
-            var scale = (int)Math.Clamp(target / Math.Max(1, probe.Instructions), 1, 100_000);
+            // Instructions grow about linearly with the scale after a fixed part: two probes give both.
+            var one = EmulatedProgram.Run(executable, ["1"]).Instructions;
+            var four = EmulatedProgram.Run(executable, ["4"]).Instructions;
+            var perStep = Math.Max(1, (four - one) / 3);
+            var scale = (int)Math.Clamp((target - one + perStep) / perStep, 1, 100_000);
             string[] arguments = [scale.ToString(CultureInfo.InvariantCulture)];
 
             var native = Corpus.RunNative(executable, arguments);
