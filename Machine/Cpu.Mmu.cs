@@ -52,6 +52,15 @@ public sealed partial class Cpu
         }
     }
 
+    /// <summary>Every page became shared (copy-on-write): stores must take the slow path again.</summary>
+    private void RevokeAllFastWrites()
+    {
+        for (var i = 0; i < tlb.Length; i++)
+        {
+            tlb[i].WriteTag = TlbEntry.NoTag;
+        }
+    }
+
     /// <summary>A page now holds code: no TLB entry may keep writing to it directly.</summary>
     private void RevokeFastWrites(ulong ppn)
     {

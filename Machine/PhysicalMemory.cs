@@ -54,6 +54,9 @@ public sealed class PhysicalMemory
     /// <summary>Raised after a page array was replaced by a private copy, so TLBs can repoint to it.</summary>
     internal event Action<ulong, byte[]>? PageCopied;
 
+    /// <summary>Raised when every page became shared (a snapshot or restore): no direct writes may remain.</summary>
+    internal event Action? AllPagesShared;
+
     public void Read(ulong paddr, Span<byte> destination)
     {
         CheckRange(paddr, (ulong)destination.Length);
@@ -166,6 +169,7 @@ public sealed class PhysicalMemory
     internal byte[][] CaptureForSnapshot()
     {
         epoch++;
+        AllPagesShared?.Invoke();
         return (byte[][])pages.Clone();
     }
 
@@ -187,6 +191,7 @@ public sealed class PhysicalMemory
 
         pages = (byte[][])saved.Clone();
         epoch++;
+        AllPagesShared?.Invoke();
     }
 
     /// <summary>A hash of the contents: equal contents give equal hashes whatever the page sharing.</summary>
