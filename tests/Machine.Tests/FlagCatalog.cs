@@ -121,6 +121,7 @@ public static class FlagCatalog
         new FlagCase("cmpxchg succeeds", a => a.cmpxchg(rbx, rcx)).In(Rax, 5).In(Rbx, 5).In(Rcx, 9).Out(Rax, 5).Out(Rbx, 9).FlagsAfter(ZF | PF),
         new FlagCase("cmpxchg fails and loads the accumulator", a => a.cmpxchg(rbx, rcx)).In(Rax, 5).In(Rbx, 7).In(Rcx, 9).Out(Rax, 7).Out(Rbx, 7).FlagsAfter(CF | SF | AF),
         new FlagCase("cmpxchg ebx succeeds (the host decides rax's upper half)", a => a.cmpxchg(ebx, ecx)).In(Rax, 0xFFFF_FFFF_0000_0005).In(Rbx, 5).In(Rcx, 9).Out(Rbx, 9).FlagsAfter(ZF | PF),
+        new FlagCase("cmpxchg ebx,ecx that fails leaves rbx whole", a => a.cmpxchg(ebx, ecx)).In(Rax, 0).In(Rbx, 0xFFFF_FFFF_0000_0001).In(Rcx, 9).Out(Rax, 1).Out(Rbx, 0xFFFF_FFFF_0000_0001).FlagsAfter(CF | SF | AF | PF),
         new FlagCase("xchg eax,ebx zero-extends both", a => a.xchg(eax, ebx)).In(Rax, 0xFFFF_FFFF_0000_0001).In(Rbx, 0xFFFF_FFFF_0000_0002).Out(Rax, 2).Out(Rbx, 1).FlagsAfter(0),
         new FlagCase("bswap rax and eax", a => { a.bswap(rax); a.bswap(ebx); }).In(Rax, 0x0123_4567_89AB_CDEF).In(Rbx, 0xFFFF_FFFF_1122_3344).Out(Rax, 0xEFCD_AB89_6745_2301).Out(Rbx, 0x4433_2211).FlagsAfter(0),
 
@@ -132,6 +133,9 @@ public static class FlagCatalog
         new FlagCase("int3 raises #BP after itself", a => { a.inc(rax); a.int3(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.Breakpoint),
         new FlagCase("ud2 raises #UD", a => { a.inc(rax); a.ud2(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.InvalidOpcode),
         new FlagCase("hlt raises #GP in user mode", a => { a.inc(rax); a.hlt(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
+        new FlagCase("ret to a non-canonical address raises #GP at the ret", a => { a.push(rax); a.ret(); }).In(Rax, 0x0001_0000_6100_0000).Out(Rsp, GuestLayout.StackTop - 8).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
+        new FlagCase("jmp to a non-canonical address raises #GP at the jmp", a => { a.inc(rbx); a.jmp(rax); }).In(Rax, 0x8000_0000_6100_0000).Out(Rbx, 1).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
+        new FlagCase("call to a non-canonical address raises #GP before pushing", a => { a.inc(rbx); a.call(rax); }).In(Rax, 0x8000_0000_6100_0000).Out(Rbx, 1).Out(Rsp, GuestLayout.StackTop).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
         new FlagCase("a store to an unmapped page faults without writing", a => { a.inc(rax); a.mov(__qword_ptr[0x1000], rax); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
     ];
 }

@@ -105,8 +105,9 @@ public sealed partial class SequenceGenerator
         return TryEmit([.. steps]);
     }
 
-    /// <summary>bt*, bsf/bsr, tzcnt/lzcnt, popcnt, bswap. Bit tests on memory use only an
-    /// immediate offset: a register offset addresses memory far outside the operand.</summary>
+    /// <summary>bt*, bsf/bsr, tzcnt/lzcnt, popcnt, bswap. A bit test on memory with a register
+    /// offset addresses a bit string (offset / width operands further on), so its offset is
+    /// always the index register, whose value 0..63 the generator knows.</summary>
     private bool BitOperation()
     {
         var w = Pick(new[] { 16, 32, 64 });
@@ -117,10 +118,12 @@ public sealed partial class SequenceGenerator
                 var mn = Pick(new[] { "Bt", "Bts", "Btr", "Btc" });
                 var writes = mn != "Bt";
                 Register Target() => writes ? Writable(w) : Readable(w);
-                Instruction instruction = rng.Next(3) switch
+                Instruction instruction = rng.Next(4) switch
                 {
                     0 => Instruction.Create(C($"{mn}_rm{w}_r{w}"), Target(), Readable(w)),
                     1 => Instruction.Create(C($"{mn}_rm{w}_imm8"), Target(), rng.Next(256)),
+                    // The index register holds 0..63, so the bit string reaches at most 8 bytes on.
+                    2 => Instruction.Create(C($"{mn}_rm{w}_r{w}"), Memory((w / 8) + 8), Reg(indexRegister, w)),
                     _ => Instruction.Create(C($"{mn}_rm{w}_imm8"), Memory(w / 8), rng.Next(256)),
                 };
                 if (writes && instruction.Op0Kind == OpKind.Memory && Chance(30))

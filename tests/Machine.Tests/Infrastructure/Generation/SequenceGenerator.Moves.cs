@@ -140,10 +140,7 @@ public sealed partial class SequenceGenerator
         }
         var w = RandomWidth();
         var code = C($"Cmpxchg_rm{w}_r{w}");
-        // MACHINE_BUGS.md #1: a failing 32-bit cmpxchg with a register destination zero-extends it
-        // on the emulator; hardware leaves it whole. Register forms of that width are held back
-        // until the fix lands on `machine` (FlagCatalog keeps the fixed-input cases).
-        if (w != 32 && Chance(50))
+        if (Chance(50))
         {
             var destination = Writable(w);
             if (Chance(50))
