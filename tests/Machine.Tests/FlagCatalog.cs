@@ -129,6 +129,18 @@ public static class FlagCatalog
         new FlagCase("push rsp pushes the old value", a => { a.push(rsp); a.pop(rax); }).Out(Rax, GuestLayout.StackTop).Out(Rsp, GuestLayout.StackTop).FlagsAfter(0),
         new FlagCase("pop [rsp] addresses after the increment", a => { a.push(rax); a.push(0x22); a.pop(__qword_ptr[rsp]); a.pop(rbx); }).In(Rax, 0x1111).Out(Rbx, 0x22).Out(Rsp, GuestLayout.StackTop).FlagsAfter(0),
 
+        // self-modifying code: the second call must run the rewritten routine, not a stale translation
+        new FlagCase("a store over code that already ran is seen by the next call", a =>
+        {
+            const ulong slot = GuestLayout.CodeAddress + 0xF00;
+            a.mov(__dword_ptr[slot], 0x90C3_01B0u);   // mov al, 1; ret; nop
+            a.mov(rcx, slot);
+            a.call(rcx);
+            a.mov(bl, al);
+            a.mov(__dword_ptr[slot], 0x90C3_02B0u);   // mov al, 2; ret; nop
+            a.call(rcx);
+        }).Out(Rax, 2).Out(Rbx, 1).FlagsAfter(0),
+
         // exceptions: precise, registers as before the faulting instruction
         new FlagCase("int3 raises #BP after itself", a => { a.inc(rax); a.int3(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.Breakpoint),
         new FlagCase("ud2 raises #UD", a => { a.inc(rax); a.ud2(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.InvalidOpcode),

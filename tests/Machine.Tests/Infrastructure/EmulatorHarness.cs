@@ -4,7 +4,8 @@ namespace Verified.Machine.Tests.Infrastructure;
 
 /// <summary>
 /// Runs differential cases on the emulated <see cref="Cpu"/> with the same virtual layout as
-/// Native/harness.c: code (user, read/execute), then the data and stack pages (user, writable,
+/// Native/harness.c: code (user, writable and executable like the harness's RWX mapping, so
+/// self-modifying sequences work on both), then the data and stack pages (user, writable,
 /// no-execute), built with <see cref="PageTables.Map"/>. The code ends in int3, so a case that
 /// runs to its end stops with #BP just after it. One machine serves many cases, which also
 /// exercises the invalidation of translated code when the host rewrites the code page.
@@ -33,7 +34,7 @@ public sealed class EmulatorHarness
         for (var i = 0UL; i < (ulong)codePages; i++)
         {
             PageTables.Map(memory, cr3, GuestLayout.CodeAddress + (i * GuestLayout.PageSize), codeFrame + (i * GuestLayout.PageSize),
-                PageTableEntry.Present | PageTableEntry.User, Allocate);
+                PageTableEntry.Present | PageTableEntry.User | PageTableEntry.Writable, Allocate);
         }
         for (var i = 0UL; i < 2; i++)
         {

@@ -79,6 +79,7 @@ public sealed partial class SequenceGenerator
         pending.Clear();
         Array.Clear(locked);
         returnSlots.Clear();
+        usesSlots = false;
         undefinedFlags = 0;
         stackBytes = 0;
         nesting = 0;
@@ -125,6 +126,7 @@ public sealed partial class SequenceGenerator
                 < 85 => ForwardBranch(),
                 < 88 => Block(),
                 < 93 => StringOperation(),
+                < 95 => SelfModifyingCall(),
                 _ => Move(),
             };
             if (emitted)
@@ -159,7 +161,9 @@ public sealed partial class SequenceGenerator
             return false;
         }
         code = [.. writer.Bytes];
-        return (ulong)code.Length <= GuestLayout.CodeCapacity - 16;
+        // The native harness appends a 14-byte jump back; neither may reach the self-modifying slots.
+        var limit = usesSlots ? SlotArea - GuestLayout.CodeAddress - 16 : GuestLayout.CodeCapacity - 16;
+        return (ulong)code.Length <= limit;
     }
 
     private static string Disassemble(ImmutableArray<byte> code)
