@@ -48,6 +48,9 @@ public sealed class DifferentialTests(SharedNativeHarness native, ITestOutputHel
 
         OutcomeDiff.Compare(testCase, outcome, outcome with { ChangedWords = outcome.ChangedWords.SetItem(4096, 42) }).ShouldNotBeNull().ShouldContain("memory");
         OutcomeDiff.Compare(testCase, outcome, outcome with { Stop = StopKind.DivideError, FaultRip = 1 }).ShouldNotBeNull().ShouldContain("stop");
+        var pageFault = outcome with { Stop = StopKind.PageFault, FaultRip = 5, FaultAddress = 0x1000 };
+        OutcomeDiff.Compare(testCase, pageFault, pageFault with { FaultAddress = 0x1008 }).ShouldNotBeNull().ShouldContain("CR2");
+        OutcomeDiff.Compare(testCase, pageFault, pageFault with { FaultRip = 6 }).ShouldNotBeNull().ShouldContain("fault rip");
     }
 
     [Fact]

@@ -64,6 +64,16 @@ public sealed class FlagCase(string name, Action<Assembler> program)
         return this;
     }
 
+    /// <summary>For a page fault: the address (CR2) it must report.</summary>
+    public ulong? ExpectedFaultAddress { get; private set; }
+
+    public FlagCase FaultsOn(ulong address)
+    {
+        Stop = StopKind.PageFault;
+        ExpectedFaultAddress = address;
+        return this;
+    }
+
     /// <summary>Where the last instruction starts: the fault RIP the case expects.</summary>
     public ulong LastInstructionAddress { get; private set; }
 

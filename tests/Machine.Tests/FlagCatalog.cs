@@ -144,10 +144,12 @@ public static class FlagCatalog
         // exceptions: precise, registers as before the faulting instruction
         new FlagCase("int3 raises #BP after itself", a => { a.inc(rax); a.int3(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.Breakpoint),
         new FlagCase("ud2 raises #UD", a => { a.inc(rax); a.ud2(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.InvalidOpcode),
-        new FlagCase("hlt raises #GP in user mode", a => { a.inc(rax); a.hlt(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
-        new FlagCase("ret to a non-canonical address raises #GP at the ret", a => { a.push(rax); a.ret(); }).In(Rax, 0x0001_0000_6100_0000).Out(Rsp, GuestLayout.StackTop - 8).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
-        new FlagCase("jmp to a non-canonical address raises #GP at the jmp", a => { a.inc(rbx); a.jmp(rax); }).In(Rax, 0x8000_0000_6100_0000).Out(Rbx, 1).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
-        new FlagCase("call to a non-canonical address raises #GP before pushing", a => { a.inc(rbx); a.call(rax); }).In(Rax, 0x8000_0000_6100_0000).Out(Rbx, 1).Out(Rsp, GuestLayout.StackTop).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
-        new FlagCase("a store to an unmapped page faults without writing", a => { a.inc(rax); a.mov(__qword_ptr[0x1000], rax); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.MemoryFault),
+        new FlagCase("hlt raises #GP in user mode", a => { a.inc(rax); a.hlt(); }).Out(Rax, 1).FlagsAfter(0, CF).Faults(StopKind.GeneralProtection),
+        new FlagCase("ret to a non-canonical address raises #GP at the ret", a => { a.push(rax); a.ret(); }).In(Rax, 0x0001_0000_6100_0000).Out(Rsp, GuestLayout.StackTop - 8).FlagsAfter(0, CF).Faults(StopKind.GeneralProtection),
+        new FlagCase("jmp to a non-canonical address raises #GP at the jmp", a => { a.inc(rbx); a.jmp(rax); }).In(Rax, 0x8000_0000_6100_0000).Out(Rbx, 1).FlagsAfter(0, CF).Faults(StopKind.GeneralProtection),
+        new FlagCase("call to a non-canonical address raises #GP before pushing", a => { a.inc(rbx); a.call(rax); }).In(Rax, 0x8000_0000_6100_0000).Out(Rbx, 1).Out(Rsp, GuestLayout.StackTop).FlagsAfter(0, CF).Faults(StopKind.GeneralProtection),
+        new FlagCase("a store to an unmapped page faults without writing", a => { a.inc(rax); a.mov(__qword_ptr[0x1000], rax); }).Out(Rax, 1).FlagsAfter(0, CF).FaultsOn(0x1000),
+        new FlagCase("a store straddling into an unmapped page writes nothing and reports that page", a => a.mov(__qword_ptr[GuestLayout.DataAddress + 0x1FFC], rax))
+            .In(Rax, Ones).FlagsAfter(0, CF).FaultsOn(GuestLayout.DataAddress + 0x2000),
     ];
 }

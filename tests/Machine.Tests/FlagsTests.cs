@@ -58,6 +58,10 @@ public sealed class FlagsTests(SharedNativeHarness native) : IClassFixture<Share
             var expectedRip = flagCase.Stop == StopKind.Breakpoint ? flagCase.LastInstructionAddress + 1 : flagCase.LastInstructionAddress;
             outcome.FaultRip.ShouldBe(expectedRip, $"{side}: RIP of the fault in {flagCase.Name}");
         }
+        if (flagCase.ExpectedFaultAddress is { } address)
+        {
+            outcome.FaultAddress.ShouldBe(address, $"{side}: CR2 of the page fault in {flagCase.Name}");
+        }
         foreach (var (register, value) in flagCase.Expected)
         {
             outcome.Registers[register].ShouldBe(value, $"{side}: {OutcomeDiff.RegisterName(register)} after {flagCase.Name}");

@@ -36,17 +36,23 @@ public enum StopKind
     /// <summary>Ran to the end of the code.</summary>
     End,
     DivideError,
-    /// <summary>#PF or #GP (both are SIGSEGV natively).</summary>
-    MemoryFault,
+    /// <summary>#PF (SIGSEGV with SEGV_MAPERR/SEGV_ACCERR natively); the outcome's FaultAddress is CR2.</summary>
+    PageFault,
+    /// <summary>#GP (SIGSEGV with SI_KERNEL natively).</summary>
+    GeneralProtection,
     InvalidOpcode,
     Breakpoint,
     Other,
 }
 
-/// <summary>The final state of a case on one side. Memory is the set of 8-byte words that changed.</summary>
+/// <summary>
+/// The final state of a case on one side. Memory is the set of 8-byte words that changed.
+/// FaultAddress is CR2 for a page fault and 0 otherwise.
+/// </summary>
 public sealed record CaseOutcome(
     StopKind Stop,
     ulong FaultRip,
+    ulong FaultAddress,
     ImmutableArray<ulong> Registers,
     ulong Rflags,
     ImmutableSortedDictionary<int, ulong> ChangedWords)
@@ -55,6 +61,7 @@ public sealed record CaseOutcome(
         other is not null
         && Stop == other.Stop
         && FaultRip == other.FaultRip
+        && FaultAddress == other.FaultAddress
         && Registers.SequenceEqual(other.Registers)
         && Rflags == other.Rflags
         && ChangedWords.SequenceEqual(other.ChangedWords);

@@ -78,14 +78,15 @@ public sealed class EmulatorHarness
 
         var exit = cpu.Run(Budget);
         registers = ref cpu.Registers;
-        var (stop, rip) = exit switch
+        var (stop, rip, address) = exit switch
         {
-            ExitReason.Exception { Vector: Vector.BP } when registers.Rip == testCase.EndAddress + 1 => (StopKind.End, 0UL),
-            ExitReason.Exception { Vector: Vector.BP } => (StopKind.Breakpoint, registers.Rip),
-            ExitReason.Exception { Vector: Vector.DE } => (StopKind.DivideError, registers.Rip),
-            ExitReason.Exception { Vector: Vector.PF or Vector.GP } => (StopKind.MemoryFault, registers.Rip),
-            ExitReason.Exception { Vector: Vector.UD } => (StopKind.InvalidOpcode, registers.Rip),
-            _ => (StopKind.Other, registers.Rip),
+            ExitReason.Exception { Vector: Vector.BP } when registers.Rip == testCase.EndAddress + 1 => (StopKind.End, 0UL, 0UL),
+            ExitReason.Exception { Vector: Vector.BP } => (StopKind.Breakpoint, registers.Rip, 0UL),
+            ExitReason.Exception { Vector: Vector.DE } => (StopKind.DivideError, registers.Rip, 0UL),
+            ExitReason.Exception { Vector: Vector.PF } e => (StopKind.PageFault, registers.Rip, e.FaultAddress),
+            ExitReason.Exception { Vector: Vector.GP } => (StopKind.GeneralProtection, registers.Rip, 0UL),
+            ExitReason.Exception { Vector: Vector.UD } => (StopKind.InvalidOpcode, registers.Rip, 0UL),
+            _ => (StopKind.Other, registers.Rip, 0UL),
         };
 
         var final = new ulong[GuestLayout.MemoryWords];
@@ -103,6 +104,6 @@ public sealed class EmulatorHarness
         {
             values.Add(registers[(Gpr)r]);
         }
-        return new CaseOutcome(stop, rip, values.MoveToImmutable(), registers.Rflags, changed.ToImmutable());
+        return new CaseOutcome(stop, rip, address, values.MoveToImmutable(), registers.Rflags, changed.ToImmutable());
     }
 }

@@ -10,7 +10,8 @@ namespace Verified.Machine.Tests.Infrastructure;
 /// </summary>
 public sealed class NativeHarness : IDisposable
 {
-    private const int SigIll = 4, SigTrap = 5, SigBus = 7, SigFpe = 8, SigSegv = 11;
+    private const int SigIll = 4, SigTrap = 5, SigFpe = 8, SigSegv = 11;
+    private const int SegvMapErr = 1, SegvAccErr = 2;
 
     private readonly Process process;
     private readonly Stream input;
@@ -95,6 +96,8 @@ public sealed class NativeHarness : IDisposable
     {
         var signal = reader.ReadUInt32();
         var rip = reader.ReadUInt64();
+        var code = reader.ReadUInt32();
+        var address = reader.ReadUInt64();
         var registers = ImmutableArray.CreateBuilder<ulong>(16);
         for (var r = 0; r < 16; r++)
         {
@@ -112,12 +115,13 @@ public sealed class NativeHarness : IDisposable
         {
             0 => StopKind.End,
             SigFpe => StopKind.DivideError,
-            SigSegv or SigBus => StopKind.MemoryFault,
+            SigSegv when code is SegvMapErr or SegvAccErr => StopKind.PageFault,
+            SigSegv => StopKind.GeneralProtection,
             SigIll => StopKind.InvalidOpcode,
             SigTrap => StopKind.Breakpoint,
             _ => StopKind.Other,
         };
-        return new CaseOutcome(stop, stop == StopKind.End ? 0 : rip, registers.MoveToImmutable(), rflags, changed.ToImmutable());
+        return new CaseOutcome(stop, stop == StopKind.End ? 0 : rip, stop == StopKind.PageFault ? address : 0, registers.MoveToImmutable(), rflags, changed.ToImmutable());
     }
 
     public void Dispose()

@@ -22,6 +22,10 @@ public static class OutcomeDiff
         {
             report.AppendLine($"  fault rip: native {native.FaultRip:x}, emulator {emulated.FaultRip:x}");
         }
+        if (native.Stop == emulated.Stop && native.FaultAddress != emulated.FaultAddress)
+        {
+            report.AppendLine($"  fault address (CR2): native {native.FaultAddress:x}, emulator {emulated.FaultAddress:x}");
+        }
         for (var i = 0; i < 16; i++)
         {
             if (native.Registers[i] != emulated.Registers[i])

@@ -16,8 +16,10 @@
  * count and that many requests; the answers of a batch are flushed when it is done.
  *   request:  u32 codeLength, code bytes, u64 registers[16] (encoding order), u64 rflags,
  *             u64 memorySeed
- *   response: u32 signal (0 = reached the end), u64 faultRip, u64 registers[16], u64 rflags,
- *             u32 changedCount, changedCount x (u32 offset, u64 value)
+ *   response: u32 signal (0 = reached the end), u64 faultRip, u32 si_code, u64 si_addr,
+ *             u64 registers[16], u64 rflags, u32 changedCount, changedCount x (u32 offset, u64 value)
+ * For SIGSEGV, si_code tells a page fault (SEGV_MAPERR/SEGV_ACCERR, si_addr = CR2) from a
+ * general-protection fault (SI_KERNEL).
  * Memory (data page then stack page, as one 8 KiB region) starts as splitmix64(memorySeed)
  * words; the response lists every 8-byte word that differs at the end.
  */
@@ -88,11 +90,12 @@ __asm__(
 static sigjmp_buf fault_jump;
 static volatile int fault_signal;
 static volatile uint64_t fault_rip;
+static volatile int fault_code;
+static volatile uint64_t fault_addr;
 static struct context fault_ctx;
 
 static void on_fault(int sig, siginfo_t *info, void *raw)
 {
-    (void)info;
     ucontext_t *uc = raw;
     greg_t *g = uc->uc_mcontext.gregs;
     static const int order[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
@@ -103,6 +106,8 @@ static void on_fault(int sig, siginfo_t *info, void *raw)
     fault_ctx.rflags = (uint64_t)g[REG_EFL];
     fault_signal = sig;
     fault_rip = (uint64_t)g[REG_RIP];
+    fault_code = info->si_code;
+    fault_addr = (uint64_t)info->si_addr;
     siglongjmp(fault_jump, 1);
 }
 
@@ -191,8 +196,8 @@ int main(void)
             mem[i] = initial[i] = splitmix(&seed);
 
         ctx.entry = CODE_ADDR;
-        uint32_t signal = 0;
-        uint64_t rip = 0;
+        uint32_t signal = 0, code_of_signal = 0;
+        uint64_t rip = 0, addr = 0;
         fault_signal = 0;
         if (sigsetjmp(fault_jump, 1) == 0) {
             harness_run(&ctx);
@@ -200,10 +205,14 @@ int main(void)
             __asm__ volatile("cld");
             signal = (uint32_t)fault_signal;
             rip = fault_rip;
+            code_of_signal = (uint32_t)fault_code;
+            addr = fault_addr;
             ctx = fault_ctx;
         }
         write_all(&signal, 4);
         write_all(&rip, 8);
+        write_all(&code_of_signal, 4);
+        write_all(&addr, 8);
         write_all(ctx.regs, sizeof ctx.regs);
         write_all(&ctx.rflags, 8);
         uint32_t changed = 0;
