@@ -220,6 +220,11 @@ public sealed partial class Cpu
             {
                 case Kind.Nop:
                     break;
+                case Kind.SmcStop:
+                    // Not an instruction: the code here was overwritten; resume from a fresh translation.
+                    regs.Rip = op.Rip;
+                    budget++;
+                    return i;
                 case Kind.MovRR64:
                     R(op.Reg) = R(op.Rm);
                     break;
@@ -258,6 +263,9 @@ public sealed partial class Cpu
                     break;
                 case Kind.AluRM32:
                     AluToReg32(ref op, Read(Ea(ref op), 4));
+                    break;
+                case Kind.ShiftRI:
+                    ShiftRegisterByImmediate(ref op);
                     break;
                 case Kind.Push64:
                     Push64(R(op.Reg));
@@ -348,14 +356,6 @@ public sealed partial class Cpu
                 }
 
                 break;
-            }
-
-            if (codeWritten)
-            {
-                // A store changed translated code: continue from fresh translations.
-                codeWritten = false;
-                regs.Rip = op.NextRip;
-                return i;
             }
         }
 
