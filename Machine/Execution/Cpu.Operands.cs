@@ -1,0 +1,75 @@
+using System.Runtime.CompilerServices;
+using Verified.Machine.Translation;
+
+namespace Verified.Machine;
+
+/// <summary>Operand access shared by the executors: effective addresses, r/m operands, the stack.</summary>
+public sealed partial class Cpu
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong EaNoSegment(ref MicroOp op)
+    {
+        var a = (ulong)op.Disp;
+        if (op.Base != MicroOp.NoReg)
+        {
+            a += R(op.Base);
+        }
+
+        if (op.Index != MicroOp.NoReg)
+        {
+            a += R(op.Index) << op.Scale;
+        }
+
+        if ((op.Flags & OpFlags.Addr32) != 0)
+        {
+            a = (uint)a;
+        }
+
+        return a;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Ea(ref MicroOp op)
+    {
+        var a = EaNoSegment(ref op);
+        if (op.Seg != 0)
+        {
+            a += op.Seg == 1 ? regs.FsBase : regs.GsBase;
+        }
+
+        return a;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong ReadRm(ref MicroOp op, int size) => op.IsMem ? Read(Ea(ref op), size) : GetReg(op.Rm, size);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WriteRm(ref MicroOp op, int size, ulong value)
+    {
+        if (op.IsMem)
+        {
+            Write(Ea(ref op), size, value);
+        }
+        else
+        {
+            SetReg(op.Rm, size, value);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Push64(ulong value)
+    {
+        ref var rsp = ref R(4);
+        var top = rsp - 8;
+        Write64(top, value);
+        rsp = top;
+    }
+
+    private void PushValue(int size, ulong value)
+    {
+        ref var rsp = ref R(4);
+        var top = rsp - (ulong)size;
+        Write(top, size, value);
+        rsp = top;
+    }
+}
