@@ -18,7 +18,7 @@ public static class CHeader
     public static string Generate()
     {
         var text = new StringBuilder();
-        text.Append("/* GENERATED from Kernel/Abi/*.cs by Verified.Kernel.Abi.CHeader. Do not edit. */\n");
+        text.Append("/* GENERATED from the enums in Kernel/Abi by Verified.Kernel.Abi.CHeader. Do not edit. */\n");
         text.Append("#ifndef VERIFIED_SYSCALL_ABI_H\n#define VERIFIED_SYSCALL_ABI_H\n\n");
         Enum<SyscallNumber>(text, "VSYS_");
         Enum<KernelError>(text, "VERR_");

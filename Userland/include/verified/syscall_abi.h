@@ -1,4 +1,4 @@
-/* GENERATED from Kernel/Abi/*.cs by Verified.Kernel.Abi.CHeader. Do not edit. */
+/* GENERATED from the enums in Kernel/Abi by Verified.Kernel.Abi.CHeader. Do not edit. */
 #ifndef VERIFIED_SYSCALL_ABI_H
 #define VERIFIED_SYSCALL_ABI_H
 
