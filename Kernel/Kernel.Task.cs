@@ -117,6 +117,11 @@ public sealed partial class Kernel
             return e;
         }
 
+        if (task == caller)
+        {
+            return KernelError.InvalidState; // the caller's registers carry this call's status and results
+        }
+
         var value = a[2];
         switch (a[1])
         {
@@ -131,9 +136,8 @@ public sealed partial class Kernel
                 break;
         }
 
-        Ok(caller);
-        task.Registers[(int)a[1]] = value; // after the status, so a task may write its own rax
-        return KernelError.Ok;
+        task.Registers[(int)a[1]] = value;
+        return Ok(caller);
     }
 
     private KernelError DecodeResume(TaskObject caller, ReadOnlySpan<ulong> a)

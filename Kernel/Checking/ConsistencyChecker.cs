@@ -249,6 +249,11 @@ public static class ConsistencyChecker
         var seen = new HashSet<int>();
         for (var p = 0; p <= AbiConstants.MaxPriority; p++)
         {
+            if (k.ReadyHead(p) < 0 && k.ReadyTail(p) < 0)
+            {
+                continue;
+            }
+
             foreach (var t in Walk(k, k.ReadyHead(p), k.ReadyTail(p), $"ready queue {p}", v))
             {
                 if (t.State != TaskState.Ready || t.Priority != p || !t.IsLive)

@@ -111,76 +111,47 @@ public static class PageTables
     }
 
     /// <summary>Every present leaf (va, entry) under a PML4, in address order (consistency checks).</summary>
-    public static IEnumerable<(ulong Va, ulong Entry)> Leaves(IPhysicalMemory memory, ulong pml4)
+    public static List<(ulong Va, ulong Entry)> Leaves(IPhysicalMemory memory, ulong pml4)
     {
         ArgumentNullException.ThrowIfNull(memory);
-        for (var i3 = 0; i3 < 256; i3++)
-        {
-            var e3 = memory.ReadUInt64(pml4 + ((ulong)i3 * 8));
-            if ((e3 & Present) == 0)
-            {
-                continue;
-            }
-
-            for (var i2 = 0; i2 < 512; i2++)
-            {
-                var e2 = memory.ReadUInt64((e3 & AddressMask) + ((ulong)i2 * 8));
-                if ((e2 & Present) == 0)
-                {
-                    continue;
-                }
-
-                for (var i1 = 0; i1 < 512; i1++)
-                {
-                    var e1 = memory.ReadUInt64((e2 & AddressMask) + ((ulong)i1 * 8));
-                    if ((e1 & Present) == 0)
-                    {
-                        continue;
-                    }
-
-                    for (var i0 = 0; i0 < 512; i0++)
-                    {
-                        var e0 = memory.ReadUInt64((e1 & AddressMask) + ((ulong)i0 * 8));
-                        if ((e0 & Present) != 0)
-                        {
-                            yield return (((ulong)i3 << 39) | ((ulong)i2 << 30) | ((ulong)i1 << 21) | ((ulong)i0 << 12), e0);
-                        }
-                    }
-                }
-            }
-        }
+        var leaves = new List<(ulong, ulong)>();
+        Walk(memory, pml4, 3, 0, leaves, null);
+        return leaves;
     }
 
     /// <summary>Every table page (physical address) reachable from a PML4, the PML4 excluded.</summary>
-    public static IEnumerable<ulong> TablePages(IPhysicalMemory memory, ulong pml4)
+    public static List<ulong> TablePages(IPhysicalMemory memory, ulong pml4)
     {
         ArgumentNullException.ThrowIfNull(memory);
-        for (var i3 = 0; i3 < 256; i3++)
+        var tables = new List<ulong>();
+        Walk(memory, pml4, 3, 0, null, tables);
+        return tables;
+    }
+
+    /// <summary>Reads each table page once (512 entries in one read) and descends into present entries; user half only.</summary>
+    private static void Walk(IPhysicalMemory memory, ulong table, int level, ulong vaBase, List<(ulong, ulong)>? leaves, List<ulong>? tables)
+    {
+        var bytes = new byte[4096];
+        memory.Read(table, bytes);
+        var entries = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(bytes);
+        var count = level == 3 ? 256 : 512;
+        for (var i = 0; i < count; i++)
         {
-            var e3 = memory.ReadUInt64(pml4 + ((ulong)i3 * 8));
-            if ((e3 & Present) == 0)
+            var e = entries[i];
+            if ((e & Present) == 0)
             {
                 continue;
             }
 
-            yield return e3 & AddressMask;
-            for (var i2 = 0; i2 < 512; i2++)
+            var va = vaBase | ((ulong)i << (12 + (9 * level)));
+            if (level == 0)
             {
-                var e2 = memory.ReadUInt64((e3 & AddressMask) + ((ulong)i2 * 8));
-                if ((e2 & Present) == 0)
-                {
-                    continue;
-                }
-
-                yield return e2 & AddressMask;
-                for (var i1 = 0; i1 < 512; i1++)
-                {
-                    var e1 = memory.ReadUInt64((e2 & AddressMask) + ((ulong)i1 * 8));
-                    if ((e1 & Present) != 0)
-                    {
-                        yield return e1 & AddressMask;
-                    }
-                }
+                leaves?.Add((va, e));
+            }
+            else
+            {
+                tables?.Add(e & AddressMask);
+                Walk(memory, e & AddressMask, level - 1, va, leaves, tables);
             }
         }
     }

@@ -53,6 +53,7 @@ public sealed class TaskTests
         s.Call(SyscallNumber.TaskWriteRegister, task, AbiConstants.RegFsBase, 0x0000_8000_0000_0000).Status.ShouldBe(KernelError.InvalidArgument);
         s.Call(SyscallNumber.TaskWriteRegister, task, 20, 0).Status.ShouldBe(KernelError.InvalidArgument);
         s.Call(SyscallNumber.TaskReadRegister, task, 20).Status.ShouldBe(KernelError.InvalidArgument);
+        s.Call(SyscallNumber.TaskWriteRegister, AbiConstants.SlotRootTask, 0, 12345).Status.ShouldBe(KernelError.InvalidState, "rax of the caller carries the status");
     }
 
     [Fact]
