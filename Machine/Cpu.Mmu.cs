@@ -52,6 +52,15 @@ public sealed partial class Cpu
         }
     }
 
+    /// <summary>Every page became shared (copy-on-write): stores must take the slow path again.</summary>
+    private void RevokeAllFastWrites()
+    {
+        for (var i = 0; i < tlb.Length; i++)
+        {
+            tlb[i].WriteTag = TlbEntry.NoTag;
+        }
+    }
+
     /// <summary>A page now holds code: no TLB entry may keep writing to it directly.</summary>
     private void RevokeFastWrites(ulong ppn)
     {
@@ -279,7 +288,8 @@ public sealed partial class Cpu
         var last = va + (ulong)size - 1;
         if ((last >> 12) != (va >> 12))
         {
-            ProbeTranslate(last, Access.Write);
+            // CR2 of a fault on the second page is that page's first byte, as on hardware.
+            ProbeTranslate((va | 0xFFF) + 1, Access.Write);
         }
     }
 
@@ -304,7 +314,7 @@ public sealed partial class Cpu
             return Read(va, size);
         }
 
-        var ppn2 = ProbeTranslate(last, Access.Read);
+        var ppn2 = ProbeTranslate((va | 0xFFF) + 1, Access.Read);
         ulong value = 0;
         for (var i = 0; i < size; i++)
         {
@@ -322,7 +332,7 @@ public sealed partial class Cpu
         // Translate every page first: a store that faults writes nothing.
         var last = va + (ulong)size - 1;
         var ppn = ProbeTranslate(va, Access.Write);
-        var ppn2 = (last >> 12) == (va >> 12) ? ppn : ProbeTranslate(last, Access.Write);
+        var ppn2 = (last >> 12) == (va >> 12) ? ppn : ProbeTranslate((va | 0xFFF) + 1, Access.Write);
         for (var i = 0; i < size; i++)
         {
             var a = va + (ulong)i;

@@ -13,6 +13,7 @@ public sealed partial class Cpu
     private long runBudget;
     private long retiredAtRunStart;
     private int opIndex;
+    private bool chargedAhead;
     private Block? currentBlock;
     private ExitReason? exit;
 
@@ -26,28 +27,16 @@ public sealed partial class Cpu
         exit = null;
         try
         {
-            Block? previous = null;
-            while (exit is null)
-            {
-                if (budget <= 0)
-                {
-                    exit = BudgetExit;
-                    break;
-                }
-
-                currentBlock = null;
-                var block = NextBlock(previous);
-                currentBlock = block;
-                previous = ExecuteBlock(block) ? block : null;
-            }
+            RunLoop();
         }
         catch (GuestFault fault)
         {
             if (currentBlock is not null)
             {
-                // The faulting instruction did not retire; RIP points at it.
+                // The faulting instruction did not retire; RIP points at it. Give back the budget
+                // charged for it and, when the block was charged in advance, for the ops after it.
                 regs.Rip = currentBlock.Ops[opIndex].Rip;
-                budget++;
+                budget += chargedAhead ? currentBlock.Ops.Length - opIndex : 1;
             }
 
             exit = new ExitReason.Exception(fault.Vector, fault.ErrorCode, fault.FaultAddress, BytesAt(regs.Rip));
@@ -56,11 +45,109 @@ public sealed partial class Cpu
         currentBlock = null;
         regs.Rflags = GetFlags();
         InstructionsRetired = retiredAtRunStart + (runBudget - budget);
-        return exit;
+        return exit ?? throw new InvalidOperationException("unreachable: the run loop returns only with an exit");
     }
 
     /// <summary>Instructions retired including those of the current run so far (for rdtsc).</summary>
-    private ulong LiveRetired => (ulong)(retiredAtRunStart + (runBudget - budget));
+    /// The block being run may have been charged in advance: the ops after the current one do not count yet.
+    private ulong LiveRetired => (ulong)(retiredAtRunStart + (runBudget - budget)
+        - (chargedAhead && currentBlock is not null ? currentBlock.Ops.Length - opIndex - 1 : 0));
+
+    /// <summary>
+    /// The hot loop, kept free of try/catch so the JIT can keep its locals in registers. A block is
+    /// found through the previous block's chain links when possible, else through the cache.
+    /// </summary>
+    private void RunLoop()
+    {
+        Block? previous = null;
+        var memory = Memory;
+        while (true)
+        {
+            if (budget <= 0)
+            {
+                exit = BudgetExit;
+                return;
+            }
+
+            var rip = regs.Rip;
+            Block? block = null;
+            if (previous is not null)
+            {
+                var c = previous.Chain0;
+                if (c is not null && c.Start == rip && c.MapEpoch == mapEpoch && c.CodeEpoch == memory.CodeEpoch)
+                {
+                    block = c;
+                }
+                else
+                {
+                    c = previous.Chain1;
+                    if (c is not null && c.Start == rip && c.MapEpoch == mapEpoch && c.CodeEpoch == memory.CodeEpoch)
+                    {
+                        block = c;
+                    }
+                }
+            }
+
+            if (block is null)
+            {
+                currentBlock = null;
+                block = NextBlock(previous);
+            }
+
+            currentBlock = block;
+            var ops = block.Ops;
+            var n = ops.Length;
+            if (budget < n)
+            {
+                previous = ExecuteBlockCounted(block) ? block : null;
+                if (exit is not null)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            // The common case: charge the whole block up front, refund what did not run.
+            budget -= n;
+            chargedAhead = true;
+            var completed = true;
+            for (var i = 0; i < n; i++)
+            {
+                ref var op = ref ops[i];
+                opIndex = i;
+                if (!Step(ref op))
+                {
+                    budget += n - i - 1;
+                    completed = false;
+                    break;
+                }
+
+                if (codeWritten)
+                {
+                    // A store changed translated code: continue from fresh translations.
+                    codeWritten = false;
+                    budget += n - i - 1;
+                    regs.Rip = op.NextRip;
+                    block = null;
+                    completed = false;
+                    break;
+                }
+            }
+
+            if (exit is not null)
+            {
+                return;
+            }
+
+            if (completed)
+            {
+                regs.Rip = block!.EndRip;
+            }
+
+            previous = block;
+        }
+    }
 
     private Block NextBlock(Block? previous)
     {
@@ -95,10 +182,14 @@ public sealed partial class Cpu
         return blocks.Lookup(rip);
     }
 
-    /// <summary>Executes a block; true when it ended by ordinary control flow (so it may be chained).</summary>
-    private bool ExecuteBlock(Block block)
+    /// <summary>
+    /// Executes a block one budgeted instruction at a time (when the budget ends inside it); true
+    /// when it ended by ordinary control flow (so it may be chained).
+    /// </summary>
+    private bool ExecuteBlockCounted(Block block)
     {
         var ops = block.Ops;
+        chargedAhead = false;
         for (var i = 0; i < ops.Length; i++)
         {
             ref var op = ref ops[i];
@@ -129,13 +220,63 @@ public sealed partial class Cpu
     }
 
     /// <summary>Executes one micro-op. Returns false when it transferred control or exited (RIP is set).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Step(ref MicroOp op)
     {
         switch (op.Kind)
         {
             case Kind.Nop:
                 return true;
+            case Kind.MovRR64:
+                R(op.Reg) = R(op.Rm);
+                return true;
+            case Kind.MovRR32:
+                R(op.Reg) = (uint)R(op.Rm);
+                return true;
+            case Kind.MovRM64:
+                R(op.Reg) = Read64(Ea(ref op));
+                return true;
+            case Kind.MovRM32:
+                R(op.Reg) = Read(Ea(ref op), 4);
+                return true;
+            case Kind.MovMR64:
+                Write64(Ea(ref op), R(op.Reg));
+                return true;
+            case Kind.MovMR32:
+                Write(Ea(ref op), 4, (uint)R(op.Reg));
+                return true;
+            case Kind.LeaSimple:
+                R(op.Reg) = (ulong)op.Disp + R(op.Base) + (R(op.Index) << op.Scale);
+                return true;
+            case Kind.AluRR64:
+                AluToReg64(ref op, R(op.Rm));
+                return true;
+            case Kind.AluRI64:
+                AluToReg64(ref op, op.Imm);
+                return true;
+            case Kind.AluRM64:
+                AluToReg64(ref op, Read64(Ea(ref op)));
+                return true;
+            case Kind.AluRR32:
+                AluToReg32(ref op, (uint)R(op.Rm));
+                return true;
+            case Kind.AluRI32:
+                AluToReg32(ref op, op.Imm);
+                return true;
+            case Kind.AluRM32:
+                AluToReg32(ref op, Read(Ea(ref op), 4));
+                return true;
+            case Kind.Push64:
+                Push64(R(op.Reg));
+                return true;
+            case Kind.Pop64:
+                {
+                    ref var rsp = ref R(4);
+                    var v = Read64(rsp);
+                    rsp += 8;
+                    R(op.Reg) = v;
+                    return true;
+                }
+
             case Kind.MovRR:
                 SetReg(op.Reg, op.Size, GetReg(op.Rm, op.Size));
                 return true;

@@ -21,6 +21,7 @@ public sealed partial class Cpu
         ArgumentNullException.ThrowIfNull(memory);
         Memory = memory;
         memory.PageCopied += OnPageCopied;
+        memory.AllPagesShared += RevokeAllFastWrites;
         blocks = new BlockCache(this);
         FlushTlb();
         regs.Rflags = 0x202;

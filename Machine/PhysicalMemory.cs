@@ -48,8 +48,14 @@ public sealed class PhysicalMemory
 
     internal int PageCount => pages.Length;
 
+    /// <summary>Bumped whenever any page holding code is written: blocks re-check their pages only then.</summary>
+    internal long CodeEpoch;
+
     /// <summary>Raised after a page array was replaced by a private copy, so TLBs can repoint to it.</summary>
     internal event Action<ulong, byte[]>? PageCopied;
+
+    /// <summary>Raised when every page became shared (a snapshot or restore): no direct writes may remain.</summary>
+    internal event Action? AllPagesShared;
 
     public void Read(ulong paddr, Span<byte> destination)
     {
@@ -101,7 +107,7 @@ public sealed class PhysicalMemory
             var offset = (int)(paddr & (PageSize - 1));
             var n = (int)Math.Min(end - paddr, (ulong)(PageSize - offset));
             var ppn = paddr >> PageShift;
-            if (n == PageSize && !holdsCode[ppn])
+            if (n == PageSize && !holdsCode[ppn] && !ReferenceEquals(pages[ppn], ZeroPage))
             {
                 // A whole-page clear shares the zero page again instead of copying.
                 pages[ppn] = ZeroPage;
@@ -126,6 +132,7 @@ public sealed class PhysicalMemory
         if (holdsCode[ppn])
         {
             codeGeneration[ppn]++;
+            CodeEpoch++;
         }
 
         if (ownerEpoch[ppn] == epoch)
@@ -162,6 +169,7 @@ public sealed class PhysicalMemory
     internal byte[][] CaptureForSnapshot()
     {
         epoch++;
+        AllPagesShared?.Invoke();
         return (byte[][])pages.Clone();
     }
 
@@ -177,11 +185,13 @@ public sealed class PhysicalMemory
             if (!ReferenceEquals(pages[i], saved[i]) && holdsCode[i])
             {
                 codeGeneration[i]++;
+                CodeEpoch++;
             }
         }
 
         pages = (byte[][])saved.Clone();
         epoch++;
+        AllPagesShared?.Invoke();
     }
 
     /// <summary>A hash of the contents: equal contents give equal hashes whatever the page sharing.</summary>

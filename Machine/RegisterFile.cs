@@ -3,8 +3,12 @@ using System.Runtime.InteropServices;
 
 namespace Verified.Machine;
 
-/// <summary>Sixteen 64-bit registers stored inline so a <see cref="RegisterFile"/> stays a plain value.</summary>
-[InlineArray(16)]
+/// <summary>
+/// Sixteen 64-bit registers stored inline so a <see cref="RegisterFile"/> stays a plain value, plus a
+/// seventeenth that is always zero: an absent base or index register of an address reads it, which
+/// makes effective addresses branch-free.
+/// </summary>
+[InlineArray(17)]
 internal struct GprArray
 {
     private ulong element;
@@ -30,7 +34,7 @@ public struct RegisterFile : IEquatable<RegisterFile>
     }
 
     public readonly bool Equals(RegisterFile other) =>
-        ((ReadOnlySpan<ulong>)Gprs).SequenceEqual(other.Gprs) && Rip == other.Rip && Rflags == other.Rflags
+        ((ReadOnlySpan<ulong>)Gprs)[..16].SequenceEqual(((ReadOnlySpan<ulong>)other.Gprs)[..16]) && Rip == other.Rip && Rflags == other.Rflags
         && FsBase == other.FsBase && GsBase == other.GsBase;
 
     public override readonly bool Equals(object? obj) => obj is RegisterFile other && Equals(other);
@@ -38,7 +42,7 @@ public struct RegisterFile : IEquatable<RegisterFile>
     public override readonly int GetHashCode()
     {
         var h = new HashCode();
-        foreach (var v in (ReadOnlySpan<ulong>)Gprs)
+        foreach (var v in ((ReadOnlySpan<ulong>)Gprs)[..16])
         {
             h.Add(v);
         }

@@ -17,6 +17,28 @@ public sealed partial class Cpu
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AluToReg64(ref MicroOp op, ulong source)
+    {
+        ref var dest = ref R(op.Reg);
+        var result = Alu((AluOp)op.Aux, 8, dest, source);
+        if (op.Aux < (byte)AluOp.Cmp)
+        {
+            dest = result;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AluToReg32(ref MicroOp op, ulong source)
+    {
+        ref var dest = ref R(op.Reg);
+        var result = Alu((AluOp)op.Aux, 4, (uint)dest, source);
+        if (op.Aux < (byte)AluOp.Cmp)
+        {
+            dest = result;
+        }
+    }
+
     private void AluToMemory(ref MicroOp op, ulong source)
     {
         var size = op.Size;

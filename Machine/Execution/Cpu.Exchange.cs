@@ -31,15 +31,15 @@ public sealed partial class Cpu
         var dest = op.IsMem ? Read(address, size) : GetReg(op.Rm, size);
         var acc = GetReg(0, size);
         var equal = acc == dest;
-        // Hardware always writes the destination (the old value when unequal), so a read-only page faults either way.
-        var newDest = equal ? GetReg(op.Reg, size) : dest;
+        // A memory destination is always written (the old value when unequal), so a read-only page
+        // faults either way; a register destination is left whole when unequal (no 32-bit zeroing).
         if (op.IsMem)
         {
-            Write(address, size, newDest);
+            Write(address, size, equal ? GetReg(op.Reg, size) : dest);
         }
-        else
+        else if (equal)
         {
-            SetReg(op.Rm, size, newDest);
+            SetReg(op.Rm, size, GetReg(op.Reg, size));
         }
 
         if (!equal)

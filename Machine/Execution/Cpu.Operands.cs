@@ -9,35 +9,31 @@ public sealed partial class Cpu
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong EaNoSegment(ref MicroOp op)
     {
-        var a = (ulong)op.Disp;
-        if (op.Base != MicroOp.NoReg)
-        {
-            a += R(op.Base);
-        }
-
-        if (op.Index != MicroOp.NoReg)
-        {
-            a += R(op.Index) << op.Scale;
-        }
-
-        if ((op.Flags & OpFlags.Addr32) != 0)
-        {
-            a = (uint)a;
-        }
-
-        return a;
+        // An absent base or index is register 16, which is always zero.
+        var a = (ulong)op.Disp + R(op.Base) + (R(op.Index) << op.Scale);
+        return (op.Flags & OpFlags.Addr32) != 0 ? (uint)a : a;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Ea(ref MicroOp op)
     {
-        var a = EaNoSegment(ref op);
-        if (op.Seg != 0)
+        if ((op.Flags & OpFlags.ComplexEa) == 0)
         {
-            a += op.Seg == 1 ? regs.FsBase : regs.GsBase;
+            return (ulong)op.Disp + R(op.Base) + (R(op.Index) << op.Scale);
         }
 
-        return a;
+        return EaComplex(ref op);
+    }
+
+    private ulong EaComplex(ref MicroOp op)
+    {
+        var a = EaNoSegment(ref op);
+        return op.Seg switch
+        {
+            1 => a + regs.FsBase,
+            2 => a + regs.GsBase,
+            _ => a,
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -38,6 +38,9 @@ internal sealed class Block
     /// <summary>The mapping epoch in which this block's virtual-to-physical placement was last confirmed.</summary>
     public long MapEpoch;
 
+    /// <summary>The memory code epoch at which the page generations were last confirmed.</summary>
+    public long CodeEpoch;
+
     public Block? Chain0;
     public Block? Chain1;
 }

@@ -19,8 +19,25 @@ internal sealed class BlockCache
     public bool IsCurrent(Block b)
     {
         var memory = cpu.Memory;
-        return b.MapEpoch == cpu.MapEpoch && memory.CodeGeneration(b.Ppn) == b.Generation
+        if (b.MapEpoch != cpu.MapEpoch)
+        {
+            return false;
+        }
+
+        if (b.CodeEpoch == memory.CodeEpoch)
+        {
+            return true;
+        }
+
+        // Some code page was written since: check this block's own pages.
+        var valid = memory.CodeGeneration(b.Ppn) == b.Generation
             && (b.Ppn2 == Block.NoPage || memory.CodeGeneration(b.Ppn2) == b.Generation2);
+        if (valid)
+        {
+            b.CodeEpoch = memory.CodeEpoch;
+        }
+
+        return valid;
     }
 
     /// <summary>The block at rip; translates it if needed. Throws the fetch fault if rip cannot be fetched.</summary>
@@ -38,11 +55,13 @@ internal sealed class BlockCache
         if (byAddress.TryGetValue((rip, ppn), out var b) && memory.CodeGeneration(ppn) == b.Generation && SecondPageStillMatches(b))
         {
             b.MapEpoch = cpu.MapEpoch;
+            b.CodeEpoch = memory.CodeEpoch;
         }
         else
         {
             b = Translator.Translate(cpu, rip, ppn);
             b.MapEpoch = cpu.MapEpoch;
+            b.CodeEpoch = memory.CodeEpoch;
             byAddress[(rip, ppn)] = b;
             Translated++;
         }

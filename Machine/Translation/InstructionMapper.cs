@@ -9,7 +9,8 @@ namespace Verified.Machine.Translation;
 internal static partial class InstructionMapper
 {
     public static bool EndsBlock(Kind kind) => kind is Kind.Jmp or Kind.JmpInd or Kind.Call or Kind.CallInd or Kind.Ret
-        or Kind.Jcc or Kind.Jrcxz or Kind.Loop or Kind.Syscall or Kind.Int3 or Kind.IntN or Kind.Raise or Kind.FetchFault;
+        or Kind.Jcc or Kind.Jrcxz or Kind.Loop or Kind.Syscall or Kind.Int3 or Kind.IntN or Kind.Raise or Kind.FetchFault
+        or Kind.StringOp;
 
     public static MicroOp Map(in Instruction ins)
     {
@@ -32,7 +33,36 @@ internal static partial class InstructionMapper
             return Raise(op, Vector.GP);
         }
 
-        return MapData(ins, op) ?? MapArithmetic(ins, op) ?? MapControl(ins, op) ?? Raise(op, IsPrivileged(ins.Mnemonic) ? Vector.GP : Vector.UD);
+        var mapped = MapData(ins, op) ?? MapArithmetic(ins, op) ?? MapControl(ins, op);
+        return mapped is null ? Raise(op, IsPrivileged(ins.Mnemonic) ? Vector.GP : Vector.UD) : Specialize(mapped.Value);
+    }
+
+    /// <summary>Picks a size-specialised kind for the hottest operations, so they skip the size switch.</summary>
+    private static MicroOp Specialize(MicroOp op)
+    {
+        var wide = op.Size == 8;
+        if (op.Size is 8 or 4)
+        {
+            op.Kind = op.Kind switch
+            {
+                Kind.MovRR => wide ? Kind.MovRR64 : Kind.MovRR32,
+                Kind.MovRM => wide ? Kind.MovRM64 : Kind.MovRM32,
+                Kind.MovMR => wide ? Kind.MovMR64 : Kind.MovMR32,
+                Kind.AluRR => wide ? Kind.AluRR64 : Kind.AluRR32,
+                Kind.AluRI => wide ? Kind.AluRI64 : Kind.AluRI32,
+                Kind.AluRM => wide ? Kind.AluRM64 : Kind.AluRM32,
+                Kind.Push when wide => Kind.Push64,
+                Kind.Pop when wide => Kind.Pop64,
+                _ => op.Kind,
+            };
+        }
+
+        if (op.Kind == Kind.Lea && op.Size == 8 && (op.Flags & OpFlags.ComplexEa) == 0)
+        {
+            op.Kind = Kind.LeaSimple;
+        }
+
+        return op;
     }
 
     internal static MicroOp Raise(MicroOp op, Vector vector)
@@ -129,7 +159,7 @@ internal static partial class InstructionMapper
 
         if (ins.MemoryBase.IsGPR32() || ins.MemoryIndex.IsGPR32() || ins.MemoryBase == Register.EIP)
         {
-            op.Flags |= OpFlags.Addr32;
+            op.Flags |= OpFlags.Addr32 | OpFlags.ComplexEa;
         }
 
         op.Seg = ins.MemorySegment switch
@@ -138,6 +168,11 @@ internal static partial class InstructionMapper
             Register.GS => 2,
             _ => 0,
         };
+        if (op.Seg != 0)
+        {
+            op.Flags |= OpFlags.ComplexEa;
+        }
+
         return true;
     }
 

@@ -23,6 +23,11 @@ internal enum Kind : ushort
     Cpuid, Rdtsc, Rdtscp,
     FlagOp, Pushf, Popf,
     SegBase,
+
+    // Size-specialised forms of the hottest operations (chosen by the translator).
+    MovRR64, MovRR32, MovRM64, MovRM32, MovMR64, MovMR32,
+    AluRR64, AluRR32, AluRI64, AluRI32, AluRM64, AluRM32,
+    Push64, Pop64, LeaSimple,
 }
 
 /// <summary>Operation selector in <see cref="MicroOp.Aux"/> for the ALU families.</summary>
@@ -61,4 +66,7 @@ internal enum FlagOpKind : byte
 internal static class OpFlags
 {
     public const byte Mem = 1, Imm = 2, Rep = 4, Repne = 8, Addr32 = 16, SrcCl = 32;
+
+    /// <summary>The address needs a segment base or 32-bit truncation (the slow effective-address path).</summary>
+    public const byte ComplexEa = 64;
 }

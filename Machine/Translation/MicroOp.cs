@@ -25,7 +25,8 @@ internal struct MicroOp
     public ulong Imm;      // immediate, branch target, or second immediate
     public ulong Rip;      // address of this instruction
 
-    public const byte NoReg = 0xFF;
+    /// <summary>The always-zero register slot: an absent base or index reads 0.</summary>
+    public const byte NoReg = 16;
 
     public readonly ulong NextRip => Rip + Len;
 
