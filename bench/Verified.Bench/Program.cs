@@ -26,6 +26,16 @@ public static class Program
             return SoakDifferentialMode.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "kernel")
+        {
+            return KernelMode.Run();
+        }
+
+        if (args.Length > 0 && args[0] == "soak-kernel")
+        {
+            return KernelSoak.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

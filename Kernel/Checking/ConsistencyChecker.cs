@@ -1,0 +1,428 @@
+using Verified.Kernel.Abi;
+using Verified.Kernel.Caps;
+using Verified.Kernel.Memory;
+using Verified.Kernel.Objects;
+
+namespace Verified.Kernel.Checking;
+
+/// <summary>
+/// Checks the kernel's structures against their invariants: the derivation list (links, depths,
+/// derivation: rights only shrink, badges kept, untyped children inside), capability counts,
+/// untyped memory (children disjoint and contained), scheduler and wait queues, reply links,
+/// page tables against frame capabilities, grant table owners. Returns every violation found,
+/// each a sentence; an empty list means consistent. Tests run it after every step.
+/// </summary>
+public static class ConsistencyChecker
+{
+    /// <summary>All violations.</summary>
+    public static IReadOnlyList<string> Check(Kernel kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        var v = new List<string>();
+        CheckDerivationList(kernel, v);
+        CheckCounts(kernel, v);
+        CheckMemory(kernel, v);
+        CheckQueues(kernel, v);
+        CheckPageTables(kernel, v);
+        CheckGrants(kernel, v);
+        return v;
+    }
+
+    private static IEnumerable<(SlotAddress Address, CapSlot Slot)> AllSlots(Kernel k)
+    {
+        foreach (var o in k.Objects.All)
+        {
+            if (o is CNodeObject c)
+            {
+                for (var i = 0; i < c.View.Length; i++)
+                {
+                    yield return (new SlotAddress(c.Id, i), c.View[i]);
+                }
+            }
+            else if (o is TaskObject t)
+            {
+                yield return (new SlotAddress(t.Id, 0), t.InFlightSlot);
+            }
+        }
+    }
+
+    private static void CheckDerivationList(Kernel k, List<string> v)
+    {
+        var inList = new HashSet<SlotAddress>();
+        var prev = SlotAddress.None;
+        var prevDepth = -1;
+        var stack = new List<Capability>(); // ancestors of the current node, by depth
+        var limit = AllSlots(k).Count() + 1;
+        for (var a = k.MdbHead; a.IsSome; a = k.SlotAt(a).Next)
+        {
+            if (!inList.Add(a) || inList.Count > limit)
+            {
+                v.Add($"derivation list has a cycle at {a}");
+                return;
+            }
+
+            if (k.Objects[a.Object] is not (CNodeObject or TaskObject))
+            {
+                v.Add($"derivation list names {a}, which is no slot");
+                return;
+            }
+
+            var s = k.SlotAt(a);
+            if (s.Prev != prev)
+            {
+                v.Add($"{a}.prev is {s.Prev}, expected {prev}");
+            }
+
+            if (s.Cap.IsNull)
+            {
+                v.Add($"empty {a} is in the derivation list");
+            }
+
+            if (s.Depth < 0 || s.Depth > prevDepth + 1)
+            {
+                v.Add($"{a} has depth {s.Depth} after depth {prevDepth}");
+            }
+            else
+            {
+                stack.RemoveRange(s.Depth, stack.Count - s.Depth);
+                if (s.Depth > 0)
+                {
+                    CheckDerivation(k, a, stack[s.Depth - 1], s.Cap, v);
+                }
+
+                stack.Add(s.Cap);
+            }
+
+            prev = a;
+            prevDepth = s.Depth;
+        }
+
+        foreach (var (a, s) in AllSlots(k))
+        {
+            if (!s.Cap.IsNull && !inList.Contains(a))
+            {
+                v.Add($"{a} holds {s.Cap.Type} but is not in the derivation list");
+            }
+
+            if (s.Cap.IsNull && (s.Prev.IsSome || s.Next.IsSome))
+            {
+                v.Add($"empty {a} keeps derivation links");
+            }
+        }
+    }
+
+    private static void CheckDerivation(Kernel k, SlotAddress a, Capability parent, Capability child, List<string> v)
+    {
+        if (parent.Type == ObjectType.Untyped && parent.Object != child.Object)
+        {
+            // A retyped child: its memory lies inside the untyped (checked when both are current).
+            var u = k.Objects.Resolve<UntypedObject>(parent.Object);
+            var o = k.Objects.Resolve(child.Object);
+            if (u is not null && o is not null && (o.Paddr < u.Paddr || o.Paddr + (1UL << o.SizeBits) > u.Paddr + u.Size))
+            {
+                v.Add($"{a}: {child.Type} at 0x{o.Paddr:x} lies outside its parent untyped at 0x{u.Paddr:x}");
+            }
+
+            return;
+        }
+
+        if (parent.Object != child.Object || parent.Type != child.Type)
+        {
+            v.Add($"{a}: child capability names {child.Object} but its parent names {parent.Object}");
+        }
+
+        if ((child.Rights & ~parent.Rights) != 0)
+        {
+            v.Add($"{a}: child rights {child.Rights} exceed parent rights {parent.Rights}");
+        }
+
+        if (parent.Badge != 0 && child.Badge != parent.Badge)
+        {
+            v.Add($"{a}: badge {child.Badge} differs from the parent's {parent.Badge}");
+        }
+    }
+
+    private static void CheckCounts(Kernel k, List<string> v)
+    {
+        var counts = new Dictionary<int, int>();
+        foreach (var (_, s) in AllSlots(k))
+        {
+            if (!s.Cap.IsNull && k.Objects.Resolve(s.Cap.Object) is { } o)
+            {
+                if (o.Type != s.Cap.Type)
+                {
+                    v.Add($"a {s.Cap.Type} capability names {o.Type} object {o.Ref}");
+                }
+
+                counts[o.Id] = counts.GetValueOrDefault(o.Id) + 1;
+            }
+        }
+
+        foreach (var o in k.Objects.All.Where(o => o.IsLive))
+        {
+            var n = counts.GetValueOrDefault(o.Id);
+            if (n != o.CapCount)
+            {
+                v.Add($"{o.Type} {o.Ref} counts {o.CapCount} capabilities but {n} exist");
+            }
+
+            if (n == 0)
+            {
+                v.Add($"live {o.Type} {o.Ref} has no capability (it should have been finalised)");
+            }
+        }
+    }
+
+    private static void CheckMemory(Kernel k, List<string> v)
+    {
+        var regions = new List<(ulong Start, ulong End, string What, int Parent)>();
+        var children = new Dictionary<int, int>();
+        foreach (var o in k.Objects.All)
+        {
+            if (o.Paddr + (1UL << o.SizeBits) > k.Memory.Size)
+            {
+                v.Add($"{o.Type} {o.Ref} extends past physical memory");
+            }
+
+            if (o.ParentUntyped >= 0)
+            {
+                children[o.ParentUntyped] = children.GetValueOrDefault(o.ParentUntyped) + 1;
+                regions.Add((o.Paddr, o.Paddr + (1UL << o.SizeBits), $"{o.Type} {o.Ref}", o.ParentUntyped));
+            }
+            else if (o is not UntypedObject && o is not ConsoleObject)
+            {
+                regions.Add((o.Paddr, o.Paddr + (1UL << o.SizeBits), $"{o.Type} {o.Ref}", -1));
+            }
+
+            if (o is TaskObject t)
+            {
+                foreach (var (p, u) in t.TablePagesView)
+                {
+                    if (u >= 0)
+                    {
+                        children[u] = children.GetValueOrDefault(u) + 1;
+                    }
+
+                    regions.Add((p, p + 4096, $"page table of {t.Ref}", u));
+                }
+            }
+        }
+
+        foreach (var u in k.Objects.All.OfType<UntypedObject>())
+        {
+            if (u.Watermark > u.Size)
+            {
+                v.Add($"untyped {u.Ref} watermark 0x{u.Watermark:x} beyond its size");
+            }
+
+            if (children.GetValueOrDefault(u.Id) != u.LiveChildren)
+            {
+                v.Add($"untyped {u.Ref} counts {u.LiveChildren} live children but {children.GetValueOrDefault(u.Id)} exist");
+            }
+        }
+
+        foreach (var r in regions.Where(r => r.Parent >= 0))
+        {
+            if (k.Objects[r.Parent] is not UntypedObject p)
+            {
+                v.Add($"{r.What} names parent {r.Parent}, which is no untyped");
+            }
+            else if (r.Start < p.Paddr || r.End > p.Paddr + p.Watermark)
+            {
+                v.Add($"{r.What} [0x{r.Start:x}, 0x{r.End:x}) is not inside the used part of untyped {p.Ref}");
+            }
+        }
+
+        // Non-untyped memory holders must not overlap each other (untyped ones contain their children).
+        var holders = regions.Where(r => !r.What.StartsWith("Untyped", StringComparison.Ordinal)).OrderBy(r => r.Start).ToList();
+        for (var i = 1; i < holders.Count; i++)
+        {
+            if (holders[i].Start < holders[i - 1].End)
+            {
+                v.Add($"{holders[i].What} overlaps {holders[i - 1].What}");
+            }
+        }
+    }
+
+    private static void CheckQueues(Kernel k, List<string> v)
+    {
+        var seen = new HashSet<int>();
+        for (var p = 0; p <= AbiConstants.MaxPriority; p++)
+        {
+            if (k.ReadyHead(p) < 0 && k.ReadyTail(p) < 0)
+            {
+                continue;
+            }
+
+            foreach (var t in Walk(k, k.ReadyHead(p), k.ReadyTail(p), $"ready queue {p}", v))
+            {
+                if (t.State != TaskState.Ready || t.Priority != p || !t.IsLive)
+                {
+                    v.Add($"task {t.Ref} ({t.State}, priority {t.Priority}) is in ready queue {p}");
+                }
+
+                if (!seen.Add(t.Id))
+                {
+                    v.Add($"task {t.Ref} is queued twice");
+                }
+            }
+        }
+
+        foreach (var o in k.Objects.All.Where(o => o.IsLive))
+        {
+            var (head, tail) = o switch
+            {
+                EndpointObject ep => (ep.Head, ep.Tail),
+                NotificationObject n => (n.Head, n.Tail),
+                _ => (-1, -1),
+            };
+            TaskState? kind = null;
+            foreach (var t in Walk(k, head, tail, $"{o.Type} {o.Ref}", v))
+            {
+                if (!seen.Add(t.Id))
+                {
+                    v.Add($"task {t.Ref} is queued twice");
+                }
+
+                var ok = o is EndpointObject ? t.State is TaskState.BlockedOnSend or TaskState.BlockedOnReceive : t.State == TaskState.BlockedOnNotification;
+                if (!ok || t.BlockedOn != o.Ref || (kind is not null && kind != t.State))
+                {
+                    v.Add($"task {t.Ref} ({t.State} on {t.BlockedOn}) is in the queue of {o.Type} {o.Ref}");
+                }
+
+                kind = t.State;
+            }
+
+            if (o is NotificationObject { Head: >= 0, Word: not 0 } nn)
+            {
+                v.Add($"notification {nn.Ref} has waiters and pending bits");
+            }
+        }
+
+        foreach (var t in k.Tasks)
+        {
+            var queued = t.State is TaskState.Ready or TaskState.BlockedOnSend or TaskState.BlockedOnReceive or TaskState.BlockedOnNotification;
+            if (queued != seen.Contains(t.Id))
+            {
+                v.Add($"task {t.Ref} is {t.State} but {(queued ? "in no" : "in a")} queue");
+            }
+
+            if (!t.InFlightSlot.Cap.IsNull && t.State != TaskState.BlockedOnSend)
+            {
+                v.Add($"task {t.Ref} holds an in-flight capability while {t.State}");
+            }
+
+            if (t.State == TaskState.BlockedOnReply && k.Objects.Resolve<TaskObject>(t.BlockedOn) is not { } server)
+            {
+                v.Add($"task {t.Ref} waits for a reply from {t.BlockedOn}, which is gone");
+            }
+            else if (t.State == TaskState.BlockedOnReply && k.Objects.Resolve<TaskObject>(t.BlockedOn)!.ReplyTo != t.Ref)
+            {
+                v.Add($"task {t.Ref} waits for a reply that its server cannot give");
+            }
+        }
+    }
+
+    private static IEnumerable<TaskObject> Walk(Kernel k, int head, int tail, string what, List<string> v)
+    {
+        var prev = -1;
+        var steps = 0;
+        for (var id = head; id >= 0; id = ((TaskObject)k.Objects[id]!).QueueNext)
+        {
+            if (k.Objects[id] is not TaskObject t || ++steps > k.Objects.Capacity)
+            {
+                v.Add($"{what} is broken at {id}");
+                yield break;
+            }
+
+            if (t.QueuePrev != prev)
+            {
+                v.Add($"{what}: task {t.Ref} has prev {t.QueuePrev}, expected {prev}");
+            }
+
+            prev = id;
+            yield return t;
+        }
+
+        if (prev != tail)
+        {
+            v.Add($"{what}: tail is {tail} but the last task is {prev}");
+        }
+    }
+
+    private static void CheckPageTables(Kernel k, List<string> v)
+    {
+        var mappings = new Dictionary<(int Task, ulong Va), Capability>();
+        foreach (var (a, s) in AllSlots(k))
+        {
+            if (s.Cap.Type == ObjectType.Frame && k.Objects.Resolve<TaskObject>(s.Cap.MappedTask) is { } t)
+            {
+                if (!mappings.TryAdd((t.Id, s.Cap.MappedVa), s.Cap))
+                {
+                    v.Add($"two frame capabilities record a mapping at 0x{s.Cap.MappedVa:x} in {t.Ref}");
+                }
+            }
+        }
+
+        foreach (var t in k.Tasks)
+        {
+            var leaves = 0;
+            foreach (var (va, entry) in PageTables.Leaves(k.Memory, t.Pml4))
+            {
+                leaves++;
+                if (!mappings.TryGetValue((t.Id, va), out var cap))
+                {
+                    v.Add($"{t.Ref} maps 0x{va:x} without a frame capability recording it");
+                    continue;
+                }
+
+                var frame = k.Objects.Resolve<FrameObject>(cap.Object);
+                if (frame is null || (entry & PageTables.AddressMask) != frame.Paddr)
+                {
+                    v.Add($"{t.Ref} maps 0x{va:x} to 0x{entry & PageTables.AddressMask:x}, not to its frame");
+                }
+
+                if ((entry & PageTables.Writable) != 0 && (cap.Rights & Rights.Write) == 0)
+                {
+                    v.Add($"{t.Ref} maps 0x{va:x} writable through a read-only frame capability");
+                }
+
+                if ((entry & PageTables.User) == 0)
+                {
+                    v.Add($"{t.Ref} maps 0x{va:x} without the user bit");
+                }
+            }
+
+            var recorded = mappings.Keys.Count(m => m.Task == t.Id);
+            if (recorded != leaves)
+            {
+                v.Add($"{t.Ref} has {leaves} mapped pages but {recorded} frame capabilities record mappings into it");
+            }
+
+            var tables = PageTables.TablePages(k.Memory, t.Pml4).ToHashSet();
+            if (!tables.SetEquals(t.TablePagesView.Select(p => p.Paddr)))
+            {
+                v.Add($"{t.Ref}: its page tables are not exactly the pages lent to it");
+            }
+        }
+    }
+
+    private static void CheckGrants(Kernel k, List<string> v)
+    {
+        foreach (var g in k.Objects.All.OfType<GrantTableObject>().Where(g => g.IsLive))
+        {
+            if (k.Objects.Resolve<TaskObject>(g.Owner) is { } owner && owner.GrantTable != g.Ref)
+            {
+                v.Add($"grant table {g.Ref} names owner {owner.Ref}, which does not name it");
+            }
+        }
+
+        foreach (var t in k.Tasks)
+        {
+            if (k.Objects.Resolve<GrantTableObject>(t.GrantTable) is { } g && g.Owner != t.Ref)
+            {
+                v.Add($"task {t.Ref} names grant table {g.Ref}, which names {g.Owner}");
+            }
+        }
+    }
+}

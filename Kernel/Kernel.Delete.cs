@@ -1,0 +1,172 @@
+using Verified.Kernel.Abi;
+using Verified.Kernel.Caps;
+using Verified.Kernel.Memory;
+using Verified.Kernel.Objects;
+
+namespace Verified.Kernel;
+
+/// <summary>
+/// Deletion and finalisation. Deleting the last capability (of the current generation) to an
+/// object finalises it (spec: cap.delete — last capability finalises). Finalising a CNode or a
+/// task deletes the capabilities it holds; that work goes through an explicit work list (no
+/// recursion, so cycles such as a CNode holding its own capability terminate).
+/// </summary>
+public sealed partial class Kernel
+{
+    /// <summary>Deletes the capability in a slot and everything its deletion finalises. Cannot fail.</summary>
+    internal void DeleteCap(SlotAddress a)
+    {
+        deletions.Push(a);
+        RunDeletions();
+    }
+
+    /// <summary>Performs every queued deletion, then releases the objects finalised meanwhile.</summary>
+    internal void RunDeletions()
+    {
+        while (deletions.Count > 0)
+        {
+            var s = deletions.Pop();
+            if (Slot(s).Cap.IsNull)
+            {
+                continue;
+            }
+
+            var cap = Slot(s).Cap;
+            if (cap.Type == ObjectType.Frame && cap.IsMapped)
+            {
+                UnmapRecorded(cap); // spec: frame.delete — a frame capability's mapping goes with it
+            }
+
+            MdbUnlink(s);
+            var o = Objects.Resolve(cap.Object);
+            if (o is not null && --o.CapCount == 0)
+            {
+                Finalise(o);
+            }
+        }
+
+        foreach (var z in zombies)
+        {
+            if (z is not UntypedObject { LiveChildren: > 0 })
+            {
+                Release(z);
+            }
+        }
+
+        zombies.Clear();
+    }
+
+    /// <summary>Makes an object dead: every reference becomes stale; its held capabilities are queued for deletion.</summary>
+    internal void Finalise(KernelObject o)
+    {
+        Objects.Kill(o);
+        zombies.Add(o);
+        switch (o)
+        {
+            case CNodeObject c:
+                for (var i = 0; i < c.Slots.Length; i++)
+                {
+                    if (!c.Slots[i].Cap.IsNull)
+                    {
+                        deletions.Push(new SlotAddress(c.Id, i));
+                    }
+                }
+
+                break;
+            case TaskObject t:
+                FinaliseTask(t);
+                break;
+            case EndpointObject ep:
+                // spec: endpoint.finalise — waiters wake with an error
+                while (ep.Head >= 0)
+                {
+                    var w = (TaskObject)Objects[ep.Head]!;
+                    CancelIpc(w);
+                    Complete(w, KernelError.ObjectDestroyed);
+                }
+
+                break;
+            case NotificationObject n:
+                while (n.Head >= 0)
+                {
+                    var w = (TaskObject)Objects[n.Head]!;
+                    CancelIpc(w);
+                    Complete(w, KernelError.ObjectDestroyed);
+                }
+
+                break;
+            case GrantTableObject g:
+                if (Objects.Resolve<TaskObject>(g.Owner) is { } owner)
+                {
+                    owner.GrantTable = ObjectRef.None;
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>spec: task.finalise — the task stops; its queued message and reply obligation go.</summary>
+    private void FinaliseTask(TaskObject t)
+    {
+        CancelIpc(t);
+        if (Objects.Resolve<TaskObject>(t.ReplyTo) is { State: TaskState.BlockedOnReply } caller)
+        {
+            Complete(caller, KernelError.ObjectDestroyed);
+        }
+
+        t.ReplyTo = ObjectRef.None;
+        if (Objects.Resolve<GrantTableObject>(t.GrantTable) is { } g)
+        {
+            g.Owner = ObjectRef.None;
+        }
+
+        AddressSpacesChanged = true;
+    }
+
+    /// <summary>Returns a dead object's memory to its untyped; a dead untyped is released when its last child is.</summary>
+    private void Release(KernelObject o)
+    {
+        var pages = o is TaskObject t ? [.. t.TablePages] : Array.Empty<(ulong, int)>();
+        var parent = o.ParentUntyped;
+        Objects.Remove(o);
+        foreach (var (_, u) in pages)
+        {
+            ReleaseChildOf(u);
+        }
+
+        ReleaseChildOf(parent);
+    }
+
+    private void ReleaseChildOf(int untypedId)
+    {
+        while (untypedId >= 0 && Objects[untypedId] is UntypedObject u)
+        {
+            u.LiveChildren--;
+            if (u.LiveChildren > 0)
+            {
+                return;
+            }
+
+            u.Watermark = 0; // spec: untyped.reset — no child alive, the memory is free again
+            if (u.IsLive)
+            {
+                return;
+            }
+
+            untypedId = u.ParentUntyped;
+            Objects.Remove(u);
+        }
+    }
+
+    /// <summary>Clears the mapping a frame capability recorded, if its address space still exists.</summary>
+    private void UnmapRecorded(Capability cap)
+    {
+        if (Objects.Resolve<TaskObject>(cap.MappedTask) is { } task)
+        {
+            PageTables.ClearLeaf(Memory, task.Pml4, cap.MappedVa);
+            AddressSpacesChanged = true;
+        }
+    }
+}

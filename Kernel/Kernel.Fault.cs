@@ -1,0 +1,49 @@
+using Verified.Kernel.Abi;
+using Verified.Kernel.Objects;
+
+namespace Verified.Kernel;
+
+/// <summary>
+/// Faults: a fault becomes a fault message on the task's fault endpoint, sent as a call (the
+/// handler's reply resumes or restarts the task). Message: mr0 = kind, mr1 = address (or the
+/// unknown syscall number), mr2 = rip, mr3 = error code or vector. Without a live fault endpoint
+/// the task stops (spec: task.fault).
+/// </summary>
+public sealed partial class Kernel
+{
+    /// <summary>Handles a fault of a ready task.</summary>
+    public void RaiseFault(TaskObject task, FaultKind kind, ulong address, ulong code)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var rip = task.Registers[AbiConstants.RegRip];
+        var ep = Objects.Resolve<EndpointObject>(task.FaultEndpoint);
+        Emit(new KernelEvent.Fault(task.Ref, kind, address, rip, ep is not null));
+        if (ep is null)
+        {
+            task.StopReason = $"{kind} at rip 0x{rip:x} (address 0x{address:x}, code 0x{code:x}) with no fault endpoint";
+            CancelIpc(task);
+            RunDeletions();
+            return;
+        }
+
+        MessageWords words = default;
+        words[0] = (ulong)kind;
+        words[1] = address;
+        words[2] = rip;
+        words[3] = code;
+        var receiver = FirstWaiter(ep, TaskState.BlockedOnReceive);
+        var faultCap = new Caps.Capability(ObjectType.Endpoint, ep.Ref, Rights.Write, task.FaultBadge, ObjectRef.None, 0);
+        if (receiver is not null)
+        {
+            DequeueFromEndpoint(receiver, ep);
+            Deliver(receiver, task.FaultBadge, words, AbiConstants.InfoCall | AbiConstants.InfoFault, SlotAddress.None);
+            task.ReceiveCNode = ObjectRef.None;
+            BlockOnReply(task, receiver, canGrant: false);
+            task.MessageIsFault = true;
+            return;
+        }
+
+        InvokeSend(task, ep, faultCap, words, SlotAddress.None, call: true, replySlot: -1, receiver: null);
+        task.MessageIsFault = true;
+    }
+}

@@ -1,0 +1,223 @@
+using Verified.Kernel.Abi;
+using Verified.Kernel.Objects;
+
+namespace Verified.Kernel;
+
+/// <summary>Task invocations: configure, registers, resume, suspend, destroy, yield, exit, id.</summary>
+public sealed partial class Kernel
+{
+    /// <summary>Exits so far: the task and its exit code, in order.</summary>
+    public List<(ObjectRef Task, long Code)> Exits { get; private set; } = [];
+
+    private KernelError DecodeTaskConfigure(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var e = LookupObject<TaskObject>(caller, a[0], Rights.Write, out _, out var task);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        e = LookupObject<CNodeObject>(caller, a[1], Rights.None, out _, out var cspace);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        EndpointObject? fault = null;
+        ulong faultBadge = 0;
+        if (a[2] != AbiConstants.NoCap)
+        {
+            e = LookupObject<EndpointObject>(caller, a[2], Rights.Write, out var fslot, out var found);
+            if (e != KernelError.Ok)
+            {
+                return e;
+            }
+
+            fault = found;
+            faultBadge = Slot(fslot).Cap.Badge;
+        }
+
+        // spec: task.priority — a task cannot give a priority above its own
+        if (a[3] > (ulong)caller.Priority)
+        {
+            return KernelError.InvalidArgument;
+        }
+
+        GrantTableObject? grants = null;
+        if (a[4] != AbiConstants.NoCap)
+        {
+            e = LookupObject<GrantTableObject>(caller, a[4], Rights.Write, out _, out var found);
+            if (e != KernelError.Ok)
+            {
+                return e;
+            }
+
+            grants = found;
+            if (grants.Owner.IsSome && grants.Owner != task.Ref && Objects.Resolve(grants.Owner) is not null)
+            {
+                return KernelError.InvalidState; // one grant table, one owner
+            }
+        }
+
+        // invoke
+        task.CSpaceRoot = cspace.Ref;
+        task.FaultEndpoint = fault?.Ref ?? ObjectRef.None;
+        task.FaultBadge = faultBadge;
+        if (Objects.Resolve<GrantTableObject>(task.GrantTable) is { } old && old != grants)
+        {
+            old.Owner = ObjectRef.None;
+        }
+
+        task.GrantTable = grants?.Ref ?? ObjectRef.None;
+        if (grants is not null)
+        {
+            grants.Owner = task.Ref;
+        }
+
+        SetPriority(task, (int)a[3]);
+        return Ok(caller);
+    }
+
+    private void SetPriority(TaskObject task, int priority)
+    {
+        if (task.State == TaskState.Ready)
+        {
+            ReadyRemove(task);
+            task.Priority = priority;
+            ReadyAdd(task);
+        }
+        else
+        {
+            task.Priority = priority;
+        }
+    }
+
+    private KernelError DecodeReadRegister(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var e = LookupObject<TaskObject>(caller, a[0], Rights.Read, out _, out var task);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        if (a[1] >= AbiConstants.RegisterCount)
+        {
+            return KernelError.InvalidArgument;
+        }
+
+        Return(caller, KernelError.Ok, task.Registers[(int)a[1]]);
+        return KernelError.Ok;
+    }
+
+    private KernelError DecodeWriteRegister(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var e = LookupObject<TaskObject>(caller, a[0], Rights.Write, out _, out var task);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        if (task == caller)
+        {
+            return KernelError.InvalidState; // the caller's registers carry this call's status and results
+        }
+
+        var value = a[2];
+        switch (a[1])
+        {
+            case >= AbiConstants.RegisterCount:
+                return KernelError.InvalidArgument;
+            case AbiConstants.RegRflags:
+                value = (value & 0xCD5) | 0x202; // user-visible flags only; IF stays set, as in user mode
+                break;
+            case AbiConstants.RegFsBase or AbiConstants.RegGsBase when !IsCanonical(value):
+                return KernelError.InvalidArgument;
+            default:
+                break;
+        }
+
+        task.Registers[(int)a[1]] = value;
+        return Ok(caller);
+    }
+
+    private KernelError DecodeResume(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var e = LookupObject<TaskObject>(caller, a[0], Rights.Write, out _, out var task);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        if (task.State == TaskState.Inactive)
+        {
+            MakeReady(task); // spec: task.resume
+        }
+
+        return Ok(caller);
+    }
+
+    private KernelError DecodeSuspend(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var e = LookupObject<TaskObject>(caller, a[0], Rights.Write, out _, out var task);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        Ok(caller);
+        CancelIpc(task); // spec: task.suspend — leaves every queue; a queued capability is deleted
+        task.MessageIsFault = false;
+        RunDeletions();
+        return KernelError.Ok;
+    }
+
+    private KernelError DecodeDestroy(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var e = LookupObject<TaskObject>(caller, a[0], Rights.Write, out _, out var task);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        Ok(caller);
+        Finalise(task); // spec: task.destroy — every reference to the task becomes stale
+        RunDeletions();
+        return KernelError.Ok;
+    }
+
+    private KernelError InvokeYield(TaskObject caller)
+    {
+        Ok(caller);
+        RotateToTail(caller);
+        return KernelError.Ok;
+    }
+
+    private KernelError InvokeExit(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        caller.ExitCode = (long)a[0];
+        Exits.Add((caller.Ref, (long)a[0]));
+        Finalise(caller);
+        RunDeletions();
+        return KernelError.Ok;
+    }
+
+    private KernelError DecodeTaskId(TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        if (a[0] == AbiConstants.NoCap)
+        {
+            Return(caller, KernelError.Ok, caller.Ref.Packed);
+            return KernelError.Ok;
+        }
+
+        var e = LookupObject<TaskObject>(caller, a[0], Rights.None, out _, out var task);
+        if (e != KernelError.Ok)
+        {
+            return e;
+        }
+
+        Return(caller, KernelError.Ok, task.Ref.Packed);
+        return KernelError.Ok;
+    }
+
+    internal static bool IsCanonical(ulong va) => va < AbiConstants.UserTop || va >= 0xFFFF_8000_0000_0000;
+}

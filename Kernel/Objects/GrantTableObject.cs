@@ -1,0 +1,59 @@
+using Verified.Kernel.Abi;
+
+namespace Verified.Kernel.Objects;
+
+/// <summary>
+/// One memory grant (MINIX 3 cp_grant). Direct: the granter's own memory [Address, Address+Length).
+/// Indirect: a re-delegation of the grant (FromGranter, FromHandle) the granter holds, restricted
+/// to [Address, Address+Length) as an offset range inside it. Verified at every use.
+/// </summary>
+public readonly record struct GrantEntry(bool InUse, uint Generation, bool Indirect, ObjectRef Grantee, ulong Address, ulong Length, GrantAccess Access, ObjectRef FromGranter, ulong FromHandle)
+{
+    /// <summary>An unused entry whose next use gets the given generation.</summary>
+    public static GrantEntry Free(uint generation) => new(false, generation, false, ObjectRef.None, 0, 0, GrantAccess.None, ObjectRef.None, 0);
+}
+
+/// <summary>A task's table of grants: 2^SizeBits entries; bound to one task by TaskConfigure.</summary>
+public sealed class GrantTableObject : KernelObject
+{
+    /// <summary>Creates a table of 2^entryBits free entries.</summary>
+    public GrantTableObject(int entryBits)
+    {
+        EntryBits = entryBits;
+        Entries = new GrantEntry[1 << entryBits];
+        Array.Fill(Entries, GrantEntry.Free(0));
+    }
+
+    /// <inheritdoc/>
+    public override ObjectType Type => ObjectType.GrantTable;
+
+    /// <summary>log2 of the entry count.</summary>
+    public int EntryBits { get; }
+
+    /// <summary>The task this table belongs to (None until bound).</summary>
+    public ObjectRef Owner { get; internal set; } = ObjectRef.None;
+
+    /// <summary>The entries.</summary>
+    internal GrantEntry[] Entries { get; private set; }
+
+    /// <summary>Read-only view of the entries.</summary>
+    public ReadOnlySpan<GrantEntry> View => Entries;
+
+    /// <inheritdoc/>
+    public override KernelObject Clone()
+    {
+        var clone = new GrantTableObject(EntryBits) { Owner = Owner };
+        clone.Entries = (GrantEntry[])Entries.Clone();
+        return CopyBaseInto(clone);
+    }
+
+    internal override void Fingerprint(ref Fingerprinter f)
+    {
+        base.Fingerprint(ref f); f.Add(Owner.Packed);
+        foreach (var e in Entries)
+        {
+            f.Add(e.InUse ? 1UL : 0); f.Add(e.Generation); f.Add(e.Indirect ? 1UL : 0); f.Add(e.Grantee.Packed);
+            f.Add(e.Address); f.Add(e.Length); f.Add((ulong)e.Access); f.Add(e.FromGranter.Packed); f.Add(e.FromHandle);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Verified.Kernel.Abi;
+
+namespace Verified.Kernel.Objects;
+
+/// <summary>
+/// Every kernel object by index. An index is reused only after its object is released, and each
+/// reuse continues the index's generation count, so an old <see cref="ObjectRef"/> never verifies
+/// again (spec: object.generation).
+/// </summary>
+public sealed class ObjectTable
+{
+    private List<KernelObject?> objects = [];
+    private List<uint> generations = [];
+    private Stack<int> free = new();
+
+    /// <summary>Number of indexes ever used.</summary>
+    public int Capacity => objects.Count;
+
+    /// <summary>The object at an index (live or zombie) or null.</summary>
+    public KernelObject? this[int id] => id >= 0 && id < objects.Count ? objects[id] : null;
+
+    /// <summary>All objects present (live and zombie), in index order.</summary>
+    public IEnumerable<KernelObject> All => objects.Where(o => o is not null)!;
+
+    /// <summary>The live object a reference names, or null when stale or absent.</summary>
+    public KernelObject? Resolve(ObjectRef r)
+    {
+        var o = this[r.Id];
+        return o is not null && o.IsLive && o.Generation == r.Generation ? o : null;
+    }
+
+    /// <summary>As <see cref="Resolve"/> but of one type.</summary>
+    public T? Resolve<T>(ObjectRef r)
+        where T : KernelObject => Resolve(r) as T;
+
+    /// <summary>Adds an object under a free index with that index's next generation.</summary>
+    internal void Add(KernelObject o)
+    {
+        int id;
+        if (free.Count > 0)
+        {
+            id = free.Pop();
+        }
+        else
+        {
+            id = objects.Count;
+            objects.Add(null);
+            generations.Add(0);
+        }
+
+        o.Id = id;
+        o.Generation = generations[id];
+        o.IsLive = true;
+        objects[id] = o;
+    }
+
+    /// <summary>Marks an object dead: its generation moves on, so every reference to it is stale.</summary>
+    internal void Kill(KernelObject o)
+    {
+        o.IsLive = false;
+        generations[o.Id] = o.Generation + 1;
+        o.Generation++;
+    }
+
+    /// <summary>Frees the index of a dead object for reuse.</summary>
+    internal void Remove(KernelObject o)
+    {
+        if (o.IsLive)
+        {
+            throw new InvalidOperationException($"object {o.Id} ({o.Type}) is removed while live; kill it first.");
+        }
+
+        objects[o.Id] = null;
+        free.Push(o.Id);
+    }
+
+    /// <summary>A deep copy.</summary>
+    public ObjectTable Clone() => new()
+    {
+        objects = [.. objects.Select(o => o?.Clone())],
+        generations = [.. generations],
+        free = new Stack<int>(free.Reverse()),
+    };
+
+    internal void Fingerprint(ref Fingerprinter f)
+    {
+        for (var i = 0; i < objects.Count; i++)
+        {
+            f.Add(generations[i]);
+            objects[i]?.Fingerprint(ref f);
+        }
+
+        foreach (var id in free)
+        {
+            f.Add((ulong)id);
+        }
+    }
+
+    /// <summary>Counts of live objects by type (diagnostics).</summary>
+    public IReadOnlyDictionary<ObjectType, int> CountLive() =>
+        objects.Where(o => o is { IsLive: true }).GroupBy(o => o!.Type).ToDictionary(g => g.Key, g => g.Count());
+}

@@ -1,0 +1,52 @@
+using Verified.Kernel.Abi;
+
+namespace Verified.Kernel.Objects;
+
+/// <summary>
+/// Untyped memory [Paddr, Paddr + 2^SizeBits). Retype carves children at the watermark, aligned
+/// to their size, so children are disjoint and contained (spec: untyped.retype). The watermark
+/// returns to 0 only when no child is alive (<see cref="LiveChildren"/> counts child objects not
+/// yet released, including page-table pages lent to address spaces).
+/// </summary>
+public sealed class UntypedObject : KernelObject
+{
+    /// <inheritdoc/>
+    public override ObjectType Type => ObjectType.Untyped;
+
+    /// <summary>Offset of the first free byte.</summary>
+    public ulong Watermark { get; internal set; }
+
+    /// <summary>Children (objects and page-table pages) still holding memory.</summary>
+    public int LiveChildren { get; internal set; }
+
+    /// <summary>Size in bytes.</summary>
+    public ulong Size => 1UL << SizeBits;
+
+    /// <inheritdoc/>
+    public override KernelObject Clone() => CopyBaseInto(new UntypedObject { Watermark = Watermark, LiveChildren = LiveChildren });
+
+    internal override void Fingerprint(ref Fingerprinter f)
+    {
+        base.Fingerprint(ref f); f.Add(Watermark); f.Add((ulong)LiveChildren);
+    }
+}
+
+/// <summary>A 4 KiB page of physical memory.</summary>
+public sealed class FrameObject : KernelObject
+{
+    /// <inheritdoc/>
+    public override ObjectType Type => ObjectType.Frame;
+
+    /// <inheritdoc/>
+    public override KernelObject Clone() => CopyBaseInto(new FrameObject());
+}
+
+/// <summary>The console device: bytes written to it are collected by the kernel's host.</summary>
+public sealed class ConsoleObject : KernelObject
+{
+    /// <inheritdoc/>
+    public override ObjectType Type => ObjectType.Console;
+
+    /// <inheritdoc/>
+    public override KernelObject Clone() => CopyBaseInto(new ConsoleObject());
+}

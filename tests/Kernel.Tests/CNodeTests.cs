@@ -1,0 +1,200 @@
+using Shouldly;
+using Verified.Kernel.Abi;
+using Verified.Kernel.Objects;
+using Xunit;
+using static Verified.Kernel.Tests.TestSystem;
+
+namespace Verified.Kernel.Tests;
+
+public sealed class CNodeTests
+{
+    [Fact]
+    public void CopyMakesAChildWithMaskedRights()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var copy = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, copy, (ulong)Rights.Read);
+        s.Cap(copy).Rights.ShouldBe(Rights.Read);
+        s.Cap(copy).Object.ShouldBe(s.Cap(ep).Object);
+        var parent = s.Kernel.Parent(new SlotAddress(s.RootTask.CSpaceRoot.Id, (int)copy));
+        parent.ShouldBe(new SlotAddress(s.RootTask.CSpaceRoot.Id, (int)ep));
+        s.Object<EndpointObject>(ep).CapCount.ShouldBe(2);
+    }
+
+    [Fact]
+    public void RightsNeverGrowAlongDerivation()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var weak = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, weak, (ulong)Rights.Read);
+        var again = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, weak, Root, again, (ulong)Rights.All);
+        s.Cap(again).Rights.ShouldBe(Rights.Read);
+    }
+
+    [Fact]
+    public void MintSetsABadgeOnceOnly()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var badged = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeMint, Root, ep, Root, badged, (ulong)Rights.All, 42);
+        s.Cap(badged).Badge.ShouldBe(42UL);
+        var rebadge = s.TakeSlot();
+        s.Call(SyscallNumber.CNodeMint, Root, badged, Root, rebadge, (ulong)Rights.All, 7).Status.ShouldBe(KernelError.BadgeAlreadySet);
+        s.Ok(SyscallNumber.CNodeMint, Root, badged, Root, rebadge, (ulong)Rights.All, 0);
+        s.Cap(rebadge).Badge.ShouldBe(42UL, "a zero badge request keeps the badge");
+    }
+
+    [Fact]
+    public void MintABadgeOnAFrameIsRefused()
+    {
+        var s = new TestSystem();
+        var frame = s.Make(ObjectType.Frame);
+        s.Call(SyscallNumber.CNodeMint, Root, frame, Root, s.TakeSlot(), (ulong)Rights.All, 1).Status.ShouldBe(KernelError.InvalidArgument);
+    }
+
+    [Fact]
+    public void CopyErrorPaths()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var dst = s.TakeSlot();
+        s.Call(SyscallNumber.CNodeCopy, Root, 200, Root, dst, 7).Status.ShouldBe(KernelError.InvalidCapability, "empty source");
+        s.Call(SyscallNumber.CNodeCopy, Root, 100000, Root, dst, 7).Status.ShouldBe(KernelError.InvalidArgument, "index out of range");
+        s.Call(SyscallNumber.CNodeCopy, 250, ep, Root, dst, 7).Status.ShouldBe(KernelError.InvalidCapability, "no CNode capability");
+        s.Call(SyscallNumber.CNodeCopy, ep, 0, Root, dst, 7).Status.ShouldBe(KernelError.InvalidCapability, "not a CNode");
+        s.Call(SyscallNumber.CNodeCopy, Root, ep, Root, ep, 7).Status.ShouldBe(KernelError.SlotOccupied);
+        s.Call(SyscallNumber.CNodeCopy, Root, ep, Root, AbiConstants.SlotRootTask, 7).Status.ShouldBe(KernelError.SlotOccupied);
+    }
+
+    [Fact]
+    public void MoveKeepsThePositionInTheTree()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var child = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, child, 7);
+        var moved = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeMove, Root, ep, Root, moved);
+        s.Cap(ep).IsNull.ShouldBeTrue();
+        var cn = s.RootTask.CSpaceRoot.Id;
+        s.Kernel.Parent(new SlotAddress(cn, (int)child)).ShouldBe(new SlotAddress(cn, (int)moved));
+        s.Call(SyscallNumber.CNodeMove, Root, ep, Root, s.TakeSlot()).Status.ShouldBe(KernelError.InvalidCapability);
+        s.Call(SyscallNumber.CNodeMove, Root, moved, Root, child).Status.ShouldBe(KernelError.SlotOccupied);
+    }
+
+    [Fact]
+    public void MutateShrinksRightsAndBadgesOnce()
+    {
+        var s = new TestSystem();
+        var n = s.Make(ObjectType.Notification);
+        var to = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeMutate, Root, n, Root, to, (ulong)Rights.Write, 5);
+        s.Cap(to).Rights.ShouldBe(Rights.Write);
+        s.Cap(to).Badge.ShouldBe(5UL);
+        s.Call(SyscallNumber.CNodeMutate, Root, to, Root, s.TakeSlot(), (ulong)Rights.All, 9).Status.ShouldBe(KernelError.BadgeAlreadySet);
+    }
+
+    [Fact]
+    public void DeletingTheLastCapabilityFinalisesTheObject()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var obj = s.Object<EndpointObject>(ep);
+        var copy = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, copy, 7);
+        s.Ok(SyscallNumber.CNodeDelete, Root, ep);
+        obj.IsLive.ShouldBeTrue("one capability remains");
+        s.Ok(SyscallNumber.CNodeDelete, Root, copy);
+        obj.IsLive.ShouldBeFalse();
+        s.Call(SyscallNumber.CNodeDelete, Root, copy).Status.ShouldBe(KernelError.InvalidCapability);
+    }
+
+    [Fact]
+    public void DeletingAParentLiftsItsChildren()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var a = s.TakeSlot();
+        var b = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, a, 7);
+        s.Ok(SyscallNumber.CNodeCopy, Root, a, Root, b, 7);
+        s.Ok(SyscallNumber.CNodeDelete, Root, a);
+        var cn = s.RootTask.CSpaceRoot.Id;
+        s.Kernel.Parent(new SlotAddress(cn, (int)b)).ShouldBe(new SlotAddress(cn, (int)ep));
+    }
+
+    [Fact]
+    public void RevokeDeletesEveryDescendantAndRestartsBetweenBatches()
+    {
+        var s = new TestSystem();
+        s.Kernel.RevokeDeletionsPerEntry = 2;
+        var ep = s.Make(ObjectType.Endpoint);
+        var children = new List<ulong>();
+        var from = ep;
+        for (var i = 0; i < 7; i++)
+        {
+            var c = s.TakeSlot();
+            s.Ok(SyscallNumber.CNodeCopy, Root, i % 2 == 0 ? ep : from, Root, c, 7);
+            children.Add(c);
+            from = c;
+        }
+
+        var entries = 0;
+        SyscallOutcome o;
+        do
+        {
+            o = s.Call(SyscallNumber.CNodeRevoke, Root, ep);
+            entries++;
+        }
+        while (o.Restarted);
+
+        o.Status.ShouldBe(KernelError.Ok);
+        entries.ShouldBe(4, "7 deletions, 2 per entry");
+        children.ShouldAllBe(c => s.Cap(c).IsNull);
+        s.Cap(ep).IsNull.ShouldBeFalse("revoke keeps the capability itself");
+        s.Object<EndpointObject>(ep).CapCount.ShouldBe(1);
+    }
+
+    [Fact]
+    public void RevokeErrorPaths()
+    {
+        var s = new TestSystem();
+        s.Call(SyscallNumber.CNodeRevoke, Root, 200).Status.ShouldBe(KernelError.InvalidCapability);
+        s.Call(SyscallNumber.CNodeRevoke, Root, 1 << 20).Status.ShouldBe(KernelError.InvalidArgument);
+        s.Call(SyscallNumber.CNodeDelete, 999, 0).Status.ShouldBe(KernelError.InvalidCapability);
+    }
+
+    [Fact]
+    public void CapIdentifyReportsTypeRightsAndBadge()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var m = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeMint, Root, ep, Root, m, (ulong)Rights.Write, 77);
+        var o = s.Ok(SyscallNumber.CapIdentify, Root, m);
+        (o.Result0, o.Result1, o.Result2).ShouldBe(((ulong)ObjectType.Endpoint, (ulong)Rights.Write, 77UL));
+        s.Ok(SyscallNumber.CapIdentify, Root, s.TakeSlot()).Result0.ShouldBe(0UL);
+    }
+
+    [Fact]
+    public void ACNodeHoldingItsOwnOnlyCapabilityIsReclaimedByRevokingTheUntyped()
+    {
+        var s = new TestSystem();
+        var cn = s.Make(ObjectType.CNode, 2);
+        var cnode = s.Object<CNodeObject>(cn);
+        s.Ok(SyscallNumber.CNodeMove, Root, cn, cn, 0);
+        cnode.IsLive.ShouldBeTrue();
+        SyscallOutcome o;
+        do
+        {
+            o = s.Call(SyscallNumber.CNodeRevoke, Root, s.Untyped);
+        }
+        while (o.Restarted);
+
+        cnode.IsLive.ShouldBeFalse();
+    }
+}

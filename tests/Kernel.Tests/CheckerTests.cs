@@ -1,0 +1,183 @@
+using Shouldly;
+using Verified.Kernel.Abi;
+using Verified.Kernel.Caps;
+using Verified.Kernel.Checking;
+using Verified.Kernel.Memory;
+using Verified.Kernel.Objects;
+using Xunit;
+using static Verified.Kernel.Tests.TestSystem;
+
+namespace Verified.Kernel.Tests;
+
+/// <summary>Each check of the consistency checker bites: a planted bug is reported.</summary>
+public sealed class CheckerTests
+{
+    /// <summary>A system with a derivation chain, a blocked sender with a queued capability, a mapping and a grant table.</summary>
+    private static (TestSystem S, ulong Ep, ulong Child, ulong Frame, TaskObject Sender, TaskObject Mapped) Busy()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var child = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeMint, Root, ep, Root, child, (ulong)(Rights.Read | Rights.Write), 5);
+        var frame = s.Make(ObjectType.Frame);
+        var (_, sender) = s.MakeTask();
+        s.Call(sender, SyscallNumber.Send, ep, frame, 1, 2, 3, 4);
+        var (mslot, mapped) = s.MakeTask();
+        s.Ok(SyscallNumber.FrameMap, frame, mslot, 0x4000_0000, (ulong)(Rights.Read | Rights.Write), s.Untyped);
+        var gt = s.Make(ObjectType.GrantTable, 1);
+        s.Ok(SyscallNumber.TaskConfigure, mslot, Root, NoCap, 100, gt);
+        ConsistencyChecker.Check(s.Kernel).ShouldBeEmpty();
+        return (s, ep, child, frame, sender, mapped);
+    }
+
+    private static void ShouldReport(TestSystem s, string fragment)
+    {
+        var v = ConsistencyChecker.Check(s.Kernel);
+        v.ShouldContain(x => x.Contains(fragment, StringComparison.Ordinal), $"expected a violation containing '{fragment}', got: {string.Join(" | ", v)}");
+    }
+
+    private static ref CapSlot RootSlot(TestSystem s, ulong i) => ref s.Kernel.Slot(new SlotAddress(s.RootTask.CSpaceRoot.Id, (int)i));
+
+    [Fact]
+    public void ABrokenPrevLink()
+    {
+        var (s, ep, _, _, _, _) = Busy();
+        RootSlot(s, ep).Prev = SlotAddress.None;
+        ShouldReport(s, ".prev is");
+    }
+
+    [Fact]
+    public void ADepthJump()
+    {
+        var (s, _, child, _, _, _) = Busy();
+        RootSlot(s, child).Depth += 3;
+        ShouldReport(s, "has depth");
+    }
+
+    [Fact]
+    public void RightsAmplifiedInAChild()
+    {
+        var (s, _, child, _, _, _) = Busy();
+        var grandchild = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, child, Root, grandchild, (ulong)Rights.Read);
+        RootSlot(s, grandchild).Cap = RootSlot(s, grandchild).Cap with { Rights = Rights.All };
+        ShouldReport(s, "exceed parent rights");
+    }
+
+    [Fact]
+    public void ABadgeChangedUnderABadgedParent()
+    {
+        var (s, _, child, _, _, _) = Busy();
+        var grandchild = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, child, Root, grandchild, 7);
+        RootSlot(s, grandchild).Cap = RootSlot(s, grandchild).Cap with { Badge = 6 };
+        ShouldReport(s, "differs from the parent's");
+    }
+
+    [Fact]
+    public void ASlotOutsideTheList()
+    {
+        var (s, _, _, _, _, _) = Busy();
+        RootSlot(s, 250).Cap = Capability.To(ObjectType.Console, s.Cap(AbiConstants.SlotConsole).Object);
+        ShouldReport(s, "is not in the derivation list");
+    }
+
+    [Fact]
+    public void AWrongCapabilityCount()
+    {
+        var (s, ep, _, _, _, _) = Busy();
+        s.Object<EndpointObject>(ep).CapCount++;
+        ShouldReport(s, "capabilities but");
+    }
+
+    [Fact]
+    public void OverlappingObjects()
+    {
+        var (s, _, _, frame, _, _) = Busy();
+        var other = s.Make(ObjectType.Frame);
+        s.Object<FrameObject>(other).Paddr = s.Object<FrameObject>(frame).Paddr;
+        ShouldReport(s, "overlaps");
+    }
+
+    [Fact]
+    public void AWrongLiveChildrenCount()
+    {
+        var (s, _, _, _, _, _) = Busy();
+        s.Object<UntypedObject>(s.Untyped).LiveChildren++;
+        ShouldReport(s, "live children");
+    }
+
+    [Fact]
+    public void AReadyTaskMissingFromTheQueue()
+    {
+        var (s, _, _, _, _, mapped) = Busy();
+        mapped.State = TaskState.BlockedOnNotification;
+        ShouldReport(s, "is in ready queue");
+    }
+
+    [Fact]
+    public void ABlockedSenderLostFromItsEndpointQueue()
+    {
+        var (s, ep, _, _, sender, _) = Busy();
+        var e = s.Object<EndpointObject>(ep);
+        e.Head = -1;
+        e.Tail = -1;
+        ShouldReport(s, "but in no queue");
+    }
+
+    [Fact]
+    public void AnInFlightCapabilityOfATaskNotSending()
+    {
+        var (s, ep, _, _, sender, _) = Busy();
+        var e = s.Object<EndpointObject>(ep);
+        e.Head = -1;
+        e.Tail = -1;
+        sender.State = TaskState.Inactive;
+        ShouldReport(s, "in-flight capability");
+    }
+
+    [Fact]
+    public void AMappingWithoutACapability()
+    {
+        var (s, _, _, frame, _, mapped) = Busy();
+        PageTables.MapLeaf(s.Kernel.Memory, mapped.Pml4, 0x4000_1000, s.Object<FrameObject>(frame).Paddr | 7, () => throw new InvalidOperationException("tables exist"));
+        ShouldReport(s, "without a frame capability");
+    }
+
+    [Fact]
+    public void AWritableMappingThroughAReadOnlyCapability()
+    {
+        var (s, _, _, frame, _, _) = Busy();
+        RootSlot(s, frame).Cap = RootSlot(s, frame).Cap with { Rights = Rights.Read };
+        ShouldReport(s, "writable through a read-only");
+    }
+
+    [Fact]
+    public void AMappingRecordWithoutAPageTableEntry()
+    {
+        var (s, _, _, frame, _, mapped) = Busy();
+        PageTables.ClearLeaf(s.Kernel.Memory, mapped.Pml4, 0x4000_0000);
+        ShouldReport(s, "frame capabilities record mappings");
+    }
+
+    [Fact]
+    public void AGrantTableOwnerMismatch()
+    {
+        var (s, _, _, _, _, mapped) = Busy();
+        mapped.GrantTable = ObjectRef.None;
+        ShouldReport(s, "which does not name it");
+    }
+
+    [Fact]
+    public void AReplyWaiterWhoseServerForgotIt()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var (_, server) = s.MakeTask();
+        var (_, client) = s.MakeTask();
+        s.Call(server, SyscallNumber.Recv, ep, NoCap);
+        s.Call(client, SyscallNumber.Call, ep, 0xFFFF_FFFF, 0, 0, 0, 0);
+        server.ReplyTo = ObjectRef.None;
+        ShouldReport(s, "its server cannot give");
+    }
+}
