@@ -76,6 +76,12 @@ public static partial class ManifestParser
         {
             return Fail(source, At(e.Start), SyntaxMessage(e));
         }
+        catch (InvalidOperationException)
+        {
+            // CheckStructure has read the same text with the same parser, so this is not expected;
+            // YamlDotNet is third-party code, though, and a manifest must never crash the caller.
+            return Fail(source, SourceLocation.None, "YAML syntax: the YAML parser gave up on this text; check the file's indentation and brackets");
+        }
 
         var reader = new ManifestReader(source);
         var manifest = reader.Read(root);
@@ -92,6 +98,7 @@ public static partial class ManifestParser
     /// </summary>
     private static ManifestParseResult.Failed? CheckStructure(string text, string source)
     {
+        var lastGood = Mark.Empty;
         try
         {
             var parser = new Parser(new StringReader(text));
@@ -100,6 +107,7 @@ public static partial class ManifestParser
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
+                lastGood = current.End;
                 if (++events > MaxEvents)
                 {
                     return Fail(source, At(current.Start), $"the manifest has more than {MaxEvents} YAML nodes; it is not a plausible boot manifest");
@@ -121,6 +129,12 @@ public static partial class ManifestParser
         catch (YamlException e)
         {
             return Fail(source, At(e.Start), SyntaxMessage(e));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some malformed plain
+            // scalars inside flow collections; report it where the last good node ended.
+            return Fail(source, At(lastGood), "YAML syntax: the YAML parser cannot read past this point; check the brackets and quotes that follow");
         }
     }
 
