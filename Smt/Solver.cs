@@ -258,6 +258,13 @@ public sealed class Solver : Z3Object
             script.Append(CultureInfo.InvariantCulture, $"; (checked here with a time limit of {limit.TotalMilliseconds} ms)\n");
         }
 
+        if (tracked.Count > 0)
+        {
+            // Not emitted as a command: Z3's API interpreter (RunSmtLib2) rejects this option once
+            // its context exists, while the z3 binary accepts it.
+            script.Append("; for the unsat core with the z3 binary, add (set-option :produce-unsat-cores true) first and (get-unsat-core) last\n");
+        }
+
         script.Append(ToString());
         if (tracked.Count == 0)
         {

@@ -23,20 +23,8 @@ internal static class ProveVerb
         var junit = new Option<string>("--junit") { Description = "Write the results as JUnit XML to this file (for CI)." };
         var smt2 = new Option<string>("--smt2-dir") { Description = "Write each query as an SMT-LIB2 script (rerun with the z3 binary) into this directory." };
         var manifest = new Option<string[]>("--manifest") { Description = "Also check the boot order of this manifest (YAML, docs/MANIFEST.md); repeat for several.", Arity = ArgumentArity.OneOrMore };
-        jobs.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--jobs must be at least 1.");
-            }
-        });
-        timeout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError("--timeout-ms must be at least 1.");
-            }
-        });
+        AtLeastOne(jobs);
+        AtLeastOne(timeout);
 
         var command = new Command("prove", "Discharge the proof obligations with Z3.") { filter, jobs, timeout, json, junit, smt2, manifest };
         command.SetAction(parse =>
@@ -49,16 +37,35 @@ internal static class ProveVerb
                 parse.GetValue(junit),
                 parse.GetValue(smt2),
                 parse.GetValue(manifest) ?? []);
-            return Run(request, stdout, stderr);
+            return Run(request, stdout, stderr, ProveEnvironment.Default);
         });
         return command;
     }
 
-    private sealed record ProveRequest(string[] Filters, int Jobs, int TimeoutMs, string? Json, string? JUnit, string? Smt2Dir, string[] Manifests);
+    /// <summary>
+    /// Rejects values below 1. Reads the token itself: a token that is not a number already has
+    /// the parser's own error, and asking for the value would throw.
+    /// </summary>
+    private static void AtLeastOne(Option<int> option) =>
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) && value < 1)
+            {
+                r.AddError($"{option.Name} must be at least 1.");
+            }
+        });
 
-    private static int Run(ProveRequest request, TextWriter stdout, TextWriter stderr)
+    internal sealed record ProveRequest(string[] Filters, int Jobs, int TimeoutMs, string? Json, string? JUnit, string? Smt2Dir, string[] Manifests);
+
+    /// <summary>What the verb takes from the world, replaceable in tests (a planted catalogue, no libz3).</summary>
+    internal sealed record ProveEnvironment(Func<IReadOnlyList<ProofObligation>> Catalogue, Func<bool> Z3Available)
     {
-        if (!Z3Library.IsAvailable)
+        public static ProveEnvironment Default { get; } = new(() => ObligationCatalogue.All, () => Z3Library.IsAvailable);
+    }
+
+    internal static int Run(ProveRequest request, TextWriter stdout, TextWriter stderr, ProveEnvironment environment)
+    {
+        if (!environment.Z3Available())
         {
             stderr.WriteLine($"verified prove: {Z3LibraryNotFoundException.InstallMessage}");
             return ExitCodes.MissingDependency;
@@ -70,7 +77,7 @@ internal static class ProveVerb
             return ExitCodes.UsageOrInput;
         }
 
-        var all = ObligationCatalogue.All.Concat(manifestObligations).ToList();
+        var all = environment.Catalogue().Concat(manifestObligations).ToList();
         var selected = ProveInputs.Select(all, new ObligationFilter(request.Filters));
         if (selected.Count == 0)
         {

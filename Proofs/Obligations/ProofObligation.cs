@@ -42,6 +42,13 @@ public abstract class ProofObligation
     public virtual string? DescribeWitness(Context context, Model model) => null;
 
     /// <summary>
+    /// For an UNSAT-expected obligation that came back UNSAT: a reason to distrust the proof
+    /// given its core (e.g. a solver self-check that knows the exact core), or null to accept it.
+    /// A rejection is reported as an error.
+    /// </summary>
+    public virtual string? RejectUnsatCore(IReadOnlyList<string> core) => null;
+
+    /// <summary>
     /// On failure of an <see cref="ExpectSat"/> obligation (UNSAT: a vacuous premise, a cyclic
     /// manifest), the counterexample built from the unsat core's clause names. The default names
     /// the core as Z3 gave it; an override may minimise it with further checks in

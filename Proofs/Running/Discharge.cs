@@ -95,7 +95,9 @@ internal static class Discharge
                 return new ObligationResult.Unknown(name, kind, clock.ElapsedMilliseconds, reason);
 
             case SolverOutcome.Unsat unsat when !obligation.ExpectSat:
-                return new ObligationResult.Proved(name, kind, clock.ElapsedMilliseconds);
+                return obligation.RejectUnsatCore(unsat.Core) is { } rejection
+                    ? new ObligationResult.Error(name, kind, clock.ElapsedMilliseconds, $"UNSAT, but the proof is rejected: {rejection}")
+                    : new ObligationResult.Proved(name, kind, clock.ElapsedMilliseconds);
 
             case SolverOutcome.Sat sat when obligation.ExpectSat:
                 using (sat.Model)

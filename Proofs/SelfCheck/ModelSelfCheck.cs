@@ -10,7 +10,7 @@ namespace Verified.Proofs;
 /// </summary>
 public sealed class ModelSelfCheck : ProofObligation
 {
-    public override string Name => "selfcheck.model.square-root";
+    public override string Name => "smt.selfcheck.model-square-root";
 
     public override ObligationKind Kind => ObligationKind.SelfCheck;
 

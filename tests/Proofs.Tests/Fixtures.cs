@@ -133,4 +133,21 @@ internal static class Fixtures
 
         public override TraceDocument? DecodeCounterexample(Context context, Model model) => null;
     }
+
+    /// <summary>UNSAT, but expects a core naming the irrelevant clause: the proof must be rejected.</summary>
+    public sealed class WrongCoreExpectation : ProofObligation
+    {
+        public override string Name => "fixture.wrong-core";
+
+        public override ObligationKind Kind => ObligationKind.SelfCheck;
+
+        public override string Description => "a < 3 and a > 5, expecting the core {b<3}";
+
+        public override void Encode(Context context, Solver solver) => new VacuousPremises().Encode(context, solver);
+
+        public override string? RejectUnsatCore(IReadOnlyList<string> core) =>
+            core.SequenceEqual(["pre:b<3"]) ? null : $"core {string.Join(", ", core)} is not {{pre:b<3}}";
+
+        public override TraceDocument? DecodeCounterexample(Context context, Model model) => null;
+    }
 }

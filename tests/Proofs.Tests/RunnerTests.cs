@@ -73,12 +73,21 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void AProofWhoseCoreIsRejectedIsAnError()
+    {
+        var report = Run(1, 10_000, new Fixtures.WrongCoreExpectation());
+
+        report.Results.Single().ShouldBeOfType<ObligationResult.Error>().Message
+            .ShouldBe("UNSAT, but the proof is rejected: core pre:a<3, pre:a>5 is not {pre:b<3}");
+    }
+
+    [Fact]
     public void TheSelfChecksAreProved()
     {
         var report = Run(2, 10_000, [.. SelfCheckObligations.All]);
 
         report.Results.ShouldAllBe(r => r is ObligationResult.Proved);
-        report.Results.Single(r => r.Name == "selfcheck.model.square-root").Describe().ShouldBe("model x = 7");
+        report.Results.Single(r => r.Name == "smt.selfcheck.model-square-root").Describe().ShouldBe("model x = 7");
     }
 
     [Fact]
