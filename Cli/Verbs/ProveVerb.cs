@@ -27,7 +27,8 @@ internal static class ProveVerb
         AtLeastOne(timeout);
 
         var command = new Command("prove", "Discharge the proof obligations with Z3.") { filter, jobs, timeout, json, junit, smt2, manifest };
-        command.SetAction(parse =>
+        // Ctrl+C cancels the token: running checks are interrupted and reported as unknown.
+        command.SetAction((parse, cancellation) =>
         {
             var request = new ProveRequest(
                 parse.GetValue(filter) ?? [],
@@ -37,7 +38,7 @@ internal static class ProveVerb
                 parse.GetValue(junit),
                 parse.GetValue(smt2),
                 parse.GetValue(manifest) ?? []);
-            return Run(request, stdout, stderr, ProveEnvironment.Default);
+            return Task.FromResult(Run(request, stdout, stderr, ProveEnvironment.Default, cancellation));
         });
         return command;
     }
@@ -63,7 +64,7 @@ internal static class ProveVerb
         public static ProveEnvironment Default { get; } = new(() => ObligationCatalogue.All, () => Z3Library.IsAvailable);
     }
 
-    internal static int Run(ProveRequest request, TextWriter stdout, TextWriter stderr, ProveEnvironment environment)
+    internal static int Run(ProveRequest request, TextWriter stdout, TextWriter stderr, ProveEnvironment environment, CancellationToken cancellation = default)
     {
         if (!environment.Z3Available())
         {
@@ -96,7 +97,7 @@ internal static class ProveVerb
         ProveReport report;
         try
         {
-            report = output.WithProgress(selected.Count, progress => new ObligationRunner(options).Run(selected, progress));
+            report = output.WithProgress(selected.Count, progress => new ObligationRunner(options).Run(selected, progress, cancellation));
         }
         catch (Z3LibraryNotFoundException e)
         {

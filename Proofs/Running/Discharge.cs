@@ -31,14 +31,14 @@ internal static class Discharge
             }
 
             outcome = InAssertionOrder(outcome, solver.TrackedNames);
-            var stop = guard.Expired ? Stop.Guard : cancellation.IsCancellationRequested ? Stop.Canceled : Stop.None;
-            var result = Interpret(context, obligation, outcome, stop, options, clock);
             if (smt2File is not null)
             {
+                // Written before decoding, so the query is on disk even if decoding fails.
                 Smt2Files.Write(smt2File, obligation, solver, outcome, options.Timeout);
             }
 
-            return result;
+            var stop = guard.Expired ? Stop.Guard : cancellation.IsCancellationRequested ? Stop.Canceled : Stop.None;
+            return Interpret(context, obligation, outcome, stop, options, clock);
         }
         catch (Z3LibraryNotFoundException)
         {
