@@ -6,7 +6,10 @@ namespace Verified.Proofs.Manifests;
 
 /// <summary>
 /// The boot-order query of a manifest (docs/MANIFEST.md, "The boot-order check"): one
-/// bit-vector position per service, all distinct; per dependency edge svc -> dep not broken by
+/// bit-vector position per service (not required distinct: services at equal positions have no
+/// edge between them, so any tie-break gives a valid order, and "distinct" would turn an easy
+/// difference problem into a pigeonhole one that times out at a few hundred services); per
+/// dependency edge svc -> dep not broken by
 /// the bootstrap protocol the tracked clause `dep:svc->dep` (pos dep &lt; pos svc); per edge the
 /// tracked clause `core:svc->dep` (a core service depends only on core or restartable services).
 /// </summary>
@@ -15,6 +18,7 @@ internal static class BootOrderEncoding
     public const string OrderPrefix = "dep:";
     public const string CorePrefix = "core:";
 
+    /// <summary>Wide enough for positions 0 .. n-1, the longest chain a DAG of n services can need.</summary>
     public static uint Width(int services) => (uint)Math.Max(1, 64 - BitOperations.LeadingZeroCount((ulong)Math.Max(1, services - 1)));
 
     public static Term Position(Context context, BootManifest manifest, string service) =>
@@ -36,16 +40,10 @@ internal static class BootOrderEncoding
 
     /// <summary>
     /// Asserts the query; with <paramref name="only"/>, just those tracked clauses (the untracked
-    /// background — distinct positions, the flag values — always).
+    /// background, the flag values, always).
     /// </summary>
     public static void Encode(Context context, Solver solver, BootManifest manifest, IReadOnlySet<string>? only = null)
     {
-        var positions = manifest.Services.Select(s => Position(context, manifest, s.Name)).ToList();
-        if (positions.Count > 1)
-        {
-            solver.Assert(context.Distinct(positions));
-        }
-
         foreach (var service in manifest.Services)
         {
             solver.Assert(context.Eq(Core(context, service.Name), context.Bool(service.IsCore)));

@@ -36,7 +36,9 @@ public sealed class BootOrderObligation(BootManifest manifest) : ProofObligation
         ArgumentNullException.ThrowIfNull(model);
         var order = Manifest.Services
             .Select(s => (s.Name, Position: model.EvalBitVec(BootOrderEncoding.Position(context, Manifest, s.Name))))
+            .Select((p, index) => (p.Name, p.Position, index))
             .OrderBy(p => p.Position)
+            .ThenBy(p => p.index) // equal positions have no edge between them: keep manifest order
             .Select(p => p.Name);
         var text = "boot order: " + string.Join(", ", order);
         var broken = Manifest.Edges.Where(e => e.BootstrapBroken).Select(e => e.ToString()).ToList();
