@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+
+namespace Verified.Spec;
+
+/// <summary>A term compiled for repeated evaluation. Thread-safe: each call uses its own frame.</summary>
+public sealed class CompiledTerm
+{
+    private readonly ImmutableArray<(VarTerm Var, Binding Binding)> _free;
+    private readonly OCode _code;
+    private readonly int _scalars;
+    private readonly int _objects;
+
+    internal CompiledTerm(Term term, ImmutableArray<(VarTerm, Binding)> free, OCode code, Scope scope)
+    {
+        Term = term;
+        _free = free;
+        _code = code;
+        _scalars = scope.Scalars;
+        _objects = scope.Objects;
+        FreeVariables = [.. free.Select(f => f.Item1)];
+    }
+
+    public Term Term { get; }
+
+    public ImmutableArray<VarTerm> FreeVariables { get; }
+
+    /// <summary>
+    /// The value of the term under <paramref name="assignment"/>, which must give every free variable
+    /// a value of its sort. Throws <see cref="NotEvaluableException"/> for what Eval cannot decide.
+    /// </summary>
+    public Value Evaluate(Assignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var f = new Frame(_scalars, _objects);
+        foreach (var (v, b) in _free)
+        {
+            if (!assignment.TryGet(v.Name, out var x))
+                throw new ArgumentException($"Eval: free variable '{v.Name}' ({v.Sort}) has no value in the assignment", nameof(assignment));
+            if (!x.Sort.Equals(v.Sort))
+                throw new SortMismatchException($"Eval: variable '{v.Name}' has sort {v.Sort}, the assignment gives a value of sort {x.Sort}");
+            if (b.Scalar) f.S[b.Slot] = Boxing.Unbox(x);
+            else f.O[b.Slot] = x;
+        }
+        return _code(f);
+    }
+
+    /// <summary>
+    /// The value of the term with <paramref name="values"/> given positionally, in the order of
+    /// <see cref="FreeVariables"/>: skips the name lookups of <see cref="Evaluate(Assignment)"/> on hot paths.
+    /// </summary>
+    public Value Evaluate(ReadOnlySpan<Value> values)
+    {
+        if (values.Length != _free.Length)
+            throw new ArgumentException($"Eval: the term has {_free.Length} free variables ({string.Join(", ", FreeVariables.Select(v => v.Name))}), got {values.Length} values", nameof(values));
+        var f = new Frame(_scalars, _objects);
+        for (int i = 0; i < values.Length; i++)
+        {
+            var (v, b) = _free[i];
+            var x = values[i] ?? throw new ArgumentNullException(nameof(values), $"Eval: no value for '{v.Name}'");
+            if (!x.Sort.Equals(v.Sort))
+                throw new SortMismatchException($"Eval: variable '{v.Name}' has sort {v.Sort}, got a value of sort {x.Sort}");
+            if (b.Scalar) f.S[b.Slot] = Boxing.Unbox(x);
+            else f.O[b.Slot] = x;
+        }
+        return _code(f);
+    }
+
+    /// <summary>Evaluates a Bool term.</summary>
+    public bool EvaluateBool(Assignment assignment)
+    {
+        if (Term.Sort is not BoolSort)
+            throw new InvalidOperationException($"EvaluateBool: the term has sort {Term.Sort}, not Bool");
+        return ((BoolValue)Evaluate(assignment)).Value;
+    }
+}

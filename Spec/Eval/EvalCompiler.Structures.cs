@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+
+namespace Verified.Spec;
+
+public partial class EvalCompiler
+{
+    /// <summary>Compiles a map or record term.</summary>
+    private OCode O(Term t, Scope sc)
+    {
+        switch (t)
+        {
+            case VarTerm v:
+                {
+                    var b = Lookup(v, sc);
+                    int i = b.Slot;
+                    return f => f.O[i]!;
+                }
+            case LitTerm l:
+                {
+                    var c = l.Value;
+                    return _ => c;
+                }
+            case AppTerm a:
+                return OApp(a, sc);
+            case LetTerm l:
+                {
+                    var (bind, inner) = BindLet(l, sc);
+                    var body = O(l.Body, inner);
+                    return f =>
+                    {
+                        bind(f);
+                        return body(f);
+                    };
+                }
+            case MapUpdateTerm u:
+                return MapUpdate(u, sc);
+            default:
+                throw new InvalidOperationException($"internal: {t.GetType().Name} of sort {t.Sort} is not a map or record");
+        }
+    }
+
+    /// <summary>Operators producing a Value: map and record operators, plus Ite over maps/records. Select and Field serve scalar results too.</summary>
+    private OCode OApp(AppTerm a, Scope sc)
+    {
+        var args = a.Args;
+        switch (a.Op)
+        {
+            case Op.Ite:
+                {
+                    SCode c = S(args[0], sc);
+                    OCode x = O(args[1], sc), y = O(args[2], sc);
+                    return f => c(f) != 0 ? x(f) : y(f);
+                }
+            case Op.ConstMap:
+                {
+                    var sort = (MapSort)a.Sort;
+                    var d = V(args[0], sc);
+                    return f => MapValue.Const(sort, d(f));
+                }
+            case Op.Select:
+                {
+                    OCode m = O(args[0], sc), k = V(args[1], sc);
+                    return f => ((MapValue)m(f)).Select(k(f));
+                }
+            case Op.Store:
+                {
+                    OCode m = O(args[0], sc), k = V(args[1], sc), v = V(args[2], sc);
+                    return f => ((MapValue)m(f)).StoreUnchecked(k(f), v(f));
+                }
+            case Op.MkRecord:
+                {
+                    var sort = (RecordSort)a.Sort;
+                    var xs = args.Select(x => V(x, sc)).ToArray();
+                    return f =>
+                    {
+                        var vs = new Value[xs.Length];
+                        for (int i = 0; i < xs.Length; i++) vs[i] = xs[i](f);
+                        return RecordValue.Unchecked(sort, ImmutableArray.Create(vs));
+                    };
+                }
+            case Op.Field:
+                {
+                    var r = O(args[0], sc);
+                    int i = a.P0;
+                    return f => ((RecordValue)r(f)).Fields[i];
+                }
+            case Op.With:
+                {
+                    var r = O(args[0], sc);
+                    var v = V(args[1], sc);
+                    int i = a.P0;
+                    return f =>
+                    {
+                        var rec = (RecordValue)r(f);
+                        return RecordValue.Unchecked(rec.RecordSort, rec.Fields.SetItem(i, v(f)));
+                    };
+                }
+            default:
+                throw new InvalidOperationException($"internal: {a.Op} does not produce a map or record");
+        }
+    }
+
+    private SCode SLet(LetTerm l, Scope sc)
+    {
+        var (bind, inner) = BindLet(l, sc);
+        var body = S(l.Body, inner);
+        return f =>
+        {
+            bind(f);
+            return body(f);
+        };
+    }
+
+    private (Action<Frame> Bind, Scope Inner) BindLet(LetTerm l, Scope sc)
+    {
+        var (inner, b) = sc.Bind(l.Var);
+        int i = b.Slot;
+        if (b.Scalar)
+        {
+            var v = S(l.Value, sc);
+            return (f => f.S[i] = v(f), inner);
+        }
+        var o = O(l.Value, sc);
+        return (f => f.O[i] = o(f), inner);
+    }
+
+    /// <summary>Stores a boxed value into the slot of a bound variable.</summary>
+    private static Action<Frame, Value> Setter(Binding b)
+    {
+        int i = b.Slot;
+        return b.Scalar ? (f, v) => f.S[i] = Boxing.Unbox(v) : (f, v) => f.O[i] = v;
+    }
+}

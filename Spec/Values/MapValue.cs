@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+
+namespace Verified.Spec;
+
+/// <summary>
+/// A total map value: <see cref="Default"/> everywhere except the finite <see cref="Entries"/>.
+/// Always kept in a canonical form, so structural equality is extensional equality:
+/// entries equal to the default are dropped, and when a finite key sort is at least half covered
+/// by entries the default is re-chosen as the most frequent value (ties: the value at the
+/// smallest key). Equality and hash do not depend on insertion order.
+/// </summary>
+public sealed record MapValue : Value
+{
+    // Above this key-space size a map cannot have half its keys as entries in practice, so
+    // canonicalisation never needs the full table; below it the full table is cheap enough.
+    private const ulong FullTableLimit = 1UL << 20;
+
+    private readonly int _entriesHash; // commutative sum of entry hashes: order independent, O(1) to update
+    private readonly ulong? _keyCount;
+
+    private MapValue(MapSort sort, Value @default, ImmutableDictionary<Value, Value> entries, int entriesHash, ulong? keyCount)
+    {
+        MapSort = sort;
+        Default = @default;
+        Entries = entries;
+        _entriesHash = entriesHash;
+        _keyCount = keyCount;
+    }
+
+    public MapSort MapSort { get; }
+
+    public Value Default { get; }
+
+    public ImmutableDictionary<Value, Value> Entries { get; }
+
+    public override Sort Sort => MapSort;
+
+    /// <summary>The constant map: <paramref name="default"/> at every key.</summary>
+    public static MapValue Const(MapSort sort, Value @default)
+    {
+        ArgumentNullException.ThrowIfNull(sort);
+        CheckSort(sort.Value, @default, "default");
+        return new MapValue(sort, @default, ImmutableDictionary<Value, Value>.Empty, 0, sort.Key.CardinalityUpTo(FullTableLimit));
+    }
+
+    /// <summary>A map from a default and entries (later entries for the same key win); normalised.</summary>
+    public static MapValue Create(MapSort sort, Value @default, IEnumerable<KeyValuePair<Value, Value>> entries)
+    {
+        var m = Const(sort, @default);
+        foreach (var (k, v) in entries) m = m.Store(k, v);
+        return m;
+    }
+
+    public Value this[Value key] => Select(key);
+
+    public Value Select(Value key) => Entries.TryGetValue(key, out var v) ? v : Default;
+
+    public MapValue Store(Value key, Value value)
+    {
+        CheckSort(MapSort.Key, key, "key");
+        CheckSort(MapSort.Value, value, "value");
+        return StoreUnchecked(key, value);
+    }
+
+    /// <summary>Store without sort checks: for Eval, whose terms are sort-checked at construction.</summary>
+    internal MapValue StoreUnchecked(Value key, Value value)
+    {
+        int hash = _entriesHash;
+        var entries = Entries;
+        if (entries.TryGetValue(key, out var old))
+        {
+            if (old.Equals(value)) return this;
+            hash -= EntryHash(key, old);
+            entries = entries.Remove(key);
+        }
+        else if (value.Equals(Default))
+        {
+            return this;
+        }
+        if (!value.Equals(Default))
+        {
+            entries = entries.Add(key, value);
+            hash += EntryHash(key, value);
+        }
+        var m = new MapValue(MapSort, Default, entries, hash, _keyCount);
+        return _keyCount is { } n && (ulong)entries.Count * 2 >= n ? m.Canonicalise(n) : m;
+    }
+
+    private static int EntryHash(Value k, Value v) => HashCode.Combine(k, v);
+
+    private MapValue Canonicalise(ulong keyCount)
+    {
+        var keys = Enumerate(MapSort.Key, keyCount)!;
+        var counts = new Dictionary<Value, int>();
+        var firstSeen = new Dictionary<Value, int>();
+        for (int i = 0; i < keys.Count; i++)
+        {
+            var v = Select(keys[i]);
+            counts[v] = counts.GetValueOrDefault(v) + 1;
+            firstSeen.TryAdd(v, i);
+        }
+        var best = counts.OrderByDescending(c => c.Value).ThenBy(c => firstSeen[c.Key]).First().Key;
+        if (best.Equals(Default)) return this;
+        var builder = ImmutableDictionary.CreateBuilder<Value, Value>();
+        int hash = 0;
+        foreach (var k in keys)
+        {
+            var v = Select(k);
+            if (v.Equals(best)) continue;
+            builder.Add(k, v);
+            hash += EntryHash(k, v);
+        }
+        return new MapValue(MapSort, best, builder.ToImmutable(), hash, keyCount);
+    }
+
+    private static void CheckSort(Sort expected, Value v, string what)
+    {
+        ArgumentNullException.ThrowIfNull(v, what);
+        if (!v.Sort.Equals(expected))
+            throw new ArgumentException($"MapValue: {what} must have sort {expected}, got {v.Sort}");
+    }
+
+    public bool Equals(MapValue? other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (other is null || _entriesHash != other._entriesHash || Entries.Count != other.Entries.Count) return false;
+        if (!MapSort.Equals(other.MapSort) || !Default.Equals(other.Default)) return false;
+        foreach (var (k, v) in Entries)
+            if (!other.Entries.TryGetValue(k, out var ov) || !v.Equals(ov)) return false;
+        return true;
+    }
+
+    public override int GetHashCode() => HashCode.Combine(MapSort, Default, _entriesHash);
+
+    public override string ToString()
+    {
+        var parts = Entries.Select(e => (Text: $"{e.Key} -> {e.Value}", e.Key))
+            .OrderBy(e => e.Text, StringComparer.Ordinal).Select(e => e.Text);
+        return $"[{string.Join(", ", parts)}{(Entries.Count > 0 ? ", " : "")}else -> {Default}]";
+    }
+}
