@@ -207,7 +207,7 @@ public sealed class PhysicalMemory
             }
 
             var page = pages[i];
-            var pageHash = ownerEpoch[i] == epoch ? PageHash(page) : SharedPageHash(page);
+            var pageHash = ownerEpoch[i] == epoch ? PageHash(page) : SharedPageHash(i, page);
             if (pageHash == ZeroPageHash)
             {
                 continue;
@@ -221,12 +221,23 @@ public sealed class PhysicalMemory
 
     private static readonly ulong ZeroPageHash = PageHash(new byte[PageSize]);
 
-    // A shared page array is never written again (writers copy it first), so its hash can be kept:
-    // after a snapshot, fingerprints only rehash the pages written since.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], StrongBox<ulong>> sharedHashes = [];
+    // A shared page array is never written again (writers copy it first), so its hash can be kept
+    // beside it: after a snapshot, fingerprints only rehash the pages written since.
+    private byte[]?[]? hashedArrays;
+    private ulong[]? hashes;
 
-    private ulong SharedPageHash(byte[] page) =>
-        sharedHashes.GetValue(page, static p => new StrongBox<ulong>(PageHash(p))).Value;
+    private ulong SharedPageHash(int index, byte[] page)
+    {
+        hashedArrays ??= new byte[]?[pages.Length];
+        hashes ??= new ulong[pages.Length];
+        if (!ReferenceEquals(hashedArrays[index], page))
+        {
+            hashes[index] = PageHash(page);
+            hashedArrays[index] = page;
+        }
+
+        return hashes[index];
+    }
 
     private static ulong PageHash(byte[] page)
     {
