@@ -264,6 +264,20 @@ public sealed partial class Cpu
                 case Kind.AluRM32:
                     AluToReg32(ref op, Read(Ea(ref op), 4));
                     break;
+                case Kind.MovzxWide:
+                    // The zero-extended source fits in 16 bits: the whole register is the value for both sizes.
+                    R(op.Reg) = op.IsMem ? Read(Ea(ref op), op.Aux) : GetReg(op.Rm, op.Aux);
+                    break;
+                case Kind.MovsxWide:
+                    {
+                        var value = (ulong)SignExtend(op.IsMem ? Read(Ea(ref op), op.Aux) : GetReg(op.Rm, op.Aux), op.Aux);
+                        R(op.Reg) = op.Size == 8 ? value : (uint)value;
+                        break;
+                    }
+
+                case Kind.UnaryR:
+                    UnaryRegister(ref op);
+                    break;
                 case Kind.ShiftRI:
                     ShiftRegisterByImmediate(ref op);
                     break;

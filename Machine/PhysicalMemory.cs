@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Verified.Machine;
@@ -206,7 +207,7 @@ public sealed class PhysicalMemory
             }
 
             var page = pages[i];
-            var pageHash = PageHash(page);
+            var pageHash = ownerEpoch[i] == epoch ? PageHash(page) : SharedPageHash(page);
             if (pageHash == ZeroPageHash)
             {
                 continue;
@@ -219,6 +220,13 @@ public sealed class PhysicalMemory
     }
 
     private static readonly ulong ZeroPageHash = PageHash(new byte[PageSize]);
+
+    // A shared page array is never written again (writers copy it first), so its hash can be kept:
+    // after a snapshot, fingerprints only rehash the pages written since.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<byte[], StrongBox<ulong>> sharedHashes = [];
+
+    private ulong SharedPageHash(byte[] page) =>
+        sharedHashes.GetValue(page, static p => new StrongBox<ulong>(PageHash(p))).Value;
 
     private static ulong PageHash(byte[] page)
     {
