@@ -3,45 +3,28 @@ using BenchmarkDotNet.Running;
 namespace Verified.Bench;
 
 /// <summary>
-/// Benchmarks and soaks. `dotnet run -c Release --project bench/Verified.Bench -- --filter '*'`
-/// runs the BenchmarkDotNet suites; named soaks take their own first argument (see bench/README.md).
+/// Benchmarks and soaks (bench/README.md). A first argument naming a mode runs that mode with
+/// the remaining arguments; anything else goes to BenchmarkDotNet
+/// (`dotnet run -c Release --project bench/Verified.Bench -- --filter '*'`).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length > 0 && args[0] == "prove")
+        var rest = args.Length > 0 ? args[1..] : [];
+        switch (args.Length > 0 ? args[0] : "")
         {
-            return ProveBench.Run(args[1..]);
+            case "prove": return ProveBench.Run(rest);
+            case "mips": return MipsMode.Run(rest);
+            case "corpus-mips": return CorpusMipsMode.Run(rest);
+            case "soak-differential": return SoakDifferentialMode.Run(rest);
+            case "snapshot-cost": return SnapshotCostMode.Run(rest);
+            case "kernel": return KernelMode.Run();
+            case "soak-kernel": return KernelSoak.Run(rest);
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+                return 0;
         }
-
-        if (args.Length > 0 && args[0] == "mips")
-        {
-            return MipsMode.Run(args[1..]);
-        }
-
-        if (args.Length > 0 && args[0] == "corpus-mips")
-        {
-            return CorpusMipsMode.Run(args[1..]);
-        }
-
-        if (args.Length > 0 && args[0] == "soak-differential")
-        {
-            return SoakDifferentialMode.Run(args[1..]);
-        }
-
-        if (args.Length > 0 && args[0] == "kernel")
-        {
-            return KernelMode.Run();
-        }
-
-        if (args.Length > 0 && args[0] == "soak-kernel")
-        {
-            return KernelSoak.Run(args[1..]);
-        }
-
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-        return 0;
     }
 }

@@ -6,6 +6,7 @@ namespace Verified.Machine.Tests.Infrastructure;
 /// One differential case: code placed at <see cref="GuestLayout.CodeAddress"/>, the 16 general
 /// registers in encoding order, the initial RFLAGS, and the seed of the data/stack pages.
 /// <see cref="ComparedFlags"/> masks out flags the architecture leaves undefined at the end.
+/// <see cref="GsBase"/> is the GS segment base for gs-prefixed operands.
 /// </summary>
 public sealed record DifferentialCase(
     ImmutableArray<byte> Code,
@@ -13,7 +14,8 @@ public sealed record DifferentialCase(
     ulong Rflags,
     ulong MemorySeed,
     ulong ComparedFlags,
-    string Listing)
+    string Listing,
+    ulong GsBase = 0)
 {
     public bool Equals(DifferentialCase? other) =>
         other is not null
@@ -22,7 +24,8 @@ public sealed record DifferentialCase(
         && Rflags == other.Rflags
         && MemorySeed == other.MemorySeed
         && ComparedFlags == other.ComparedFlags
-        && Listing == other.Listing;
+        && Listing == other.Listing
+        && GsBase == other.GsBase;
 
     public override int GetHashCode() => HashCode.Combine(Code.Length, Rflags, MemorySeed, Listing);
 

@@ -74,7 +74,7 @@ public sealed class EmulatorHarness
         registers.Rip = GuestLayout.CodeAddress;
         registers.Rflags = testCase.Rflags;
         registers.FsBase = 0;
-        registers.GsBase = 0;
+        registers.GsBase = testCase.GsBase;
 
         var exit = cpu.Run(Budget);
         registers = ref cpu.Registers;

@@ -70,6 +70,8 @@ public sealed class NativeHarness : IDisposable
                 buffer.Write(word);
                 BinaryPrimitives.WriteUInt64LittleEndian(word, testCase.MemorySeed);
                 buffer.Write(word);
+                BinaryPrimitives.WriteUInt64LittleEndian(word, testCase.GsBase);
+                buffer.Write(word);
             }
             buffer.Flush();
         });

@@ -62,7 +62,7 @@ public static class OutcomeDiff
             text.Append($"{RegisterNames[i]}={testCase.Registers[i]:x} ");
         }
         text.AppendLine();
-        text.AppendLine($"rflags={testCase.Rflags:x} memory seed={testCase.MemorySeed:x}");
+        text.AppendLine($"rflags={testCase.Rflags:x} memory seed={testCase.MemorySeed:x} gs base={testCase.GsBase:x}");
         return text.ToString();
     }
 }

@@ -15,7 +15,7 @@
  * Protocol (little-endian binary, stdin -> stdout): batches until end of input, each a u32 case
  * count and that many requests; the answers of a batch are flushed when it is done.
  *   request:  u32 codeLength, code bytes, u64 registers[16] (encoding order), u64 rflags,
- *             u64 memorySeed
+ *             u64 memorySeed, u64 gsBase (set with arch_prctl; glibc does not use GS, only FS)
  *   response: u32 signal (0 = reached the end), u64 faultRip, u32 si_code, u64 si_addr,
  *             u64 registers[16], u64 rflags, u32 changedCount, changedCount x (u32 offset, u64 value)
  * For SIGSEGV, si_code tells a page fault (SEGV_MAPERR/SEGV_ACCERR, si_addr = CR2) from a
@@ -30,7 +30,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -178,9 +180,9 @@ int main(void)
             fprintf(stderr, "harness: code of %u bytes is too long\n", len);
             return 2;
         }
-        uint64_t seed;
+        uint64_t seed, gs_base;
         if (!read_all(code, len) || !read_all(ctx.regs, sizeof ctx.regs) ||
-            !read_all(&ctx.rflags, 8) || !read_all(&seed, 8)) {
+            !read_all(&ctx.rflags, 8) || !read_all(&seed, 8) || !read_all(&gs_base, 8)) {
             fprintf(stderr, "harness: truncated request\n");
             return 2;
         }
@@ -195,6 +197,10 @@ int main(void)
         for (size_t i = 0; i < MEM_WORDS; i++)
             mem[i] = initial[i] = splitmix(&seed);
 
+        if (syscall(SYS_arch_prctl, ARCH_SET_GS, gs_base) != 0) {
+            fprintf(stderr, "harness: cannot set the GS base\n");
+            return 3;
+        }
         ctx.entry = CODE_ADDR;
         uint32_t signal = 0, code_of_signal = 0;
         uint64_t rip = 0, addr = 0;

@@ -101,15 +101,21 @@ public sealed partial class SequenceGenerator
             return Displaced(Register.RSP, Register.None, 1, stackTarget - rsp);
         }
         var target = (long)GuestLayout.DataAddress + AlignedOffset(size, align);
+        // One in eight data operands goes through GS: the address is then relative to the GS base.
+        var segment = kind < 8 && Chance(12) ? Register.GS : Register.None;
+        var segmentBase = segment == Register.GS ? (long)gsBase : 0;
         switch (kind)
         {
             case < 4:
-                return Displaced(Reg(baseRegister, 64), Register.None, 1, target - (long)baseValue);
+                return Displaced(Reg(baseRegister, 64), Register.None, 1, target - segmentBase - (long)baseValue, segment);
             case < 7:
                 var scale = 1 << rng.Next(4);
-                return Displaced(Reg(baseRegister, 64), Reg(indexRegister, 64), scale, target - (long)baseValue - ((long)indexValue * scale));
+                return Displaced(Reg(baseRegister, 64), Reg(indexRegister, 64), scale, target - segmentBase - (long)baseValue - ((long)indexValue * scale), segment);
             case 7:
-                return new MemoryOperand(Register.None, target, 4);
+                // Iced encodes an absolute operand with displSize 4 as 32-bit addressing (67h: the
+                // displacement is zero-extended) and with 8 as [disp32] sign-extended; both occur.
+                var absolute = target - segmentBase;
+                return new MemoryOperand(Register.None, Register.None, 1, absolute, absolute >= 0 && Chance(50) ? 4 : 8, false, segment);
             default:
                 return new MemoryOperand(Register.RIP, target, 8);
         }
@@ -126,16 +132,16 @@ public sealed partial class SequenceGenerator
     /// <summary>The same addressing form, <paramref name="delta"/> bytes further.</summary>
     private static MemoryOperand Offset(MemoryOperand memory, long delta) =>
         memory.Base is Register.None or Register.RIP
-            ? new MemoryOperand(memory.Base, memory.Index, memory.Scale, memory.Displacement + delta, memory.DisplSize)
-            : Displaced(memory.Base, memory.Index, memory.Scale, memory.Displacement + delta);
+            ? new MemoryOperand(memory.Base, memory.Index, memory.Scale, memory.Displacement + delta, memory.DisplSize, false, memory.SegmentPrefix)
+            : Displaced(memory.Base, memory.Index, memory.Scale, memory.Displacement + delta, memory.SegmentPrefix);
 
     private long AlignedOffset(int size, int align) =>
         rng.Next((int)GuestLayout.PageSize - size + 1) / align * align;
 
-    private static MemoryOperand Displaced(Register @base, Register index, int scale, long displacement) =>
+    private static MemoryOperand Displaced(Register @base, Register index, int scale, long displacement, Register segment = Register.None) =>
         displacement == 0 && @base != Register.RBP && @base != Register.R13
-            ? new MemoryOperand(@base, index, scale, 0, 0)
-            : new MemoryOperand(@base, index, scale, displacement, sbyte.MinValue <= displacement && displacement <= sbyte.MaxValue ? 1 : 4);
+            ? new MemoryOperand(@base, index, scale, 0, 0, false, segment)
+            : new MemoryOperand(@base, index, scale, displacement, sbyte.MinValue <= displacement && displacement <= sbyte.MaxValue ? 1 : 4, false, segment);
 
     /// <summary>Register values biased towards the edges where flags change.</summary>
     private ulong RandomValue(int width)

@@ -30,7 +30,7 @@ public sealed partial class SequenceGenerator
     private int stackBytes;
     private bool directionFlag;
     private int baseRegister, indexRegister;
-    private ulong baseValue, indexValue;
+    private ulong baseValue, indexValue, gsBase;
     private int nesting;
 
     public SequenceGenerator(int seed) => rng = new Random(seed);
@@ -62,7 +62,8 @@ public sealed partial class SequenceGenerator
                     InitialFlags,
                     (ulong)rng.NextInt64(),
                     ~undefinedFlags & Flags.Arithmetic | Flags.DF,
-                    Disassemble(code));
+                    Disassemble(code),
+                    gsBase);
             }
             if (attempt > 100)
             {
@@ -95,6 +96,7 @@ public sealed partial class SequenceGenerator
         while (indexRegister == baseRegister);
         baseValue = GuestLayout.DataAddress + (ulong)rng.Next((int)GuestLayout.PageSize);
         indexValue = (ulong)rng.Next(64);
+        gsBase = GuestLayout.DataAddress - 0x8000 + (ulong)rng.Next(0x9000);
         initial[baseRegister] = baseValue;
         initial[indexRegister] = indexValue;
         initial[Rsp] = GuestLayout.StackTop;
