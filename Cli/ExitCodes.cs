@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A required native library (libz3) is missing from the machine.</summary>
     public const int MissingDependency = 3;
+
+    /// <summary>`verified exec`: the program stopped on an unsupported system call or instruction, or an unhandled fault.</summary>
+    public const int GuestStopped = 4;
 }

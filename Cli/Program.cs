@@ -41,5 +41,6 @@ public static class Program
     private static IEnumerable<Command> Verbs(TextWriter stdout, TextWriter stderr)
     {
         yield return ProveVerb.Create(stdout, stderr);
+        yield return ExecVerb.Create(stdout, stderr);
     }
 }

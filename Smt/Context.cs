@@ -92,7 +92,7 @@ public sealed partial class Context : IDisposable
     }
 
     /// <summary>
-    /// Asks a running check on this context to stop (it then returns Unknown "canceled").
+    /// Asks a running check on this context to stop (it then returns Unknown, reason "interrupted" or "canceled").
     /// The one member callable from any thread.
     /// </summary>
     public void Interrupt()

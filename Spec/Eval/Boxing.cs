@@ -6,6 +6,10 @@ internal static class Boxing
     private static readonly BitVecValue[][] SmallBv =
         [.. Enumerable.Range(0, 9).Select(w => w == 0 ? [] : Enumerable.Range(0, 1 << w).Select(i => new BitVecValue(w, (ulong)i)).ToArray())];
 
+    // Widths 9..16 (slot numbers, object indices) box through a table filled on demand: boxing
+    // map keys on every Select would otherwise allocate on the hot path. Races only duplicate equal values.
+    private static readonly BitVecValue?[]?[] MidBv = new BitVecValue?[]?[17];
+
     public static ulong Unbox(Value v) => v switch
     {
         BoolValue b => b.Value ? 1UL : 0UL,
@@ -18,12 +22,19 @@ internal static class Boxing
     {
         BoolSort => x => x != 0 ? BoolValue.True : BoolValue.False,
         BitVecSort { Width: <= 8 } bv => SmallBox(SmallBv[bv.Width]),
+        BitVecSort { Width: <= 16 } bv => MidBox(bv.Width),
         BitVecSort bv => x => new BitVecValue(bv.Width, x),
         EnumSort e => EnumBox(e),
         _ => throw new InvalidOperationException($"internal: {sort} is not a scalar sort"),
     };
 
     private static Func<ulong, Value> SmallBox(BitVecValue[] table) => x => table[x];
+
+    private static Func<ulong, Value> MidBox(int width)
+    {
+        var table = MidBv[width] ??= new BitVecValue?[1 << width];
+        return x => table[x] ??= new BitVecValue(width, x);
+    }
 
     private static Func<ulong, Value> EnumBox(EnumSort e)
     {

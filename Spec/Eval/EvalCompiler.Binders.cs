@@ -120,16 +120,27 @@ public partial class EvalCompiler
             }
             if (newDefault is not null)
             {
-                var r = MapValue.Const(sort, newDefault);
-                foreach (var (k, v) in m.Entries) r = r.StoreUnchecked(k, At(f, k, v));
-                return r;
+                if (newDefault.Equals(m.Default))
+                {
+                    // Same default: only entries whose value changes need a store (usually few).
+                    var r = m;
+                    foreach (var (k, v) in m.Entries)
+                    {
+                        var nv = At(f, k, v);
+                        if (!ReferenceEquals(nv, v)) r = r.StoreUnchecked(k, nv);
+                    }
+                    return r;
+                }
+                var all = MapValue.Const(sort, newDefault);
+                foreach (var (k, v) in m.Entries) all = all.StoreUnchecked(k, At(f, k, v));
+                return all;
             }
             if (allKeys is null)
                 throw new NotEvaluableException(
                     $"Eval: MapUpdateWhere over '{u.Key.Name}' reads the key at keys holding the default, and {sort.Key} has more than {EnumerationLimit} keys to enumerate; guard the predicate with a test on '{u.Value.Name}' first (e.g. {u.Value.Name} != default)", u);
-            var all = MapValue.Const(sort, m.Default);
-            foreach (var k in allKeys) all = all.StoreUnchecked(k, At(f, k, m.Select(k)));
-            return all;
+            var table = MapValue.Const(sort, m.Default);
+            foreach (var k in allKeys) table = table.StoreUnchecked(k, At(f, k, m.Select(k)));
+            return table;
         };
 
         Value At(Frame f, Value k, Value v)

@@ -84,7 +84,7 @@ public partial class EvalCompiler
     }
 
     private static Binding Lookup(VarTerm v, Scope sc) =>
-        sc.Vars.TryGetValue(v.Name, out var b) && b.Sort.Equals(v.Sort)
+        sc.Vars.TryGetValue(v, out var b)
             ? b
             : throw new InvalidOperationException($"internal: variable '{v.Name}' of sort {v.Sort} has no slot");
 

@@ -5,20 +5,20 @@ namespace Verified.Spec;
 /// <summary>Where a variable lives during evaluation. <see cref="PoisonOwner"/> set: reading it throws <see cref="KeyDependenceException"/>.</summary>
 internal sealed record Binding(Sort Sort, bool Scalar, int Slot, object? PoisonOwner = null);
 
-/// <summary>Compile-time scope: variable name to slot, plus the slot counters shared by a whole compilation.</summary>
+/// <summary>Compile-time scope: variable (name and sort, as in Z3) to slot, plus the slot counters shared by a whole compilation.</summary>
 internal sealed class Scope
 {
     private readonly SlotCounter _counter;
 
-    private Scope(ImmutableDictionary<string, Binding> vars, SlotCounter counter)
+    private Scope(ImmutableDictionary<VarTerm, Binding> vars, SlotCounter counter)
     {
         Vars = vars;
         _counter = counter;
     }
 
-    public static Scope Root() => new(ImmutableDictionary<string, Binding>.Empty.WithComparers(StringComparer.Ordinal), new SlotCounter());
+    public static Scope Root() => new(ImmutableDictionary<VarTerm, Binding>.Empty, new SlotCounter());
 
-    public ImmutableDictionary<string, Binding> Vars { get; }
+    public ImmutableDictionary<VarTerm, Binding> Vars { get; }
 
     public int Scalars => _counter.Scalars;
 
@@ -29,11 +29,11 @@ internal sealed class Scope
     {
         bool scalar = EvalCompiler.IsScalar(v.Sort);
         var b = new Binding(v.Sort, scalar, scalar ? _counter.Scalars++ : _counter.Objects++);
-        return (new Scope(Vars.SetItem(v.Name, b), _counter), b);
+        return (new Scope(Vars.SetItem(v, b), _counter), b);
     }
 
     public Scope Poison(VarTerm v, Binding b, object owner) =>
-        new(Vars.SetItem(v.Name, b with { PoisonOwner = owner }), _counter);
+        new(Vars.SetItem(v, b with { PoisonOwner = owner }), _counter);
 
     private sealed class SlotCounter
     {

@@ -5,34 +5,27 @@ namespace Verified.Spec;
 /// <summary>A record value: one value per field of <see cref="RecordSort"/>, in field order.</summary>
 public sealed record RecordValue : Value
 {
-    private readonly int _hash;
+    private int _hash; // computed on first use: Eval builds many records that are never hashed
+    private bool _hashed;
 
     public RecordValue(RecordSort sort, ImmutableArray<Value> fields)
     {
         ArgumentNullException.ThrowIfNull(sort);
         if (fields.IsDefault || fields.Length != sort.Fields.Length)
             throw new ArgumentException($"Record {sort.Name}: expected {sort.Fields.Length} field values, got {(fields.IsDefault ? 0 : fields.Length)}", nameof(fields));
-        var h = new HashCode();
-        h.Add(sort);
         for (int i = 0; i < fields.Length; i++)
         {
             if (fields[i] is null || !fields[i].Sort.Equals(sort.Fields[i].Sort))
                 throw new ArgumentException($"Record {sort.Name}: field '{sort.Fields[i].Name}' needs {sort.Fields[i].Sort}, got {fields[i]?.Sort.ToString() ?? "null"}", nameof(fields));
-            h.Add(fields[i]);
         }
         RecordSort = sort;
         Fields = fields;
-        _hash = h.ToHashCode();
     }
 
     private RecordValue(RecordSort sort, ImmutableArray<Value> fields, bool _)
     {
-        var h = new HashCode();
-        h.Add(sort);
-        foreach (var f in fields) h.Add(f);
         RecordSort = sort;
         Fields = fields;
-        _hash = h.ToHashCode();
     }
 
     /// <summary>Without sort checks: for Eval, whose terms are sort-checked at construction.</summary>
@@ -51,9 +44,20 @@ public sealed record RecordValue : Value
 
     public bool Equals(RecordValue? other) =>
         ReferenceEquals(this, other) ||
-        (other is not null && _hash == other._hash && RecordSort.Equals(other.RecordSort) && Fields.SequenceEqual(other.Fields));
+        (other is not null && GetHashCode() == other.GetHashCode() && RecordSort.Equals(other.RecordSort) && Fields.SequenceEqual(other.Fields));
 
-    public override int GetHashCode() => _hash;
+    public override int GetHashCode()
+    {
+        if (!_hashed)
+        {
+            var h = new HashCode();
+            h.Add(RecordSort);
+            foreach (var f in Fields) h.Add(f);
+            _hash = h.ToHashCode();
+            _hashed = true;
+        }
+        return _hash;
+    }
 
     public override string ToString() =>
         $"{RecordSort.Name} {{ {string.Join(", ", RecordSort.Fields.Select((f, i) => $"{f.Name} = {Fields[i]}"))} }}";
