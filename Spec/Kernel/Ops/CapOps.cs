@@ -73,7 +73,6 @@ public static class CapOps
     {
         SlotFull = T.Store(T.Store(s.SlotFull, src, T.False), dst, T.True),
         SlotCap = T.Store(s.SlotCap, dst, cap),
-        CapSlot = T.Store(s.CapSlot, cap, dst),
     };
 
     /// <summary>Mutate: move with rights masked and a badge set if unset; only a capability without descendants (no edge below it can break).</summary>

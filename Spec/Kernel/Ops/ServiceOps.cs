@@ -16,7 +16,7 @@ public static class ServiceOps
     private static KernelState SetStatus(KernelState s, Term svc, string m) => s with { SvcStatus = T.Store(s.SvcStatus, svc, Status(m)) };
 
     private static Term AllDeps(Ctx c, KernelState s, Term svc, Func<Term, Term> ok) =>
-        c.ForAll(Role.Service, "d", d => T.Implies(Ctx.Sel(s.SvcDep, svc, d), ok(Ctx.Sel(s.SvcStatus, d))));
+        c.ForAll(Role.Service, "d", d => T.Implies(Ctx.Sel(s.SvcDep, svc, d), ok(Ctx.Sel(s.SvcStatus, d))), d => [Ctx.Sel(s.SvcDep, svc, d)]);
 
     public static Operation Start { get; } = MakeStart(fromCrashedToo: false);
 
