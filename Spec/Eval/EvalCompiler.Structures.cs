@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 
 namespace Verified.Spec;
@@ -7,6 +8,7 @@ public partial class EvalCompiler
     /// <summary>Compiles a map or record term.</summary>
     private OCode O(Term t, Scope sc)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (t)
         {
             case VarTerm v:

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 
 namespace Verified.Spec;
@@ -34,7 +35,20 @@ public partial class EvalCompiler
             (scope, var b) = scope.Bind(v);
             slots.Add((v, b));
         }
-        var code = IsScalar(term.Sort) ? BoxCode(term.Sort, S(term, scope)) : O(term, scope);
+        OCode code;
+        try
+        {
+            code = IsScalar(term.Sort) ? BoxCode(term.Sort, S(term, scope)) : O(term, scope);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            // Compilation recurses over the term; a term nested deeper than the thread's stack allows
+            // is refused with a clear error instead of crashing the process with a stack overflow.
+            throw new NotEvaluableException(
+                "Eval: the term is nested too deeply to compile on this thread's stack; split it (e.g. with Let) or evaluate it on a thread with a larger stack",
+                term);
+        }
+
         return new CompiledTerm(term, slots.ToImmutable(), code, scope);
     }
 
@@ -58,6 +72,7 @@ public partial class EvalCompiler
     /// <summary>Compiles a Bool, bit-vector or enum term to unboxed code.</summary>
     private SCode S(Term t, Scope sc)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (t)
         {
             case VarTerm v:
