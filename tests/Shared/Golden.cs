@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Shouldly;
 
-namespace Verified.Cli.Tests;
+namespace Verified.Tests.Shared;
 
 /// <summary>
 /// Golden files for text people read, through Shouldly's ShouldMatchApproved, kept in
