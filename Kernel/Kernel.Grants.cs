@@ -158,7 +158,7 @@ public sealed partial class Kernel
                 return KernelError.GrantInvalid;
             }
 
-            if (!entry.Indirect)
+            if (!entry.Indirect || Faults is { SafecopySkipsChain: true })
             {
                 owner = g!;
                 address = entry.Address + offset;

@@ -19,6 +19,9 @@ public sealed record PlantedFaults
     /// <summary>Deleting the last capability to an object does not finalise it.</summary>
     public bool DeleteLastLeavesObjectAlive { get; init; }
 
+    /// <summary>Grant verification trusts the first link of an indirect chain and stops there.</summary>
+    public bool SafecopySkipsChain { get; init; }
+
     /// <summary>Grant revoke frees the entry without bumping its generation.</summary>
     public bool GrantRevokeKeepsGeneration { get; init; }
 }
