@@ -145,17 +145,19 @@ public sealed class Workload
             case ActionKind.Delete: Call(t, SyscallNumber.CNodeDelete, sc, si); break;
             case ActionKind.Revoke: Call(t, SyscallNumber.CNodeRevoke, sc, si); break;
             case ActionKind.RetypeEndpoint: Call(t, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Endpoint, 0, dc, di, 1); break;
+            // Grants: Y picks the grantee (or granter), X the source granter, W an entry index,
+            // Z the base/offset and whether a handle is stale (odd Z: a generation behind).
             case ActionKind.GrantCreate:
                 Call(t, SyscallNumber.GrantCreate, TaskRef(a.Y), 0x1000 * (ulong)(Math.Abs(a.Z) % 4), 0x1000, 1 + (ulong)(Math.Abs(a.W) % 3));
                 break;
             case ActionKind.GrantCreateIndirect:
-                Call(t, SyscallNumber.GrantCreateIndirect, TaskRef(a.Y), TaskRef(a.X), (ulong)(Math.Abs(a.Z) % 8), 0x100 * (ulong)(Math.Abs(a.W) % 4), 0x100, 1 + (ulong)(Math.Abs(a.W) % 3));
+                Call(t, SyscallNumber.GrantCreateIndirect, TaskRef(a.Y), TaskRef(a.X), Handle(a.X, a.W, a.Z), 0x100 * (ulong)(Math.Abs(a.Z) % 4), 0x100, 1);
                 break;
             case ActionKind.GrantRevoke:
-                Call(t, SyscallNumber.GrantRevoke, (uint)(Math.Abs(a.X) % 8) | ((CurrentGeneration(t, a.X) - (uint)(Math.Abs(a.Z) % 2)) << 32));
+                Call(t, SyscallNumber.GrantRevoke, Handle(Math.Abs(a.Task), a.W, a.Z, t));
                 break;
             case ActionKind.SafeCopy:
-                Call(t, SyscallNumber.SafeCopyFrom, TaskRef(a.Y), (uint)(Math.Abs(a.X) % 8) | ((ulong)(uint)(Math.Abs(a.Z) % 2) << 32), 0x10 * (ulong)(Math.Abs(a.W) % 4), 0x400000, 8);
+                Call(t, SyscallNumber.SafeCopyFrom, TaskRef(a.Y), Handle(a.Y, a.W, a.Z), 0x10 * (ulong)(Math.Abs(a.Z) % 4), 0x400000, 8);
                 break;
             case ActionKind.Fault: Call(t, 999); break;
             case ActionKind.TaskDestroy: Call(t, SyscallNumber.TaskDestroy, first + (ulong)(Math.Abs(a.X) % 2)); break;
@@ -163,11 +165,14 @@ public sealed class Workload
         }
     }
 
-    private ulong CurrentGeneration(TaskObject t, int x)
+    // The handle of entry W of a task's grant table: its current generation, or one behind for odd Z.
+    private ulong Handle(int taskPick, int w, int z, TaskObject? task = null)
     {
-        var table = Kernel.Objects.Resolve<GrantTableObject>(t.GrantTable);
-        var i = Math.Abs(x) % 8;
-        return table is null || i >= table.View.Length ? 0 : table.View[i].Generation;
+        task ??= tasks[Math.Abs(taskPick) % tasks.Count];
+        var index = (uint)(Math.Abs(w) % 4);
+        var table = Kernel.Objects.Resolve<GrantTableObject>(task.GrantTable);
+        ulong gen = table is null || index >= table.View.Length ? 0 : table.View[(int)index].Generation;
+        return index | ((gen - (uint)(Math.Abs(z) % 2)) << 32);
     }
 
     private void Call(TaskObject t, SyscallNumber n, params ulong[] args) => Call(t, (long)n, args);
