@@ -16,6 +16,11 @@ public static class Program
             return MipsMode.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "refinement")
+        {
+            return RefinementMode.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -58,4 +58,19 @@ public sealed class DirectedTests(ITestOutputHelper output)
             new Workload(new PlantedFaults { SafecopySkipsChain = true }, check: true).Run([.. run[..i], .. run[(i + 1)..]]).ShouldBeNull($"action {i} is needed");
         }
     }
+
+    /// <summary>
+    /// Finding F1 (kernel vs spec, reported, not fixed here): mutate of a capability that has
+    /// children is allowed by the kernel (divergence D1) and can shrink the parent's rights below
+    /// a child's — the post-state breaks inv.no_rights_amplification. When the kernel refuses such
+    /// a mutate (as the spec does: HasChildren) this test must change.
+    /// </summary>
+    [Fact]
+    public void Finding_mutate_of_a_parent_breaks_no_rights_amplification()
+    {
+        var w = new Workload(null, check: true);
+        var v = w.Run([A(ActionKind.Copy, 3, 10, z: 7), A(ActionKind.Mutate, 3, 11, z: 1)]);
+        output.WriteLine(Counterexample.Render(w.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("inv.no_rights_amplification.edge_rights_subset");
+    }
 }
