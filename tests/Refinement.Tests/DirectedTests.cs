@@ -73,4 +73,14 @@ public sealed class DirectedTests(ITestOutputHelper output)
         output.WriteLine(Counterexample.Render(w.Checker!));
         v.ShouldNotBeNull().Clause.ShouldBe("inv.no_rights_amplification.edge_rights_subset");
     }
+
+    /// <summary>Finding F2: destroying a task leaves capabilities to it, which name a dead object.</summary>
+    [Fact]
+    public void Finding_task_destroy_leaves_capabilities_to_a_dead_object()
+    {
+        var w = new Workload(null, check: true);
+        var v = w.Run([A(ActionKind.TaskDestroy, 1)]);
+        output.WriteLine(Counterexample.Render(w.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("inv.cap_object.names_live_object");
+    }
 }
