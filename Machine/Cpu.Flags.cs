@@ -154,6 +154,17 @@ public sealed partial class Cpu
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal bool Condition(int cc)
     {
+        // ZF and SF come straight from the recorded result whatever the operation was.
+        if (lazy != Lazy.None && (uint)(cc - 4) <= 1)
+        {
+            return (lazyRes == 0) == (cc == 4);
+        }
+
+        if (lazy != Lazy.None && (uint)(cc - 8) <= 1)
+        {
+            return ((lazyRes & SignBit(lazySize)) != 0) == (cc == 8);
+        }
+
         if (lazy == Lazy.Sub)
         {
             switch (cc)

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Verified.Machine.Mmu;
+using Verified.Machine.Translation;
 
 namespace Verified.Machine;
 
@@ -14,8 +15,23 @@ public sealed partial class Cpu
     /// <summary>Bumped whenever translations may have changed; cached block placements are re-checked then.</summary>
     private long mapEpoch = 1;
 
-    /// <summary>Set when a store hit a page holding translated code: the current block must stop after it.</summary>
+    /// <summary>Set when a store hit a page holding translated code (checked by rep string instructions).</summary>
     private bool codeWritten;
+
+    /// <summary>
+    /// A store hit the page the running block was translated from: the rest of the block may be stale.
+    /// The block is dead anyway (its page generation changes with this store), so its next micro-op is
+    /// overwritten with a stop that resumes at that instruction from a fresh translation. This keeps a
+    /// per-instruction check out of the dispatch loop.
+    /// </summary>
+    private void StopRunningBlockAfterThisOp(ulong ppn)
+    {
+        var block = currentBlock;
+        if (block is not null && (block.Ppn == ppn || block.Ppn2 == ppn) && opIndex + 1 < block.Ops.Length)
+        {
+            block.Ops[opIndex + 1].Kind = Kind.SmcStop;
+        }
+    }
 
     public void FlushTlb()
     {
@@ -346,6 +362,7 @@ public sealed partial class Cpu
         if (Memory.HoldsCode(ppn))
         {
             codeWritten = true;
+            StopRunningBlockAfterThisOp(ppn);
         }
 
         Memory.WritablePage(ppn)[(int)(va & 0xFFF)] = b;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using Verified.Machine.Translation;
 
@@ -57,10 +58,12 @@ public sealed partial class Cpu
     /// The hot loop, kept free of try/catch so the JIT can keep its locals in registers. A block is
     /// found through the previous block's chain links when possible, else through the cache.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunLoop()
     {
         Block? previous = null;
         var memory = Memory;
+        var jumpCache = blocks.JumpCache;
         while (true)
         {
             if (budget <= 0)
@@ -90,8 +93,17 @@ public sealed partial class Cpu
 
             if (block is null)
             {
-                currentBlock = null;
-                block = NextBlock(previous);
+                // Indirect jumps and returns mostly land here: try the jump cache before the slow path.
+                var cached = jumpCache[BlockCache.JumpSlot(rip)];
+                if (cached is not null && cached.Start == rip && cached.MapEpoch == mapEpoch && cached.CodeEpoch == memory.CodeEpoch)
+                {
+                    block = cached;
+                }
+                else
+                {
+                    currentBlock = null;
+                    block = NextBlock(previous);
+                }
             }
 
             currentBlock = block;
@@ -111,28 +123,11 @@ public sealed partial class Cpu
             // The common case: charge the whole block up front, refund what did not run.
             budget -= n;
             chargedAhead = true;
-            var completed = true;
-            for (var i = 0; i < n; i++)
+            var stop = ExecuteOps(ops, 0, n);
+            var completed = stop < 0;
+            if (!completed)
             {
-                ref var op = ref ops[i];
-                opIndex = i;
-                if (!Step(ref op))
-                {
-                    budget += n - i - 1;
-                    completed = false;
-                    break;
-                }
-
-                if (codeWritten)
-                {
-                    // A store changed translated code: continue from fresh translations.
-                    codeWritten = false;
-                    budget += n - i - 1;
-                    regs.Rip = op.NextRip;
-                    block = null;
-                    completed = false;
-                    break;
-                }
+                budget += n - stop - 1;
             }
 
             if (exit is not null)
@@ -200,18 +195,9 @@ public sealed partial class Cpu
             }
 
             budget--;
-            opIndex = i;
-            if (!Step(ref op))
+            if (ExecuteOps(ops, i, i + 1) >= 0)
             {
                 return exit is null;
-            }
-
-            if (codeWritten)
-            {
-                // A store changed translated code: continue from fresh translations.
-                codeWritten = false;
-                regs.Rip = op.NextRip;
-                return false;
             }
         }
 
@@ -219,138 +205,181 @@ public sealed partial class Cpu
         return true;
     }
 
-    /// <summary>Executes one micro-op. Returns false when it transferred control or exited (RIP is set).</summary>
-    private bool Step(ref MicroOp op)
+    /// <summary>
+    /// Executes ops[start..end) of a block. Returns the index of the op that left the block (a
+    /// control transfer or an exit, with RIP set, or a store into translated code), or -1 when all
+    /// ran. One call per block keeps the dispatch switch and its register saves out of the per-op path.
+    /// </summary>
+    private int ExecuteOps(MicroOp[] ops, int start, int end)
     {
-        switch (op.Kind)
+        for (var i = start; i < end; i++)
         {
-            case Kind.Nop:
-                return true;
-            case Kind.MovRR64:
-                R(op.Reg) = R(op.Rm);
-                return true;
-            case Kind.MovRR32:
-                R(op.Reg) = (uint)R(op.Rm);
-                return true;
-            case Kind.MovRM64:
-                R(op.Reg) = Read64(Ea(ref op));
-                return true;
-            case Kind.MovRM32:
-                R(op.Reg) = Read(Ea(ref op), 4);
-                return true;
-            case Kind.MovMR64:
-                Write64(Ea(ref op), R(op.Reg));
-                return true;
-            case Kind.MovMR32:
-                Write(Ea(ref op), 4, (uint)R(op.Reg));
-                return true;
-            case Kind.LeaSimple:
-                R(op.Reg) = (ulong)op.Disp + R(op.Base) + (R(op.Index) << op.Scale);
-                return true;
-            case Kind.AluRR64:
-                AluToReg64(ref op, R(op.Rm));
-                return true;
-            case Kind.AluRI64:
-                AluToReg64(ref op, op.Imm);
-                return true;
-            case Kind.AluRM64:
-                AluToReg64(ref op, Read64(Ea(ref op)));
-                return true;
-            case Kind.AluRR32:
-                AluToReg32(ref op, (uint)R(op.Rm));
-                return true;
-            case Kind.AluRI32:
-                AluToReg32(ref op, op.Imm);
-                return true;
-            case Kind.AluRM32:
-                AluToReg32(ref op, Read(Ea(ref op), 4));
-                return true;
-            case Kind.Push64:
-                Push64(R(op.Reg));
-                return true;
-            case Kind.Pop64:
-                {
-                    ref var rsp = ref R(4);
-                    var v = Read64(rsp);
-                    rsp += 8;
-                    R(op.Reg) = v;
-                    return true;
-                }
+            ref var op = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ops), i);
+            opIndex = i;
+            switch (op.Kind)
+            {
+                case Kind.Nop:
+                    break;
+                case Kind.SmcStop:
+                    // Not an instruction: the code here was overwritten; resume from a fresh translation.
+                    regs.Rip = op.Rip;
+                    budget++;
+                    return i;
+                case Kind.MovRR64:
+                    R(op.Reg) = R(op.Rm);
+                    break;
+                case Kind.MovRR32:
+                    R(op.Reg) = (uint)R(op.Rm);
+                    break;
+                case Kind.MovRM64:
+                    R(op.Reg) = Read64(Ea(ref op));
+                    break;
+                case Kind.MovRM32:
+                    R(op.Reg) = Read(Ea(ref op), 4);
+                    break;
+                case Kind.MovMR64:
+                    Write64(Ea(ref op), R(op.Reg));
+                    break;
+                case Kind.MovMR32:
+                    Write(Ea(ref op), 4, (uint)R(op.Reg));
+                    break;
+                case Kind.LeaSimple:
+                    R(op.Reg) = (ulong)op.Disp + R(op.Base) + (R(op.Index) << op.Scale);
+                    break;
+                case Kind.AluRR64:
+                    AluToReg64(ref op, R(op.Rm));
+                    break;
+                case Kind.AluRI64:
+                    AluToReg64(ref op, op.Imm);
+                    break;
+                case Kind.AluRM64:
+                    AluToReg64(ref op, Read64(Ea(ref op)));
+                    break;
+                case Kind.AluRR32:
+                    AluToReg32(ref op, (uint)R(op.Rm));
+                    break;
+                case Kind.AluRI32:
+                    AluToReg32(ref op, op.Imm);
+                    break;
+                case Kind.AluRM32:
+                    AluToReg32(ref op, Read(Ea(ref op), 4));
+                    break;
+                case Kind.MovzxWide:
+                    // The zero-extended source fits in 16 bits: the whole register is the value for both sizes.
+                    R(op.Reg) = op.IsMem ? Read(Ea(ref op), op.Aux) : GetReg(op.Rm, op.Aux);
+                    break;
+                case Kind.MovsxWide:
+                    {
+                        var value = (ulong)SignExtend(op.IsMem ? Read(Ea(ref op), op.Aux) : GetReg(op.Rm, op.Aux), op.Aux);
+                        R(op.Reg) = op.Size == 8 ? value : (uint)value;
+                        break;
+                    }
 
-            case Kind.MovRR:
-                SetReg(op.Reg, op.Size, GetReg(op.Rm, op.Size));
-                return true;
-            case Kind.MovRI:
-                SetReg(op.Reg, op.Size, op.Imm);
-                return true;
-            case Kind.MovRM:
-                SetReg(op.Reg, op.Size, Read(Ea(ref op), op.Size));
-                return true;
-            case Kind.MovMR:
-                Write(Ea(ref op), op.Size, GetReg(op.Reg, op.Size));
-                return true;
-            case Kind.MovMI:
-                Write(Ea(ref op), op.Size, op.Imm);
-                return true;
-            case Kind.Movzx:
-                SetReg(op.Reg, op.Size, ReadRm(ref op, op.Aux));
-                return true;
-            case Kind.Movsx:
-                SetReg(op.Reg, op.Size, (ulong)SignExtend(ReadRm(ref op, op.Aux), op.Aux));
-                return true;
-            case Kind.Lea:
-                SetReg(op.Reg, op.Size, EaNoSegment(ref op));
-                return true;
-            case Kind.AluRR:
-                AluToReg(ref op, GetReg(op.Rm, op.Size));
-                return true;
-            case Kind.AluRI:
-                AluToReg(ref op, op.Imm);
-                return true;
-            case Kind.AluRM:
-                AluToReg(ref op, Read(Ea(ref op), op.Size));
-                return true;
-            case Kind.AluMR:
-                AluToMemory(ref op, GetReg(op.Reg, op.Size));
-                return true;
-            case Kind.AluMI:
-                AluToMemory(ref op, op.Imm);
-                return true;
-            case Kind.Jcc:
-                regs.Rip = Condition(op.Aux) ? op.Imm : op.NextRip;
-                return false;
-            case Kind.Jmp:
-                regs.Rip = op.Imm;
-                return false;
-            case Kind.Call:
-                Push64(op.NextRip);
-                regs.Rip = op.Imm;
-                return false;
-            case Kind.Ret:
-                {
-                    ref var rsp = ref R(4);
-                    var target = Read64(rsp);
-                    rsp += 8 + op.Imm;
-                    regs.Rip = target;
-                    return false;
-                }
+                case Kind.UnaryR:
+                    UnaryRegister(ref op);
+                    break;
+                case Kind.ShiftRI:
+                    ShiftRegisterByImmediate(ref op);
+                    break;
+                case Kind.Push64:
+                    Push64(R(op.Reg));
+                    break;
+                case Kind.Pop64:
+                    {
+                        ref var rsp = ref R(4);
+                        var v = Read64(rsp);
+                        rsp += 8;
+                        R(op.Reg) = v;
+                        break;
+                    }
 
-            case Kind.Push:
-                PushValue(op.Size, GetReg(op.Reg, op.Size));
-                return true;
-            case Kind.Pop:
-                {
-                    ref var rsp = ref R(4);
-                    var v = Read(rsp, op.Size);
-                    rsp += op.Size;
-                    SetReg(op.Reg, op.Size, v);
-                    return true;
-                }
+                case Kind.MovRR:
+                    SetReg(op.Reg, op.Size, GetReg(op.Rm, op.Size));
+                    break;
+                case Kind.MovRI:
+                    SetReg(op.Reg, op.Size, op.Imm);
+                    break;
+                case Kind.MovRM:
+                    SetReg(op.Reg, op.Size, Read(Ea(ref op), op.Size));
+                    break;
+                case Kind.MovMR:
+                    Write(Ea(ref op), op.Size, GetReg(op.Reg, op.Size));
+                    break;
+                case Kind.MovMI:
+                    Write(Ea(ref op), op.Size, op.Imm);
+                    break;
+                case Kind.Movzx:
+                    SetReg(op.Reg, op.Size, ReadRm(ref op, op.Aux));
+                    break;
+                case Kind.Movsx:
+                    SetReg(op.Reg, op.Size, (ulong)SignExtend(ReadRm(ref op, op.Aux), op.Aux));
+                    break;
+                case Kind.Lea:
+                    SetReg(op.Reg, op.Size, EaNoSegment(ref op));
+                    break;
+                case Kind.AluRR:
+                    AluToReg(ref op, GetReg(op.Rm, op.Size));
+                    break;
+                case Kind.AluRI:
+                    AluToReg(ref op, op.Imm);
+                    break;
+                case Kind.AluRM:
+                    AluToReg(ref op, Read(Ea(ref op), op.Size));
+                    break;
+                case Kind.AluMR:
+                    AluToMemory(ref op, GetReg(op.Reg, op.Size));
+                    break;
+                case Kind.AluMI:
+                    AluToMemory(ref op, op.Imm);
+                    break;
+                case Kind.Jcc:
+                    regs.Rip = Condition(op.Aux) ? op.Imm : op.NextRip;
+                    return i;
+                case Kind.Jmp:
+                    regs.Rip = op.Imm;
+                    return i;
+                case Kind.Call:
+                    Push64(op.NextRip);
+                    regs.Rip = op.Imm;
+                    return i;
+                case Kind.Ret:
+                    {
+                        ref var rsp = ref R(4);
+                        var target = CheckBranchTarget(Read64(rsp));
+                        rsp += 8 + op.Imm;
+                        regs.Rip = target;
+                        return i;
+                    }
+
+                case Kind.Push:
+                    PushValue(op.Size, GetReg(op.Reg, op.Size));
+                    break;
+                case Kind.Pop:
+                    {
+                        ref var rsp = ref R(4);
+                        var v = Read(rsp, op.Size);
+                        rsp += op.Size;
+                        SetReg(op.Reg, op.Size, v);
+                        break;
+                    }
 
             default:
-                return StepRare(ref op);
+                if (!StepRare(ref op))
+                {
+                    return i;
+                }
+
+                break;
+            }
         }
+
+        return -1;
     }
+
+    /// <summary>A near branch to a non-canonical address raises #GP(0) at the branch itself, with no side effects.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong CheckBranchTarget(ulong target) =>
+        (ulong)((long)(target << 16) >> 16) == target ? target : throw new GuestFault(Vector.GP, 0, 0);
 
     private bool StepRare(ref MicroOp op)
     {
@@ -377,10 +406,10 @@ public sealed partial class Cpu
             case Kind.Bswap: ExecBswap(ref op); return true;
             case Kind.SignExtendAcc: ExecSignExtendAcc(op.Size); return true;
             case Kind.SignSplitAcc: ExecSignSplitAcc(op.Size); return true;
-            case Kind.JmpInd: regs.Rip = ReadRm(ref op, 8); return false;
+            case Kind.JmpInd: regs.Rip = CheckBranchTarget(ReadRm(ref op, 8)); return false;
             case Kind.CallInd:
                 {
-                    var target = ReadRm(ref op, 8);
+                    var target = CheckBranchTarget(ReadRm(ref op, 8));
                     Push64(op.NextRip);
                     regs.Rip = target;
                     return false;

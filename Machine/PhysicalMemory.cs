@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Verified.Machine;
@@ -206,7 +207,7 @@ public sealed class PhysicalMemory
             }
 
             var page = pages[i];
-            var pageHash = PageHash(page);
+            var pageHash = ownerEpoch[i] == epoch ? PageHash(page) : SharedPageHash(i, page);
             if (pageHash == ZeroPageHash)
             {
                 continue;
@@ -219,6 +220,24 @@ public sealed class PhysicalMemory
     }
 
     private static readonly ulong ZeroPageHash = PageHash(new byte[PageSize]);
+
+    // A shared page array is never written again (writers copy it first), so its hash can be kept
+    // beside it: after a snapshot, fingerprints only rehash the pages written since.
+    private byte[]?[]? hashedArrays;
+    private ulong[]? hashes;
+
+    private ulong SharedPageHash(int index, byte[] page)
+    {
+        hashedArrays ??= new byte[]?[pages.Length];
+        hashes ??= new ulong[pages.Length];
+        if (!ReferenceEquals(hashedArrays[index], page))
+        {
+            hashes[index] = PageHash(page);
+            hashedArrays[index] = page;
+        }
+
+        return hashes[index];
+    }
 
     private static ulong PageHash(byte[] page)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Verified.Kernel.Run;
+using Verified.Trace;
 
 namespace Verified.Cli.Verbs;
 
@@ -8,12 +9,10 @@ namespace Verified.Cli.Verbs;
 /// kernel with the root task from ROOT.elf (the modules become frames the root task receives),
 /// prints the console, exits with the root task's exit code (2 with a one-line reason for a bad
 /// image or unreadable file; 4 when the instruction limit is reached or no task can run).
+/// --trace FILE writes the syscalls and faults in the project's trace format.
 /// </summary>
 internal static class BootVerb
 {
-    /// <summary>Exit code for "the guest did not finish": instruction limit, or stuck/stopped root task.</summary>
-    public const int GuestDidNotFinish = 4;
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var root = new Argument<FileInfo>("root") { Description = "The root task: a static ELF64 x86-64 executable." };
@@ -24,12 +23,14 @@ internal static class BootVerb
         command.Arguments.Add(root);
         command.Arguments.Add(modules);
         command.Options.Add(max);
+        var trace = new Option<FileInfo?>("--trace") { Description = "Write the syscalls and faults of the run to FILE in the project's trace format (JSON)." };
         command.Options.Add(memory);
-        command.SetAction(parse => Run(parse.GetValue(root)!, parse.GetValue(modules) ?? [], parse.GetValue(max), parse.GetValue(memory), stdout, stderr));
+        command.Options.Add(trace);
+        command.SetAction(parse => Run(parse.GetValue(root)!, parse.GetValue(modules) ?? [], parse.GetValue(max), parse.GetValue(memory), parse.GetValue(trace), stdout, stderr));
         return command;
     }
 
-    private static int Run(FileInfo root, FileInfo[] modules, long maxInstructions, ulong memoryMib, TextWriter stdout, TextWriter stderr)
+    private static int Run(FileInfo root, FileInfo[] modules, long maxInstructions, ulong memoryMib, FileInfo? tracePath, TextWriter stdout, TextWriter stderr)
     {
         if (maxInstructions <= 0 || memoryMib is 0 or > 1024)
         {
@@ -59,7 +60,21 @@ internal static class BootVerb
             return ExitCodes.UsageOrInput;
         }
 
+        var recorder = tracePath is null ? null : new BootTrace(system!);
         var outcome = system!.Run(maxInstructions);
+        if (recorder is not null)
+        {
+            try
+            {
+                File.WriteAllText(tracePath!.FullName, TraceJson.Serialize(recorder.ToDocument(root.FullName, outcome)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"verified boot: cannot write the trace: {e.Message}");
+                return ExitCodes.UsageOrInput;
+            }
+        }
+
         var console = system.Kernel.ConsoleOutput;
         stdout.Write(System.Text.Encoding.UTF8.GetString([.. console]));
         stdout.Flush();
@@ -69,10 +84,10 @@ internal static class BootVerb
                 return (int)(e.Code & 0xFF);
             case RunOutcome.InstructionLimit l:
                 stderr.WriteLine($"verified boot: instruction limit reached after {l.Instructions} instructions");
-                return GuestDidNotFinish;
+                return ExitCodes.GuestStopped;
             case RunOutcome.Stuck s:
                 stderr.WriteLine($"verified boot: {s.Reason}");
-                return GuestDidNotFinish;
+                return ExitCodes.GuestStopped;
             default:
                 throw new InvalidOperationException($"unknown run outcome {outcome}");
         }

@@ -103,6 +103,33 @@ public sealed partial class Cpu
         }
     }
 
+    /// <summary>not/neg/inc/dec of a 32- or 64-bit register.</summary>
+    private void UnaryRegister(ref MicroOp op)
+    {
+        var size = op.Size;
+        ref var reg = ref R(op.Rm);
+        var mask = Mask(size);
+        var a = reg & mask;
+        switch ((UnaryOp)op.Aux)
+        {
+            case UnaryOp.Not:
+                reg = ~a & mask;
+                return;
+            case UnaryOp.Neg:
+                reg = (0 - a) & mask;
+                SetLazy(Lazy.Sub, size, 0, a, reg);
+                return;
+            case UnaryOp.Inc:
+                reg = (a + 1) & mask;
+                SetLazyKeepCarry(Lazy.Inc, size, a, reg);
+                return;
+            default:
+                reg = (a - 1) & mask;
+                SetLazyKeepCarry(Lazy.Dec, size, a, reg);
+                return;
+        }
+    }
+
     private void ExecUnary(ref MicroOp op)
     {
         var size = op.Size;

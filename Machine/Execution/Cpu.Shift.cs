@@ -125,6 +125,52 @@ public sealed partial class Cpu
         SetFlagBits((f & ~(CF | OF)) | (cf ? CF : 0) | (of ? OF : 0));
     }
 
+    /// <summary>shl/shr/sar of a 32- or 64-bit register by an immediate: the common compiled form.</summary>
+    private void ShiftRegisterByImmediate(ref MicroOp op)
+    {
+        var size = op.Size;
+        var wide = size == 8;
+        ref var reg = ref R(op.Rm);
+        var a = wide ? reg : (uint)reg;
+        var count = (int)op.Imm & (wide ? 63 : 31);
+        if (count == 0)
+        {
+            reg = a;
+            return;
+        }
+
+        var bits = wide ? 64 : 32;
+        var sign = SignBit(size);
+        ulong r;
+        bool cf;
+        bool of;
+        switch ((ShiftOp)op.Aux)
+        {
+            case ShiftOp.Shr:
+                r = a >> count;
+                cf = ((a >> (count - 1)) & 1) != 0;
+                of = (a & sign) != 0;
+                break;
+            case ShiftOp.Sar:
+                {
+                    var sa = wide ? (long)a : (int)a;
+                    r = (ulong)(sa >> count) & Mask(size);
+                    cf = ((sa >> (count - 1)) & 1) != 0;
+                    of = false;
+                    break;
+                }
+
+            default:
+                r = (a << count) & Mask(size);
+                cf = ((a >> (bits - count)) & 1) != 0;
+                of = ((r & sign) != 0) != cf;
+                break;
+        }
+
+        reg = r;
+        SetLazy(Lazy.Result, size, 0, (cf ? CF : 0) | (of ? OF : 0), r);
+    }
+
     private void ExecDoubleShift(ref MicroOp op)
     {
         var size = op.Size;

@@ -25,6 +25,7 @@ public sealed partial class Cpu
         }
 
         var first = true;
+        codeWritten = false;
         while (true)
         {
             var count = addr32 ? (uint)R(1) : R(1);

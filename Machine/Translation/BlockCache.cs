@@ -12,6 +12,11 @@ internal sealed class BlockCache
     private readonly Dictionary<(ulong Rip, ulong Ppn), Block> byAddress = [];
     private readonly Block?[] jumpCache = new Block?[1 << JumpCacheBits];
 
+    /// <summary>The direct-mapped cache by virtual address, read inline by the run loop.</summary>
+    public Block?[] JumpCache => jumpCache;
+
+    public static int JumpSlot(ulong rip) => (int)((rip ^ (rip >> JumpCacheBits)) & ((1 << JumpCacheBits) - 1));
+
     public BlockCache(Cpu cpu) => this.cpu = cpu;
 
     public long Translated { get; private set; }
@@ -43,7 +48,7 @@ internal sealed class BlockCache
     /// <summary>The block at rip; translates it if needed. Throws the fetch fault if rip cannot be fetched.</summary>
     public Block Lookup(ulong rip)
     {
-        var slot = (int)((rip ^ (rip >> JumpCacheBits)) & ((1 << JumpCacheBits) - 1));
+        var slot = JumpSlot(rip);
         var cached = jumpCache[slot];
         if (cached is not null && cached.Start == rip && IsCurrent(cached))
         {

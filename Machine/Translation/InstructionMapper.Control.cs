@@ -39,7 +39,8 @@ internal static partial class InstructionMapper
             case Mnemonic.Loop or Mnemonic.Loope or Mnemonic.Loopne:
                 op.Kind = Kind.Loop;
                 op.Aux = (byte)(m switch { Mnemonic.Loop => 0, Mnemonic.Loope => 1, _ => 2 });
-                op.Size = (byte)(ins.Op1Register == Register.ECX ? 4 : 8);
+                // loop with an address-size prefix counts in ECX (Code names end in _ECX).
+                op.Size = (byte)(ins.Code.ToString().EndsWith("_ECX", StringComparison.Ordinal) ? 4 : 8);
                 op.Imm = ins.NearBranchTarget;
                 return op;
             case Mnemonic.Leave:

@@ -57,6 +57,22 @@ internal static partial class InstructionMapper
             };
         }
 
+        if (op.Kind == Kind.Shift && op.Size is 8 or 4 && !op.IsMem && (op.Flags & OpFlags.Imm) != 0
+            && (ShiftOp)op.Aux is ShiftOp.Shl or ShiftOp.Sal or ShiftOp.Shr or ShiftOp.Sar)
+        {
+            op.Kind = Kind.ShiftRI;
+        }
+
+        if (op.Kind is Kind.Movzx or Kind.Movsx && op.Size is 8 or 4 && (op.IsMem || op.Rm < 16 || op.Aux > 1))
+        {
+            op.Kind = op.Kind == Kind.Movzx ? Kind.MovzxWide : Kind.MovsxWide;
+        }
+
+        if (op.Kind == Kind.Unary && op.Size is 8 or 4 && !op.IsMem)
+        {
+            op.Kind = Kind.UnaryR;
+        }
+
         if (op.Kind == Kind.Lea && op.Size == 8 && (op.Flags & OpFlags.ComplexEa) == 0)
         {
             op.Kind = Kind.LeaSimple;

@@ -27,7 +27,10 @@ internal enum Kind : ushort
     // Size-specialised forms of the hottest operations (chosen by the translator).
     MovRR64, MovRR32, MovRM64, MovRM32, MovMR64, MovMR32,
     AluRR64, AluRR32, AluRI64, AluRI32, AluRM64, AluRM32,
-    Push64, Pop64, LeaSimple,
+    Push64, Pop64, LeaSimple, ShiftRI, MovzxWide, MovsxWide, UnaryR,
+
+    /// <summary>Planted over the rest of a block whose code was just overwritten (see Cpu.StopRunningBlockAfterThisOp).</summary>
+    SmcStop,
 }
 
 /// <summary>Operation selector in <see cref="MicroOp.Aux"/> for the ALU families.</summary>

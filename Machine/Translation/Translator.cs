@@ -28,10 +28,10 @@ internal static class Translator
         var ppn2 = Block.NoPage;
         uint generation2 = 0;
         var position = 0;
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(buffer, 0, available), rip);
         while (true)
         {
             var address = rip + (ulong)position;
-            var decoder = Decoder.Create(64, new ByteArrayCodeReader(buffer, position, available - position), address);
             decoder.Decode(out var instruction);
             if (decoder.LastError == DecoderError.NoMoreBytes)
             {
@@ -51,8 +51,8 @@ internal static class Translator
                 ppn2 = secondPpn;
                 generation2 = memory.CodeGeneration(secondPpn);
                 memory.PageForRead(secondPpn).AsSpan(0, 15).CopyTo(buffer.AsSpan(available));
-                decoder = Decoder.Create(64, new ByteArrayCodeReader(buffer, position, available + 15 - position), address);
-                decoder.Decode(out instruction);
+                var crossing = Decoder.Create(64, new ByteArrayCodeReader(buffer, position, available + 15 - position), address);
+                crossing.Decode(out instruction);
                 ops.Add(InstructionMapper.Map(instruction));
                 break;
             }

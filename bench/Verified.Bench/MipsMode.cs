@@ -29,6 +29,7 @@ internal static class MipsMode
         }
 
         var medians = new List<double>();
+        var bests = new List<double>();
         foreach (var file in files)
         {
             if (!ElfImage.TryParse(File.ReadAllBytes(file), out var image, out var error))
@@ -61,12 +62,15 @@ internal static class MipsMode
             var warm = figures.Skip(rounds / 2).Order().ToList();
             var median = warm[warm.Count / 2];
             medians.Add(median);
+            bests.Add(warm[^1]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFileName(file),-24} rounds: {string.Join(' ', figures.Select(f => f.ToString("F0", CultureInfo.InvariantCulture)))}  warm median {median:F1} MIPS (CPU time), wall {wall.Skip(rounds / 2).Order().ElementAt(wall.Count / 4):F1}"));
+                $"{Path.GetFileName(file),-24} rounds: {string.Join(' ', figures.Select(f => f.ToString("F0", CultureInfo.InvariantCulture)))}  warm median {median:F1} best {warm[^1]:F1} MIPS (CPU time), wall {wall.Skip(rounds / 2).Order().ElementAt(wall.Count / 4):F1}"));
         }
 
         var sorted = medians.Order().ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median over {sorted.Count} programs: {sorted[sorted.Count / 2]:F1} MIPS"));
+        var sortedBests = bests.Order().ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"median over {sorted.Count} programs: {sorted[sorted.Count / 2]:F1} MIPS (of per-program medians), {sortedBests[sortedBests.Count / 2]:F1} MIPS (of per-program bests)"));
         return 0;
     }
 }

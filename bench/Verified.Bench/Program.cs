@@ -21,6 +21,31 @@ public static class Program
             return RefinementMode.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "kernel")
+        {
+            return KernelMode.Run();
+        }
+
+        if (args.Length > 0 && args[0] == "soak-kernel")
+        {
+            return KernelSoak.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "corpus-mips")
+        {
+            return CorpusMipsMode.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "soak-differential")
+        {
+            return SoakDifferentialMode.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "snapshot-cost")
+        {
+            return SnapshotCostMode.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -61,6 +61,23 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public void IpcBenchmarkProgramCompletesItsRoundTrips()
+    {
+        var (outcome, console, _) = Boot("ipcbench", max: 200_000_000);
+        outcome.ShouldBe(new RunOutcome.Exited(0));
+        console.ShouldStartWith("ipcbench: 20000 call+reply round trips, ");
+    }
+
+    [Fact]
+    public void EightTasksSettleWithTheRootWaiting()
+    {
+        var (outcome, console, system) = Boot("eighttasks");
+        console.ShouldBe("eighttasks: 7 servers started\n");
+        outcome.ShouldBeOfType<RunOutcome.Stuck>().Reason.ShouldContain("BlockedOnNotification");
+        system.Kernel.Tasks.Count().ShouldBe(8);
+    }
+
+    [Fact]
     public void TheInstructionLimitStopsARun()
     {
         var (outcome, _, _) = Boot("pingpong", max: 500);

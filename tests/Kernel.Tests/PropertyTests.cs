@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Shouldly;
+using Verified.Kernel.Checking;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -8,13 +9,17 @@ namespace Verified.Kernel.Tests;
 
 public sealed class PropertyTests(ITestOutputHelper output)
 {
+    /// <summary>A run: 8 ints per step, up to 120 steps.</summary>
+    private static Gen<int[]> Steps(int maxSteps) =>
+        Gen.Choose(1, maxSteps).SelectMany(n => Gen.ArrayOf(Gen.Choose(0, int.MaxValue), n * 8));
+
     [Fact]
     public void RandomSyscallsKeepTheKernelConsistent()
     {
         var total = 0;
-        var property = Prop.ForAll(RandomSyscallProperty.Steps(120).ToArbitrary(), raw =>
+        var property = Prop.ForAll(Steps(120).ToArbitrary(), raw =>
         {
-            var failure = RandomSyscallProperty.Run(raw, out var n);
+            var failure = SyscallFuzzer.Run(raw, out var n);
             total += n;
             return failure is null ? true.ToProperty() : false.ToProperty().Label(failure);
         });

@@ -107,6 +107,24 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void FingerprintsAfterASnapshotStillSeeWritesToSharedPages()
+    {
+        var m = Counter();
+        m.Memory.WriteUInt64(m.DataFrame + 64, 5);
+        m.Cpu.Snapshot();
+        var shared = m.Cpu.Fingerprint();
+        m.Cpu.Fingerprint().ShouldBe(shared);
+
+        m.Memory.WriteUInt64(m.DataFrame + 64, 6);      // copies the shared page, then writes
+        var changed = m.Cpu.Fingerprint();
+        changed.ShouldNotBe(shared);
+
+        m.Cpu.Snapshot();
+        m.Cpu.Run(10);                                   // guest stores into the data page
+        m.Cpu.Fingerprint().ShouldNotBe(changed);
+    }
+
+    [Fact]
     public void RestoringASnapshotOfAnotherMemoryIsRefused()
     {
         var a = Counter();
