@@ -18,6 +18,12 @@ public static partial class ManifestParser
     /// <summary>Bounds the number of YAML events (nodes) an input can cause us to build.</summary>
     public const int MaxEvents = 200_000;
 
+    /// <summary>
+    /// Bounds nesting: building the node tree recurses once per level, so a file of a million
+    /// brackets would otherwise overflow the stack and kill the process.
+    /// </summary>
+    public const int MaxDepth = 32;
+
     public static ManifestParseResult ParseFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -104,6 +110,7 @@ public static partial class ManifestParser
             var parser = new Parser(new StringReader(text));
             var documents = 0;
             var events = 0;
+            var depth = 0;
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
@@ -115,6 +122,11 @@ public static partial class ManifestParser
 
                 switch (current)
                 {
+                    case SequenceStart or MappingStart when ++depth > MaxDepth:
+                        return Fail(source, At(current.Start), $"the manifest nests lists and mappings more than {MaxDepth} deep; a manifest needs at most 5 levels");
+                    case SequenceEnd or MappingEnd:
+                        depth--;
+                        break;
                     case AnchorAlias alias:
                         return Fail(source, At(alias.Start), $"YAML aliases (*{alias.Value}) are not allowed in a manifest; write the value out");
                     case NodeEvent { Anchor.IsEmpty: false } node:

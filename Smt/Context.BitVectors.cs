@@ -8,19 +8,15 @@ namespace Verified.Smt;
 public sealed partial class Context
 {
     /// <summary>The <paramref name="width"/>-bit numeral <paramref name="value"/> mod 2^width.</summary>
-    public Term BitVec(ulong value, uint width)
-    {
-        using var sort = BitVecSort(width);
-        return new(this, Checked(Z3Native.Z3_mk_unsigned_int64(Native, value, sort.Handle)));
-    }
+    public Term BitVec(ulong value, uint width) => new(this, Checked(Z3Native.Z3_mk_unsigned_int64(Native, value, CachedBitVecSort(width))));
 
     /// <summary>The <paramref name="width"/>-bit numeral <paramref name="value"/> mod 2^width (any width; negative values wrap).</summary>
     public Term BitVec(BigInteger value, uint width)
     {
-        using var sort = BitVecSort(width);
+        ArgumentOutOfRangeException.ThrowIfZero(width);
         var modulus = BigInteger.One << (int)width;
         var wrapped = ((value % modulus) + modulus) % modulus;
-        return new(this, Checked(Z3Native.Z3_mk_numeral(Native, wrapped.ToString(CultureInfo.InvariantCulture), sort.Handle)));
+        return new(this, Checked(Z3Native.Z3_mk_numeral(Native, wrapped.ToString(CultureInfo.InvariantCulture), CachedBitVecSort(width))));
     }
 
     public Term BvNot(Term a) => Unary(Z3Native.Z3_mk_bvnot, a);

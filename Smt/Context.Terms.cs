@@ -16,18 +16,10 @@ public sealed partial class Context
     }
 
     /// <summary>A Boolean constant.</summary>
-    public Term BoolConst(string name)
-    {
-        using var sort = BoolSort();
-        return Const(name, sort);
-    }
+    public Term BoolConst(string name) => new(this, Checked(Z3Native.Z3_mk_const(Native, Symbol(name), CachedBoolSort())));
 
     /// <summary>A bit-vector constant of <paramref name="width"/> bits.</summary>
-    public Term BitVecConst(string name, uint width)
-    {
-        using var sort = BitVecSort(width);
-        return Const(name, sort);
-    }
+    public Term BitVecConst(string name, uint width) => new(this, Checked(Z3Native.Z3_mk_const(Native, Symbol(name), CachedBitVecSort(width))));
 
     /// <summary>An uninterpreted function <paramref name="name"/> : <paramref name="domain"/> → <paramref name="range"/>.</summary>
     public FuncDecl Function(string name, IReadOnlyList<Sort> domain, Sort range)

@@ -81,7 +81,8 @@ public sealed class Solver : Z3Object
     /// <summary>
     /// Asserts <paramref name="formula"/> under the name <paramref name="name"/> (a fresh Boolean
     /// tracking constant of that name): when a check is unsat, <see cref="SolverOutcome.Unsat.Core"/>
-    /// lists the names of the tracked assertions used. Names must be unique among those asserted.
+    /// lists the names of the tracked assertions used. Names must be unique among those asserted,
+    /// and should not be the name of a Boolean constant of the query (the tracker would be it).
     /// </summary>
     public void AssertAndTrack(Term formula, string name)
     {
@@ -93,8 +94,17 @@ public sealed class Solver : Z3Object
         }
 
         var tracker = Context.BoolConst(name);
-        Z3Native.Z3_solver_assert_and_track(Context.Native, Handle, f, tracker.Handle);
-        Context.ThrowIfError();
+        try
+        {
+            Z3Native.Z3_solver_assert_and_track(Context.Native, Handle, f, tracker.Handle);
+            Context.ThrowIfError();
+        }
+        catch (Z3Exception)
+        {
+            tracker.Dispose(); // Z3 rejected the assertion (e.g. not Boolean): nothing is tracked
+            throw;
+        }
+
         tracked.Add((name, tracker));
     }
 

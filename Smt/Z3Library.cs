@@ -36,9 +36,12 @@ public static class Z3Library
     }
 
     /// <summary>Throws <see cref="Z3LibraryNotFoundException"/> unless libz3.so.4 loads.</summary>
-    public static void EnsureAvailable()
+    public static void EnsureAvailable() => Require(IsAvailable);
+
+    /// <summary>The check behind <see cref="EnsureAvailable"/>, for a probe result (testable with a missing file).</summary>
+    internal static void Require(bool available)
     {
-        if (!IsAvailable)
+        if (!available)
         {
             throw new Z3LibraryNotFoundException();
         }

@@ -18,9 +18,12 @@ public abstract class Z3Object : IDisposable
     private protected Z3Object(Context context, nint handle, NativeRefKind kind)
     {
         Context = context;
-        this.handle = handle;
         this.kind = kind;
+
+        // The handle is recorded only once the reference is taken: if AddRef throws, the
+        // finalizer must not give back a reference this wrapper never held.
         context.AddRef(kind, handle);
+        this.handle = handle;
     }
 
     /// <summary>The context that owns this object; objects of two contexts never mix.</summary>

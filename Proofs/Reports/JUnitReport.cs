@@ -51,7 +51,7 @@ public static class JUnitReport
             case ObligationResult.Proved:
                 break;
             case ObligationResult.Counterexample c:
-                testCase.Add(new XElement("failure", new XAttribute("type", "counterexample"), new XAttribute("message", Clean(FirstLine(c.Text))), Clean(c.Text)));
+                testCase.Add(new XElement("failure", new XAttribute("type", "counterexample"), new XAttribute("message", Clean(FirstLine(c.Trace.Violation?.Message ?? c.Text))), Clean(c.Text)));
                 break;
             case ObligationResult.Unknown u:
                 testCase.Add(new XElement("failure", new XAttribute("type", "unknown"), new XAttribute("message", Clean($"unknown: {u.Reason}")), Clean($"Z3 answered unknown ({u.Reason}); unknown and time-outs are failures.")));

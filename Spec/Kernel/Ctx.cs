@@ -38,7 +38,7 @@ public sealed class Ctx(KernelSorts sorts, Quantify quantify)
     public static Term Within(Term a, Term alen, Term b, Term blen) =>
         T.And(NoWrap(a, alen), T.BvUle(b, a), T.BvUle(T.BvAdd(a, alen), T.BvAdd(b, blen)));
 
-    public Term ForAll(Role role, string name, Func<Term, Term> body) => Q.ForAll(role, K.SortOf(role), name, body);
+    public Term ForAll(Role role, string name, Func<Term, Term> body, Func<Term, Term[]>? trigger = null) => Q.ForAll(role, K.SortOf(role), name, body, trigger);
 
     public Term Exists(Role role, string name, Func<Term, Term> body) => Q.Exists(role, K.SortOf(role), name, body);
 
@@ -68,11 +68,11 @@ public sealed class Ctx(KernelSorts sorts, Quantify quantify)
     public static Term Descendant(KernelState s, Term d, Term a) => Sel(s.CapAnc, d, a);
 
     /// <summary>No capability has <paramref name="cap"/> as an ancestor.</summary>
-    public Term NoDescendants(KernelState s, Term cap) => ForAll(Role.CapId, "x", x => T.Not(Descendant(s, x, cap)));
+    public Term NoDescendants(KernelState s, Term cap) => ForAll(Role.CapId, "x", x => T.Not(Descendant(s, x, cap)), x => [Descendant(s, x, cap)]);
 
     /// <summary>No other live capability names the same object (seL4's isFinalCapability).</summary>
     public Term IsFinal(KernelState s, Term cap) => ForAll(Role.CapId, "x", x =>
-        T.Implies(T.And(Sel(s.CapLive, x), T.Neq(x, cap)), T.Neq(Sel(s.CapObj, x), Sel(s.CapObj, cap))));
+        T.Implies(T.And(Sel(s.CapLive, x), T.Neq(x, cap)), T.Neq(Sel(s.CapObj, x), Sel(s.CapObj, cap))), x => [Sel(s.CapLive, x)]);
 
     public Term GrantKey(Term owner, Term index) => T.Concat(owner, index);
 

@@ -48,7 +48,7 @@ public sealed class KernelSorts
 
     public static EnumSort ObjType { get; } = Sort.Enum("ObjType", "Untyped", "Frame", "CNode", "Task", "Endpoint", "Notification", "GrantTable");
 
-    public static EnumSort TaskState { get; } = Sort.Enum("TaskState", "Inactive", "Running", "Faulted", "Dead");
+    public static EnumSort TaskState { get; } = Sort.Enum("TaskState", "Inactive", "Runnable", "Faulted", "Destroyed");
 
     public static EnumSort ServiceStatus { get; } = Sort.Enum("ServiceStatus", "Absent", "Starting", "Initialising", "Running", "Crashed", "Restarting", "Dead");
 

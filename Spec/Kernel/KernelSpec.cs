@@ -11,8 +11,9 @@ public sealed class KernelSpec
 {
     public const ulong RootCNode = 1, RootUntyped = 2, RootCNodeCap = 0, RootUntypedCap = 1;
 
-    private KernelSpec(KernelConfig config, ImmutableArray<Operation> operations, ImmutableArray<Invariant> invariants)
+    private KernelSpec(KernelConfig config, ImmutableArray<Operation> operations, ImmutableArray<Invariant> invariants, Func<Quantify>? quantify = null)
     {
+        this.quantify = quantify ?? Quantify.Unbounded;
         Config = config.Validate();
         Sorts = new KernelSorts(config);
         Operations = operations;
@@ -24,6 +25,8 @@ public sealed class KernelSpec
     public static KernelSpec Create(KernelConfig config) => new(config,
         [.. CapOps.All, .. GrantOps.All, .. TaskOps.All, .. ServiceOps.All],
         [.. CapInvariants.All, .. OtherInvariants.All]);
+
+    private readonly Func<Quantify> quantify;
 
     public KernelConfig Config { get; }
 
@@ -43,13 +46,20 @@ public sealed class KernelSpec
     public KernelSpec WithOperation(Operation replacement)
     {
         int i = Operations.IndexOf(Operation(replacement.Name));
-        return new KernelSpec(Config, Operations.SetItem(i, replacement), Invariants);
+        return new KernelSpec(Config, Operations.SetItem(i, replacement), Invariants, quantify);
     }
 
     /// <summary>A spec like this with other widths (e.g. narrow generations).</summary>
-    public KernelSpec WithConfig(KernelConfig config) => new(config, Operations, Invariants);
+    public KernelSpec WithConfig(KernelConfig config) => new(config, Operations, Invariants, quantify);
 
-    public Ctx SymbolicContext() => new(Sorts, Quantify.Unbounded());
+    /// <summary>
+    /// This spec with its quantifiers built by <paramref name="quantify"/> — e.g. over a concrete
+    /// witness's ids (<see cref="Quantify.Over"/>) for a vacuity companion.
+    /// </summary>
+    public KernelSpec WithQuantify(Func<Quantify> quantify) => new(Config, Operations, Invariants, quantify);
+
+    /// <summary>The context proofs build terms in: unbounded quantifiers unless <see cref="WithQuantify"/> said otherwise.</summary>
+    public Ctx SymbolicContext() => new(Sorts, quantify());
 
     /// <summary>
     /// The boot state: root CNode (object 1) holding the capability to itself (slot 0) and to
@@ -82,7 +92,6 @@ public sealed class KernelSpec
             SlotFull = T.Store(T.Store(Const(k.Slot, T.False), slot0, T.True), slot1, T.True),
             SlotCap = T.Store(T.Store(Const(k.Slot, cap0), slot0, cap0), slot1, cap1),
             CapLive = T.Store(T.Store(Const(k.CapId, T.False), cap0, T.True), cap1, T.True),
-            CapSlot = T.Store(T.Store(Const(k.CapId, slot0), cap0, slot0), cap1, slot1),
             CapObj = T.Store(T.Store(Const(k.CapId, cn), cap0, cn), cap1, ut),
             CapGen = Const(k.CapId, gen1),
             CapRights = Const(k.CapId, Bv(k.Rights, Rights.All)),

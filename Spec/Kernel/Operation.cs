@@ -38,9 +38,14 @@ public sealed record Operation(string Name, string Description, ImmutableArray<O
         for (int i = step.Checks.Length - 1; i >= 0; i--)
             error = T.Ite(step.Checks[i].Ok, error, KError.Of(step.Checks[i].Error));
         var ok = T.Eq(error, KError.Ok);
-        return new Transition(this, args, error, ok, step.Next.IteWith(ok, pre), step.Results);
+        return new Transition(this, args, error, ok, step.Next.IteWith(ok, pre), step.Next, step.Results);
     }
 }
 
-/// <summary>An operation applied to a state: its error term, success condition, post-state and results.</summary>
-public sealed record Transition(Operation Operation, IReadOnlyDictionary<string, Term> Args, Term Error, Term Ok, KernelState Post, ImmutableArray<(string Name, Term Value)> Results);
+/// <summary>
+/// An operation applied to a state: its error term, success condition, post-state (unchanged on
+/// error: field by field <c>Ok ? Next : pre</c>), the state when it succeeds, and results.
+/// Proofs premised on <see cref="Ok"/> use <see cref="Next"/>: the same state under that premise,
+/// without the array-valued if-then-else that slows Z3's array reasoning.
+/// </summary>
+public sealed record Transition(Operation Operation, IReadOnlyDictionary<string, Term> Args, Term Error, Term Ok, KernelState Post, KernelState Next, ImmutableArray<(string Name, Term Value)> Results);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Verified.Spec;
 
 public static class TermExtensions
@@ -11,21 +13,14 @@ public static class TermExtensions
         ArgumentNullException.ThrowIfNull(term);
         var result = new List<VarTerm>();
         var byName = new Dictionary<string, VarTerm>(StringComparer.Ordinal);
-        var seen = new HashSet<(Term, string)>(); // (subterm, bound-set key) to visit shared subterms once per scope
-        Visit(term, [], byName, result, seen);
-        return result;
-    }
-
-    private static void Visit(Term t, HashSet<VarTerm> bound, Dictionary<string, VarTerm> byName, List<VarTerm> result, HashSet<(Term, string)> seen)
-    {
-        // Explicit stack of (term, bound names) so deep terms do not overflow the call stack.
-        var stack = new Stack<(Term, HashSet<VarTerm>)>();
-        stack.Push((t, bound));
+        // A shared subterm is visited once per scope; identity (not structure) keeps this check O(1).
+        var seen = new HashSet<(Term, HashSet<VarTerm>)>(IdentityPairComparer.Instance);
+        var stack = new Stack<(Term, HashSet<VarTerm>)>(); // explicit: deep terms must not overflow the call stack
+        stack.Push((term, []));
         while (stack.Count > 0)
         {
             var (x, b) = stack.Pop();
-            string key = string.Join('\u0001', b.Select(v => $"{v.Name}:{v.Sort}").Order(StringComparer.Ordinal));
-            if (!seen.Add((x, key))) continue;
+            if (x.Children.Length > 0 && !seen.Add((x, b))) continue;
             switch (x)
             {
                 case VarTerm v when !b.Contains(v):
@@ -61,5 +56,17 @@ public static class TermExtensions
                     break;
             }
         }
+        return result;
+    }
+
+    private sealed class IdentityPairComparer : IEqualityComparer<(Term, HashSet<VarTerm>)>
+    {
+        public static readonly IdentityPairComparer Instance = new();
+
+        public bool Equals((Term, HashSet<VarTerm>) a, (Term, HashSet<VarTerm>) b) =>
+            ReferenceEquals(a.Item1, b.Item1) && ReferenceEquals(a.Item2, b.Item2);
+
+        public int GetHashCode((Term, HashSet<VarTerm>) p) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(p.Item1), RuntimeHelpers.GetHashCode(p.Item2));
     }
 }

@@ -22,6 +22,12 @@ public sealed partial class Z3Translator
         Context = sorts.Context;
     }
 
+    /// <summary>A range quantifier whose bounds are numerals spanning at most this many values becomes a finite conjunction/disjunction.</summary>
+    public const int ExpansionLimit = 64;
+
+    /// <summary>An unbounded quantifier over at most this many values (Bool, small enums, BitVec(≤3)) is expanded.</summary>
+    public const int SmallSortLimit = 8;
+
     public Smt.Context Context { get; }
 
     public Z3Sorts Sorts { get; }
@@ -36,7 +42,7 @@ public sealed partial class Z3Translator
     public Smt.Term ToZ3(Term term)
     {
         ArgumentNullException.ThrowIfNull(term);
-        return new Run(this).Translate(term, ImmutableDictionary<VarTerm, Smt.Term>.Empty);
+        return new Run(this).Result(term, ImmutableDictionary<VarTerm, Smt.Term>.Empty);
     }
 
     /// <summary>
@@ -55,7 +61,10 @@ public sealed partial class Z3Translator
                 throw new SortMismatchException($"ToZ3: variable '{v.Name}' has sort {v.Sort}, the assignment gives a value of sort {value.Sort}");
             env = env.SetItem(v, ToZ3(value));
         }
-        return new Run(this).Translate(term, env);
+        var result = new Run(this).Result(term, env);
+        foreach (var z in env.Values)
+            if (!ReferenceEquals(z, result)) z.Dispose();
+        return result;
     }
 
     /// <summary>A Spec value as a Z3 literal term (maps as stores over a constant array).</summary>
@@ -71,13 +80,25 @@ public sealed partial class Z3Translator
             case EnumValue e:
                 return Sorts.Enum(e.EnumSort).Constant(e.Index);
             case RecordValue r:
-                return Sorts.Record(r.RecordSort).Make([.. r.Fields.Select(ToZ3)]);
+                {
+                    var fields = r.Fields.Select(ToZ3).ToArray();
+                    var made = Sorts.Record(r.RecordSort).Make(fields);
+                    foreach (var f in fields) f.Dispose();
+                    return made;
+                }
             case MapValue m:
                 {
-                    var a = Context.ConstArray(Sorts.Get(m.MapSort.Key), ToZ3(m.Default));
+                    using var d = ToZ3(m.Default);
+                    var a = Context.ConstArray(Sorts.Get(m.MapSort.Key), d);
                     // A fixed order keeps the SMT-LIB text of a query reproducible.
                     foreach (var (k, v) in m.Entries.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
-                        a = Context.Store(a, ToZ3(k), ToZ3(v));
+                    {
+                        using var kz = ToZ3(k);
+                        using var vz = ToZ3(v);
+                        var next = Context.Store(a, kz, vz);
+                        a.Dispose(); // Z3 keeps what the new term refers to; the wrappers would only hold references
+                        a = next;
+                    }
                     return a;
                 }
             default:
@@ -91,21 +112,53 @@ public sealed partial class Z3Translator
         private readonly Smt.Context _c = owner.Context;
         private readonly Dictionary<(Term, ImmutableDictionary<VarTerm, Smt.Term>), Smt.Term> _memo = [];
 
-        public Smt.Term Translate(Term t, ImmutableDictionary<VarTerm, Smt.Term> env)
+        /// <summary>
+        /// Translates and gives back every wrapper made on the way except the result: Z3 keeps the
+        /// subterms alive through the result, and leaked references make deleting a context with a
+        /// large term very slow (Z3 4.8.12 took minutes for a 10,000-store chain).
+        /// </summary>
+        public Smt.Term Result(Term root, ImmutableDictionary<VarTerm, Smt.Term> env)
         {
-            if (_memo.TryGetValue((t, env), out var done)) return done;
-            var r = t switch
+            var result = Translate(root, env);
+            var keep = new HashSet<Smt.Term>(ReferenceEqualityComparer.Instance) { result };
+            foreach (var z in env.Values) keep.Add(z);
+            foreach (var z in _memo.Values)
+                if (!keep.Contains(z)) z.Dispose();
+            return result;
+        }
+
+        /// <summary>
+        /// Post-order with an explicit stack over operator nodes, so long chains (stores, ands, ites)
+        /// do not overflow the call stack; only binders recurse, and they nest shallowly.
+        /// </summary>
+        public Smt.Term Translate(Term root, ImmutableDictionary<VarTerm, Smt.Term> env)
+        {
+            if (_memo.TryGetValue((root, env), out var done)) return done;
+            var stack = new Stack<(Term Node, bool Expanded)>();
+            stack.Push((root, false));
+            while (stack.Count > 0)
             {
-                VarTerm v => env.TryGetValue(v, out var bound) ? bound : owner.Var(v),
-                LitTerm l => owner.ToZ3(l.Value),
-                AppTerm a => App(a, env),
-                LetTerm l => Translate(l.Body, env.SetItem(l.Var, Translate(l.Value, env))),
-                QuantTerm q => Quant(q, env),
-                MapUpdateTerm u => MapUpdate(u, env),
-                _ => throw new InvalidOperationException($"unknown term node {t.GetType().Name}"),
-            };
-            _memo[(t, env)] = r;
-            return r;
+                var (t, expanded) = stack.Pop();
+                if (_memo.ContainsKey((t, env))) continue;
+                if (t is AppTerm && !expanded)
+                {
+                    stack.Push((t, true));
+                    foreach (var c in t.Children)
+                        if (!_memo.ContainsKey((c, env))) stack.Push((c, false));
+                    continue;
+                }
+                _memo[(t, env)] = t switch
+                {
+                    VarTerm v => env.TryGetValue(v, out var bound) ? bound : owner.Var(v),
+                    LitTerm l => owner.ToZ3(l.Value),
+                    AppTerm a => App(a, env),
+                    LetTerm l => Translate(l.Body, env.SetItem(l.Var, Translate(l.Value, env))),
+                    QuantTerm q => Quant(q, env),
+                    MapUpdateTerm u => MapUpdate(u, env),
+                    _ => throw new InvalidOperationException($"unknown term node {t.GetType().Name}"),
+                };
+            }
+            return _memo[(root, env)];
         }
 
         private Smt.Term[] All(ImmutableArray<Term> ts, ImmutableDictionary<VarTerm, Smt.Term> env) =>
@@ -181,15 +234,35 @@ public sealed partial class Z3Translator
                     }
                 case QuantDomainKind.Range:
                     {
-                        var x = Fresh(q.Vars[0]);
                         var lo = Translate(q.DomainTerms[0], env);
                         var hi = Translate(q.DomainTerms[1], env);
+                        if (lo.NumeralValue is { } l && hi.NumeralValue is { } h && h - l <= ExpansionLimit)
+                        {
+                            // Known small range: a finite conjunction is the same and spares Z3 a quantifier.
+                            var width = ((BitVecSort)q.Vars[0].Sort).Width;
+                            var bodies = new List<Smt.Term>();
+                            for (var i = l; i < h; i++)
+                                bodies.Add(Translate(q.Body, env.SetItem(q.Vars[0], _c.BitVec((ulong)i, (uint)width))));
+                            return all ? _c.And(bodies) : _c.Or(bodies);
+                        }
+                        var x = Fresh(q.Vars[0]);
                         var inRange = _c.And(_c.BvULe(lo, x), _c.BvULt(x, hi));
                         var body = Translate(q.Body, env.SetItem(q.Vars[0], x));
                         return all ? _c.ForAll([x], _c.Implies(inRange, body)) : _c.Exists([x], _c.And(inRange, body));
                     }
                 default:
                     {
+                        if (SmallDomain(q) is { } rows)
+                        {
+                            // Over a sort of at most SmallSortLimit values: expand, as Z3 would have to anyway.
+                            var bodies = rows.Select(row =>
+                            {
+                                var e = env;
+                                for (int i = 0; i < row.Length; i++) e = e.SetItem(q.Vars[i], owner.ToZ3(row[i]));
+                                return Translate(q.Body, e);
+                            }).ToArray();
+                            return all ? _c.And(bodies) : _c.Or(bodies);
+                        }
                         var inner = env;
                         var bound = new Smt.Term[q.Vars.Length];
                         for (int i = 0; i < bound.Length; i++)
@@ -202,6 +275,19 @@ public sealed partial class Z3Translator
                         return all ? _c.ForAll(bound, body, patterns) : _c.Exists(bound, body, patterns);
                     }
             }
+        }
+
+        /// <summary>Every combination of values of the quantifier's variables, when there are at most <see cref="SmallSortLimit"/>.</summary>
+        private static List<Value[]>? SmallDomain(QuantTerm q)
+        {
+            List<Value[]> rows = [[]];
+            foreach (var v in q.Vars)
+            {
+                var values = Value.Enumerate(v.Sort, SmallSortLimit);
+                if (values is null || rows.Count * values.Count > SmallSortLimit) return null;
+                rows = [.. rows.SelectMany(r => values.Select(x => (Value[])[.. r, x]))];
+            }
+            return rows;
         }
 
         private Smt.Term MapUpdate(MapUpdateTerm u, ImmutableDictionary<VarTerm, Smt.Term> env)

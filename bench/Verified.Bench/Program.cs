@@ -11,6 +11,11 @@ public static class Program
     public static int Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "prove")
+        {
+            return ProveBench.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "mips")
         {
             return MipsMode.Run(args[1..]);

@@ -38,7 +38,7 @@ public sealed class ManifestParserTests
     public void TheCaseListCoversEveryKindOfRejection()
     {
         // A guard that the theory above really runs over the case files (an empty glob would pass vacuously).
-        ((IEnumerable<object[]>)BadManifests()).Count().ShouldBeGreaterThanOrEqualTo(25);
+        ((IEnumerable<object[]>)BadManifests()).Count().ShouldBeGreaterThanOrEqualTo(26);
     }
 
     [Theory]
@@ -118,6 +118,14 @@ public sealed class ManifestParserTests
         var result = ManifestParser.ParseFile(Path.Combine(AppContext.BaseDirectory, "no-such-manifest.yaml"));
 
         result.ShouldBeOfType<ManifestParseResult.Failed>().ToString().ShouldContain("does not exist");
+    }
+
+    [Fact]
+    public void AMegabyteOfBracketsIsRejectedWithoutOverflowingTheStack()
+    {
+        var text = "manifest: 1\nname: deep\nservices: " + new string('[', 500_000) + new string(']', 500_000);
+
+        ManifestParser.Parse(text, "deep.yaml").ShouldBeOfType<ManifestParseResult.Failed>().ToString().ShouldContain("nests lists and mappings more than 32 deep");
     }
 
     [Fact]

@@ -31,11 +31,27 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void AZeroWidthBitVectorIsAZ3Error()
+    {
+        using var ctx = new Context();
+        Should.Throw<Z3Exception>(() => ctx.BitVecSort(0));
+        Should.Throw<Z3Exception>(() => ctx.BitVecConst("x", 0));
+        ctx.BitVecConst("x", 1).BitVecSize.ShouldBe(1u);
+    }
+
+    [Fact]
     public void AssertingANonBooleanIsAZ3Error()
     {
         using var ctx = new Context();
         using var solver = ctx.Solver();
         Should.Throw<Z3Exception>(() => solver.Assert(ctx.BitVecConst("x", 4)));
+
+        // A rejected tracked assertion tracks nothing and holds no reference.
+        var live = ctx.LiveReferenceCount;
+        var y = ctx.BitVecConst("y", 4);
+        Should.Throw<Z3Exception>(() => solver.AssertAndTrack(y, "y-as-formula"));
+        solver.TrackedNames.ShouldBeEmpty();
+        ctx.LiveReferenceCount.ShouldBe(live + 1);
     }
 
     [Fact]
@@ -122,8 +138,9 @@ public sealed class ErrorTests
         // The probe that guards Context creation, pointed at a library that does not exist.
         Z3Library.CanLoad("libz3-not-installed-here.so.4").ShouldBeFalse();
         Z3Library.CanLoad("libz3.so.4").ShouldBeTrue();
-        new Z3LibraryNotFoundException().Message.ShouldBe(
-            "libz3.so.4 was not found: install the Debian package libz3-4 (sudo apt-get install libz3-4)");
+        var e = Should.Throw<Z3LibraryNotFoundException>(() => Z3Library.Require(Z3Library.CanLoad("libz3-not-installed-here.so.4")));
+        e.Message.ShouldBe("libz3.so.4 was not found: install the Debian package libz3-4 (sudo apt-get install libz3-4)");
+        Should.NotThrow(() => Z3Library.Require(Z3Library.CanLoad("libz3.so.4")));
     }
 
     private static Exception? Record(Action action)

@@ -60,3 +60,30 @@ public sealed class EqualityTests
         Sort.Map(Sort.Bool, Sort.BitVec(3)).GetHashCode().ShouldBe(Sort.Map(Sort.Bool, Sort.BitVec(3)).GetHashCode());
     }
 }
+
+public sealed class DeepTermTests
+{
+    private static Term Chain(int n)
+    {
+        Term m = T.ConstMap(Sort.BitVec(32), T.Bv(32, 0));
+        for (int i = 0; i < n; i++) m = T.Store(m, T.Bv(32, (ulong)i), T.Bv(32, (ulong)i + 1));
+        return m;
+    }
+
+    [Fact]
+    public void Ten_thousand_stores_deep_compile_evaluate_translate_and_print()
+    {
+        var t = T.Select(Chain(10_000), T.Bv(32, 9_999));
+        Eval.Evaluate(t, Assignment.Empty).ShouldBe(new BitVecValue(32, 10_000));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using (var c = new Verified.Smt.Context())
+        {
+            using var z = new Z3Translator(c).ToZ3(t);
+            using var s = z.Simplify();
+            s.NumeralValue.ShouldBe(10_000);
+        }
+        // Disposing the context is fast only when the translator gave back its intermediate references.
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
+        t.ToString().Length.ShouldBeGreaterThan(1000);
+    }
+}

@@ -88,6 +88,17 @@ public sealed class EvalTests
     }
 
     [Fact]
+    public void A_huge_range_is_rejected_rather_than_looped_over()
+    {
+        var i = T.Var("i", Sort.BitVec(32));
+        var t = T.ForAllInRange(i, T.Bv(32, 0), T.Bv(32, 1UL << 30), T.BvUle(i, i));
+        Should.Throw<NotEvaluableException>(() => Eval.Evaluate(t, Assignment.Empty)).Message
+            .ShouldBe("Eval: the range [0, 1073741824) of ForAll over 'i' has more than 16777216 values");
+        // An empty range (hi <= lo) is vacuous, as in Z3.
+        Eval.Evaluate(T.ForAllInRange(i, T.Bv(32, 9), T.Bv(32, 3), T.False), Assignment.Empty).ShouldBe(BoolValue.True);
+    }
+
+    [Fact]
     public void A_missing_or_ill_sorted_assignment_is_an_error()
     {
         Should.Throw<ArgumentException>(() => Eval.Evaluate(T.BvAdd(X, Y), Assignment.Empty.With("x", new BitVecValue(8, 1))))
@@ -120,5 +131,19 @@ public sealed class CompiledTermTests
         var t = T.Ite(b, T.ForAll(p, T.BvUle(p, p)), T.True);
         Eval.Evaluate(t, Assignment.Of((b, BoolValue.False))).ShouldBe(BoolValue.True);
         Should.Throw<UnboundedQuantifierException>(() => Eval.Evaluate(t, Assignment.Of((b, BoolValue.True))));
+    }
+}
+
+public sealed class EvalCacheTests
+{
+    [Fact]
+    public void Structurally_equal_terms_share_one_compiled_program()
+    {
+        static Term Build() => T.BvAdd(T.Var("cache_x", Sort.BitVec(8)), T.Bv(8, 41));
+        var a = Build();
+        var b = Build();
+        ReferenceEquals(a, b).ShouldBeFalse();
+        Eval.Compile(a).ShouldBeSameAs(Eval.Compile(b));
+        Eval.Compile(T.BvAdd(T.Var("cache_x", Sort.BitVec(8)), T.Bv(8, 42))).ShouldNotBeSameAs(Eval.Compile(a));
     }
 }

@@ -59,6 +59,24 @@ public sealed class ToZ3Tests
     }
 
     [Fact]
+    public void Range_quantifier_with_symbolic_bounds_is_a_guarded_z3_quantifier()
+    {
+        var lo = T.Var("lo", Sort.BitVec(16));
+        var hi = T.Var("hi", Sort.BitVec(16));
+        var i = T.Var("i", Sort.BitVec(16));
+        using var c = new Smt.Context();
+        var tr = new Z3Translator(c);
+        // Valid: every i in [lo, hi) is >= lo. Its negation must be unsat.
+        var valid = T.ForAllInRange(i, lo, hi, T.BvUge(i, lo));
+        tr.ToZ3(valid).ToString().ShouldContain("forall");
+        Solve(c, tr.ToZ3(T.Not(valid))).ShouldBeOfType<Smt.SolverOutcome.Unsat>();
+        // Not valid: some i in [lo, hi) equals hi - 1 only when the range is non-empty.
+        var exists = T.ExistsInRange(i, lo, hi, T.Eq(i, T.BvSub(hi, T.Bv(16, 1))));
+        Solve(c, tr.ToZ3(T.And(T.BvUlt(lo, hi), T.Not(exists)))).ShouldBeOfType<Smt.SolverOutcome.Unsat>();
+        Solve(c, tr.ToZ3(T.And(T.Eq(lo, hi), exists))).ShouldBeOfType<Smt.SolverOutcome.Unsat>();
+    }
+
+    [Fact]
     public void Model_values_read_back_as_spec_values()
     {
         var rec = Sort.Record("Cap", ("obj", Sort.BitVec(16)), ("color", Color), ("live", Sort.Bool));

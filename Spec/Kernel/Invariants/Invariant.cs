@@ -14,15 +14,15 @@ public sealed record InvariantClause(
     string Description,
     ImmutableArray<(string Name, Role Role)> Vars,
     Func<Ctx, KernelState, KernelState, Term[], Term> Body,
-    bool Relational = false)
+    bool Relational = false,
+    Func<KernelState, Term[], Term[]>? Trigger = null)
 {
     /// <summary>The clause over <paramref name="s"/> (and <paramref name="pre"/> for relational clauses), quantified by <paramref name="c"/>'s mode.</summary>
-    public Term Quantified(Ctx c, KernelState pre, KernelState s) => Bind(c, pre, s, 0, []);
-
-    private Term Bind(Ctx c, KernelState pre, KernelState s, int i, Term[] bound) =>
-        i == Vars.Length
-            ? Body(c, pre, s, bound)
-            : c.ForAll(Vars[i].Role, Vars[i].Name, v => Bind(c, pre, s, i + 1, [.. bound, v]));
+    public Term Quantified(Ctx c, KernelState pre, KernelState s) =>
+        Vars.Length == 0
+            ? Body(c, pre, s, [])
+            : c.Q.ForAllMany([.. Vars.Select(v => (v.Role, c.K.SortOf(v.Role), v.Name))], bound => Body(c, pre, s, bound),
+                Trigger is null ? null : bound => Trigger(s, bound));
 
     /// <summary>The clause body at the given witnesses (no quantifier).</summary>
     public Term At(Ctx c, KernelState pre, KernelState s, Term[] witnesses)

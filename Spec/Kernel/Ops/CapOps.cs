@@ -31,10 +31,8 @@ public static class CapOps
             return new Step([.. SourceChecks(c, s, a["src"]), .. CapUpdates.InsertChecks(c, s, a["dst"], a["id"]), CapUpdates.DepthCheck(s, cap)], next, []);
         });
 
-    public static Operation Mint { get; } = MakeMint(maskRights: true);
-
     /// <summary>Mint: a child with rights masked by the source's and a badge that can be set only on an unbadged source.</summary>
-    internal static Operation MakeMint(bool maskRights) => new("cap.mint",
+    public static Operation Mint { get; } = new("cap.mint",
         "derive a child of src into dst with rights & mask and, if src is unbadged, the given badge",
         [Slot("src"), Slot("dst"), Id("id"), new("rights", k => k.Rights), new("badge", k => k.Badge)],
         (c, s, a) =>
@@ -42,7 +40,7 @@ public static class CapOps
             var cap = Ctx.CapAt(s, a["src"]);
             var oldBadge = Ctx.Sel(s.CapBadge, cap);
             var zero = Ctx.Bv(c.K.Badge, 0);
-            var rights = maskRights ? T.BvAnd(a["rights"], Ctx.Sel(s.CapRights, cap)) : a["rights"];
+            var rights = T.BvAnd(a["rights"], Ctx.Sel(s.CapRights, cap));
             var badge = T.Ite(T.Eq(oldBadge, zero), a["badge"], oldBadge);
             var next = CapUpdates.Insert(c, s, a["dst"], a["id"], Ctx.Sel(s.CapObj, cap), Ctx.Sel(s.CapGen, cap), rights, badge, cap);
             return new Step([.. SourceChecks(c, s, a["src"]),
@@ -73,7 +71,6 @@ public static class CapOps
     {
         SlotFull = T.Store(T.Store(s.SlotFull, src, T.False), dst, T.True),
         SlotCap = T.Store(s.SlotCap, dst, cap),
-        CapSlot = T.Store(s.CapSlot, cap, dst),
     };
 
     /// <summary>Mutate: move with rights masked and a badge set if unset; only a capability without descendants (no edge below it can break).</summary>
@@ -112,15 +109,12 @@ public static class CapOps
     /// capability in <c>slot</c> that has no descendants itself. Revoke is complete when
     /// <see cref="RevokeDone"/> holds; the kernel loops, with a preemption point between steps.
     /// </summary>
-    public static Operation RevokeStep { get; } = MakeRevokeStep(requireLeaf: true);
-
-    internal static Operation MakeRevokeStep(bool requireLeaf) => new("cap.revoke_step",
+    public static Operation RevokeStep { get; } = new("cap.revoke_step",
         "delete one leaf descendant (in victim) of the capability in slot",
         [Slot("slot"), Slot("victim")],
         (c, s, a) =>
         {
             var remove = CapUpdates.RemoveChecks(c, s, a["victim"]);
-            if (!requireLeaf) remove = remove[1..];
             var next = CapUpdates.Remove(c, s, a["victim"]);
             return new Step([
                 (Ctx.SlotValid(c, s, a["slot"]), "InvalidSlot"),

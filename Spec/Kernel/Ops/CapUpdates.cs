@@ -27,7 +27,6 @@ internal static class CapUpdates
             SlotFull = T.Store(s.SlotFull, dst, T.True),
             SlotCap = T.Store(s.SlotCap, dst, id),
             CapLive = T.Store(s.CapLive, id, T.True),
-            CapSlot = T.Store(s.CapSlot, id, dst),
             CapObj = T.Store(s.CapObj, id, obj),
             CapGen = T.Store(s.CapGen, id, gen),
             CapRights = T.Store(s.CapRights, id, rights),
@@ -50,13 +49,11 @@ internal static class CapUpdates
         var obj = Ctx.Sel(s.CapObj, cap);
         var final = c.IsFinal(s, cap);
         var type = Ctx.Sel(s.ObjType, obj);
-        var cnodeEmpty = c.ForAll(Role.CNodeIndex, "i", i =>
-        {
-            var other = c.SlotKey(obj, i);
-            return T.Implies(Ctx.Sel(s.SlotFull, other), T.Eq(other, slot));
-        });
+        // Over slots, not indices: E-matching cannot invert concat(obj, i) to match a slot term.
+        var cnodeEmpty = c.ForAll(Role.Slot, "x", x =>
+            T.Implies(T.And(Ctx.Sel(s.SlotFull, x), T.Eq(c.CNodeOf(x), obj)), T.Eq(x, slot)), x => [Ctx.Sel(s.SlotFull, x)]);
         var noLiveChildren = c.ForAll(Role.Obj, "o", o =>
-            T.Not(T.And(Ctx.Sel(s.ObjAlive, o), Ctx.Sel(s.ObjHasUt, o), T.Eq(Ctx.Sel(s.ObjUt, o), obj))));
+            T.Not(T.And(Ctx.Sel(s.ObjAlive, o), Ctx.Sel(s.ObjHasUt, o), T.Eq(Ctx.Sel(s.ObjUt, o), obj))), o => [Ctx.Sel(s.ObjHasUt, o)]);
         return
         [
             (c.NoDescendants(s, cap), "HasChildren"),
@@ -77,8 +74,10 @@ internal static class CapUpdates
             CapLive = T.Store(s.CapLive, cap, T.False),
             CapHasParent = T.Store(s.CapHasParent, cap, T.False),
             CapAnc = T.Store(s.CapAnc, cap, T.ConstMap(c.K.CapId, T.False)),
-            ObjAlive = T.Ite(final, T.Store(s.ObjAlive, obj, T.False), s.ObjAlive),
-            TaskState = T.Ite(final, T.Store(s.TaskState, obj, T.Enum(KernelSorts.TaskState, "Dead")), s.TaskState),
+            // A store of a conditional value, not a conditional map: Z3 reasons about the former
+            // with plain array axioms.
+            ObjAlive = T.Store(s.ObjAlive, obj, T.Ite(final, T.False, Ctx.Sel(s.ObjAlive, obj))),
+            TaskState = T.Store(s.TaskState, obj, T.Ite(final, T.Enum(KernelSorts.TaskState, "Destroyed"), Ctx.Sel(s.TaskState, obj))),
         };
     }
 }

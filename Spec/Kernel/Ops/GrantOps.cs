@@ -70,13 +70,11 @@ public static class GrantOps
                 .WithResult("generation", Ctx.Sel(s.GrGen, key));
         });
 
-    public static Operation Revoke { get; } = MakeRevoke(bumpGeneration: true, guardWrap: true);
-
     /// <summary>
     /// Revoke: the entry becomes free and its generation is bumped. The ghost GrRevoked records the
     /// (key, generation) pair so the invariant can say it never verifies again.
     /// </summary>
-    internal static Operation MakeRevoke(bool bumpGeneration, bool guardWrap) => new("grant.revoke",
+    public static Operation Revoke { get; } = new("grant.revoke",
         "owner revokes its grant at index: the entry is freed and its generation bumped",
         [Obj("owner"), Index("index")],
         (c, s, a) =>
@@ -86,12 +84,12 @@ public static class GrantOps
             var next = s with
             {
                 GrValid = T.Store(s.GrValid, key, T.False),
-                GrGen = bumpGeneration ? T.Store(s.GrGen, key, Ctx.Inc(gen)) : s.GrGen,
+                GrGen = T.Store(s.GrGen, key, Ctx.Inc(gen)),
                 GrRevoked = T.Store(s.GrRevoked, key, T.Store(Ctx.Sel(s.GrRevoked, key), gen, T.True)),
             };
-            var checks = new List<(Term, string)> { (Ctx.Sel(s.GrValid, key), "InvalidGrant") };
-            if (guardWrap) checks.Add((T.BvUlt(gen, Ctx.Max(c.K.GrantGen)), "GenerationExhausted"));
-            return new Step([.. checks], next, []);
+            return Step.Of(next,
+                (Ctx.Sel(s.GrValid, key), "InvalidGrant"),
+                (T.BvUlt(gen, Ctx.Max(c.K.GrantGen)), "GenerationExhausted"));
         });
 
     /// <summary>

@@ -16,11 +16,9 @@ public static class ServiceOps
     private static KernelState SetStatus(KernelState s, Term svc, string m) => s with { SvcStatus = T.Store(s.SvcStatus, svc, Status(m)) };
 
     private static Term AllDeps(Ctx c, KernelState s, Term svc, Func<Term, Term> ok) =>
-        c.ForAll(Role.Service, "d", d => T.Implies(Ctx.Sel(s.SvcDep, svc, d), ok(Ctx.Sel(s.SvcStatus, d))));
+        c.ForAll(Role.Service, "d", d => T.Implies(Ctx.Sel(s.SvcDep, svc, d), ok(Ctx.Sel(s.SvcStatus, d))), d => [Ctx.Sel(s.SvcDep, svc, d)]);
 
-    public static Operation Start { get; } = MakeStart(fromCrashedToo: false);
-
-    internal static Operation MakeStart(bool fromCrashedToo) => new("svc.start",
+    public static Operation Start { get; } = new("svc.start",
         "start an absent service whose dependencies are all running",
         [Svc("svc")],
         (c, s, a) =>
@@ -31,7 +29,7 @@ public static class ServiceOps
                 SvcStarts = T.Store(s.SvcStarts, a["svc"], Ctx.Inc(Ctx.Sel(s.SvcStarts, a["svc"]))),
             };
             return Step.Of(next,
-                (fromCrashedToo ? Ctx.IsAny(st, "Absent", "Crashed") : Ctx.Is(st, "Absent"), "InvalidState"),
+                (Ctx.Is(st, "Absent"), "InvalidState"),
                 (AllDeps(c, s, a["svc"], d => Ctx.Is(d, "Running")), "DependencyNotReady"));
         });
 
@@ -44,20 +42,18 @@ public static class ServiceOps
 
     public static Operation Crash { get; } = Simple("svc.crash", "the service crashes", ["Starting", "Initialising", "Running", "Restarting"], "Crashed");
 
-    public static Operation Restart { get; } = MakeRestart(bumpGeneration: true);
-
     /// <summary>
     /// Restart a crashed service: its endpoint gets a new generation (every capability to the old
     /// one becomes stale) and a fresh original capability to it goes into slot for the supervisor.
     /// </summary>
-    internal static Operation MakeRestart(bool bumpGeneration) => new("svc.restart",
+    public static Operation Restart { get; } = new("svc.restart",
         "restart the crashed service: new endpoint generation, fresh capability in slot, dependencies up or under restart",
         [Svc("svc"), new("slot", k => k.Slot, Role.Slot), new("id", k => k.CapId, Role.CapId)],
         (c, s, a) =>
         {
             var ep = Ctx.Sel(s.SvcEp, a["svc"]);
             var gen = Ctx.Sel(s.ObjGen, ep);
-            var newGen = bumpGeneration ? Ctx.Inc(gen) : gen;
+            var newGen = Ctx.Inc(gen);
             var bumped = SetStatus(s, a["svc"], "Restarting") with
             {
                 ObjGen = T.Store(s.ObjGen, ep, newGen),

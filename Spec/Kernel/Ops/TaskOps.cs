@@ -14,7 +14,7 @@ public static class TaskOps
         [Obj("t"), Obj("ep")],
         (c, s, a) => Step.Of(s with
             {
-                TaskState = T.Store(s.TaskState, a["t"], State("Running")),
+                TaskState = T.Store(s.TaskState, a["t"], State("Runnable")),
                 TaskFaultEp = T.Store(s.TaskFaultEp, a["t"], a["ep"]),
                 TaskFaultGen = T.Store(s.TaskFaultGen, a["t"], Ctx.Sel(s.ObjGen, a["ep"])),
             },
@@ -30,15 +30,15 @@ public static class TaskOps
         {
             var ep = Ctx.Sel(s.TaskFaultEp, a["t"]);
             return Step.Of(s with { TaskState = T.Store(s.TaskState, a["t"], State("Faulted")) },
-                    (Ctx.Is(Ctx.Sel(s.TaskState, a["t"]), "Running"), "InvalidState"))
+                    (Ctx.Is(Ctx.Sel(s.TaskState, a["t"]), "Runnable"), "InvalidState"))
                 .WithResult("delivered", T.And(Ctx.Sel(s.ObjAlive, ep), T.Eq(Ctx.Sel(s.ObjGen, ep), Ctx.Sel(s.TaskFaultGen, a["t"]))));
         });
 
     public static Operation Destroy { get; } = new("task.destroy",
         "stop task t for good (its capabilities are then deleted one by one with cap.delete)",
         [Obj("t")],
-        (c, s, a) => Step.Of(s with { TaskState = T.Store(s.TaskState, a["t"], State("Dead")) },
-            (Ctx.IsAny(Ctx.Sel(s.TaskState, a["t"]), "Inactive", "Running", "Faulted"), "InvalidState")));
+        (c, s, a) => Step.Of(s with { TaskState = T.Store(s.TaskState, a["t"], State("Destroyed")) },
+            (Ctx.IsAny(Ctx.Sel(s.TaskState, a["t"]), "Inactive", "Runnable", "Faulted"), "InvalidState")));
 
     public static ImmutableArray<Operation> All { get; } = [Create, Crash, Destroy];
 }

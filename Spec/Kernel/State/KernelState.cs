@@ -46,9 +46,6 @@ public sealed record KernelState
     /// <summary>capability exists</summary>
     public required Term CapLive { get; init; }
 
-    /// <summary>the slot holding it (inverse of SlotCap)</summary>
-    public required Term CapSlot { get; init; }
-
     /// <summary>the object it names</summary>
     public required Term CapObj { get; init; }
 
@@ -148,7 +145,6 @@ public sealed record KernelState
         new("SlotFull", k => Sort.Map(k.Slot, Sort.Bool), Role.Slot, Role.None, Role.None, s => s.SlotFull, (s, t) => s with { SlotFull = t }, "slot holds a capability"),
         new("SlotCap", k => Sort.Map(k.Slot, k.CapId), Role.Slot, Role.None, Role.CapId, s => s.SlotCap, (s, t) => s with { SlotCap = t }, "the capability a slot holds"),
         new("CapLive", k => Sort.Map(k.CapId, Sort.Bool), Role.CapId, Role.None, Role.None, s => s.CapLive, (s, t) => s with { CapLive = t }, "capability exists"),
-        new("CapSlot", k => Sort.Map(k.CapId, k.Slot), Role.CapId, Role.None, Role.Slot, s => s.CapSlot, (s, t) => s with { CapSlot = t }, "the slot holding it (inverse of SlotCap)"),
         new("CapObj", k => Sort.Map(k.CapId, k.Obj), Role.CapId, Role.None, Role.Obj, s => s.CapObj, (s, t) => s with { CapObj = t }, "the object it names"),
         new("CapGen", k => Sort.Map(k.CapId, k.Gen), Role.CapId, Role.None, Role.None, s => s.CapGen, (s, t) => s with { CapGen = t }, "the object generation it was made for"),
         new("CapRights", k => Sort.Map(k.CapId, k.Rights), Role.CapId, Role.None, Role.None, s => s.CapRights, (s, t) => s with { CapRights = t }, "rights bit set"),
@@ -194,7 +190,6 @@ public sealed record KernelState
             SlotFull = make("SlotFull", Sort.Map(k.Slot, Sort.Bool)),
             SlotCap = make("SlotCap", Sort.Map(k.Slot, k.CapId)),
             CapLive = make("CapLive", Sort.Map(k.CapId, Sort.Bool)),
-            CapSlot = make("CapSlot", Sort.Map(k.CapId, k.Slot)),
             CapObj = make("CapObj", Sort.Map(k.CapId, k.Obj)),
             CapGen = make("CapGen", Sort.Map(k.CapId, k.Gen)),
             CapRights = make("CapRights", Sort.Map(k.CapId, k.Rights)),

@@ -24,13 +24,8 @@ internal sealed class Z3Oracle : IDisposable
 {
     private readonly Smt.Context _context = new();
     private readonly Z3Translator _translator;
-    private readonly Smt.Solver _solver;
 
-    public Z3Oracle()
-    {
-        _translator = new Z3Translator(_context);
-        _solver = _context.Solver();
-    }
+    public Z3Oracle() => _translator = new Z3Translator(_context);
 
     public int SolverCalls { get; private set; }
 
@@ -38,7 +33,7 @@ internal sealed class Z3Oracle : IDisposable
     {
         using var ground = _translator.ToZ3(term, assignment);
         using var expected = _translator.ToZ3(evalValue);
-        using var eq = _context.Eq(ground, expected);
+        using var eq = _translator.Equal(ground, expected, term.Sort); // pointwise on small maps, as ToZ3's Eq
         using var simplified = eq.Simplify();
         switch (simplified.BoolValue)
         {
@@ -48,23 +43,17 @@ internal sealed class Z3Oracle : IDisposable
                 return new Verdict.Disagree(Z3ValueOf(ground, term.Sort));
         }
         SolverCalls++;
-        _solver.Push();
-        try
+        // A fresh solver per query: an incremental one carries state from earlier cases and can give up.
+        using var solver = _context.Solver();
+        using var differ = _context.Not(eq);
+        solver.Assert(differ);
+        return solver.Check(TimeSpan.FromSeconds(20)) switch
         {
-            using var differ = _context.Not(eq);
-            _solver.Assert(differ);
-            return _solver.Check(TimeSpan.FromSeconds(20)) switch
-            {
-                Smt.SolverOutcome.Unsat => new Verdict.Agree(),
-                Smt.SolverOutcome.Sat sat => new Verdict.Disagree(ModelValue(_translator, sat.Model, ground, term.Sort)),
-                Smt.SolverOutcome.Unknown u => new Verdict.Undecided(u.Reason),
-                var other => new Verdict.Undecided($"unexpected outcome {other}"),
-            };
-        }
-        finally
-        {
-            _solver.Pop();
-        }
+            Smt.SolverOutcome.Unsat => new Verdict.Agree(),
+            Smt.SolverOutcome.Sat sat => new Verdict.Disagree(ModelValue(_translator, sat.Model, ground, term.Sort)),
+            Smt.SolverOutcome.Unknown u => new Verdict.Undecided(u.Reason),
+            var other => new Verdict.Undecided($"unexpected outcome {other}"),
+        };
     }
 
     private static string Z3ValueOf(Smt.Term ground, Sort sort)
@@ -93,9 +82,5 @@ internal sealed class Z3Oracle : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _solver.Dispose();
-        _context.Dispose();
-    }
+    public void Dispose() => _context.Dispose();
 }

@@ -1,0 +1,82 @@
+using Verified.Spec;
+using Verified.Spec.Kernel;
+
+namespace Verified.Spec.Kernel.Tests;
+
+/// <summary>
+/// Mutant operations for the bite tests: each wraps a real operation and plants one bug in its
+/// checks or its next state. They live here, not in production code: a test builds a spec value
+/// whose operation is replaced (<see cref="KernelSpec.WithOperation"/>).
+/// </summary>
+internal static class Mutants
+{
+    public static Operation Change(Operation op, Func<Ctx, KernelState, IReadOnlyDictionary<string, Term>, Step, Step> change) =>
+        op with { Body = (c, s, a) => change(c, s, a, op.Body(c, s, a)) };
+
+    public static Operation WithoutCheck(Operation op, string error) =>
+        Change(op, (_, _, _, step) => step with { Checks = [.. step.Checks.Where(ch => ch.Error != error)] });
+
+    private static Term Cap(KernelState s, Term slot) => Ctx.Sel(s.SlotCap, slot);
+
+    /// <summary>Mint that keeps the requested rights instead of masking them by the source's.</summary>
+    public static Operation MintKeepsAllRights => Change(CapOps.Mint, (_, _, a, step) =>
+        step with { Next = step.Next with { CapRights = T.Store(step.Next.CapRights, a["id"], a["rights"]) } });
+
+    /// <summary>Revoke step that deletes a descendant even when it has descendants (they are spared, orphaned).</summary>
+    public static Operation RevokeSparesGrandchildren => WithoutCheck(CapOps.RevokeStep, "HasChildren");
+
+    /// <summary>Grant revoke that frees the entry but does not bump its generation.</summary>
+    public static Operation GrantRevokeWithoutBump => Change(GrantOps.Revoke, (_, s, _, step) =>
+        step with { Next = step.Next with { GrGen = s.GrGen } });
+
+    /// <summary>MINIX 3's revoke: the generation is bumped modulo its width, with no exhaustion check.</summary>
+    public static Operation GrantRevokeWrapping => WithoutCheck(GrantOps.Revoke, "GenerationExhausted");
+
+    /// <summary>Restart that keeps the endpoint's generation (and gives the fresh capability that generation).</summary>
+    public static Operation RestartKeepsGeneration => Change(ServiceOps.Restart, (_, s, a, step) =>
+        step with
+        {
+            Next = step.Next with
+            {
+                ObjGen = s.ObjGen,
+                CapGen = T.Store(step.Next.CapGen, a["id"], Ctx.Sel(s.ObjGen, Ctx.Sel(s.SvcEp, a["svc"]))),
+            },
+        });
+
+    /// <summary>Copy that forgets the parent edge: the copy becomes a root.</summary>
+    public static Operation CopyForgetsParent => Change(CapOps.Copy, (c, _, a, step) =>
+        step with
+        {
+            Next = step.Next with
+            {
+                CapHasParent = T.Store(step.Next.CapHasParent, a["id"], T.False),
+                CapAnc = T.Store(step.Next.CapAnc, a["id"], T.ConstMap(c.K.CapId, T.False)),
+            },
+        });
+
+    /// <summary>Start allowed again after a crash (instead of the restart protocol).</summary>
+    public static Operation StartAfterCrash => Change(WithoutCheck(ServiceOps.Start, "InvalidState"), (_, s, a, step) =>
+        step with { Checks = step.Checks.Add((Ctx.IsAny(Ctx.Sel(s.SvcStatus, a["svc"]), "Absent", "Crashed"), "InvalidState")) });
+
+    /// <summary>Move that does not empty the source slot.</summary>
+    public static Operation MoveKeepsSource => Change(CapOps.Move, (_, s, a, step) =>
+        step with { Next = step.Next with { SlotFull = T.Store(s.SlotFull, a["dst"], T.True) } });
+
+    /// <summary>Delete that finalises the object even when other capabilities name it.</summary>
+    public static Operation DeleteAlwaysFinalises => Change(CapOps.Delete, (_, s, a, step) =>
+        step with { Next = step.Next with { ObjAlive = T.Store(s.ObjAlive, Ctx.Sel(s.CapObj, Cap(s, a["slot"])), T.False) } });
+
+    /// <summary>Retype that does not advance the untyped's watermark.</summary>
+    public static Operation RetypeKeepsWatermark => Change(CapOps.Retype, (_, s, a, step) =>
+        step with { Next = step.Next with { UtFree = T.Store(s.UtFree, a["obj"], Ctx.Sel(s.UtFree, Ctx.Sel(s.CapObj, Cap(s, a["ut"])))) } });
+
+    public static Operation IndirectGrantWithoutRangeCheck => WithoutCheck(GrantOps.CreateIndirect, "InvalidRange");
+
+    public static Operation StartWithoutDependencies => WithoutCheck(ServiceOps.Start, "DependencyNotReady");
+
+    public static Operation TaskCreateWithoutTypeCheck => WithoutCheck(TaskOps.Create, "WrongType");
+
+    /// <summary>Mutate that overwrites a badge already set.</summary>
+    public static Operation MutateOverwritesBadge => Change(WithoutCheck(CapOps.Mutate, "AlreadyBadged"), (_, s, a, step) =>
+        step with { Next = step.Next with { CapBadge = T.Store(s.CapBadge, Cap(s, a["src"]), a["badge"]) } });
+}
