@@ -67,7 +67,7 @@ public static class Abstraction
             if (o is TaskObject t)
             {
                 var running = t.State != KTaskState.Inactive;
-                b.Set("TaskState", id, new EnumValue(KernelSorts.TaskState, running ? "Running" : "Inactive"));
+                b.Set("TaskState", id, new EnumValue(KernelSorts.TaskState, running ? "Runnable" : "Inactive"));
                 if (running && t.FaultEndpoint.IsSome)
                 {
                     b.Set("TaskFaultEp", id, Obj((ulong)t.FaultEndpoint.Id));
@@ -89,7 +89,6 @@ public static class Abstraction
             b.Set("SlotFull", sk, BoolValue.True);
             b.Set("SlotCap", sk, c);
             b.Set("CapLive", c, BoolValue.True);
-            b.Set("CapSlot", c, sk);
             b.Set("CapObj", c, Obj((ulong)s.Cap.Object.Id));
             b.Set("CapGen", c, Bv(K.Gen, AbstractGeneration(s.Cap.Object.Generation)));
             b.Set("CapRights", c, Bv(K.Rights, (ulong)s.Cap.Rights & 0xF));
@@ -179,8 +178,11 @@ public static class Abstraction
     {
         private readonly Dictionary<string, Dictionary<Value, Value>> entries = [];
 
+        private static readonly HashSet<string> Known = [.. KernelState.Fields.Select(f => f.Name)];
+
         public void Set(string field, Value key, Value value)
         {
+            if (!Known.Contains(field)) throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
             if (!entries.TryGetValue(field, out var m)) entries[field] = m = [];
             m[key] = value;
         }

@@ -39,7 +39,7 @@ public static class Junk
 
         bool Alive(Value o) => IsTrue(objAlive, o);
         bool Is(Value o, string type) => Alive(o) && ((EnumValue)objType.Select(o)).Member == type;
-        bool ActiveTask(Value o) => Is(o, "Task") && ((EnumValue)taskState.Select(o)).Member is "Running" or "Faulted";
+        bool ActiveTask(Value o) => Is(o, "Task") && ((EnumValue)taskState.Select(o)).Member is "Runnable" or "Faulted";
 
         Func<Value, bool>? Rule(string field) => field switch
         {
@@ -49,7 +49,7 @@ public static class Junk
             "TaskState" => o => Is(o, "Task"),
             "TaskFaultEp" or "TaskFaultGen" => ActiveTask,
             "SlotCap" => k => IsTrue(slotFull, k),
-            "CapSlot" or "CapObj" or "CapGen" or "CapRights" or "CapBadge" or "CapDepth" or "CapHasParent" or "CapAnc" => c => IsTrue(capLive, c),
+            "CapObj" or "CapGen" or "CapRights" or "CapBadge" or "CapDepth" or "CapHasParent" or "CapAnc" => c => IsTrue(capLive, c),
             "CapParent" => c => IsTrue(capLive, c) && IsTrue(capHasParent, c),
             "GrGrantee" or "GrBase" or "GrLen" or "GrAccess" or "GrIndirect" or "GrDepth" => g => IsTrue(grValid, g),
             "GrSrc" or "GrSrcGen" => g => IsTrue(grValid, g) && IsTrue(grIndirect, g),

@@ -167,13 +167,16 @@ public sealed class RefinementChecker : ISyscallObserver
         var liveBefore = before.Map("CapLive");
         var liveAfter = after.Map("CapLive");
         var depth = before.Map("CapDepth");
-        var capSlot = before.Map("CapSlot");
+        // The slot holding each capability (the spec keeps only slot → capability).
+        var slotFull = before.Map("SlotFull");
+        var capSlot = before.Map("SlotCap").Entries.Where(e => slotFull.Select(e.Key) is BoolValue { Value: true })
+            .ToDictionary(e => e.Value, e => e.Key);
         var victims = liveBefore.Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
             .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
         var state = before;
         foreach (var v in victims)
         {
-            var st = eval.Step("cap.revoke_step", state, stepArgs(capSlot.Select(v)));
+            var st = eval.Step("cap.revoke_step", state, stepArgs(capSlot[v]));
             if (!st.Ok)
             {
                 return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke_step.status",
