@@ -43,5 +43,6 @@ public static class Program
         yield return ProveVerb.Create(stdout, stderr);
         yield return BootVerb.Create(stdout, stderr);
         yield return ExecVerb.Create(stdout, stderr);
+        yield return ReplayVerb.Create(stdout, stderr);
     }
 }

@@ -32,7 +32,8 @@ public sealed partial class Kernel
         }
 
         // spec: cap.copy / cap.mint — a child in the derivation tree, rights only shrink, badge set once
-        MdbInsert(src, dst, cap.Derive((Rights)a[4], badge));
+        var mask = mint && Faults is { MintKeepsRights: true } ? cap.Rights : (Rights)a[4];
+        MdbInsert(!mint && Faults is { CopyForgetsDerivationEdge: true } ? SlotAddress.None : src, dst, cap.Derive(mask, badge));
         return Ok(caller);
     }
 
@@ -104,6 +105,17 @@ public sealed partial class Kernel
         if (Slot(slot).Cap.IsNull)
         {
             return KernelError.InvalidCapability;
+        }
+
+        if (Faults is { RevokeMissesGrandchildren: true })
+        {
+            var depth = Slot(slot).Depth;
+            foreach (var child in Descendants(slot).Where(d => Slot(d).Depth == depth + 1).ToList())
+            {
+                DeleteCap(child);
+            }
+
+            return Ok(caller);
         }
 
         for (var done = 0; ; done++)

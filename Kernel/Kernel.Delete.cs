@@ -39,7 +39,7 @@ public sealed partial class Kernel
 
             MdbUnlink(s);
             var o = Objects.Resolve(cap.Object);
-            if (o is not null && --o.CapCount == 0)
+            if (o is not null && --o.CapCount == 0 && Faults is not { DeleteLastLeavesObjectAlive: true })
             {
                 Finalise(o);
             }

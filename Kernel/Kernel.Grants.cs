@@ -90,7 +90,7 @@ public sealed partial class Kernel
         }
 
         // spec: grant.revoke — the generation moves on; (index, old generation) never verifies again
-        table.Entries[index] = GrantEntry.Free(table.Entries[index].Generation + 1);
+        table.Entries[index] = GrantEntry.Free(table.Entries[index].Generation + (Faults is { GrantRevokeKeepsGeneration: true } ? 0u : 1u));
         return Ok(caller);
     }
 
@@ -158,7 +158,7 @@ public sealed partial class Kernel
                 return KernelError.GrantInvalid;
             }
 
-            if (!entry.Indirect)
+            if (!entry.Indirect || Faults is { SafecopySkipsChain: true })
             {
                 owner = g!;
                 address = entry.Address + offset;

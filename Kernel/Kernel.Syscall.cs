@@ -68,6 +68,7 @@ public sealed partial class Kernel
         a[5] = caller.Registers[TaskObject.R9];
         var raw = (long)caller.Registers[TaskObject.Rax];
         var restart = false;
+        Observer?.Before(this, caller, raw, a);
         var status = Enum.IsDefined((SyscallNumber)raw) ? Dispatch(caller, (SyscallNumber)raw, a, out restart) : KernelError.UnknownSyscall;
         if (restart)
         {
@@ -84,6 +85,7 @@ public sealed partial class Kernel
             Return(caller, status);
         }
 
+        Observer?.After(this, caller, raw, a, status, restart);
         if (Events is not null)
         {
             Emit(new KernelEvent.Syscall(caller.Ref, (SyscallNumber)raw, a.ToArray(), status, caller.IsLive && caller.State != TaskState.Ready));

@@ -45,6 +45,12 @@ public sealed partial class Kernel
     /// <summary>Number of system calls handled.</summary>
     public long SyscallCount { get; private set; }
 
+    /// <summary>Sees each syscall before decode and after invoke (the refinement checker); null when off.</summary>
+    public ISyscallObserver? Observer { get; set; }
+
+    /// <summary>Planted bugs for checker bite tests; null (the default) is the correct kernel.</summary>
+    public PlantedFaults? Faults { get; set; }
+
     /// <summary>Raised after each handled syscall or fault (task, what, status) — for traces.</summary>
     public event Action<KernelEvent>? Events;
 

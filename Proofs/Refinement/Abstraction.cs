@@ -1,0 +1,209 @@
+using System.Collections.Immutable;
+using Verified.Kernel.Abi;
+using Verified.Kernel.Caps;
+using Verified.Kernel.Objects;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+using KernelImpl = Verified.Kernel.Kernel;
+using KTaskState = Verified.Kernel.Objects.TaskState;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// The abstraction function: a kernel state (and the ghost capability identities) → the spec's
+/// abstract state, in the canonical form of <see cref="Junk"/>. Clause by clause in
+/// docs/REFINEMENT.md; each field below says which kernel data it reads.
+/// </summary>
+public static class Abstraction
+{
+    private static KernelSorts K => RefinementSpec.Sorts;
+
+    public static ulong SlotKey(SlotAddress a) => ((ulong)(uint)a.Object << K.Config.CNodeIndexBits) | (uint)a.Index;
+
+    public static ulong GrantKey(int owner, ulong index) => ((ulong)(uint)owner << K.Config.GrantIndexBits) | index;
+
+    /// <summary>Kernel generations start at 0 and move on when an object is finalised; the spec's start at 1 (retype bumps) and stay on finalise. Live: kernel + 1.</summary>
+    public static ulong AbstractGeneration(uint kernelGeneration) => (ulong)kernelGeneration + 1;
+
+    public static string ObjTypeName(ObjectType t) => t switch
+    {
+        ObjectType.Untyped => "Untyped",
+        ObjectType.Frame => "Frame",
+        ObjectType.CNode => "CNode",
+        ObjectType.Task => "Task",
+        ObjectType.Endpoint => "Endpoint",
+        ObjectType.Notification => "Notification",
+        ObjectType.GrantTable => "GrantTable",
+        ObjectType.Console => "Frame", // the console is a device page to the spec (it has no console type)
+        _ => throw new ArgumentOutOfRangeException(nameof(t), t, "Abstraction: a live object has no type"),
+    };
+
+    /// <summary>Occupied slots the abstraction covers, in derivation-list order.</summary>
+    public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => [.. kernel.MdbOrder()];
+
+    public static ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(ids);
+        var b = new Builder();
+
+        // Objects: every live table entry. Dead ones (zombies, removed) are junk but ObjAlive = false.
+        foreach (var o in kernel.Objects.All)
+        {
+            if (!o.IsLive) continue;
+            var id = Obj((ulong)o.Id);
+            b.Set("ObjAlive", id, BoolValue.True);
+            b.Set("ObjType", id, new EnumValue(KernelSorts.ObjType, ObjTypeName(o.Type)));
+            b.Set("ObjGen", id, Bv(K.Gen, AbstractGeneration(o.Generation)));
+            b.Set("ObjBase", id, Bv(K.Addr, o.Paddr));
+            b.Set("ObjSize", id, Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits));
+            if (o.ParentUntyped >= 0)
+            {
+                b.Set("ObjHasUt", id, BoolValue.True);
+                b.Set("ObjUt", id, Obj((ulong)o.ParentUntyped));
+            }
+
+            if (o is UntypedObject u) b.Set("UtFree", id, Bv(K.Addr, u.Paddr + u.Watermark));
+            if (o is TaskObject t)
+            {
+                var running = t.State != KTaskState.Inactive;
+                b.Set("TaskState", id, new EnumValue(KernelSorts.TaskState, running ? "Runnable" : "Inactive"));
+                if (running && t.FaultEndpoint.IsSome)
+                {
+                    b.Set("TaskFaultEp", id, Obj((ulong)t.FaultEndpoint.Id));
+                    b.Set("TaskFaultGen", id, Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation)));
+                }
+            }
+        }
+
+        // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
+        var stack = new List<(ulong Id, int Depth)>();
+        var roots = new Dictionary<int, (ulong Id, int Depth)>();
+        foreach (var slot in kernel.MdbOrder())
+        {
+            var s = kernel.SlotAt(slot);
+            var capId = ids.IdOf(slot);
+            var c = Cap(capId);
+            while (stack.Count > 0 && stack[^1].Depth >= s.Depth) stack.RemoveAt(stack.Count - 1);
+            var sk = Bv(K.Slot, SlotKey(slot));
+            b.Set("SlotFull", sk, BoolValue.True);
+            b.Set("SlotCap", sk, c);
+            b.Set("CapLive", c, BoolValue.True);
+            b.Set("CapObj", c, Obj((ulong)s.Cap.Object.Id));
+            b.Set("CapGen", c, Bv(K.Gen, AbstractGeneration(s.Cap.Object.Generation)));
+            b.Set("CapRights", c, Bv(K.Rights, (ulong)s.Cap.Rights & 0xF));
+            b.Set("CapBadge", c, Bv(K.Badge, s.Cap.Badge));
+            b.Set("CapDepth", c, Bv(K.Depth, (ulong)s.Depth));
+            if (stack.Count > 0)
+            {
+                b.Set("CapHasParent", c, BoolValue.True);
+                b.Set("CapParent", c, Cap(stack[^1].Id));
+                var anc = MapValue.Create(Sort.Map(K.CapId, Sort.Bool), BoolValue.False,
+                    stack.Select(a => new KeyValuePair<Value, Value>(Cap(a.Id), BoolValue.True)));
+                b.Set("CapAnc", c, anc);
+            }
+
+            // ObjRoot (ghost): the shallowest current capability to the object, first in preorder.
+            var target = kernel.Objects.Resolve(s.Cap.Object);
+            if (target is not null && (!roots.TryGetValue(target.Id, out var r) || s.Depth < r.Depth))
+            {
+                roots[target.Id] = (capId, s.Depth);
+            }
+
+            stack.Add((capId, s.Depth));
+        }
+
+        foreach (var (obj, root) in roots) b.Set("ObjRoot", Obj((ulong)obj), Cap(root.Id));
+
+        // Grants: each grant table with an owner task; key (owner, index).
+        foreach (var g in kernel.Objects.All.OfType<GrantTableObject>())
+        {
+            if (!g.IsLive || kernel.Objects.Resolve<TaskObject>(g.Owner) is not { } owner) continue;
+            var view = g.View;
+            for (var i = 0; i < view.Length; i++)
+            {
+                var e = view[i];
+                var key = Bv(K.GrantKey, GrantKey(owner.Id, (ulong)i));
+                if (e.Generation != 0)
+                {
+                    b.Set("GrGen", key, Bv(K.GrantGen, e.Generation));
+                    // Generations only move on by revoke, so every earlier one was revoked.
+                    b.Set("GrRevoked", key, MapValue.Create(Sort.Map(K.GrantGen, Sort.Bool), BoolValue.False,
+                        Enumerable.Range(0, (int)Math.Min(e.Generation, 4096)).Select(x => new KeyValuePair<Value, Value>(Bv(K.GrantGen, (ulong)x), BoolValue.True))));
+                }
+
+                if (!e.InUse) continue;
+                b.Set("GrValid", key, BoolValue.True);
+                b.Set("GrGrantee", key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
+                b.Set("GrBase", key, Bv(K.Addr, AbsoluteBase(kernel, e, 0)));
+                b.Set("GrLen", key, Bv(K.Addr, e.Length));
+                b.Set("GrAccess", key, Bv(K.Access, (ulong)e.Access & 3));
+                b.Set("GrDepth", key, Bv(K.GrantDepth, (ulong)Math.Min(ChainDepth(kernel, e, 0), 7)));
+                if (e.Indirect)
+                {
+                    b.Set("GrIndirect", key, BoolValue.True);
+                    b.Set("GrSrc", key, Bv(K.GrantKey, GrantKey(Math.Max(e.FromGranter.Id, 0), e.FromHandle & 0xFF)));
+                    b.Set("GrSrcGen", key, Bv(K.GrantGen, e.FromHandle >> 32));
+                }
+            }
+        }
+
+        // Supervision: the kernel has none (it lives in the user-level rs); constant maps.
+        return Junk.Normalize(b.Build());
+    }
+
+    // An indirect grant's address is an offset in its source; the spec's base is absolute.
+    private static ulong AbsoluteBase(KernelImpl kernel, GrantEntry e, int hops) =>
+        !e.Indirect || hops > 8 || Source(kernel, e) is not { } src ? e.Address : e.Address + AbsoluteBase(kernel, src, hops + 1);
+
+    private static int ChainDepth(KernelImpl kernel, GrantEntry e, int hops) =>
+        !e.Indirect ? 0 : hops > 8 || Source(kernel, e) is not { } src ? 1 : 1 + ChainDepth(kernel, src, hops + 1);
+
+    private static GrantEntry? Source(KernelImpl kernel, GrantEntry e)
+    {
+        var t = kernel.Objects.Resolve<TaskObject>(e.FromGranter);
+        var table = t is null ? null : kernel.Objects.Resolve<GrantTableObject>(t.GrantTable);
+        var index = e.FromHandle & 0xFFFF_FFFF;
+        return table is null || index >= (ulong)table.View.Length ? null : table.View[(int)index];
+    }
+
+    private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
+
+    private static BitVecValue Obj(ulong id) => Bv(K.Obj, id);
+
+    private static BitVecValue Cap(ulong id) => Bv(K.CapId, id);
+
+    /// <summary>Accumulates entries per field over the canonical defaults.</summary>
+    private sealed class Builder
+    {
+        private readonly Dictionary<string, Dictionary<Value, Value>> entries = [];
+
+        private static readonly HashSet<string> Known = [.. KernelState.Fields.Select(f => f.Name)];
+
+        public void Set(string field, Value key, Value value)
+        {
+            if (!Known.Contains(field)) throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
+            if (!entries.TryGetValue(field, out var m)) entries[field] = m = [];
+            m[key] = value;
+        }
+
+        public ConcreteState Build()
+        {
+            var values = ImmutableDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
+            foreach (var f in KernelState.Fields)
+            {
+                var sort = f.SortOf(K);
+                if (sort is not MapSort ms)
+                {
+                    values[f.Name] = Junk.DefaultOf(sort);
+                    continue;
+                }
+
+                values[f.Name] = MapValue.Create(ms, Junk.DefaultOf(ms.Value),
+                    entries.TryGetValue(f.Name, out var m) ? m : []);
+            }
+
+            return new ConcreteState(values.ToImmutable());
+        }
+    }
+}

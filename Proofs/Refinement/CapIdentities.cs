@@ -1,0 +1,57 @@
+using Verified.Kernel.Objects;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// Ghost state of the refinement relation: the spec gives each capability an identity apart from
+/// its slot (so move keeps its place in the derivation tree); the kernel's capabilities are slot
+/// contents. This map names the capability in each occupied kernel slot. It is a history
+/// variable: updated after each step from the operation (move carries the id from source to
+/// destination; a newly filled slot gets the next fresh id) and never consulted by the kernel.
+/// </summary>
+public sealed class CapIdentities
+{
+    private Dictionary<SlotAddress, ulong> ids = [];
+
+    public ulong NextFresh { get; private set; }
+
+    public bool TryGet(SlotAddress slot, out ulong id) => ids.TryGetValue(slot, out id);
+
+    /// <summary>The id a slot holds, giving a fresh one to a slot seen for the first time.</summary>
+    public ulong IdOf(SlotAddress slot)
+    {
+        if (!ids.TryGetValue(slot, out var id))
+        {
+            id = NextFresh++;
+            ids[slot] = id;
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// After a step: keep the ids of slots still occupied, move <paramref name="movedFrom"/>'s id to
+    /// <paramref name="movedTo"/> when the move happened, then (in derivation-list order) give
+    /// fresh ids to newly occupied slots.
+    /// </summary>
+    public void Update(IReadOnlyList<SlotAddress> occupiedAfter, SlotAddress? movedFrom, SlotAddress? movedTo)
+    {
+        var occupied = occupiedAfter.ToHashSet();
+        var next = new Dictionary<SlotAddress, ulong>();
+        foreach (var (slot, id) in ids)
+        {
+            if (occupied.Contains(slot)) next[slot] = id;
+        }
+
+        if (movedFrom is { } from && movedTo is { } to && !occupied.Contains(from) && occupied.Contains(to)
+            && ids.TryGetValue(from, out var carried) && !next.ContainsKey(to))
+        {
+            next[to] = carried;
+        }
+
+        ids = next;
+        foreach (var slot in occupiedAfter) IdOf(slot);
+    }
+
+    public CapIdentities Clone() => new() { ids = new(ids), NextFresh = NextFresh };
+}

@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// The canonical form both sides of the refinement check are compared in. The spec leaves values
+/// behind that no clause can observe (the attributes of a deleted capability, the capability
+/// id of an empty slot, the type of a dead object); the kernel has nothing there. Each such entry
+/// is reset to its sort's default, field by field, by a rule that reads only the state itself.
+/// The rules are listed in docs/REFINEMENT.md ("junk"). Everything else is compared exactly.
+/// </summary>
+public static class Junk
+{
+    public static Value DefaultOf(Sort sort) => sort switch
+    {
+        BoolSort => BoolValue.False,
+        BitVecSort b => new BitVecValue(b.Width, 0),
+        EnumSort e => new EnumValue(e, 0),
+        MapSort m => MapValue.Const(m, DefaultOf(m.Value)),
+        _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Junk.DefaultOf: no default for this sort"),
+    };
+
+    private static bool IsTrue(MapValue m, Value k) => m.Select(k) is BoolValue { Value: true };
+
+    /// <summary>The state with every unobservable entry reset (and every map's default canonical).</summary>
+    public static ConcreteState Normalize(ConcreteState s)
+    {
+        var objAlive = s.Map("ObjAlive");
+        var objType = s.Map("ObjType");
+        var objHasUt = s.Map("ObjHasUt");
+        var taskState = s.Map("TaskState");
+        var slotFull = s.Map("SlotFull");
+        var capLive = s.Map("CapLive");
+        var capHasParent = s.Map("CapHasParent");
+        var grValid = s.Map("GrValid");
+        var grIndirect = s.Map("GrIndirect");
+
+        bool Alive(Value o) => IsTrue(objAlive, o);
+        bool Is(Value o, string type) => Alive(o) && ((EnumValue)objType.Select(o)).Member == type;
+        bool ActiveTask(Value o) => Is(o, "Task") && ((EnumValue)taskState.Select(o)).Member is "Runnable" or "Faulted";
+
+        Func<Value, bool>? Rule(string field) => field switch
+        {
+            "ObjType" or "ObjGen" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Alive,
+            "ObjUt" => o => Alive(o) && IsTrue(objHasUt, o),
+            "UtFree" => o => Is(o, "Untyped"),
+            "TaskState" => o => Is(o, "Task"),
+            "TaskFaultEp" or "TaskFaultGen" => ActiveTask,
+            "SlotCap" => k => IsTrue(slotFull, k),
+            "CapObj" or "CapGen" or "CapRights" or "CapBadge" or "CapDepth" or "CapHasParent" or "CapAnc" => c => IsTrue(capLive, c),
+            "CapParent" => c => IsTrue(capLive, c) && IsTrue(capHasParent, c),
+            "GrGrantee" or "GrBase" or "GrLen" or "GrAccess" or "GrIndirect" or "GrDepth" => g => IsTrue(grValid, g),
+            "GrSrc" or "GrSrcGen" => g => IsTrue(grValid, g) && IsTrue(grIndirect, g),
+            _ => null,
+        };
+
+        var values = ImmutableDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
+        foreach (var f in KernelState.Fields)
+        {
+            var v = s[f.Name];
+            values[f.Name] = v is MapValue m ? Canonical(m, Rule(f.Name)) : v;
+        }
+
+        return new ConcreteState(values.ToImmutable());
+    }
+
+    private static MapValue Canonical(MapValue m, Func<Value, bool>? keep)
+    {
+        var def = DefaultOf(m.MapSort.Value);
+        var entries = new List<KeyValuePair<Value, Value>>();
+        foreach (var (k, v) in m.Entries)
+        {
+            if (keep is not null && !keep(k)) continue;
+            entries.Add(new(k, v is MapValue inner ? Canonical(inner, null) : v));
+        }
+
+        // A kept key absent from the entries reads the old default: keep that reading.
+        if (!m.Default.Equals(def) && m.Default is not MapValue)
+        {
+            throw new InvalidOperationException($"Junk.Normalize: a map of sort {m.MapSort} has the non-canonical default {m.Default}; states must descend from abstracted ones");
+        }
+
+        return MapValue.Create(m.MapSort, def, entries);
+    }
+}

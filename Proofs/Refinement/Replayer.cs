@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Verified.Kernel.Objects;
+using Verified.Trace;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>The outcome of replaying a refinement trace.</summary>
+public abstract record ReplayOutcome
+{
+    /// <summary>The same property and clause broke at the same step.</summary>
+    public sealed record Reproduced(RefinementViolation Violation, int Step) : ReplayOutcome;
+
+    /// <summary>The trace ran and the recorded violation did not happen (fixed, or another one happened).</summary>
+    public sealed record NotReproduced(string Why) : ReplayOutcome;
+
+    /// <summary>The trace is not a refinement trace this replayer can run.</summary>
+    public sealed record BadInput(string Why) : ReplayOutcome;
+}
+
+/// <summary>Re-executes a refinement trace's syscalls on a freshly booted kernel with the checker on.</summary>
+public static class Replayer
+{
+    public static ReplayOutcome Replay(TraceDocument trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        if (trace.Producer != Counterexample.Producer) return new ReplayOutcome.BadInput($"producer is '{trace.Producer}', this replays '{Counterexample.Producer}' traces");
+        if (trace.Violation is null) return new ReplayOutcome.BadInput("the trace records no violation to reproduce");
+        var init = trace.InitialState;
+        if (init?["memoryBytes"] is not JsonValue mem || !mem.TryGetValue<ulong>(out var memoryBytes) || memoryBytes is 0 or > 1UL << 32
+            || init["cnodeBits"] is not JsonValue cb || !cb.TryGetValue<int>(out var cnodeBits) || cnodeBits is < 2 or > 12)
+        {
+            return new ReplayOutcome.BadInput("initial state needs memoryBytes (1..4 GiB) and cnodeBits (2..12)");
+        }
+
+        var names = (init["plantedFaults"] as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToList() ?? [];
+        var faults = PlantedFaultNames.FromNames(names, out var error);
+        if (faults is null) return new ReplayOutcome.BadInput(error!);
+        var calls = new List<(int Task, long Number, ulong[] Args)>();
+        foreach (var (step, i) in trace.Steps.Select((s, i) => (s, i)))
+        {
+            if (!TryParseStep(step, out var c, out var why)) return new ReplayOutcome.BadInput($"step {i + 1}: {why}");
+            calls.Add(c);
+        }
+
+        var boot = new BootParameters(memoryBytes, cnodeBits);
+        var booted = boot.BootKernel();
+        var kernel = booted.Kernel;
+        kernel.Faults = faults;
+        kernel.RevokeDeletionsPerEntry = int.MaxValue;
+        var checker = RefinementChecker.Attach(kernel, new RefinementChecker { Boot = boot, PlantedFaults = [.. names], ReusePostAsPre = true });
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var (task, number, args) = calls[i];
+            if (kernel.Objects[task] is not TaskObject { IsLive: true, State: TaskState.Ready } t)
+            {
+                return new ReplayOutcome.NotReproduced($"step {i + 1}: task#{task} is not a ready task in the replay");
+            }
+
+            kernel.Syscall(t, number, args);
+            if (checker.Violation is { } v)
+            {
+                return v.Property == trace.Violation.Property && v.Clause == trace.Violation.Clause && i == calls.Count - 1
+                    ? new ReplayOutcome.Reproduced(v, i + 1)
+                    : new ReplayOutcome.NotReproduced($"step {i + 1} broke {v.Property}/{v.Clause} instead: {v.Message}");
+            }
+        }
+
+        return new ReplayOutcome.NotReproduced($"all {calls.Count} steps pass the checker");
+    }
+
+    private static bool TryParseStep(TraceStep step, out (int, long, ulong[]) call, out string why)
+    {
+        call = default;
+        why = "";
+        if (step.Kind != StepKinds.Syscall || step.Actor is null || !step.Actor.StartsWith("task#", StringComparison.Ordinal)
+            || !int.TryParse(step.Actor.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var task))
+        {
+            why = "expected a syscall step by task#N";
+            return false;
+        }
+
+        if (step.Arguments?["number"] is not JsonValue nv || !nv.TryGetValue<long>(out var number))
+        {
+            why = "arguments need the syscall number";
+            return false;
+        }
+
+        var args = new ulong[6];
+        for (var i = 0; i < 6; i++)
+        {
+            var s = step.Arguments[$"a{i}"] is JsonValue av && av.TryGetValue<string>(out var text) ? text : null;
+            if (s is null || !s.StartsWith("0x", StringComparison.Ordinal) || !ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out args[i]))
+            {
+                why = $"argument a{i} must be a 0x-hex string";
+                return false;
+            }
+        }
+
+        call = (task, number, args);
+        return true;
+    }
+}

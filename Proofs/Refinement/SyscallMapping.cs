@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using Verified.Kernel.Abi;
+using Verified.Kernel.Objects;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+using KernelImpl = Verified.Kernel.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// Decoded syscall → spec operation and argument values, read on the pre-state. The ABI names a
+/// slot by (CNode capability in the caller's root CNode, index); the spec by (CNode object, index):
+/// the CNode capability is resolved here. An unresolvable name becomes a slot of an object that
+/// does not exist, which the spec refuses as InvalidSlot — as the kernel refuses it.
+/// </summary>
+public static class SyscallMapping
+{
+    private static KernelSorts K => RefinementSpec.Sorts;
+
+    /// <summary>An object id no kernel object has (the top of the id sort).</summary>
+    public static ulong AbsentObject => K.Obj.Mask;
+
+    /// <summary>Syscalls with no spec transition, and why (docs/REFINEMENT.md lists them).</summary>
+    public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>
+    {
+        [SyscallNumber.UntypedRetype] = "kernel aligns objects, retypes several at once and resets an untyped's watermark when its children die; cap.retype places one object at the watermark",
+        [SyscallNumber.Send] = "IPC: the spec models only the capability transfer, not queues, blocking or in-flight capabilities",
+        [SyscallNumber.NBSend] = "IPC (see Send)",
+        [SyscallNumber.Call] = "IPC (see Send)",
+        [SyscallNumber.Recv] = "IPC (see Send)",
+        [SyscallNumber.NBRecv] = "IPC (see Send)",
+        [SyscallNumber.Reply] = "IPC (see Send)",
+        [SyscallNumber.ReplyRecv] = "IPC (see Send)",
+        [SyscallNumber.Signal] = "notifications are not in the spec",
+        [SyscallNumber.Wait] = "notifications are not in the spec",
+        [SyscallNumber.Poll] = "notifications are not in the spec",
+        [SyscallNumber.TaskConfigure] = "task.create takes (task, fault endpoint); configure also sets cspace, priority, grant table",
+        [SyscallNumber.TaskResume] = "scheduling is not in the spec",
+        [SyscallNumber.TaskSuspend] = "scheduling is not in the spec",
+        [SyscallNumber.TaskDestroy] = "kernel destroy finalises the task at once; task.destroy only marks it Dead",
+        [SyscallNumber.TaskReadRegister] = "registers are not in the spec",
+        [SyscallNumber.TaskWriteRegister] = "registers are not in the spec",
+        [SyscallNumber.Yield] = "scheduling is not in the spec",
+        [SyscallNumber.Exit] = "kernel exit finalises the caller; no spec transition",
+        [SyscallNumber.TaskId] = "read-only, not in the spec",
+        [SyscallNumber.FrameMap] = "address spaces are not in the spec",
+        [SyscallNumber.FrameUnmap] = "address spaces are not in the spec",
+        [SyscallNumber.GrantCreate] = "kernel chooses the entry and checks grantee, length, access and user range, which grant.create_direct does not",
+        [SyscallNumber.GrantCreateIndirect] = "kernel checks the whole chain and takes an offset; grant.create_indirect checks one link and takes an absolute base",
+        [SyscallNumber.ConsoleWrite] = "the console is not in the spec",
+        [SyscallNumber.CapIdentify] = "read-only, not in the spec",
+        [SyscallNumber.Null] = "no operation",
+    };
+
+    public static SpecCall Decide(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> a, CapIdentities ids)
+    {
+        if (!Enum.IsDefined((SyscallNumber)number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number (a fault)");
+        var n = (SyscallNumber)number;
+        switch (n)
+        {
+            case SyscallNumber.CNodeCopy:
+            case SyscallNumber.CNodeMint:
+                return new SpecCall.Single("cap.mint", Args(
+                    ("src", SlotValue(kernel, caller, a[0], a[1], out _)),
+                    ("dst", SlotValue(kernel, caller, a[2], a[3], out _)),
+                    ("id", Bv(K.CapId, ids.NextFresh)),
+                    ("rights", Bv(K.Rights, a[4] & 0xF)),
+                    ("badge", Bv(K.Badge, n == SyscallNumber.CNodeMint ? a[5] : 0))), null);
+            case SyscallNumber.CNodeMove:
+            case SyscallNumber.CNodeMutate:
+            {
+                var src = SlotValue(kernel, caller, a[0], a[1], out var from);
+                var dst = SlotValue(kernel, caller, a[2], a[3], out var to);
+                var moved = from is { } f && to is { } t ? (f, t) : ((SlotAddress, SlotAddress)?)null;
+                return n == SyscallNumber.CNodeMove
+                    ? new SpecCall.Single("cap.move", Args(("src", src), ("dst", dst)), moved)
+                    : new SpecCall.Single("cap.mutate", Args(("src", src), ("dst", dst), ("rights", Bv(K.Rights, a[4] & 0xF)), ("badge", Bv(K.Badge, a[5]))), moved);
+            }
+
+            case SyscallNumber.CNodeDelete:
+                return new SpecCall.Single("cap.delete", Args(("slot", SlotValue(kernel, caller, a[0], a[1], out _))), null);
+            case SyscallNumber.CNodeRevoke:
+            {
+                var slot = SlotValue(kernel, caller, a[0], a[1], out var address);
+                return new SpecCall.Revoke(slot, address ?? SlotAddress.None);
+            }
+
+            case SyscallNumber.GrantRevoke:
+                return new SpecCall.Single("grant.revoke", Args(
+                    ("owner", Bv(K.Obj, GrantOwner(kernel, caller, a[0]))),
+                    ("index", Bv(K.GrantIndex, a[0] & 0xFF))), null);
+            case SyscallNumber.SafeCopyFrom:
+            case SyscallNumber.SafeCopyTo:
+            {
+                var granter = ObjectRef.Unpack(a[0]);
+                var live = kernel.Objects.Resolve<TaskObject>(granter) is not null;
+                var index = a[1] & 0xFFFF_FFFF;
+                var grantKey = Abstraction.GrantKey(live ? granter.Id : (int)AbsentObject, index & 0xFF);
+                return new SpecCall.Safecopy(
+                    Bv(K.Obj, (ulong)caller.Id),
+                    Bv(K.Obj, live && index <= 0xFF ? (ulong)granter.Id : AbsentObject),
+                    Bv(K.GrantIndex, index & 0xFF),
+                    Bv(K.GrantGen, a[1] >> 32),
+                    Bv(K.Addr, AbsoluteBaseOf(kernel, grantKey) + a[2]),
+                    Bv(K.Addr, a[4]),
+                    Bv(K.Access, n == SyscallNumber.SafeCopyTo ? Access.Write : Access.Read));
+            }
+
+            default:
+                return new SpecCall.Unmodelled(n.ToString(), UnmodelledReasons.TryGetValue(n, out var why) ? why : "not in the spec");
+        }
+    }
+
+    /// <summary>
+    /// The grant a revoke handle names, as the spec's (owner, index): the handle's generation is
+    /// part of the name, so a handle of another generation (or a caller without a table) names
+    /// no grant — an absent owner, which grant.revoke refuses as InvalidGrant.
+    /// </summary>
+    private static ulong GrantOwner(KernelImpl kernel, TaskObject caller, ulong handle)
+    {
+        var table = kernel.Objects.Resolve<GrantTableObject>(caller.GrantTable);
+        var index = handle & 0xFFFF_FFFF;
+        if (table is null || index >= (ulong)table.View.Length || index > 0xFF) return AbsentObject;
+        return table.View[(int)index].Generation == (uint)(handle >> 32) ? (ulong)caller.Id : AbsentObject;
+    }
+
+    private static ulong AbsoluteBaseOf(KernelImpl kernel, ulong grantKey)
+    {
+        var owner = (int)(grantKey >> K.Config.GrantIndexBits);
+        var t = kernel.Objects[owner] as TaskObject;
+        var table = t is { IsLive: true } ? kernel.Objects.Resolve<GrantTableObject>(t.GrantTable) : null;
+        var index = (int)(grantKey & 0xFF);
+        if (table is null || index >= table.View.Length) return 0;
+        var e = table.View[index];
+        ulong b = e.Address;
+        for (var hops = 0; e.Indirect && hops < 8; hops++)
+        {
+            var st = kernel.Objects.Resolve<TaskObject>(e.FromGranter);
+            var stab = st is null ? null : kernel.Objects.Resolve<GrantTableObject>(st.GrantTable);
+            var si = e.FromHandle & 0xFFFF_FFFF;
+            if (stab is null || si >= (ulong)stab.View.Length) break;
+            e = stab.View[(int)si];
+            b += e.Address;
+        }
+
+        return b;
+    }
+
+    /// <summary>(cnode cptr, index) → spec slot value; <paramref name="address"/> is the kernel slot when it resolves.</summary>
+    public static Value SlotValue(KernelImpl kernel, TaskObject caller, ulong cnodeCptr, ulong index, out SlotAddress? address)
+    {
+        address = null;
+        var root = kernel.Objects.Resolve<CNodeObject>(caller.CSpaceRoot);
+        ulong cnode = AbsentObject;
+        if (root is not null && cnodeCptr < (ulong)root.View.Length && index <= K.Index.Mask)
+        {
+            var cap = root.View[(int)cnodeCptr].Cap;
+            if (!cap.IsNull && kernel.Objects.Resolve<CNodeObject>(cap.Object) is { } cn && index < (ulong)cn.View.Length)
+            {
+                cnode = (ulong)cap.Object.Id;
+                address = new SlotAddress(cap.Object.Id, (int)index);
+            }
+        }
+
+        return Bv(K.Slot, (cnode << K.Config.CNodeIndexBits) | (index & K.Index.Mask));
+    }
+
+    private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
+
+    private static ImmutableDictionary<string, Value> Args(params (string Name, Value Value)[] args) =>
+        args.ToImmutableDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal);
+}

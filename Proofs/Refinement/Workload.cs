@@ -1,0 +1,204 @@
+using System.Collections.Immutable;
+using Verified.Kernel;
+using Verified.Kernel.Abi;
+using Verified.Kernel.Boot;
+using Verified.Kernel.Objects;
+using KernelImpl = Verified.Kernel.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>What a generated action does (interpreted against the running kernel).</summary>
+public enum ActionKind
+{
+    Copy,
+    Mint,
+    Move,
+    Mutate,
+    Delete,
+    Revoke,
+    RetypeEndpoint,
+    GrantCreate,
+    GrantCreateIndirect,
+    GrantRevoke,
+    SafeCopy,
+    Fault,
+    TaskDestroy,
+}
+
+/// <summary>One generated step: a kind, which ready task makes it, and small numbers the kind reads (slots in a window, rights, badges).</summary>
+public sealed record WorkAction(ActionKind Kind, int Task, int X, int Y, int Z, int W)
+{
+    public override string ToString() => $"{Kind}(t{Task},{X},{Y},{Z},{W})";
+}
+
+/// <summary>
+/// A small multi-task system driven through the kernel's C# syscall API: the root task and two
+/// tasks sharing its CNode (each with a grant table), a second CNode, endpoints, a notification.
+/// Generated actions name slots in a window of the root CNode and the second CNode, so
+/// capabilities meet often. Used by the property tests, the replayer's tests and the bench.
+/// </summary>
+public sealed class Workload
+{
+    public const int Window = 10;
+    private const ulong Root = AbiConstants.SlotRootCNode;
+    private const ulong NoCap = AbiConstants.NoCap;
+
+    private readonly List<TaskObject> tasks = [];
+    private readonly ulong untyped;
+    private readonly ulong first;
+    private ulong extraCNode;
+
+    public Workload(PlantedFaults? faults, bool check)
+    {
+        BootParameters = BootParameters.Default;
+        Booted = BootParameters.BootKernel();
+        Kernel.RevokeDeletionsPerEntry = int.MaxValue;
+        Kernel.Faults = faults;
+        if (check)
+        {
+            Checker = RefinementChecker.Attach(Kernel, new RefinementChecker
+            {
+                Boot = BootParameters,
+                PlantedFaults = PlantedFaultNames.Names(faults),
+                ReusePostAsPre = true,
+            });
+        }
+
+        untyped = LargestUntyped();
+        first = (ulong)Booted.FirstFreeSlot;
+        Setup();
+    }
+
+    public BootParameters BootParameters { get; }
+
+    public BootResult Booted { get; }
+
+    public KernelImpl Kernel => Booted.Kernel;
+
+    public RefinementChecker? Checker { get; }
+
+    public int Executed { get; private set; }
+
+    public IReadOnlyList<TaskObject> Tasks => tasks;
+
+    /// <summary>Runs the actions (stopping at the first violation); returns the checker's violation, if any.</summary>
+    public RefinementViolation? Run(IEnumerable<WorkAction> actions)
+    {
+        foreach (var a in actions)
+        {
+            if (Checker?.Violation is not null) break;
+            Step(a);
+        }
+
+        return Checker?.Violation;
+    }
+
+    private void Setup()
+    {
+        var root = Booted.Root;
+        tasks.Add(root);
+        // first+0,1: tasks; +2: CNode; +3,+4: endpoints; +5: notification; +6,+7: grant tables.
+        Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Task, 0, Root, first, 2);
+        Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.CNode, 8, Root, first + 2, 1);
+        Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Endpoint, 0, Root, first + 3, 2);
+        Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Notification, 0, Root, first + 5, 1);
+        Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.GrantTable, 3, Root, first + 6, 2);
+        extraCNode = first + 2;
+        for (ulong i = 0; i < 2; i++)
+        {
+            Call(root, SyscallNumber.TaskConfigure, first + i, Root, NoCap, 100, first + 6 + i);
+            Call(root, SyscallNumber.TaskResume, first + i);
+            var cap = Kernel.SlotAt(new SlotAddress(root.CSpaceRoot.Id, (int)(first + i))).Cap;
+            tasks.Add(Kernel.Objects.Resolve<TaskObject>(cap.Object)!);
+        }
+    }
+
+    private TaskObject? Caller(int pick)
+    {
+        var ready = tasks.Where(t => t.IsLive && t.State == TaskState.Ready).ToList();
+        return ready.Count == 0 ? null : ready[Math.Abs(pick) % ready.Count];
+    }
+
+    // A slot in the window: the root CNode from the first setup slot, or the second CNode.
+    private (ulong CNode, ulong Index) Slot(int x)
+    {
+        var s = Math.Abs(x) % (2 * Window);
+        return s < Window ? (Root, first + (ulong)s) : (extraCNode, (ulong)(s - Window));
+    }
+
+    private ulong TaskRef(int pick) => tasks[Math.Abs(pick) % tasks.Count].Ref.Packed;
+
+    public void Step(WorkAction a)
+    {
+        var t = Caller(a.Task);
+        if (t is null) return;
+        var (sc, si) = Slot(a.X);
+        var (dc, di) = Slot(a.Y);
+        var rights = (ulong)(Math.Abs(a.Z) % 8);
+        var badge = (ulong)(Math.Abs(a.W) % 4);
+        switch (a.Kind)
+        {
+            case ActionKind.Copy: Call(t, SyscallNumber.CNodeCopy, sc, si, dc, di, rights); break;
+            case ActionKind.Mint: Call(t, SyscallNumber.CNodeMint, sc, si, dc, di, rights, badge); break;
+            case ActionKind.Move: Call(t, SyscallNumber.CNodeMove, sc, si, dc, di); break;
+            case ActionKind.Mutate: Call(t, SyscallNumber.CNodeMutate, sc, si, dc, di, rights, badge); break;
+            case ActionKind.Delete: Call(t, SyscallNumber.CNodeDelete, sc, si); break;
+            case ActionKind.Revoke: Call(t, SyscallNumber.CNodeRevoke, sc, si); break;
+            case ActionKind.RetypeEndpoint: Call(t, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Endpoint, 0, dc, di, 1); break;
+            // Grants: Y picks the grantee (or granter), X the source granter, W an entry index,
+            // Z the base/offset and whether a handle is stale (odd Z: a generation behind).
+            case ActionKind.GrantCreate:
+                Call(t, SyscallNumber.GrantCreate, TaskRef(a.Y), 0x1000 * (ulong)(Math.Abs(a.Z) % 4), 0x1000, 1 + (ulong)(Math.Abs(a.W) % 3));
+                break;
+            case ActionKind.GrantCreateIndirect:
+                Call(t, SyscallNumber.GrantCreateIndirect, TaskRef(a.Y), TaskRef(a.X), Handle(a.X, a.W, a.Z), 0x100 * (ulong)(Math.Abs(a.Z) % 4), 0x100, 1);
+                break;
+            case ActionKind.GrantRevoke:
+                Call(t, SyscallNumber.GrantRevoke, Handle(Math.Abs(a.Task), a.W, a.Z, t));
+                break;
+            case ActionKind.SafeCopy:
+                Call(t, SyscallNumber.SafeCopyFrom, TaskRef(a.Y), Handle(a.Y, a.W, a.Z), 0x10 * (ulong)(Math.Abs(a.Z) % 4), 0x400000, 8);
+                break;
+            case ActionKind.Fault: Call(t, 999); break;
+            case ActionKind.TaskDestroy: Call(t, SyscallNumber.TaskDestroy, first + (ulong)(Math.Abs(a.X) % 2)); break;
+            default: throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "Workload: unknown action kind");
+        }
+    }
+
+    // The handle of entry W of a task's grant table: its current generation, or one behind for odd Z.
+    private ulong Handle(int taskPick, int w, int z, TaskObject? task = null)
+    {
+        task ??= tasks[Math.Abs(taskPick) % tasks.Count];
+        var index = (uint)(Math.Abs(w) % 4);
+        var table = Kernel.Objects.Resolve<GrantTableObject>(task.GrantTable);
+        ulong gen = table is null || index >= table.View.Length ? 0 : table.View[(int)index].Generation;
+        return index | ((gen - (uint)(Math.Abs(z) % 2)) << 32);
+    }
+
+    private void Call(TaskObject t, SyscallNumber n, params ulong[] args) => Call(t, (long)n, args);
+
+    private void Call(TaskObject t, long n, params ulong[] args)
+    {
+        Kernel.Syscall(t, n, args);
+        Executed++;
+    }
+
+    private ulong LargestUntyped()
+    {
+        var best = 0;
+        var bestBits = -1;
+        for (var i = 0; i < Booted.UntypedCount; i++)
+        {
+            var cap = Kernel.SlotAt(new SlotAddress(Booted.Root.CSpaceRoot.Id, Booted.UntypedFirstSlot + i)).Cap;
+            if (Kernel.Objects.Resolve<UntypedObject>(cap.Object) is { } u && u.SizeBits > bestBits)
+            {
+                best = i;
+                bestBits = u.SizeBits;
+            }
+        }
+
+        return (ulong)(Booted.UntypedFirstSlot + best);
+    }
+
+    public static ImmutableArray<ActionKind> AllKinds { get; } = [.. Enum.GetValues<ActionKind>()];
+}
