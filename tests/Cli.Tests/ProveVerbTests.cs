@@ -1,4 +1,3 @@
-using Verified.Tests.Shared;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;

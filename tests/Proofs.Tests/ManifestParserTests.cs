@@ -1,4 +1,3 @@
-using Verified.Tests.Shared;
 using FsCheck;
 using FsCheck.Fluent;
 using Shouldly;

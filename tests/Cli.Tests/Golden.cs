@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Shouldly;
 
-namespace Verified.Tests.Shared;
+namespace Verified.Cli.Tests;
 
 /// <summary>
 /// Golden files for text people read, through Shouldly's ShouldMatchApproved, kept in
