@@ -17,7 +17,7 @@ internal static class ProveVerb
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var filter = new Option<string[]>("--filter") { Description = "Only obligations whose name matches this glob (* and ?), e.g. 'cap.*'; repeat for several.", Arity = ArgumentArity.OneOrMore };
-        var jobs = new Option<int>("--jobs") { Description = "Worker threads, each with its own Z3 context (default: the number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs") { Description = "Worker threads (default: the number of cores); each obligation runs in a fresh Z3 context.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var timeout = new Option<int>("--timeout-ms") { Description = "Z3's time limit per obligation; a time-out is a failure.", DefaultValueFactory = _ => 10_000 };
         var json = new Option<string>("--json") { Description = "Write the results as JSON to this file." };
         var junit = new Option<string>("--junit") { Description = "Write the results as JUnit XML to this file (for CI)." };

@@ -51,8 +51,6 @@ public sealed class ObligationRunner
         {
             try
             {
-                using var context = new Context();
-                using var guard = new CheckGuard(context, cancellation);
                 int index;
                 while ((index = Interlocked.Increment(ref next)) < obligations.Count)
                 {
@@ -65,6 +63,14 @@ public sealed class ObligationRunner
                     else
                     {
                         progress?.Report(new ObligationEvent.Started(obligation.Name, obligations.Count));
+
+                        // A fresh context per obligation: Z3's search depends on the terms a
+                        // context already holds, so sharing one across obligations made a query's
+                        // time depend on which obligations the same worker ran before it (one took
+                        // 0.15 s alone and timed out at 30 s after others). Fresh contexts make
+                        // every result reproducible with --filter; the cost is ~3 ms each.
+                        using var context = new Context();
+                        using var guard = new CheckGuard(context, cancellation);
                         result = Discharge.One(context, guard, obligation, options, files?[index], cancellation);
                     }
 
