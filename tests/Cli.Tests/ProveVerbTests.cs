@@ -1,3 +1,4 @@
+using Verified.Tests.Shared;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;

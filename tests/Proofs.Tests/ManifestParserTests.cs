@@ -1,3 +1,4 @@
+using Verified.Tests.Shared;
 using FsCheck;
 using FsCheck.Fluent;
 using Shouldly;
