@@ -165,6 +165,7 @@ public sealed partial class Kernel
     {
         if (Objects.Resolve<TaskObject>(cap.MappedTask) is { } task)
         {
+            Touched?.AddressSpace(task.Id);
             PageTables.ClearLeaf(Memory, task.Pml4, cap.MappedVa);
             AddressSpacesChanged = true;
         }

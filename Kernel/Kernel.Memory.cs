@@ -73,6 +73,7 @@ public sealed partial class Kernel
 
         // invoke (cannot fail)
         var next = start;
+        Touched?.AddressSpace(task.Id);
         PageTables.MapLeaf(Memory, task.Pml4, va, frame.Paddr | PageTables.Present | PageTables.User | ((rights & Rights.Write) != 0 ? PageTables.Writable : 0), () =>
         {
             var page = tables!.Paddr + next;

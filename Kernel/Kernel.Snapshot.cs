@@ -51,6 +51,7 @@ public sealed partial class Kernel
         Exits = [.. snapshot.Exits];
         SyscallCount = snapshot.Syscalls;
         AddressSpacesChanged = true;
+        Touched?.All();
     }
 
     /// <summary>A hash of every kernel structure (memory excluded): equal states, equal hashes.</summary>

@@ -1,5 +1,6 @@
 using Verified.Kernel.Abi;
 using Verified.Kernel.Caps;
+using Verified.Kernel.Checking;
 using Verified.Kernel.Memory;
 using Verified.Kernel.Objects;
 
@@ -51,6 +52,9 @@ public sealed partial class Kernel
     /// <summary>Planted bugs for checker bite tests; null (the default) is the correct kernel.</summary>
     public PlantedFaults? Faults { get; set; }
 
+    /// <summary>Records the slots and address spaces the kernel touches, for the incremental checker; null (the default) records nothing.</summary>
+    public TouchLog? Touched { get; set; }
+
     /// <summary>Raised after each handled syscall or fault (task, what, status) — for traces.</summary>
     public event Action<KernelEvent>? Events;
 
@@ -60,13 +64,20 @@ public sealed partial class Kernel
     /// <summary>Last task of a priority's ready queue, or -1.</summary>
     public int ReadyTail(int priority) => readyTail[priority];
 
-    /// <summary>The slot at an address (host misuse when the address names no slot).</summary>
-    public CapSlot SlotAt(SlotAddress a) => Slot(a);
+    /// <summary>The slot at an address (host misuse when the address names no slot). A read: not recorded as touched.</summary>
+    public CapSlot SlotAt(SlotAddress a) => SlotRef(a);
 
     /// <summary>Every live task.</summary>
     public IEnumerable<TaskObject> Tasks => Objects.All.OfType<TaskObject>().Where(t => t.IsLive);
 
+    /// <summary>The one way kernel code reaches a slot to change it, so <see cref="Touched"/> sees every slot written.</summary>
     internal ref CapSlot Slot(SlotAddress a)
+    {
+        Touched?.Slot(a);
+        return ref SlotRef(a);
+    }
+
+    private ref CapSlot SlotRef(SlotAddress a)
     {
         switch (Objects[a.Object])
         {

@@ -14,8 +14,14 @@ namespace Verified.Kernel.Checking;
 /// </summary>
 public static class ConsistencyChecker
 {
-    /// <summary>All violations.</summary>
-    public static IReadOnlyList<string> Check(Kernel kernel)
+    /// <summary>All violations (the full check: <see cref="CheckAll"/>).</summary>
+    public static IReadOnlyList<string> Check(Kernel kernel) => CheckAll(kernel);
+
+    /// <summary>
+    /// All violations, every structure walked from scratch (every slot of every CNode, every page
+    /// table). The reference the <see cref="IncrementalChecker"/> is cross-checked against.
+    /// </summary>
+    public static IReadOnlyList<string> CheckAll(Kernel kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         var v = new List<string>();
@@ -28,7 +34,7 @@ public static class ConsistencyChecker
         return v;
     }
 
-    private static IEnumerable<(SlotAddress Address, CapSlot Slot)> AllSlots(Kernel k)
+    internal static IEnumerable<(SlotAddress Address, CapSlot Slot)> AllSlots(Kernel k)
     {
         foreach (var o in k.Objects.All)
         {
@@ -49,22 +55,44 @@ public static class ConsistencyChecker
     private static void CheckDerivationList(Kernel k, List<string> v)
     {
         var inList = new HashSet<SlotAddress>();
+        WalkDerivationList(k, v, AllSlots(k).Count() + 1, inList);
+        foreach (var (a, s) in AllSlots(k))
+        {
+            if (!s.Cap.IsNull && !inList.Contains(a))
+            {
+                v.Add($"{a} holds {s.Cap.Type} but is not in the derivation list");
+            }
+
+            if (s.Cap.IsNull && (s.Prev.IsSome || s.Next.IsSome))
+            {
+                v.Add($"empty {a} keeps derivation links");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Walks the derivation list from its head: links, depths, derivation of each node from its
+    /// parent. Stops at a cycle (a repeated node in <paramref name="listed"/>, or more than
+    /// <paramref name="limit"/> nodes). Returns the number of nodes, or -1 on a cycle.
+    /// </summary>
+    internal static int WalkDerivationList(Kernel k, List<string> v, int limit, HashSet<SlotAddress>? listed)
+    {
         var prev = SlotAddress.None;
         var prevDepth = -1;
         var stack = new List<Capability>(); // ancestors of the current node, by depth
-        var limit = AllSlots(k).Count() + 1;
+        var count = 0;
         for (var a = k.MdbHead; a.IsSome; a = k.SlotAt(a).Next)
         {
-            if (!inList.Add(a) || inList.Count > limit)
+            if ((listed is not null && !listed.Add(a)) || ++count > limit)
             {
                 v.Add($"derivation list has a cycle at {a}");
-                return;
+                return -1;
             }
 
             if (k.Objects[a.Object] is not (CNodeObject or TaskObject))
             {
                 v.Add($"derivation list names {a}, which is no slot");
-                return;
+                return -1;
             }
 
             var s = k.SlotAt(a);
@@ -97,18 +125,7 @@ public static class ConsistencyChecker
             prevDepth = s.Depth;
         }
 
-        foreach (var (a, s) in AllSlots(k))
-        {
-            if (!s.Cap.IsNull && !inList.Contains(a))
-            {
-                v.Add($"{a} holds {s.Cap.Type} but is not in the derivation list");
-            }
-
-            if (s.Cap.IsNull && (s.Prev.IsSome || s.Next.IsSome))
-            {
-                v.Add($"empty {a} keeps derivation links");
-            }
-        }
+        return count;
     }
 
     private static void CheckDerivation(Kernel k, SlotAddress a, Capability parent, Capability child, List<string> v)
@@ -173,9 +190,9 @@ public static class ConsistencyChecker
         }
     }
 
-    private static void CheckMemory(Kernel k, List<string> v)
+    internal static void CheckMemory(Kernel k, List<string> v)
     {
-        var regions = new List<(ulong Start, ulong End, string What, int Parent)>();
+        var regions = new List<Region>(); // described only when reported: the incremental checker runs this often
         var children = new Dictionary<int, int>();
         foreach (var o in k.Objects.All)
         {
@@ -187,11 +204,11 @@ public static class ConsistencyChecker
             if (o.ParentUntyped >= 0)
             {
                 children[o.ParentUntyped] = children.GetValueOrDefault(o.ParentUntyped) + 1;
-                regions.Add((o.Paddr, o.Paddr + (1UL << o.SizeBits), $"{o.Type} {o.Ref}", o.ParentUntyped));
+                regions.Add(new Region(o.Paddr, o.Paddr + (1UL << o.SizeBits), o, false, o.ParentUntyped));
             }
             else if (o is not UntypedObject && o is not ConsoleObject)
             {
-                regions.Add((o.Paddr, o.Paddr + (1UL << o.SizeBits), $"{o.Type} {o.Ref}", -1));
+                regions.Add(new Region(o.Paddr, o.Paddr + (1UL << o.SizeBits), o, false, -1));
             }
 
             if (o is TaskObject t)
@@ -203,7 +220,7 @@ public static class ConsistencyChecker
                         children[u] = children.GetValueOrDefault(u) + 1;
                     }
 
-                    regions.Add((p, p + 4096, $"page table of {t.Ref}", u));
+                    regions.Add(new Region(p, p + 4096, t, true, u));
                 }
             }
         }
@@ -234,7 +251,7 @@ public static class ConsistencyChecker
         }
 
         // Non-untyped memory holders must not overlap each other (untyped ones contain their children).
-        var holders = regions.Where(r => !r.What.StartsWith("Untyped", StringComparison.Ordinal)).OrderBy(r => r.Start).ToList();
+        var holders = regions.Where(r => r.IsTable || r.Holder is not UntypedObject).OrderBy(r => r.Start).ToList();
         for (var i = 1; i < holders.Count; i++)
         {
             if (holders[i].Start < holders[i - 1].End)
@@ -244,7 +261,13 @@ public static class ConsistencyChecker
         }
     }
 
-    private static void CheckQueues(Kernel k, List<string> v)
+    /// <summary>Memory an object (or one of a task's page tables) occupies.</summary>
+    private readonly record struct Region(ulong Start, ulong End, KernelObject Holder, bool IsTable, int Parent)
+    {
+        public string What => IsTable ? $"page table of {Holder.Ref}" : $"{Holder.Type} {Holder.Ref}";
+    }
+
+    internal static void CheckQueues(Kernel k, List<string> v)
     {
         var seen = new HashSet<int>();
         for (var p = 0; p <= AbiConstants.MaxPriority; p++)
@@ -366,48 +389,56 @@ public static class ConsistencyChecker
 
         foreach (var t in k.Tasks)
         {
-            var leaves = 0;
-            foreach (var (va, entry) in PageTables.Leaves(k.Memory, t.Pml4))
-            {
-                leaves++;
-                if (!mappings.TryGetValue((t.Id, va), out var cap))
-                {
-                    v.Add($"{t.Ref} maps 0x{va:x} without a frame capability recording it");
-                    continue;
-                }
-
-                var frame = k.Objects.Resolve<FrameObject>(cap.Object);
-                if (frame is null || (entry & PageTables.AddressMask) != frame.Paddr)
-                {
-                    v.Add($"{t.Ref} maps 0x{va:x} to 0x{entry & PageTables.AddressMask:x}, not to its frame");
-                }
-
-                if ((entry & PageTables.Writable) != 0 && (cap.Rights & Rights.Write) == 0)
-                {
-                    v.Add($"{t.Ref} maps 0x{va:x} writable through a read-only frame capability");
-                }
-
-                if ((entry & PageTables.User) == 0)
-                {
-                    v.Add($"{t.Ref} maps 0x{va:x} without the user bit");
-                }
-            }
-
-            var recorded = mappings.Keys.Count(m => m.Task == t.Id);
-            if (recorded != leaves)
-            {
-                v.Add($"{t.Ref} has {leaves} mapped pages but {recorded} frame capabilities record mappings into it");
-            }
-
-            var tables = PageTables.TablePages(k.Memory, t.Pml4).ToHashSet();
-            if (!tables.SetEquals(t.TablePagesView.Select(p => p.Paddr)))
-            {
-                v.Add($"{t.Ref}: its page tables are not exactly the pages lent to it");
-            }
+            var own = mappings.Where(m => m.Key.Task == t.Id).ToDictionary(m => m.Key.Va, m => m.Value);
+            CheckAddressSpace(k, t, PageTables.Leaves(k.Memory, t.Pml4), PageTables.TablePages(k.Memory, t.Pml4), va => own.TryGetValue(va, out var c) ? c : null, own.Count, v);
         }
     }
 
-    private static void CheckGrants(Kernel k, List<string> v)
+    /// <summary>
+    /// One address space: every present leaf is recorded by a frame capability (same frame, no more
+    /// rights, user bit), as many leaves as recorded mappings, and its table pages are exactly the
+    /// pages lent to it. <paramref name="recordedAt"/>: the frame capability recording a mapping at
+    /// an address into it; <paramref name="recorded"/>: how many addresses such capabilities record.
+    /// </summary>
+    internal static void CheckAddressSpace(Kernel k, TaskObject t, IReadOnlyList<(ulong Va, ulong Entry)> leaves, IReadOnlyCollection<ulong> tables, Func<ulong, Capability?> recordedAt, int recorded, List<string> v)
+    {
+        foreach (var (va, entry) in leaves)
+        {
+            if (recordedAt(va) is not { } cap)
+            {
+                v.Add($"{t.Ref} maps 0x{va:x} without a frame capability recording it");
+                continue;
+            }
+
+            var frame = k.Objects.Resolve<FrameObject>(cap.Object);
+            if (frame is null || (entry & PageTables.AddressMask) != frame.Paddr)
+            {
+                v.Add($"{t.Ref} maps 0x{va:x} to 0x{entry & PageTables.AddressMask:x}, not to its frame");
+            }
+
+            if ((entry & PageTables.Writable) != 0 && (cap.Rights & Rights.Write) == 0)
+            {
+                v.Add($"{t.Ref} maps 0x{va:x} writable through a read-only frame capability");
+            }
+
+            if ((entry & PageTables.User) == 0)
+            {
+                v.Add($"{t.Ref} maps 0x{va:x} without the user bit");
+            }
+        }
+
+        if (recorded != leaves.Count)
+        {
+            v.Add($"{t.Ref} has {leaves.Count} mapped pages but {recorded} frame capabilities record mappings into it");
+        }
+
+        if (!tables.ToHashSet().SetEquals(t.TablePagesView.Select(p => p.Paddr)))
+        {
+            v.Add($"{t.Ref}: its page tables are not exactly the pages lent to it");
+        }
+    }
+
+    internal static void CheckGrants(Kernel k, List<string> v)
     {
         foreach (var g in k.Objects.All.OfType<GrantTableObject>().Where(g => g.IsLive))
         {

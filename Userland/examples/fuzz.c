@@ -1,13 +1,27 @@
 /* Random x86 tasks issuing random syscalls with random (biased) arguments. The seed comes from
  * the first 8 bytes of boot module 0 (mapped by the root task), default 1. Each of four fuzzing
  * tasks has its own small CNode (its task, its CNode, console, an endpoint, a notification, a
- * frame, an untyped, a grant table, another fuzzer's task) so it cannot unmap its own code; the
- * root drops below them and, whenever they are all blocked or stopped, suspends and resumes each
- * one to keep them going. The tests check the kernel after every syscall. */
+ * frame, an untyped, a grant table, another fuzzer's task) so it cannot unmap its own code.
+ *
+ * Fuzzers die quickly (exit, task destroy, a register written with garbage, their CNode deleted),
+ * so the root keeps the population alive: every object of fuzzer i is retyped from its own pool
+ * untyped and every capability the root holds for it lies in its own slot range, so the root can
+ * take a fuzzer down completely (delete the range, revoke the pool: the untyped's memory is free
+ * again) and spawn a fresh one with the next seed. The root keeps its top priority (it must, to
+ * configure fuzzers at theirs) and waits on a notification that an idle task below every fuzzer
+ * signals, so it wakes only when all fuzzers are blocked or stopped; then a fuzzer that is gone,
+ * or made no syscall since the root last looked twice in a row, is recycled, the others are
+ * suspended and resumed. The tests check the kernel after every syscall. */
 #include <verified/libu.h>
 
 #define MODULE_VA 0x30000000UL
 #define STACKS 0x10000000UL
+#define FUZZERS 4
+#define SLOTS_PER_FUZZER 32
+#define POOL_BITS 19
+
+/* In the image's data frames, which every fuzzer shares with the root (v_spawn maps them). */
+static volatile u64 progress[FUZZERS];
 
 static u64 next(u64 *s)
 {
@@ -29,11 +43,11 @@ static u64 argument(u64 *s)
     }
 }
 
-static void fuzzer(u64 seed, u64 unused)
+static void fuzzer(u64 seed, u64 index)
 {
-    (void)unused;
     u64 s = seed ? seed : 88172645463325252UL;
     for (;;) {
+        progress[index % FUZZERS]++;
         u64 n = next(&s);
         long number = n % 40 == 0 ? (long)((n >> 8) % 1000) : (long)((n >> 8) % 36);
         if (number == VSYS_EXIT && (n >> 20) % 8 != 0) continue;   /* exit rarely */
@@ -41,10 +55,60 @@ static void fuzzer(u64 seed, u64 unused)
     }
 }
 
+/* Runs only when every fuzzer is blocked or stopped: wakes the root. */
+static void idle(u64 wake, u64 unused)
+{
+    (void)unused;
+    for (;;)
+        v_signal(wake);
+}
+
+static const u64 *bootinfo;
+static u64 ep, ntfn, first_slot;
+static u64 pool[FUZZERS], tasks[FUZZERS], used[FUZZERS];
+
+/* A fresh fuzzer i: a task and everything it holds, all from pool i, caps in slot range i. */
+static void spawn(u64 i, u64 seed)
+{
+    struct v_alloc a = { first_slot + i * SLOTS_PER_FUZZER, pool[i] };
+    u64 R = VABI_SLOT_ROOT_CNODE, all = VRIGHT_READ | VRIGHT_WRITE | VRIGHT_GRANT;
+    /* Priority 0 (below the idle task, which never blocks) until configured: it must not run
+     * with the root's CNode, which v_spawn gives it. */
+    u64 t = v_spawn(&a, bootinfo, fuzzer, seed, i, STACKS + i * 0x10000UL, 0, V_NO_CAP);
+    u64 c = v_alloc_object(&a, VOBJ_CNODE, 4);
+    tasks[i] = t;
+    used[i] = a.next_slot - (first_slot + i * SLOTS_PER_FUZZER);
+    if (t == V_NO_CAP || c == V_NO_CAP) return;                   /* recycled again next round */
+    v_task_suspend(t);
+    v_cnode_copy(R, t, c, 1, all);
+    v_cnode_copy(R, c, c, 2, all);
+    v_cnode_copy(R, VABI_SLOT_CONSOLE, c, 3, all);
+    v_cnode_mint(R, ep, c, 4, all, i + 1);
+    v_cnode_mint(R, ntfn, c, 5, all, 1UL << i);
+    v_untyped_retype(pool[i], VOBJ_FRAME, 0, c, 6, 1);
+    v_untyped_retype(pool[i], VOBJ_UNTYPED, 16, c, 7, 1);
+    v_untyped_retype(pool[i], VOBJ_GRANT_TABLE, 2, c, 8, 1);
+    if (tasks[(i + 1) % FUZZERS] != V_NO_CAP)
+        v_cnode_copy(R, tasks[(i + 1) % FUZZERS], c, 9, all);
+    v_task_configure(t, c, V_NO_CAP, 100 + i % 2, V_NO_CAP);
+    v_task_resume(t);
+}
+
+/* Takes fuzzer i down: its slots emptied (image frame copies unmapped), then everything retyped
+ * from its pool revoked, which finalises its task, CNode and objects and frees the pool. */
+static void recycle(u64 i)
+{
+    for (u64 s = 0; s < used[i]; s++)
+        v_cnode_delete(VABI_SLOT_ROOT_CNODE, first_slot + i * SLOTS_PER_FUZZER + s);
+    v_cnode_revoke(VABI_SLOT_ROOT_CNODE, pool[i]);
+    tasks[i] = V_NO_CAP;
+}
+
 int main(const u64 *bi)
 {
     struct v_alloc a;
     v_alloc_init(&a, bi);
+    bootinfo = bi;
     u64 seed = 1;
     if (bi[VABI_BI_MODULE_COUNT] > 0) {
         u64 first, frames, length;
@@ -52,35 +116,34 @@ int main(const u64 *bi)
         if (length >= 8 && v_frame_map(first, VABI_SLOT_ROOT_TASK, MODULE_VA, VRIGHT_READ, a.untyped) == 0)
             seed = *(volatile u64 *)MODULE_VA;
     }
-    u64 ep = v_alloc_object(&a, VOBJ_ENDPOINT, 0);
-    u64 ntfn = v_alloc_object(&a, VOBJ_NOTIFICATION, 0);
-    u64 tasks[4], cnodes[4];
-    for (u64 i = 0; i < 4; i++) {
-        tasks[i] = v_spawn(&a, bi, fuzzer, seed * 4 + i, 0, STACKS + i * 0x10000UL, 100 + i % 2, V_NO_CAP);
-        cnodes[i] = v_alloc_object(&a, VOBJ_CNODE, 4);
-        if (tasks[i] == V_NO_CAP || cnodes[i] == V_NO_CAP) return 3;
+    ep = v_alloc_object(&a, VOBJ_ENDPOINT, 0);
+    ntfn = v_alloc_object(&a, VOBJ_NOTIFICATION, 0);
+    for (u64 i = 0; i < FUZZERS; i++) {
+        pool[i] = v_alloc_object(&a, VOBJ_UNTYPED, POOL_BITS);
+        tasks[i] = V_NO_CAP;
+        if (ep == V_NO_CAP || ntfn == V_NO_CAP || pool[i] == V_NO_CAP) return 3;
     }
-    for (u64 i = 0; i < 4; i++) {
-        u64 c = cnodes[i], R = VABI_SLOT_ROOT_CNODE, all = VRIGHT_READ | VRIGHT_WRITE | VRIGHT_GRANT;
-        v_task_suspend(tasks[i]);
-        v_cnode_copy(R, tasks[i], c, 1, all);
-        v_cnode_copy(R, c, c, 2, all);
-        v_cnode_copy(R, VABI_SLOT_CONSOLE, c, 3, all);
-        v_cnode_mint(R, ep, c, 4, all, i + 1);
-        v_cnode_mint(R, ntfn, c, 5, all, 1UL << i);
-        v_untyped_retype(a.untyped, VOBJ_FRAME, 0, c, 6, 1);
-        v_untyped_retype(a.untyped, VOBJ_UNTYPED, 16, c, 7, 1);
-        v_untyped_retype(a.untyped, VOBJ_GRANT_TABLE, 2, c, 8, 1);
-        v_cnode_copy(R, tasks[(i + 1) % 4], c, 9, all);
-        v_task_configure(tasks[i], c, V_NO_CAP, 100 + i % 2, V_NO_CAP);
-        v_task_resume(tasks[i]);
-    }
-    /* Below the fuzzers: run only when all of them are blocked or stopped, then restart them. */
-    v_task_configure(VABI_SLOT_ROOT_TASK, VABI_SLOT_ROOT_CNODE, V_NO_CAP, 10, V_NO_CAP);
+    u64 wake = v_alloc_object(&a, VOBJ_NOTIFICATION, 0);
+    if (wake == V_NO_CAP || v_spawn(&a, bi, idle, wake, 0, STACKS + FUZZERS * 0x10000UL, 1, V_NO_CAP) == V_NO_CAP) return 3;
+    first_slot = a.next_slot;
+    u64 generation = 0, last[FUZZERS] = {0}, idle[FUZZERS] = {0};
+    for (u64 i = 0; i < FUZZERS; i++)
+        spawn(i, seed * 4 + i);
     for (;;) {
-        for (u64 i = 0; i < 4; i++) {
-            v_task_suspend(tasks[i]);
-            v_task_resume(tasks[i]);
+        u64 word;
+        v_wait(wake, &word);
+        for (u64 i = 0; i < FUZZERS; i++) {
+            u64 p = progress[i];
+            int gone = tasks[i] == V_NO_CAP || v_task_suspend(tasks[i]) != 0;
+            idle[i] = p == last[i] ? idle[i] + 1 : 0;
+            last[i] = p;
+            if (gone || idle[i] >= 2) {
+                recycle(i);
+                spawn(i, (seed * 4 + i) ^ (++generation * 0x9E3779B97F4A7C15UL));
+                idle[i] = 0;
+            } else {
+                v_task_resume(tasks[i]);
+            }
         }
     }
 }

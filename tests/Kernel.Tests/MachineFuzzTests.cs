@@ -1,5 +1,4 @@
 using Shouldly;
-using Verified.Kernel.Abi;
 using Verified.Kernel.Checking;
 using Verified.Kernel.Run;
 using Xunit;
@@ -7,43 +6,27 @@ using Xunit.Abstractions;
 
 namespace Verified.Kernel.Tests;
 
-/// <summary>Random x86 tasks (Userland/examples/fuzz.c) issue random syscalls on the machine; the kernel is checked after each one.</summary>
+/// <summary>
+/// Random x86 tasks (Userland/examples/fuzz.c: four fuzzers respawned as they die, issuing random
+/// syscalls — faults, IPC, capability operations, grants, revoke, task destroy) on the machine.
+/// After every syscall or fault: no host exception, a documented status, and the incremental
+/// consistency check, cross-checked against the full check every 1,000 steps and at the end.
+/// Four seeds of 55,000 random syscalls each: 220,000 per run.
+/// </summary>
 public sealed class MachineFuzzTests(ITestOutputHelper output)
 {
+    private const long SyscallsPerSeed = 55_000;
+
     [Theory]
     [InlineData(0xC0FFEEUL)]
-    
+    [InlineData(1UL)]
+    [InlineData(0x5EED_0002UL)]
+    [InlineData(0xDEAD_BEEF_0003UL)]
     public void RandomTasksKeepTheKernelConsistent(ulong seed)
     {
-        KernelSystem.TryBoot(EndToEndTests.Program("fuzz"), [BitConverter.GetBytes(seed)], 16 << 20, out var system, out var error).ShouldBeTrue(error);
-        var documented = Enum.GetValues<KernelError>().ToHashSet();
-        var syscalls = 0;
-        var faults = 0;
-        var problems = new List<string>();
-        system!.TimeSlice = 500;
-        system.Kernel.Events += e =>
-        {
-            if (e is KernelEvent.Syscall s)
-            {
-                syscalls++;
-                if (!documented.Contains(s.Status))
-                {
-                    problems.Add($"syscall {s.Number} returned {(long)s.Status}");
-                }
-            }
-            else
-            {
-                faults++;
-            }
-
-            if (problems.Count < 5)
-            {
-                problems.AddRange(ConsistencyChecker.Check(system.Kernel).Select(v => $"after {e}: {v}"));
-            }
-        };
-        var outcome = system.Run(120_000);
-        output.WriteLine($"seed {seed}: {outcome}, {syscalls} syscalls, {faults} faults");
-        problems.ShouldBeEmpty();
-        syscalls.ShouldBeGreaterThan(500);
+        var r = MachineFuzz.Run(EndToEndTests.Program("fuzz"), seed, SyscallsPerSeed, CheckMode.Incremental, crossCheckEvery: 1000);
+        output.WriteLine($"seed 0x{seed:x}: {r.FuzzerSyscalls} random syscalls (+{r.RootSyscalls} by the root), {r.Faults} faults, {r.Instructions} instructions, {r.Elapsed.TotalSeconds:F1} s");
+        r.Failure.ShouldBeNull();
+        r.FuzzerSyscalls.ShouldBeGreaterThanOrEqualTo(SyscallsPerSeed);
     }
 }

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Verified.Kernel.Abi;
+using Verified.Kernel.Checking;
+
+namespace Verified.Kernel.Run;
+
+/// <summary>What one machine fuzz run did.</summary>
+/// <param name="Seed">The seed given to the fuzz program.</param>
+/// <param name="FuzzerSyscalls">Syscalls issued by the random tasks (the root's excluded).</param>
+/// <param name="RootSyscalls">Syscalls issued by the root (spawning and recycling fuzzers).</param>
+/// <param name="Faults">Faults taken.</param>
+/// <param name="Instructions">Guest instructions run.</param>
+/// <param name="Elapsed">Host time.</param>
+/// <param name="Failure">Null when every property held, else seed, step, the offending event and what broke.</param>
+public sealed record MachineFuzzResult(ulong Seed, long FuzzerSyscalls, long RootSyscalls, long Faults, long Instructions, TimeSpan Elapsed, string? Failure);
+
+/// <summary>
+/// Random x86 tasks (Userland/examples/fuzz.c) issue random syscalls on the machine. After every
+/// syscall or fault: no host exception, a documented status, and the consistency check of the
+/// chosen <see cref="CheckMode"/>. Used by the property test and the bench soak.
+/// </summary>
+public static class MachineFuzz
+{
+    private static readonly HashSet<KernelError> Documented = [.. Enum.GetValues<KernelError>()];
+
+    /// <summary>Boots the fuzz program with a seed and runs it until the random tasks issued <paramref name="syscalls"/> syscalls or something broke.</summary>
+    public static MachineFuzzResult Run(byte[] fuzzElf, ulong seed, long syscalls, CheckMode mode, int crossCheckEvery = 1000, Action<Kernel>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(fuzzElf);
+        var clock = Stopwatch.StartNew();
+        if (!KernelSystem.TryBoot(fuzzElf, [BitConverter.GetBytes(seed)], 16 << 20, out var system, out var error))
+        {
+            throw new ArgumentException($"the fuzz program does not boot: {error}", nameof(fuzzElf));
+        }
+
+        var k = system!.Kernel;
+        configure?.Invoke(k);
+        system.TimeSlice = 500;
+        var checker = new StepChecker(k, mode, crossCheckEvery);
+        long fuzzer = 0, root = 0, faults = 0, step = 0;
+        string? failure = null;
+        k.Events += e =>
+        {
+            if (failure is not null)
+            {
+                return;
+            }
+
+            step++;
+            if (e is KernelEvent.Syscall s)
+            {
+                _ = s.Task == system.RootTask ? root++ : fuzzer++;
+                if (!Documented.Contains(s.Status))
+                {
+                    failure = Describe(seed, step, e, $"undocumented status {(long)s.Status}");
+                    return;
+                }
+            }
+            else
+            {
+                faults++;
+            }
+
+            if (checker.AfterStep() is { Count: > 0 } v)
+            {
+                failure = Describe(seed, step, e, string.Join("; ", v));
+            }
+        };
+
+        var start = system.Cpu.InstructionsRetired;
+        try
+        {
+            while (failure is null && fuzzer < syscalls)
+            {
+                var outcome = system.Run(20_000);
+                if (outcome is not RunOutcome.InstructionLimit)
+                {
+                    failure = $"seed 0x{seed:x}: the fuzz system ended early after {fuzzer} random syscalls: {outcome}";
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failure = $"seed 0x{seed:x}, step {step + 1}: host exception {e}";
+        }
+
+        if (failure is null && checker.Finish() is { Count: > 0 } last)
+        {
+            failure = $"seed 0x{seed:x}, end (step {step}): {string.Join("; ", last)}";
+        }
+
+        return new MachineFuzzResult(seed, fuzzer, root, faults, system.Cpu.InstructionsRetired - start, clock.Elapsed, failure);
+    }
+
+    private static string Describe(ulong seed, long step, KernelEvent e, string what) => e switch
+    {
+        KernelEvent.Syscall s => $"seed 0x{seed:x}, step {step}: {s.Task} {s.Number}({string.Join(", ", s.Args.Select(a => $"0x{a:x}"))}) -> {s.Status}: {what}",
+        KernelEvent.Fault f => $"seed 0x{seed:x}, step {step}: {f.Task} fault {f.Kind} at 0x{f.Address:x} (rip 0x{f.Rip:x}): {what}",
+        _ => $"seed 0x{seed:x}, step {step}: {e}: {what}",
+    };
+}
