@@ -39,7 +39,7 @@ public sealed partial class Kernel
             c.Depth = p.Depth + 1;
             c.Prev = parent;
             c.Next = p.Next;
-            if (p.Next.IsSome)
+            if (p.Next.IsSome && Faults is not { InsertSkipsBackLink: true })
             {
                 Slot(p.Next).Prev = child;
             }

@@ -16,6 +16,9 @@ public sealed record PlantedFaults
     /// <summary>Copy inserts the new capability as a root instead of a child of the source.</summary>
     public bool CopyForgetsDerivationEdge { get; init; }
 
+    /// <summary>Inserting a derived capability leaves the back link of the slot after it naming the parent (a corrupt derivation list).</summary>
+    public bool InsertSkipsBackLink { get; init; }
+
     /// <summary>Deleting the last capability to an object does not finalise it.</summary>
     public bool DeleteLastLeavesObjectAlive { get; init; }
 
