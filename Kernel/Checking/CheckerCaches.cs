@@ -31,6 +31,17 @@ internal readonly record struct ObjectSummary(KernelObject? Instance, uint Gener
         _ => Base(o),
     };
 
+    /// <summary>The object came, went, or was replaced (references to it resolve differently).</summary>
+    public bool LifeDiffers(in ObjectSummary other) => !ReferenceEquals(Instance, other.Instance) || Generation != other.Generation || IsLive != other.IsLive;
+
+    /// <summary>A field the memory check reads differs: placement, parent, a task's lent tables, an untyped's watermark or children.</summary>
+    public bool MemoryDiffers(in ObjectSummary other) =>
+        !ReferenceEquals(Instance, other.Instance) || Paddr != other.Paddr || SizeBits != other.SizeBits || ParentUntyped != other.ParentUntyped
+        || (Instance is TaskObject && F != other.F) || (Instance is UntypedObject && (A != other.A || B != other.B));
+
+    /// <summary>A field other than the capability count differs (the queue and grant checks read all the others).</summary>
+    public bool StateDiffers(in ObjectSummary other) => this with { CapCount = 0 } != other with { CapCount = 0 };
+
     /// <summary>Whether the object's address space (its PML4 and the table pages lent to it) may differ.</summary>
     public bool SameAddressSpace(in ObjectSummary other) =>
         ReferenceEquals(Instance, other.Instance) && Generation == other.Generation && IsLive == other.IsLive && Paddr == other.Paddr && F == other.F;

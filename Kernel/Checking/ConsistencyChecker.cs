@@ -277,7 +277,7 @@ public static class ConsistencyChecker
                 continue;
             }
 
-            foreach (var t in Walk(k, k.ReadyHead(p), k.ReadyTail(p), $"ready queue {p}", v))
+            foreach (var t in Walk(k, k.ReadyHead(p), k.ReadyTail(p), null, p, v))
             {
                 if (t.State != TaskState.Ready || t.Priority != p || !t.IsLive)
                 {
@@ -291,16 +291,21 @@ public static class ConsistencyChecker
             }
         }
 
-        foreach (var o in k.Objects.All.Where(o => o.IsLive))
+        foreach (var o in k.Objects.All)
         {
             var (head, tail) = o switch
             {
-                EndpointObject ep => (ep.Head, ep.Tail),
-                NotificationObject n => (n.Head, n.Tail),
+                EndpointObject { IsLive: true } ep => (ep.Head, ep.Tail),
+                NotificationObject { IsLive: true } n => (n.Head, n.Tail),
                 _ => (-1, -1),
             };
+            if (head < 0 && tail < 0)
+            {
+                continue; // no queue (an empty queue has nothing to walk; the notification rule needs waiters)
+            }
+
             TaskState? kind = null;
-            foreach (var t in Walk(k, head, tail, $"{o.Type} {o.Ref}", v))
+            foreach (var t in Walk(k, head, tail, o, -1, v))
             {
                 if (!seen.Add(t.Id))
                 {
@@ -346,21 +351,23 @@ public static class ConsistencyChecker
         }
     }
 
-    private static IEnumerable<TaskObject> Walk(Kernel k, int head, int tail, string what, List<string> v)
+    /// <summary>The tasks of a queue (the ready queue of <paramref name="priority"/> when <paramref name="owner"/> is null); described only when broken.</summary>
+    private static IEnumerable<TaskObject> Walk(Kernel k, int head, int tail, KernelObject? owner, int priority, List<string> v)
     {
+        var what = new Lazy<string>(() => owner is null ? $"ready queue {priority}" : $"{owner.Type} {owner.Ref}");
         var prev = -1;
         var steps = 0;
         for (var id = head; id >= 0; id = ((TaskObject)k.Objects[id]!).QueueNext)
         {
             if (k.Objects[id] is not TaskObject t || ++steps > k.Objects.Capacity)
             {
-                v.Add($"{what} is broken at {id}");
+                v.Add($"{what.Value} is broken at {id}");
                 yield break;
             }
 
             if (t.QueuePrev != prev)
             {
-                v.Add($"{what}: task {t.Ref} has prev {t.QueuePrev}, expected {prev}");
+                v.Add($"{what.Value}: task {t.Ref} has prev {t.QueuePrev}, expected {prev}");
             }
 
             prev = id;
@@ -369,7 +376,7 @@ public static class ConsistencyChecker
 
         if (prev != tail)
         {
-            v.Add($"{what}: tail is {tail} but the last task is {prev}");
+            v.Add($"{what.Value}: tail is {tail} but the last task is {prev}");
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class IncrementalChecker
     private readonly List<SlotAddress> changedSlots = [];
     private CheckerCaches caches = new();
     private bool needFull = true;
+    private bool lifeChanged, memoryChanged, queuesChanged, grantsChanged;
 
     /// <summary>Attaches to a kernel (one checker per kernel). The first <see cref="Check"/> is a full check.</summary>
     public IncrementalChecker(Kernel kernel)
@@ -99,14 +100,29 @@ public sealed class IncrementalChecker
         }
 
         Rechecked++;
-        CheckDerivationList(v);
-        CheckCounts(v);
-        if (objectsChanged || readyChanged || changedSlots.Count > 0)
+        if (changedSlots.Count > 0 || headChanged || lifeChanged || memoryChanged)
         {
-            // Functions of object summaries, ready queues and in-flight slots only; O(objects),
-            // no slot or page-table scan, so they are simply redone when any of those changed.
+            // The walk reads the slots, the head, and (for untyped children) objects' life and placement.
+            CheckDerivationList(v);
+        }
+
+        CheckCounts(v);
+
+        // The following are O(objects), no slot or page-table scan; each reads only the summary
+        // fields named by its flag (see ObjectSummary), so it is redone exactly when one changed.
+        if (memoryChanged)
+        {
             ConsistencyChecker.CheckMemory(k, v);
+        }
+
+        if (queuesChanged || readyChanged)
+        {
+            // Task states, queue links, endpoint and notification queues, reply links, in-flight bits.
             ConsistencyChecker.CheckQueues(k, v);
+        }
+
+        if (grantsChanged)
+        {
             ConsistencyChecker.CheckGrants(k, v);
         }
 
@@ -134,6 +150,7 @@ public sealed class IncrementalChecker
     private bool DiffObjects()
     {
         var changed = false;
+        lifeChanged = memoryChanged = queuesChanged = grantsChanged = false;
         var count = Math.Max(caches.Summaries.Count, k.Objects.Capacity);
         for (var id = 0; id < count; id++)
         {
@@ -145,6 +162,12 @@ public sealed class IncrementalChecker
             }
 
             changed = true;
+            lifeChanged |= now.LifeDiffers(was);
+            memoryChanged |= now.MemoryDiffers(was);
+            var kind = now.Instance ?? was.Instance;
+            var state = now.StateDiffers(was);
+            queuesChanged |= state && kind is TaskObject or EndpointObject or NotificationObject;
+            grantsChanged |= state && kind is TaskObject or GrantTableObject;
             if (id < caches.Summaries.Count)
             {
                 caches.Summaries[id] = now;

@@ -22,6 +22,7 @@ public static class Program
             case "snapshot-cost": return SnapshotCostMode.Run(rest);
             case "kernel": return KernelMode.Run();
             case "soak-kernel": return KernelSoak.Run(rest);
+            case "soak-x86": return MachineFuzzSoak.Run(rest);
             case "refinement": return RefinementMode.Run(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
