@@ -47,6 +47,15 @@ public sealed partial class Kernel
 
         foreach (var z in zombies)
         {
+            if (!ReferenceEquals(Objects[z.Id], z))
+            {
+                // Already released: a zombie untyped goes with its last child (ReleaseChildOf), which
+                // may come earlier in this list. Releasing it again returned its memory to its
+                // parent twice (a negative child count) and freed its index twice (found by the
+                // machine fuzz).
+                continue;
+            }
+
             if (z is not UntypedObject { LiveChildren: > 0 })
             {
                 Release(z);

@@ -4,7 +4,7 @@ using Verified.Kernel.Checking;
 
 namespace Verified.Kernel.Run;
 
-/// <summary>What one machine fuzz run did.</summary>
+/// <summary>What one machine fuzz run did (a report, compared by nobody).</summary>
 /// <param name="Seed">The seed given to the fuzz program.</param>
 /// <param name="FuzzerSyscalls">Syscalls issued by the random tasks (the root's excluded).</param>
 /// <param name="RootSyscalls">Syscalls issued by the root (spawning and recycling fuzzers).</param>
@@ -12,7 +12,33 @@ namespace Verified.Kernel.Run;
 /// <param name="Instructions">Guest instructions run.</param>
 /// <param name="Elapsed">Host time.</param>
 /// <param name="Failure">Null when every property held, else seed, step, the offending event and what broke.</param>
-public sealed record MachineFuzzResult(ulong Seed, long FuzzerSyscalls, long RootSyscalls, long Faults, long Instructions, TimeSpan Elapsed, string? Failure);
+/// <param name="Succeeded">Per syscall number, how many of the random tasks' calls returned Ok.</param>
+public sealed class MachineFuzzResult(ulong Seed, long FuzzerSyscalls, long RootSyscalls, long Faults, long Instructions, TimeSpan Elapsed, string? Failure, IReadOnlyDictionary<SyscallNumber, long> Succeeded)
+{
+    /// <summary>The seed given to the fuzz program.</summary>
+    public ulong Seed { get; } = Seed;
+
+    /// <summary>Syscalls issued by the random tasks (the root's excluded).</summary>
+    public long FuzzerSyscalls { get; } = FuzzerSyscalls;
+
+    /// <summary>Syscalls issued by the root (spawning and recycling fuzzers).</summary>
+    public long RootSyscalls { get; } = RootSyscalls;
+
+    /// <summary>Faults taken.</summary>
+    public long Faults { get; } = Faults;
+
+    /// <summary>Guest instructions run.</summary>
+    public long Instructions { get; } = Instructions;
+
+    /// <summary>Host time.</summary>
+    public TimeSpan Elapsed { get; } = Elapsed;
+
+    /// <summary>Null when every property held, else seed, step, the offending event and what broke.</summary>
+    public string? Failure { get; } = Failure;
+
+    /// <summary>Per syscall number, how many of the random tasks' calls returned Ok.</summary>
+    public IReadOnlyDictionary<SyscallNumber, long> Succeeded { get; } = Succeeded;
+}
 
 /// <summary>
 /// Random x86 tasks (Userland/examples/fuzz.c) issue random syscalls on the machine. After every
@@ -38,6 +64,7 @@ public static class MachineFuzz
         system.TimeSlice = 500;
         var checker = new StepChecker(k, mode, crossCheckEvery);
         long fuzzer = 0, root = 0, faults = 0, step = 0;
+        var succeeded = new Dictionary<SyscallNumber, long>();
         string? failure = null;
         k.Events += e =>
         {
@@ -50,6 +77,11 @@ public static class MachineFuzz
             if (e is KernelEvent.Syscall s)
             {
                 _ = s.Task == system.RootTask ? root++ : fuzzer++;
+                if (s.Task != system.RootTask && s.Status == KernelError.Ok)
+                {
+                    succeeded[s.Number] = succeeded.GetValueOrDefault(s.Number) + 1;
+                }
+
                 if (!Documented.Contains(s.Status))
                 {
                     failure = Describe(seed, step, e, $"undocumented status {(long)s.Status}");
@@ -89,7 +121,7 @@ public static class MachineFuzz
             failure = $"seed 0x{seed:x}, end (step {step}): {string.Join("; ", last)}";
         }
 
-        return new MachineFuzzResult(seed, fuzzer, root, faults, system.Cpu.InstructionsRetired - start, clock.Elapsed, failure);
+        return new MachineFuzzResult(seed, fuzzer, root, faults, system.Cpu.InstructionsRetired - start, clock.Elapsed, failure, succeeded);
     }
 
     private static string Describe(ulong seed, long step, KernelEvent e, string what) => e switch

@@ -1,4 +1,5 @@
 using Shouldly;
+using Verified.Kernel.Abi;
 using Verified.Kernel.Checking;
 using Verified.Kernel.Run;
 using Xunit;
@@ -17,6 +18,15 @@ public sealed class MachineFuzzTests(ITestOutputHelper output)
 {
     private const long SyscallsPerSeed = 55_000;
 
+    /// <summary>Operations the random tasks must have completed at least once per seed (not only failed decode).</summary>
+    private static readonly SyscallNumber[] Exercised =
+    [
+        SyscallNumber.CNodeCopy, SyscallNumber.CNodeMint, SyscallNumber.CNodeMove, SyscallNumber.CNodeDelete,
+        SyscallNumber.CNodeRevoke, SyscallNumber.UntypedRetype, SyscallNumber.Send, SyscallNumber.Recv, SyscallNumber.Call,
+        SyscallNumber.Signal, SyscallNumber.Wait, SyscallNumber.TaskConfigure, SyscallNumber.TaskWriteRegister, SyscallNumber.TaskSuspend,
+        SyscallNumber.TaskResume, SyscallNumber.TaskDestroy, SyscallNumber.FrameMap, SyscallNumber.GrantCreate,
+    ];
+
     [Theory]
     [InlineData(0xC0FFEEUL)]
     [InlineData(1UL)]
@@ -26,7 +36,13 @@ public sealed class MachineFuzzTests(ITestOutputHelper output)
     {
         var r = MachineFuzz.Run(EndToEndTests.Program("fuzz"), seed, SyscallsPerSeed, CheckMode.Incremental, crossCheckEvery: 1000);
         output.WriteLine($"seed 0x{seed:x}: {r.FuzzerSyscalls} random syscalls (+{r.RootSyscalls} by the root), {r.Faults} faults, {r.Instructions} instructions, {r.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine("succeeded: " + string.Join(", ", r.Succeeded.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}")));
         r.Failure.ShouldBeNull();
         r.FuzzerSyscalls.ShouldBeGreaterThanOrEqualTo(SyscallsPerSeed);
+        r.Faults.ShouldBeGreaterThan(0);
+        foreach (var family in Exercised)
+        {
+            r.Succeeded.GetValueOrDefault(family).ShouldBeGreaterThan(0, $"the random tasks never completed a {family}: the fuzz no longer reaches that code");
+        }
     }
 }
