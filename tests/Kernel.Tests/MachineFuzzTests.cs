@@ -27,6 +27,17 @@ public sealed class MachineFuzzTests(ITestOutputHelper output)
         SyscallNumber.TaskResume, SyscallNumber.TaskDestroy, SyscallNumber.FrameMap, SyscallNumber.GrantCreate,
     ];
 
+    [Fact]
+    public void APlantedKernelBugFailsTheRunWithSeedStepAndSyscall()
+    {
+        var r = MachineFuzz.Run(EndToEndTests.Program("fuzz"), 0xC0FFEE, 20_000, CheckMode.Incremental, configure: k => k.Faults = new PlantedFaults { InsertSkipsBackLink = true });
+        r.Failure.ShouldNotBeNull();
+        r.Failure.ShouldStartWith("seed 0xc0ffee, step ");
+        r.Failure.ShouldContain(".prev is");
+        r.Failure.ShouldMatch(@"step \d+: #\d+g\d+ (CNodeCopy|CNodeMint|UntypedRetype)\(0x");
+        r.Failure.ShouldNotContain("full check:", Case.Sensitive, "the incremental check caught it at its step");
+    }
+
     [Theory]
     [InlineData(0xC0FFEEUL)]
     [InlineData(1UL)]
