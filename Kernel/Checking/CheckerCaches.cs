@@ -12,24 +12,41 @@ namespace Verified.Kernel.Checking;
 /// </summary>
 internal readonly record struct ObjectSummary(KernelObject? Instance, uint Generation, bool IsLive, ulong Paddr, int SizeBits, int ParentUntyped, int CapCount, ulong A, ulong B, ulong C, ulong D, ulong E, ulong F)
 {
-    public static ObjectSummary Of(KernelObject? o) => o switch
+    public static ObjectSummary Of(KernelObject? o)
     {
-        null => default,
-        TaskObject t => Base(t) with
+        ulong a = 0, b = 0, c = 0, d = 0, e = 0, f = 0;
+        switch (o)
         {
-            A = (ulong)t.State | ((ulong)(uint)t.Priority << 8) | (t.InFlightSlot.Cap.IsNull ? 0UL : 1UL << 40),
-            B = t.BlockedOn.Packed,
-            C = (uint)t.QueueNext | ((ulong)(uint)t.QueuePrev << 32),
-            D = t.ReplyTo.Packed,
-            E = t.GrantTable.Packed,
-            F = TablesHash(t),
-        },
-        EndpointObject ep => Base(ep) with { A = (uint)ep.Head | ((ulong)(uint)ep.Tail << 32) },
-        NotificationObject n => Base(n) with { A = (uint)n.Head | ((ulong)(uint)n.Tail << 32), B = n.Word },
-        UntypedObject u => Base(u) with { A = u.Watermark, B = (ulong)u.LiveChildren },
-        GrantTableObject g => Base(g) with { A = g.Owner.Packed },
-        _ => Base(o),
-    };
+            case null:
+                return default;
+            case TaskObject t:
+                a = (ulong)t.State | ((ulong)(uint)t.Priority << 8) | (t.InFlightSlot.Cap.IsNull ? 0UL : 1UL << 40);
+                b = t.BlockedOn.Packed;
+                c = (uint)t.QueueNext | ((ulong)(uint)t.QueuePrev << 32);
+                d = t.ReplyTo.Packed;
+                e = t.GrantTable.Packed;
+                f = TablesHash(t);
+                break;
+            case EndpointObject ep:
+                a = (uint)ep.Head | ((ulong)(uint)ep.Tail << 32);
+                break;
+            case NotificationObject n:
+                a = (uint)n.Head | ((ulong)(uint)n.Tail << 32);
+                b = n.Word;
+                break;
+            case UntypedObject u:
+                a = u.Watermark;
+                b = (ulong)u.LiveChildren;
+                break;
+            case GrantTableObject g:
+                a = g.Owner.Packed;
+                break;
+            default:
+                break;
+        }
+
+        return new(o, o.Generation, o.IsLive, o.Paddr, o.SizeBits, o.ParentUntyped, o.CapCount, a, b, c, d, e, f);
+    }
 
     /// <summary>The object came, went, or was replaced (references to it resolve differently).</summary>
     public bool LifeDiffers(in ObjectSummary other) => !ReferenceEquals(Instance, other.Instance) || Generation != other.Generation || IsLive != other.IsLive;
@@ -45,9 +62,6 @@ internal readonly record struct ObjectSummary(KernelObject? Instance, uint Gener
     /// <summary>Whether the object's address space (its PML4 and the table pages lent to it) may differ.</summary>
     public bool SameAddressSpace(in ObjectSummary other) =>
         ReferenceEquals(Instance, other.Instance) && Generation == other.Generation && IsLive == other.IsLive && Paddr == other.Paddr && F == other.F;
-
-    private static ObjectSummary Base(KernelObject o) =>
-        new(o, o.Generation, o.IsLive, o.Paddr, o.SizeBits, o.ParentUntyped, o.CapCount, 0, 0, 0, 0, 0, 0);
 
     private static ulong TablesHash(TaskObject t)
     {
