@@ -285,19 +285,22 @@ public sealed class IncrementalChecker
 
     /// <summary>
     /// The list is walked whole (O(capabilities), no scan of empty slots): links, depths and
-    /// derivation, as in the full check. Membership: every listed node is non-empty and distinct,
-    /// so the list holds every non-empty slot exactly when it has <see cref="CheckerCaches.NonNull"/>
-    /// nodes — the count kept from the shadow, which by (1) is exact.
+    /// derivation, as in the full check. Membership: the walk follows Next, so a repeated node
+    /// would repeat forever and exceed the bound; a walk that ends has distinct nodes, each
+    /// checked non-empty, so the list holds every non-empty slot exactly when it has
+    /// <see cref="CheckerCaches.NonNull"/> nodes — the count kept from the shadow, which by (1) is
+    /// exact. Only when the counts differ is the list walked again into a set, to name the slots.
     /// </summary>
     private void CheckDerivationList(List<string> v)
     {
-        var listed = new HashSet<SlotAddress>();
-        var n = ConsistencyChecker.WalkDerivationList(k, v, caches.NonNull + 1, listed);
+        var n = ConsistencyChecker.WalkDerivationList(k, v, caches.NonNull + 1, null);
         if (n < 0 || n == caches.NonNull)
         {
             return;
         }
 
+        var listed = new HashSet<SlotAddress>();
+        ConsistencyChecker.WalkDerivationList(k, [], caches.NonNull + 1, listed);
         var named = false;
         foreach (var a in changedSlots)
         {
@@ -311,7 +314,7 @@ public sealed class IncrementalChecker
 
         if (!named)
         {
-            v.Add($"{caches.NonNull - n} slots holding a capability are not in the derivation list");
+            v.Add($"the derivation list has {n} nodes but {caches.NonNull} slots hold a capability (some are not in the derivation list)");
         }
     }
 
