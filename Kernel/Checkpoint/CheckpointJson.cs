@@ -1,0 +1,381 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Verified.Kernel.Abi;
+
+namespace Verified.Kernel.Checkpoints;
+
+/// <summary>
+/// The serialised form of a <see cref="TaskCheckpoint"/>: versioned JSON (format
+/// "verified-task-checkpoint", version 1), 64-bit values as hex strings, page contents base64.
+/// Reading is of untrusted files: every defect is a <see cref="CheckpointFailure"/> naming the
+/// field, never an exception. Reading checks shape only; <see cref="CheckpointValidator"/> checks
+/// consistency (restore runs it).
+/// </summary>
+public static class CheckpointJson
+{
+    /// <summary>The value of the "format" field.</summary>
+    public const string FormatName = "verified-task-checkpoint";
+
+    /// <summary>The version written, and the only one read.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Writes a checkpoint as indented JSON.</summary>
+    public static string Serialize(TaskCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("format", FormatName);
+            w.WriteNumber("version", CurrentVersion);
+            w.WriteStartArray("registers");
+            foreach (var r in checkpoint.Registers)
+            {
+                w.WriteStringValue(Hex(r));
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("priority", checkpoint.Priority);
+            w.WriteNumber("cspaceRadixBits", checkpoint.CSpaceRadixBits);
+            w.WriteStartArray("references");
+            foreach (var r in checkpoint.References)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", r.Id);
+                w.WriteString("type", r.Type.ToString());
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("frames");
+            foreach (var f in checkpoint.Frames)
+            {
+                w.WriteStartObject();
+                if (f.Mapping is { } m)
+                {
+                    w.WriteString("va", Hex(m.VirtualAddress));
+                    w.WriteNumber("access", (long)m.Rights);
+                }
+
+                w.WriteBase64String("contents", f.Contents.AsSpan());
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("caps");
+            foreach (var c in checkpoint.Caps)
+            {
+                WriteCap(w, c);
+            }
+
+            w.WriteEndArray();
+            if (checkpoint.Fault is { } fault)
+            {
+                w.WriteStartObject("fault");
+                w.WriteString("reference", fault.ReferenceId);
+                w.WriteString("badge", Hex(fault.Badge));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Reads a checkpoint; any defect is a failure (Malformed or UnsupportedVersion).</summary>
+    public static bool TryParse(string text, out TaskCheckpoint? checkpoint, out CheckpointFailure? failure)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        checkpoint = null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            failure = new(CheckpointError.Malformed, $"not valid JSON: {e.Message}");
+            return false;
+        }
+
+        using (document)
+        {
+            var reader = new Reader();
+            checkpoint = reader.Checkpoint(document.RootElement);
+            failure = reader.Failure;
+            if (failure is not null)
+            {
+                checkpoint = null;
+                return false;
+            }
+
+            return true;
+        }
+    }
+
+    private static void WriteCap(Utf8JsonWriter w, CapturedCap c)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("slot", c.Slot);
+        w.WriteString("type", c.Type.ToString());
+        switch (c.Target)
+        {
+            case CapTarget.SelfTask:
+                w.WriteString("target", "self");
+                break;
+            case CapTarget.OwnCSpace:
+                w.WriteString("target", "cspace");
+                break;
+            case CapTarget.OwnFrame f:
+                w.WriteString("target", "frame");
+                w.WriteNumber("frame", f.Index);
+                break;
+            case CapTarget.Shared s:
+                w.WriteString("target", "shared");
+                w.WriteString("reference", s.ReferenceId);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown capability target {c.Target}");
+        }
+
+        w.WriteNumber("rights", (long)c.Rights);
+        w.WriteString("badge", Hex(c.Badge));
+        if (c.Parent is { } p)
+        {
+            w.WriteNumber("parent", p);
+        }
+
+        w.WriteBoolean("recordsMapping", c.RecordsMapping);
+        w.WriteEndObject();
+    }
+
+    private static string Hex(ulong v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads fields, remembering the first defect; later reads after a defect return defaults.</summary>
+    private sealed class Reader
+    {
+        public CheckpointFailure? Failure { get; private set; }
+
+        public TaskCheckpoint? Checkpoint(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Fail<TaskCheckpoint>("a checkpoint must be a JSON object");
+            }
+
+            if (String(root, "format") != FormatName && Failure is null)
+            {
+                return Fail<TaskCheckpoint>($"field 'format' must be \"{FormatName}\"");
+            }
+
+            var version = Int(root, "version", 0, int.MaxValue);
+            if (Failure is null && version != CurrentVersion)
+            {
+                Failure = new(CheckpointError.UnsupportedVersion, $"checkpoint version {version} is not supported (this build reads version {CurrentVersion})");
+                return null;
+            }
+
+            var registers = Array(root, "registers", (e, path) => HexValue(e, path));
+            var priority = Int(root, "priority", int.MinValue, int.MaxValue);
+            var radix = Int(root, "cspaceRadixBits", int.MinValue, int.MaxValue);
+            var references = Array(root, "references", (e, path) => Object(e, path) ? new SharedReference(String(e, "id", path) ?? "", Type(e, "type", path)) : null);
+            var frames = Array(root, "frames", Frame);
+            var caps = Array(root, "caps", Cap);
+            FaultHandler? fault = null;
+            if (root.TryGetProperty("fault", out var f) && f.ValueKind != JsonValueKind.Null && Object(f, "fault"))
+            {
+                fault = new FaultHandler(String(f, "reference", "fault.") ?? "", HexValue(Field(f, "badge", "fault."), "fault.badge"));
+            }
+
+            return Failure is null ? new TaskCheckpoint(registers, priority, radix, references!, frames!, caps!, fault) : null;
+        }
+
+        private CapturedFrame? Frame(JsonElement e, string path)
+        {
+            if (!Object(e, path))
+            {
+                return null;
+            }
+
+            var prefix = path + ".";
+            PageMapping? mapping = null;
+            if (e.TryGetProperty("va", out var va))
+            {
+                mapping = new PageMapping(HexValue(va, prefix + "va"), (Rights)Int(e, "access", 0, 7, prefix));
+            }
+
+            var contents = Field(e, "contents", prefix);
+            if (Failure is not null)
+            {
+                return null;
+            }
+
+            if (contents.ValueKind != JsonValueKind.String || !contents.TryGetBytesFromBase64(out var bytes))
+            {
+                return Fail<CapturedFrame>($"field '{prefix}contents' must be base64");
+            }
+
+            return new CapturedFrame([.. bytes], mapping);
+        }
+
+        private CapturedCap? Cap(JsonElement e, string path)
+        {
+            if (!Object(e, path))
+            {
+                return null;
+            }
+
+            var prefix = path + ".";
+            var slot = Int(e, "slot", int.MinValue, int.MaxValue, prefix);
+            var type = Type(e, "type", prefix);
+            CapTarget? target = String(e, "target", prefix) switch
+            {
+                "self" => new CapTarget.SelfTask(),
+                "cspace" => new CapTarget.OwnCSpace(),
+                "frame" => new CapTarget.OwnFrame(Int(e, "frame", int.MinValue, int.MaxValue, prefix)),
+                "shared" => new CapTarget.Shared(String(e, "reference", prefix) ?? ""),
+                _ => null,
+            };
+            if (target is null)
+            {
+                return Fail<CapturedCap>($"field '{prefix}target' must be self, cspace, frame or shared");
+            }
+
+            var rights = (Rights)Int(e, "rights", 0, 7, prefix);
+            var badge = HexValue(Field(e, "badge", prefix), prefix + "badge");
+            int? parent = e.TryGetProperty("parent", out var p) && p.ValueKind != JsonValueKind.Null ? Int(e, "parent", int.MinValue, int.MaxValue, prefix) : null;
+            var records = Field(e, "recordsMapping", prefix);
+            if (Failure is null && records.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return Fail<CapturedCap>($"field '{prefix}recordsMapping' must be true or false");
+            }
+
+            return Failure is null ? new CapturedCap(slot, type, target, rights, badge, parent, records.ValueKind == JsonValueKind.True) : null;
+        }
+
+        private ImmutableArray<T> Array<T>(JsonElement obj, string name, Func<JsonElement, string, T?> item)
+        {
+            var a = Field(obj, name, "");
+            if (Failure is not null)
+            {
+                return [];
+            }
+
+            if (a.ValueKind != JsonValueKind.Array)
+            {
+                Fail<object>($"field '{name}' must be an array");
+                return [];
+            }
+
+            var result = ImmutableArray.CreateBuilder<T>();
+            var i = 0;
+            foreach (var e in a.EnumerateArray())
+            {
+                var value = item(e, $"{name}[{i++}]");
+                if (Failure is not null)
+                {
+                    return [];
+                }
+
+                result.Add(value!);
+            }
+
+            return result.ToImmutable();
+        }
+
+        private JsonElement Field(JsonElement obj, string name, string prefix)
+        {
+            if (Failure is null && !obj.TryGetProperty(name, out var v))
+            {
+                Fail<object>($"field '{prefix}{name}' is missing");
+                return default;
+            }
+
+            return Failure is null ? obj.GetProperty(name) : default;
+        }
+
+        private bool Object(JsonElement e, string path)
+        {
+            if (Failure is null && e.ValueKind != JsonValueKind.Object)
+            {
+                Fail<object>($"{path} must be an object");
+            }
+
+            return Failure is null;
+        }
+
+        private string? String(JsonElement obj, string name, string prefix = "")
+        {
+            var v = Field(obj, name, prefix);
+            if (Failure is not null)
+            {
+                return null;
+            }
+
+            return v.ValueKind == JsonValueKind.String ? v.GetString() : Fail<string>($"field '{prefix}{name}' must be a string");
+        }
+
+        private int Int(JsonElement obj, string name, int min, int max, string prefix = "")
+        {
+            var v = Field(obj, name, prefix);
+            if (Failure is not null)
+            {
+                return 0;
+            }
+
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var n) || n < min || n > max)
+            {
+                Fail<object>($"field '{prefix}{name}' must be an integer in [{min}, {max}]");
+                return 0;
+            }
+
+            return n;
+        }
+
+        private ObjectType Type(JsonElement obj, string name, string prefix)
+        {
+            var s = String(obj, name, prefix);
+            if (Failure is not null)
+            {
+                return ObjectType.None;
+            }
+
+            if (!Enum.GetNames<ObjectType>().Contains(s))
+            {
+                Fail<object>($"field '{prefix}{name}' names no object type");
+                return ObjectType.None;
+            }
+
+            return Enum.Parse<ObjectType>(s!);
+        }
+
+        private ulong HexValue(JsonElement v, string path)
+        {
+            if (Failure is not null)
+            {
+                return 0;
+            }
+
+            var s = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (s is null || !s.StartsWith("0x", StringComparison.Ordinal) || s.Length is < 3 or > 18
+                || !ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var n))
+            {
+                Fail<object>($"{path} must be a hex string 0x…");
+                return 0;
+            }
+
+            return n;
+        }
+
+        private T? Fail<T>(string message)
+            where T : class
+        {
+            Failure ??= new CheckpointFailure(CheckpointError.Malformed, message);
+            return null;
+        }
+    }
+}

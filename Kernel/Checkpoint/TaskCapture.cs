@@ -1,0 +1,209 @@
+using System.Collections.Immutable;
+using Verified.Kernel.Abi;
+using Verified.Kernel.Caps;
+using Verified.Kernel.Memory;
+using Verified.Kernel.Objects;
+
+namespace Verified.Kernel.Checkpoints;
+
+/// <summary>
+/// Captures one task of a kernel as a <see cref="TaskCheckpoint"/> (read only: the kernel is not
+/// changed). Pages in address order, then private unmapped frames in slot order; capabilities in
+/// slot order. A frame is private when every current capability to it lies in the task's CNode.
+/// </summary>
+public static class TaskCapture
+{
+    /// <summary>Captures a task, or says why it cannot be captured.</summary>
+    public static bool TryCapture(Kernel kernel, TaskObject task, out TaskCheckpoint? checkpoint, out CheckpointFailure? failure)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(task);
+        checkpoint = null;
+        failure = Refusal(kernel, task);
+        if (failure is not null)
+        {
+            return false;
+        }
+
+        var cspace = kernel.Objects.Resolve<CNodeObject>(task.CSpaceRoot)!;
+
+        // Every mapping recorded into this task, by virtual address (the checker keeps one per page).
+        var recorded = new Dictionary<ulong, (SlotAddress Slot, Capability Cap)>();
+        foreach (var a in kernel.MdbOrder())
+        {
+            var cap = kernel.SlotAt(a).Cap;
+            if (cap.Type == ObjectType.Frame && cap.IsMapped && cap.MappedTask == task.Ref && kernel.IsCurrent(cap))
+            {
+                recorded[cap.MappedVa] = (a, cap);
+            }
+        }
+
+        var frames = new List<CapturedFrame>();
+        var frameIndex = new Dictionary<int, int>(); // frame object id -> index in frames
+        foreach (var (va, entry) in PageTables.Leaves(kernel.Memory, task.Pml4))
+        {
+            var rights = Rights.Read | ((entry & PageTables.Writable) != 0 ? Rights.Write : Rights.None);
+            if (recorded.TryGetValue(va, out var r) && !frameIndex.TryAdd(r.Cap.Object.Id, frames.Count))
+            {
+                failure = new(CheckpointError.AliasedFrame, $"frame {r.Cap.Object} is mapped twice in {task.Ref}, again at 0x{va:x}");
+                return false;
+            }
+
+            frames.Add(new CapturedFrame(ReadPage(kernel.Memory, entry & PageTables.AddressMask), new PageMapping(va, rights)));
+        }
+
+        var references = new List<SharedReference>();
+        var caps = new List<CapturedCap>();
+        for (var i = 0; i < cspace.View.Length; i++)
+        {
+            var cap = cspace.View[i].Cap;
+            if (cap.IsNull || !kernel.IsCurrent(cap))
+            {
+                continue; // stale capabilities are not captured (documented)
+            }
+
+            if (cap.Type == ObjectType.Frame && cap.IsMapped && cap.MappedTask != task.Ref && kernel.Objects.Resolve(cap.MappedTask) is not null)
+            {
+                failure = new(CheckpointError.MapsIntoOtherTask, $"slot {i}: frame capability records a mapping in {cap.MappedTask}");
+                return false;
+            }
+
+            var o = kernel.Objects.Resolve(cap.Object)!;
+            CapTarget target;
+            if (o == task)
+            {
+                target = new CapTarget.SelfTask();
+            }
+            else if (o == cspace)
+            {
+                target = new CapTarget.OwnCSpace();
+            }
+            else if (o is FrameObject frame && (frameIndex.TryGetValue(frame.Id, out var index) || IsPrivate(cspace, frame)))
+            {
+                if (!frameIndex.TryGetValue(frame.Id, out index))
+                {
+                    index = frames.Count;
+                    frameIndex.Add(frame.Id, index);
+                    frames.Add(new CapturedFrame(ReadPage(kernel.Memory, frame.Paddr), null));
+                }
+
+                target = new CapTarget.OwnFrame(index);
+            }
+            else
+            {
+                var id = ReferenceId(o);
+                if (!references.Exists(r => r.Id == id))
+                {
+                    references.Add(new SharedReference(id, o.Type));
+                }
+
+                target = new CapTarget.Shared(id);
+            }
+
+            var records = cap.Type == ObjectType.Frame && cap.IsMapped && cap.MappedTask == task.Ref;
+            caps.Add(new CapturedCap(i, cap.Type, target, cap.Rights, cap.Badge, ParentInCSpace(kernel, cspace, new SlotAddress(cspace.Id, i)), records));
+        }
+
+        FaultHandler? fault = null;
+        if (kernel.Objects.Resolve<EndpointObject>(task.FaultEndpoint) is { } ep)
+        {
+            var id = ReferenceId(ep);
+            if (!references.Exists(r => r.Id == id))
+            {
+                references.Add(new SharedReference(id, ObjectType.Endpoint));
+            }
+
+            fault = new FaultHandler(id, task.FaultBadge);
+        }
+
+        var registers = new ulong[AbiConstants.RegisterCount];
+        for (var i = 0; i < registers.Length; i++)
+        {
+            registers[i] = task.Registers[i];
+        }
+
+        checkpoint = new TaskCheckpoint([.. registers], task.Priority, cspace.RadixBits, [.. references], [.. frames], [.. caps], fault);
+        return true;
+    }
+
+    /// <summary>The stable id of a shared object in its kernel: type, index and generation.</summary>
+    public static string ReferenceId(KernelObject o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return $"{o.Type.ToString().ToLowerInvariant()}-{o.Id}.{o.Generation}";
+    }
+
+    private static CheckpointFailure? Refusal(Kernel kernel, TaskObject task)
+    {
+        if (!task.IsLive || kernel.Objects.Resolve(task.Ref) != task)
+        {
+            return new(CheckpointError.TaskNotLive, $"task {task.Ref} is not a live task of this kernel");
+        }
+
+        if (task.State is not (TaskState.Ready or TaskState.Inactive))
+        {
+            return new(CheckpointError.BlockedInIpc, $"task {task.Ref} is {task.State} on {task.BlockedOn}");
+        }
+
+        if (!task.InFlightSlot.Cap.IsNull)
+        {
+            return new(CheckpointError.CapabilityInFlight, $"task {task.Ref} has a {task.InFlightSlot.Cap.Type} capability in flight");
+        }
+
+        if (kernel.Objects.Resolve<TaskObject>(task.ReplyTo) is { State: TaskState.BlockedOnReply })
+        {
+            return new(CheckpointError.HoldsReplyObligation, $"task {task.Ref} owes {task.ReplyTo} a reply");
+        }
+
+        if (kernel.Objects.Resolve(task.GrantTable) is not null)
+        {
+            return new(CheckpointError.HasGrantTable, $"task {task.Ref} has grant table {task.GrantTable}");
+        }
+
+        return kernel.Objects.Resolve<CNodeObject>(task.CSpaceRoot) is null
+            ? new(CheckpointError.NoCSpace, $"task {task.Ref} has no live root CNode")
+            : null;
+    }
+
+    /// <summary>True when every current capability to the frame lies in the CNode.</summary>
+    private static bool IsPrivate(CNodeObject cspace, FrameObject frame)
+    {
+        var here = 0;
+        foreach (var s in cspace.View)
+        {
+            if (s.Cap.Object == frame.Ref)
+            {
+                here++;
+            }
+        }
+
+        return here == frame.CapCount;
+    }
+
+    /// <summary>The nearest ancestor naming the same object, when it lies in the task's CNode; else null.</summary>
+    private static int? ParentInCSpace(Kernel kernel, CNodeObject cspace, SlotAddress slot)
+    {
+        var obj = kernel.SlotAt(slot).Cap.Object;
+        for (var p = kernel.Parent(slot); p.IsSome; p = kernel.Parent(p))
+        {
+            if (kernel.SlotAt(p).Cap.Object != obj)
+            {
+                return null; // past the retype that made the object: no ancestor in the task names it
+            }
+
+            if (p.Object == cspace.Id)
+            {
+                return p.Index;
+            }
+        }
+
+        return null;
+    }
+
+    private static ImmutableArray<byte> ReadPage(IPhysicalMemory memory, ulong paddr)
+    {
+        var bytes = new byte[4096];
+        memory.Read(paddr, bytes);
+        return ImmutableArray.Create(bytes);
+    }
+}
