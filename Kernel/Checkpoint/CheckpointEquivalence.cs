@@ -73,11 +73,11 @@ public static class CheckpointEquivalence
         {
             if (e.Frames[i].Mapping != a.Frames[i].Mapping)
             {
-                d.Add($"frame {i}: saved mapping {e.Frames[i].Mapping}, restored {a.Frames[i].Mapping}");
+                d.Add($"frame {i}: saved mapping {Describe(e.Frames[i].Mapping)}, restored {Describe(a.Frames[i].Mapping)}");
             }
             else if (!e.Frames[i].Contents.SequenceEqual(a.Frames[i].Contents))
             {
-                d.Add($"frame {i} ({e.Frames[i].Mapping}): contents differ");
+                d.Add($"frame {i} ({Describe(e.Frames[i].Mapping)}): contents differ");
             }
         }
 
@@ -100,6 +100,8 @@ public static class CheckpointEquivalence
             d.Add($"fault handler: saved {e.Fault}, restored {a.Fault}");
         }
     }
+
+    private static string Describe(PageMapping? m) => m is null ? "none" : $"0x{m.VirtualAddress:x} {m.Rights}";
 
     /// <summary>
     /// A form independent of the order the frames were listed in and of reference names: frames

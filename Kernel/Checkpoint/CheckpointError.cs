@@ -9,11 +9,11 @@ public enum CheckpointError
     /// <summary>The task has no live root CNode.</summary>
     NoCSpace,
 
-    /// <summary>The task is blocked in IPC (send, receive, reply or notification wait): its state lives in other objects.</summary>
+    /// <summary>
+    /// The task is blocked in IPC (send, receive, reply or notification wait): its state lives in
+    /// other objects. This covers capabilities in flight too: only a blocked sender holds one.
+    /// </summary>
     BlockedInIpc,
-
-    /// <summary>The task holds a capability in flight in an IPC message.</summary>
-    CapabilityInFlight,
 
     /// <summary>The task was called and has not replied yet (it holds a one-shot reply capability).</summary>
     HoldsReplyObligation,

@@ -53,7 +53,7 @@ public sealed partial class Kernel
             return new(CheckpointError.InvalidCapability, $"holder CNode cptr {request.HolderCNode}: {h}");
         }
 
-        var holderCount = 2 + c.Frames.Length;
+        var holderCount = 2 + c.Frames.Count(f => f.Mapping is not null);
         if (request.HolderFirstSlot < 0 || request.HolderFirstSlot > holder.Slots.Length - holderCount)
         {
             return new(CheckpointError.HolderSlotsUnavailable, $"{holderCount} holder slots from {request.HolderFirstSlot} do not fit a CNode of {holder.Slots.Length}");
@@ -155,38 +155,59 @@ public sealed partial class Kernel
     {
         // Objects, each a child of the untyped capability in a holder slot (spec: untyped.retype).
         var first = p.HolderFirst;
-        var task = (TaskObject)Carve(p, ObjectType.Task, 12, 0, first);
-        var cspace = (CNodeObject)Carve(p, ObjectType.CNode, c.CSpaceRadixBits + 5, c.CSpaceRadixBits, first + 1);
-        var frames = new FrameObject[c.Frames.Length];
+        var task = (TaskObject)Carve(p, ObjectType.Task, 12, 0, p.Holder, first);
+        var cspace = (CNodeObject)Carve(p, ObjectType.CNode, c.CSpaceRadixBits + 5, c.CSpaceRadixBits, p.Holder, first + 1);
+        // Mapped frames are held in the holder slots (the page belongs to the address space the
+        // restorer made); a private unmapped frame is carved straight into the task's CNode below,
+        // so that, as in the source, only the task holds it.
+        var holderOf = new Dictionary<int, SlotAddress>();
+        var frames = new FrameObject?[c.Frames.Length];
         for (var i = 0; i < frames.Length; i++)
         {
-            frames[i] = (FrameObject)Carve(p, ObjectType.Frame, 12, 0, first + 2 + i);
-            Memory.Write(frames[i].Paddr, c.Frames[i].Contents.AsSpan());
+            if (c.Frames[i].Mapping is not null)
+            {
+                var at = new SlotAddress(p.Holder.Id, first + 2 + holderOf.Count);
+                holderOf.Add(i, at);
+                frames[i] = (FrameObject)Carve(p, ObjectType.Frame, 12, 0, p.Holder, at.Index);
+                Memory.Write(frames[i]!.Paddr, c.Frames[i].Contents.AsSpan());
+            }
         }
 
         // Pages at the saved addresses with the saved access (spec: frame.map), recorded by the holder capability.
-        for (var i = 0; i < frames.Length; i++)
+        foreach (var (i, at) in holderOf)
         {
-            if (c.Frames[i].Mapping is not { } m)
-            {
-                continue;
-            }
-
+            var m = c.Frames[i].Mapping!;
             var writable = (m.Rights & Rights.Write) != 0 || RestoreFaults is { MapsEveryPageWritable: true };
-            PageTables.MapLeaf(Memory, task.Pml4, m.VirtualAddress, frames[i].Paddr | PageTables.Present | PageTables.User | (writable ? PageTables.Writable : 0), () => TablePage(p, task));
-            ref var holderSlot = ref Slot(new SlotAddress(p.Holder.Id, first + 2 + i));
-            holderSlot.Cap = holderSlot.Cap with { MappedTask = task.Ref, MappedVa = m.VirtualAddress };
+            PageTables.MapLeaf(Memory, task.Pml4, m.VirtualAddress, frames[i]!.Paddr | PageTables.Present | PageTables.User | (writable ? PageTables.Writable : 0), () => TablePage(p, task));
+            Slot(at).Cap = Slot(at).Cap with { MappedTask = task.Ref, MappedVa = m.VirtualAddress };
         }
 
         // The capability space, parents before children.
         foreach (var cap in Topological(c.Caps))
         {
             var dst = new SlotAddress(cspace.Id, cap.Slot);
+            if (cap.Parent is null && cap.Target is CapTarget.OwnFrame { Index: var unmapped } && !holderOf.ContainsKey(unmapped))
+            {
+                // A private unmapped frame: the first such capability is the retyped one; others are its siblings under the untyped.
+                if (frames[unmapped] is null)
+                {
+                    frames[unmapped] = (FrameObject)Carve(p, ObjectType.Frame, 12, 0, cspace, cap.Slot);
+                    Memory.Write(frames[unmapped]!.Paddr, c.Frames[unmapped].Contents.AsSpan());
+                    Slot(dst).Cap = Slot(dst).Cap with { Rights = cap.Rights }; // spec: cap.mutate — rights only shrink
+                }
+                else
+                {
+                    MdbInsert(p.UntypedSlot, dst, Capability.To(ObjectType.Frame, frames[unmapped]!.Ref).Derive(cap.Rights, 0));
+                }
+
+                continue;
+            }
+
             var parent = cap.Parent is { } ps ? new SlotAddress(cspace.Id, ps) : cap.Target switch
             {
                 CapTarget.SelfTask => new SlotAddress(p.Holder.Id, first),
                 CapTarget.OwnCSpace => new SlotAddress(p.Holder.Id, first + 1),
-                CapTarget.OwnFrame f => new SlotAddress(p.Holder.Id, first + 2 + f.Index),
+                CapTarget.OwnFrame f => holderOf[f.Index],
                 CapTarget.Shared s => p.Bound[s.ReferenceId],
                 _ => throw new InvalidOperationException($"kernel bug: unknown capability target {cap.Target}"),
             };
@@ -196,7 +217,7 @@ public sealed partial class Kernel
             if (cap.RecordsMapping && cap.Target is CapTarget.OwnFrame own)
             {
                 // The capability that recorded the mapping in the source records it here too.
-                ref var holderSlot = ref Slot(new SlotAddress(p.Holder.Id, first + 2 + own.Index));
+                ref var holderSlot = ref Slot(holderOf[own.Index]);
                 Slot(dst).Cap = Slot(dst).Cap with { MappedTask = holderSlot.Cap.MappedTask, MappedVa = holderSlot.Cap.MappedVa };
                 holderSlot.Cap = holderSlot.Cap with { MappedTask = ObjectRef.None, MappedVa = 0 };
             }
@@ -219,14 +240,14 @@ public sealed partial class Kernel
         task.Registers[AbiConstants.RegRflags] = (c.Registers[AbiConstants.RegRflags] & 0xCD5) | 0x202; // user-visible flags only, as TaskWriteRegister
         AddressSpacesChanged = true;
         MakeReady(task); // spec: task.resume
-        return new RestoredTask(task, p.Holder.Id, first, frames.Length);
+        return new RestoredTask(task, p.Holder.Id, first, holderOf.Count);
     }
 
-    private KernelObject Carve(RestorePlan p, ObjectType type, int bits, int param, int holderIndex)
+    private KernelObject Carve(RestorePlan p, ObjectType type, int bits, int param, CNodeObject into, int index)
     {
         var start = AlignUp(p.Untyped.Watermark, 1UL << bits);
-        InvokeRetype(p.UntypedSlot, p.Untyped, type, bits, param, start, p.Holder, holderIndex, 1);
-        return Objects[Slot(new SlotAddress(p.Holder.Id, holderIndex)).Cap.Object.Id]!;
+        InvokeRetype(p.UntypedSlot, p.Untyped, type, bits, param, start, into, index, 1); // spec: untyped.retype
+        return Objects[Slot(new SlotAddress(into.Id, index)).Cap.Object.Id]!;
     }
 
     private ulong TablePage(RestorePlan p, TaskObject task)

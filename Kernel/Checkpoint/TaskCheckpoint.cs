@@ -10,8 +10,8 @@ namespace Verified.Kernel.Checkpoints;
 /// type, rights, badge and what it refers to. Objects the task owns privately (itself, its CNode,
 /// its frames) are captured by value; every other object is a <see cref="SharedReference"/> that
 /// the restoring side binds to a capability of its own.
-/// Not captured: IPC in flight (a blocked task, an in-flight capability or a pending reply is
-/// refused at capture), stale capabilities (their slots come back empty), mappings the task's
+/// Not captured: IPC in flight (a blocked task — which covers a capability in flight — or a
+/// pending reply is refused at capture), stale capabilities (their slots come back empty), mappings the task's
 /// capabilities made in other address spaces (refused), grant tables (refused).
 /// </summary>
 public sealed record TaskCheckpoint(
