@@ -9,7 +9,8 @@ namespace Verified.Kernel.Checkpoints;
 /// <summary>
 /// Captures one task of a kernel as a <see cref="TaskCheckpoint"/> (read only: the kernel is not
 /// changed). Pages in address order, then private unmapped frames in slot order; capabilities in
-/// slot order. A frame is private when every current capability to it lies in the task's CNode.
+/// slot order. A frame is private when every current capability to it lies in the task's CNode
+/// (its capability count equals the number there).
 /// </summary>
 public static class TaskCapture
 {
@@ -52,6 +53,17 @@ public static class TaskCapture
             frames.Add(new CapturedFrame(ReadPage(kernel.Memory, entry & PageTables.AddressMask), new PageMapping(va, rights)));
         }
 
+        // How many capabilities in the CNode name each object: a capability alone with its object
+        // has no ancestor there, so the walk up the derivation list is skipped (it is linear).
+        var perObject = new Dictionary<ObjectRef, int>();
+        foreach (var s in cspace.View)
+        {
+            if (!s.Cap.IsNull)
+            {
+                perObject[s.Cap.Object] = perObject.GetValueOrDefault(s.Cap.Object) + 1;
+            }
+        }
+
         var references = new List<SharedReference>();
         var caps = new List<CapturedCap>();
         for (var i = 0; i < cspace.View.Length; i++)
@@ -78,7 +90,7 @@ public static class TaskCapture
             {
                 target = new CapTarget.OwnCSpace();
             }
-            else if (o is FrameObject frame && (frameIndex.TryGetValue(frame.Id, out var index) || IsPrivate(cspace, frame)))
+            else if (o is FrameObject frame && (frameIndex.TryGetValue(frame.Id, out var index) || perObject[frame.Ref] == frame.CapCount))
             {
                 if (!frameIndex.TryGetValue(frame.Id, out index))
                 {
@@ -101,7 +113,8 @@ public static class TaskCapture
             }
 
             var records = cap.Type == ObjectType.Frame && cap.IsMapped && cap.MappedTask == task.Ref;
-            caps.Add(new CapturedCap(i, cap.Type, target, cap.Rights, cap.Badge, ParentInCSpace(kernel, cspace, new SlotAddress(cspace.Id, i)), records));
+            var parent = perObject[cap.Object] > 1 ? ParentInCSpace(kernel, cspace, new SlotAddress(cspace.Id, i)) : null;
+            caps.Add(new CapturedCap(i, cap.Type, target, cap.Rights, cap.Badge, parent, records));
         }
 
         FaultHandler? fault = null;
@@ -159,21 +172,6 @@ public static class TaskCapture
         return kernel.Objects.Resolve<CNodeObject>(task.CSpaceRoot) is null
             ? new(CheckpointError.NoCSpace, $"task {task.Ref} has no live root CNode")
             : null;
-    }
-
-    /// <summary>True when every current capability to the frame lies in the CNode.</summary>
-    private static bool IsPrivate(CNodeObject cspace, FrameObject frame)
-    {
-        var here = 0;
-        foreach (var s in cspace.View)
-        {
-            if (s.Cap.Object == frame.Ref)
-            {
-                here++;
-            }
-        }
-
-        return here == frame.CapCount;
     }
 
     /// <summary>The nearest ancestor naming the same object, when it lies in the task's CNode; else null.</summary>

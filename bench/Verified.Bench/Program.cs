@@ -23,6 +23,7 @@ public static class Program
             case "kernel": return KernelMode.Run();
             case "soak-kernel": return KernelSoak.Run(rest);
             case "refinement": return RefinementMode.Run(rest);
+            case "checkpoint": return CheckpointMode.Run(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
                 return 0;
