@@ -99,6 +99,21 @@ public static class CheckpointEquivalence
         {
             d.Add($"fault handler: saved {e.Fault}, restored {a.Fault}");
         }
+
+        if ((e.GrantTable is null) != (a.GrantTable is null) || e.GrantTable?.EntryBits != a.GrantTable?.EntryBits)
+        {
+            d.Add($"grant table: saved {e.GrantTable?.EntryBits.ToString() ?? "none"} entry bits, restored {a.GrantTable?.EntryBits.ToString() ?? "none"}");
+        }
+        else if (e.GrantTable is { } eg && a.GrantTable is { } ag)
+        {
+            for (var i = 0; i < eg.Entries.Length; i++)
+            {
+                if (eg.Entries[i] != ag.Entries[i])
+                {
+                    d.Add($"grant entry {i}: saved {eg.Entries[i]}, restored {ag.Entries[i]}");
+                }
+            }
+        }
     }
 
     private static string Describe(PageMapping? m) => m is null ? "none" : $"0x{m.VirtualAddress:x} {m.Rights}";
@@ -128,12 +143,17 @@ public static class CheckpointEquivalence
             },
         });
         var references = c.References.Select(r => r with { Id = Name(r.Id) }).DistinctBy(r => r.Id).OrderBy(r => r.Id, StringComparer.Ordinal);
+        CapTarget? Party(CapTarget? t) => t is CapTarget.Shared s ? new CapTarget.Shared(Name(s.ReferenceId)) : t;
+        var grants = c.GrantTable is { } g
+            ? g with { Entries = [.. g.Entries.Select(e => e with { Grantee = Party(e.Grantee), FromGranter = Party(e.FromGranter) })] }
+            : null;
         return c with
         {
             Frames = [.. order.Select(i => c.Frames[i])],
             Caps = [.. caps],
             References = [.. references],
             Fault = c.Fault is { } f ? f with { ReferenceId = Name(f.ReferenceId) } : null,
+            GrantTable = grants,
         };
     }
 }

@@ -24,9 +24,6 @@ public enum CheckpointError
     /// <summary>One frame is mapped at two addresses of the task (aliasing is not captured).</summary>
     AliasedFrame,
 
-    /// <summary>The task has a grant table (grant tables are not captured).</summary>
-    HasGrantTable,
-
     /// <summary>The checkpoint (or its serialised form) is malformed or inconsistent.</summary>
     Malformed,
 

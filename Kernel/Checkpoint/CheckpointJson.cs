@@ -80,6 +80,30 @@ public static class CheckpointJson
                 w.WriteEndObject();
             }
 
+            if (checkpoint.GrantTable is { } grants)
+            {
+                w.WriteStartObject("grantTable");
+                w.WriteNumber("entryBits", grants.EntryBits);
+                w.WriteStartArray("entries");
+                foreach (var e in grants.Entries)
+                {
+                    w.WriteStartObject();
+                    w.WriteBoolean("inUse", e.InUse);
+                    w.WriteNumber("generation", e.Generation);
+                    w.WriteBoolean("indirect", e.Indirect);
+                    w.WriteString("grantee", Party(e.Grantee));
+                    w.WriteString("address", Hex(e.Address));
+                    w.WriteString("length", Hex(e.Length));
+                    w.WriteNumber("access", (long)e.Access);
+                    w.WriteString("fromGranter", Party(e.FromGranter));
+                    w.WriteString("fromHandle", Hex(e.FromHandle));
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 
@@ -130,6 +154,9 @@ public static class CheckpointJson
             case CapTarget.OwnCSpace:
                 w.WriteString("target", "cspace");
                 break;
+            case CapTarget.OwnGrantTable:
+                w.WriteString("target", "grantTable");
+                break;
             case CapTarget.OwnFrame f:
                 w.WriteString("target", "frame");
                 w.WriteNumber("frame", f.Index);
@@ -152,6 +179,15 @@ public static class CheckpointJson
         w.WriteBoolean("recordsMapping", c.RecordsMapping);
         w.WriteEndObject();
     }
+
+    /// <summary>A grant party as a string: "none", "self", or "ref:" and a reference id.</summary>
+    private static string Party(CapTarget? t) => t switch
+    {
+        null => "none",
+        CapTarget.SelfTask => "self",
+        CapTarget.Shared s => "ref:" + s.ReferenceId,
+        _ => throw new InvalidOperationException($"a grant party cannot be {t}"),
+    };
 
     private static string Hex(ulong v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture);
 
@@ -191,7 +227,64 @@ public static class CheckpointJson
                 fault = new FaultHandler(String(f, "reference", "fault.") ?? "", HexValue(Field(f, "badge", "fault."), "fault.badge"));
             }
 
-            return Failure is null ? new TaskCheckpoint(registers, priority, radix, references!, frames!, caps!, fault) : null;
+            CapturedGrantTable? grants = null;
+            if (root.TryGetProperty("grantTable", out var g) && g.ValueKind != JsonValueKind.Null && Object(g, "grantTable"))
+            {
+                var bits = Int(g, "entryBits", int.MinValue, int.MaxValue, "grantTable.");
+                var entries = Array(g, "entries", Grant);
+                grants = new CapturedGrantTable(bits, entries!);
+            }
+
+            return Failure is null ? new TaskCheckpoint(registers, priority, radix, references!, frames!, caps!, fault, grants) : null;
+        }
+
+        private CapturedGrant? Grant(JsonElement e, string path)
+        {
+            if (!Object(e, path))
+            {
+                return null;
+            }
+
+            var prefix = path + ".";
+            var inUse = Bool(e, "inUse", prefix);
+            var generation = Field(e, "generation", prefix);
+            uint gen = 0;
+            if (Failure is null && (generation.ValueKind != JsonValueKind.Number || !generation.TryGetUInt32(out gen)))
+            {
+                return Fail<CapturedGrant>($"field '{prefix}generation' must be an unsigned 32-bit integer");
+            }
+
+            var indirect = Bool(e, "indirect", prefix);
+            var grantee = PartyValue(e, "grantee", prefix);
+            var address = HexValue(Field(e, "address", prefix), prefix + "address");
+            var length = HexValue(Field(e, "length", prefix), prefix + "length");
+            var access = (GrantAccess)Int(e, "access", 0, 3, prefix);
+            var from = PartyValue(e, "fromGranter", prefix);
+            var handle = HexValue(Field(e, "fromHandle", prefix), prefix + "fromHandle");
+            return Failure is null ? new CapturedGrant(inUse, gen, indirect, grantee, address, length, access, from, handle) : null;
+        }
+
+        private CapTarget? PartyValue(JsonElement e, string name, string prefix)
+        {
+            var s = String(e, name, prefix);
+            return s switch
+            {
+                null or "none" => null,
+                "self" => new CapTarget.SelfTask(),
+                _ when s.StartsWith("ref:", StringComparison.Ordinal) => new CapTarget.Shared(s[4..]),
+                _ => Fail<CapTarget>($"field '{prefix}{name}' must be none, self or ref:ID"),
+            };
+        }
+
+        private bool Bool(JsonElement obj, string name, string prefix)
+        {
+            var v = Field(obj, name, prefix);
+            if (Failure is null && v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                Fail<object>($"field '{prefix}{name}' must be true or false");
+            }
+
+            return Failure is null && v.ValueKind == JsonValueKind.True;
         }
 
         private CapturedFrame? Frame(JsonElement e, string path)
@@ -236,6 +329,7 @@ public static class CheckpointJson
             {
                 "self" => new CapTarget.SelfTask(),
                 "cspace" => new CapTarget.OwnCSpace(),
+                "grantTable" => new CapTarget.OwnGrantTable(),
                 "frame" => new CapTarget.OwnFrame(Int(e, "frame", int.MinValue, int.MaxValue, prefix)),
                 "shared" => new CapTarget.Shared(String(e, "reference", prefix) ?? ""),
                 _ => null,

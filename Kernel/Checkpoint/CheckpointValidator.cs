@@ -85,7 +85,7 @@ public static class CheckpointValidator
             }
         }
 
-        return CheckCaps(c) ?? CheckFault(c);
+        return CheckCaps(c) ?? CheckFault(c) ?? CheckGrants(c);
     }
 
     private static string? CheckCaps(TaskCheckpoint c)
@@ -106,6 +106,7 @@ public static class CheckpointValidator
             {
                 CapTarget.SelfTask => ObjectType.Task,
                 CapTarget.OwnCSpace => ObjectType.CNode,
+                CapTarget.OwnGrantTable when c.GrantTable is not null => ObjectType.GrantTable,
                 CapTarget.OwnFrame f when f.Index >= 0 && f.Index < c.Frames.Length => ObjectType.Frame,
                 CapTarget.Shared s when c.Reference(s.ReferenceId) is { } r => r.Type,
                 _ => ObjectType.None,
@@ -158,6 +159,31 @@ public static class CheckpointValidator
             if (parent.Target != child.Target || (child.Rights & ~parent.Rights) != 0 || (parent.Badge != 0 && parent.Badge != child.Badge))
             {
                 return $"slot {child.Slot}: not derivable from slot {p} (other object, more rights, or another badge)";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckGrants(TaskCheckpoint c)
+    {
+        if (c.GrantTable is not { } g)
+        {
+            return null;
+        }
+
+        if (g.EntryBits is < 0 or > 8 || g.Entries.IsDefault || g.Entries.Length != 1 << g.EntryBits)
+        {
+            return $"grant table: {g.EntryBits} entry bits with {(g.Entries.IsDefault ? 0 : g.Entries.Length)} entries";
+        }
+
+        bool IsParty(CapTarget? p) => p is null or CapTarget.SelfTask || (p is CapTarget.Shared s && c.Reference(s.ReferenceId) is { Type: ObjectType.Task });
+        for (var i = 0; i < g.Entries.Length; i++)
+        {
+            var e = g.Entries[i];
+            if (e is null || !IsParty(e.Grantee) || !IsParty(e.FromGranter) || (e.Access & ~(GrantAccess.Read | GrantAccess.Write)) != 0)
+            {
+                return $"grant entry {i}: parties must be the task itself, a task reference or none, access ⊆ read|write";
             }
         }
 

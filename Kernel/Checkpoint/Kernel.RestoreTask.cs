@@ -53,7 +53,7 @@ public sealed partial class Kernel
             return new(CheckpointError.InvalidCapability, $"holder CNode cptr {request.HolderCNode}: {h}");
         }
 
-        var holderCount = 2 + c.Frames.Count(f => f.Mapping is not null);
+        var holderCount = FrameHolderOffset(c) + c.Frames.Count(f => f.Mapping is not null);
         if (request.HolderFirstSlot < 0 || request.HolderFirstSlot > holder.Slots.Length - holderCount)
         {
             return new(CheckpointError.HolderSlotsUnavailable, $"{holderCount} holder slots from {request.HolderFirstSlot} do not fit a CNode of {holder.Slots.Length}");
@@ -116,6 +116,7 @@ public sealed partial class Kernel
 
         var pages = c.Frames.Where(fr => fr.Mapping is not null).Select(fr => fr.Mapping!.VirtualAddress).ToList();
         var end = Allocate(Allocate(untyped.Watermark, 12, 1), c.CSpaceRadixBits + 5, 1);
+        end = c.GrantTable is { } g ? Allocate(end, g.EntryBits + 5, 1) : end;
         end = Allocate(Allocate(end, 12, c.Frames.Length), 12, TablesFor(pages));
         if (end > untyped.Size)
         {
@@ -157,6 +158,7 @@ public sealed partial class Kernel
         var first = p.HolderFirst;
         var task = (TaskObject)Carve(p, ObjectType.Task, 12, 0, p.Holder, first);
         var cspace = (CNodeObject)Carve(p, ObjectType.CNode, c.CSpaceRadixBits + 5, c.CSpaceRadixBits, p.Holder, first + 1);
+        var grants = c.GrantTable is { } g ? (GrantTableObject)Carve(p, ObjectType.GrantTable, g.EntryBits + 5, g.EntryBits, p.Holder, first + 2) : null;
         // Mapped frames are held in the holder slots (the page belongs to the address space the
         // restorer made); a private unmapped frame is carved straight into the task's CNode below,
         // so that, as in the source, only the task holds it.
@@ -166,7 +168,7 @@ public sealed partial class Kernel
         {
             if (c.Frames[i].Mapping is not null)
             {
-                var at = new SlotAddress(p.Holder.Id, first + 2 + holderOf.Count);
+                var at = new SlotAddress(p.Holder.Id, first + FrameHolderOffset(c) + holderOf.Count);
                 holderOf.Add(i, at);
                 frames[i] = (FrameObject)Carve(p, ObjectType.Frame, 12, 0, p.Holder, at.Index);
                 Memory.Write(frames[i]!.Paddr, c.Frames[i].Contents.AsSpan());
@@ -207,6 +209,7 @@ public sealed partial class Kernel
             {
                 CapTarget.SelfTask => new SlotAddress(p.Holder.Id, first),
                 CapTarget.OwnCSpace => new SlotAddress(p.Holder.Id, first + 1),
+                CapTarget.OwnGrantTable => new SlotAddress(p.Holder.Id, first + 2),
                 CapTarget.OwnFrame f => holderOf[f.Index],
                 CapTarget.Shared s => p.Bound[s.ReferenceId],
                 _ => throw new InvalidOperationException($"kernel bug: unknown capability target {cap.Target}"),
@@ -231,6 +234,25 @@ public sealed partial class Kernel
             task.FaultBadge = fault.Badge;
         }
 
+        if (grants is not null)
+        {
+            // Entries keep their index and generation, so the handles in the task's memory stay valid (spec: grant.create).
+            ObjectRef Party(CapTarget? t) => t switch
+            {
+                CapTarget.SelfTask => task.Ref,
+                CapTarget.Shared s => Slot(p.Bound[s.ReferenceId]).Cap.Object,
+                _ => ObjectRef.None,
+            };
+            for (var i = 0; i < grants.Entries.Length; i++)
+            {
+                var e = c.GrantTable!.Entries[i];
+                grants.Entries[i] = new GrantEntry(e.InUse, e.Generation, e.Indirect, Party(e.Grantee), e.Address, e.Length, e.Access, Party(e.FromGranter), e.FromHandle);
+            }
+
+            grants.Owner = task.Ref;
+            task.GrantTable = grants.Ref;
+        }
+
         task.Priority = c.Priority;
         for (var i = 0; i < AbiConstants.RegisterCount; i++)
         {
@@ -240,8 +262,11 @@ public sealed partial class Kernel
         task.Registers[AbiConstants.RegRflags] = (c.Registers[AbiConstants.RegRflags] & 0xCD5) | 0x202; // user-visible flags only, as TaskWriteRegister
         AddressSpacesChanged = true;
         MakeReady(task); // spec: task.resume
-        return new RestoredTask(task, p.Holder.Id, first, holderOf.Count);
+        return new RestoredTask(task, p.Holder.Id, first, grants is null ? null : first + 2, first + FrameHolderOffset(c), holderOf.Count);
     }
+
+    /// <summary>Holder slots before the frames: task, CNode, and the grant table when there is one.</summary>
+    private static int FrameHolderOffset(TaskCheckpoint c) => c.GrantTable is null ? 2 : 3;
 
     private KernelObject Carve(RestorePlan p, ObjectType type, int bits, int param, CNodeObject into, int index)
     {

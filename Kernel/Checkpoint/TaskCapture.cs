@@ -27,6 +27,7 @@ public static class TaskCapture
         }
 
         var cspace = kernel.Objects.Resolve<CNodeObject>(task.CSpaceRoot)!;
+        var grantTable = kernel.Objects.Resolve<GrantTableObject>(task.GrantTable);
 
         // Every mapping recorded into this task, by virtual address (the checker keeps one per page).
         var recorded = new Dictionary<ulong, (SlotAddress Slot, Capability Cap)>();
@@ -90,6 +91,10 @@ public static class TaskCapture
             {
                 target = new CapTarget.OwnCSpace();
             }
+            else if (o == grantTable)
+            {
+                target = new CapTarget.OwnGrantTable();
+            }
             else if (o is FrameObject frame && (frameIndex.TryGetValue(frame.Id, out var index) || perObject[frame.Ref] == frame.CapCount))
             {
                 if (!frameIndex.TryGetValue(frame.Id, out index))
@@ -103,13 +108,7 @@ public static class TaskCapture
             }
             else
             {
-                var id = ReferenceId(o);
-                if (!references.Exists(r => r.Id == id))
-                {
-                    references.Add(new SharedReference(id, o.Type));
-                }
-
-                target = new CapTarget.Shared(id);
+                target = Share(references, o);
             }
 
             var records = cap.Type == ObjectType.Frame && cap.IsMapped && cap.MappedTask == task.Ref;
@@ -120,13 +119,20 @@ public static class TaskCapture
         FaultHandler? fault = null;
         if (kernel.Objects.Resolve<EndpointObject>(task.FaultEndpoint) is { } ep)
         {
-            var id = ReferenceId(ep);
-            if (!references.Exists(r => r.Id == id))
+            fault = new FaultHandler(Share(references, ep).ReferenceId, task.FaultBadge);
+        }
+
+        CapturedGrantTable? grants = null;
+        if (grantTable is not null)
+        {
+            CapTarget? Party(ObjectRef r) => kernel.Objects.Resolve<TaskObject>(r) is not { } t ? null : t == task ? new CapTarget.SelfTask() : Share(references, t);
+            var entries = new List<CapturedGrant>();
+            foreach (var e in grantTable.View)
             {
-                references.Add(new SharedReference(id, ObjectType.Endpoint));
+                entries.Add(new CapturedGrant(e.InUse, e.Generation, e.Indirect, Party(e.Grantee), e.Address, e.Length, e.Access, Party(e.FromGranter), e.FromHandle));
             }
 
-            fault = new FaultHandler(id, task.FaultBadge);
+            grants = new CapturedGrantTable(grantTable.EntryBits, [.. entries]);
         }
 
         var registers = new ulong[AbiConstants.RegisterCount];
@@ -135,7 +141,7 @@ public static class TaskCapture
             registers[i] = task.Registers[i];
         }
 
-        checkpoint = new TaskCheckpoint([.. registers], task.Priority, cspace.RadixBits, [.. references], [.. frames], [.. caps], fault);
+        checkpoint = new TaskCheckpoint([.. registers], task.Priority, cspace.RadixBits, [.. references], [.. frames], [.. caps], fault, grants);
         return true;
     }
 
@@ -144,6 +150,18 @@ public static class TaskCapture
     {
         ArgumentNullException.ThrowIfNull(o);
         return $"{o.Type.ToString().ToLowerInvariant()}-{o.Id}.{o.Generation}";
+    }
+
+    /// <summary>The shared reference to an object, added to the list the first time.</summary>
+    private static CapTarget.Shared Share(List<SharedReference> references, KernelObject o)
+    {
+        var id = ReferenceId(o);
+        if (!references.Exists(r => r.Id == id))
+        {
+            references.Add(new SharedReference(id, o.Type));
+        }
+
+        return new CapTarget.Shared(id);
     }
 
     private static CheckpointFailure? Refusal(Kernel kernel, TaskObject task)
@@ -162,11 +180,6 @@ public static class TaskCapture
         if (kernel.Objects.Resolve<TaskObject>(task.ReplyTo) is { State: TaskState.BlockedOnReply })
         {
             return new(CheckpointError.HoldsReplyObligation, $"task {task.Ref} owes {task.ReplyTo} a reply");
-        }
-
-        if (kernel.Objects.Resolve(task.GrantTable) is not null)
-        {
-            return new(CheckpointError.HasGrantTable, $"task {task.Ref} has grant table {task.GrantTable}");
         }
 
         return kernel.Objects.Resolve<CNodeObject>(task.CSpaceRoot) is null

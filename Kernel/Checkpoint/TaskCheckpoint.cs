@@ -12,7 +12,8 @@ namespace Verified.Kernel.Checkpoints;
 /// the restoring side binds to a capability of its own.
 /// Not captured: IPC in flight (a blocked task — which covers a capability in flight — or a
 /// pending reply is refused at capture), stale capabilities (their slots come back empty), mappings the task's
-/// capabilities made in other address spaces (refused), grant tables (refused).
+/// capabilities made in other address spaces (refused). The task's grant table is captured by
+/// value: every entry with its generation, so the handles the task holds stay valid.
 /// </summary>
 public sealed record TaskCheckpoint(
     ImmutableArray<ulong> Registers,
@@ -21,7 +22,8 @@ public sealed record TaskCheckpoint(
     ImmutableArray<SharedReference> References,
     ImmutableArray<CapturedFrame> Frames,
     ImmutableArray<CapturedCap> Caps,
-    FaultHandler? Fault)
+    FaultHandler? Fault,
+    CapturedGrantTable? GrantTable = null)
 {
     /// <summary>The reference with an id, or null.</summary>
     public SharedReference? Reference(string id) => References.FirstOrDefault(r => r.Id == id);
@@ -35,7 +37,8 @@ public sealed record TaskCheckpoint(
         && References.SequenceEqual(other.References)
         && Frames.SequenceEqual(other.Frames)
         && Caps.SequenceEqual(other.Caps)
-        && Fault == other.Fault;
+        && Fault == other.Fault
+        && GrantTable == other.GrantTable;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Priority, CSpaceRadixBits, References.Length, Frames.Length, Caps.Length, Fault);
@@ -82,9 +85,29 @@ public abstract record CapTarget
     /// <summary>A frame captured by value: index into <see cref="TaskCheckpoint.Frames"/>.</summary>
     public sealed record OwnFrame(int Index) : CapTarget;
 
+    /// <summary>The grant table bound to the task (captured by value in <see cref="TaskCheckpoint.GrantTable"/>).</summary>
+    public sealed record OwnGrantTable : CapTarget;
+
     /// <summary>A shared object, by the id of a <see cref="SharedReference"/>.</summary>
     public sealed record Shared(string ReferenceId) : CapTarget;
 }
 
 /// <summary>The task's fault endpoint (a shared reference) and the badge its fault messages carry.</summary>
 public sealed record FaultHandler(string ReferenceId, ulong Badge);
+
+/// <summary>The task's grant table: 2^EntryBits entries in index order.</summary>
+public sealed record CapturedGrantTable(int EntryBits, ImmutableArray<CapturedGrant> Entries)
+{
+    /// <inheritdoc/>
+    public bool Equals(CapturedGrantTable? other) => other is not null && EntryBits == other.EntryBits && Entries.SequenceEqual(other.Entries);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(EntryBits, Entries.Length);
+}
+
+/// <summary>
+/// One grant entry (MINIX 3 cp_grant) with its generation. <see cref="Grantee"/> and
+/// <see cref="FromGranter"/> are <see cref="CapTarget.SelfTask"/>, a <see cref="CapTarget.Shared"/>
+/// task reference, or null (none, or a task that no longer exists: such an entry never verifies).
+/// </summary>
+public sealed record CapturedGrant(bool InUse, uint Generation, bool Indirect, CapTarget? Grantee, ulong Address, ulong Length, GrantAccess Access, CapTarget? FromGranter, ulong FromHandle);

@@ -52,7 +52,8 @@ internal sealed class CheckpointFixture
 
         var badgedFault = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeMint, Root, Ep, Root, badgedFault, (ulong)Rights.Write, 9);
-        s.Ok(SyscallNumber.TaskConfigure, TaskSlot, cn, badgedFault, 60, NoCap);
+        var grants = s.Make(ObjectType.GrantTable, 2);
+        s.Ok(SyscallNumber.TaskConfigure, TaskSlot, cn, badgedFault, 60, grants);
         for (var r = 0; r < AbiConstants.RegisterCount; r++)
         {
             if (r != AbiConstants.RegRflags)
@@ -63,6 +64,16 @@ internal sealed class CheckpointFixture
 
         s.Ok(SyscallNumber.TaskResume, TaskSlot);
 
+        // Grants: one revoked (its entry's generation moved on), one live to another task.
+        var (_, grantee) = s.MakeTask();
+        var revoked = s.Call(Task, SyscallNumber.GrantCreate, grantee.Ref.Packed, PageRo, 16, (ulong)GrantAccess.Read);
+        revoked.Status.ShouldBe(KernelError.Ok);
+        s.Call(Task, SyscallNumber.GrantRevoke, revoked.Result0).Status.ShouldBe(KernelError.Ok);
+        var live = s.Call(Task, SyscallNumber.GrantCreate, grantee.Ref.Packed, PageRw, 100, (ulong)GrantAccess.Read);
+        live.Status.ShouldBe(KernelError.Ok);
+        Handle = live.Result0;
+        (Handle >> 32).ShouldBe(1UL, "the entry was used before, so the handle carries generation 1");
+
         // The target: another layout (objects made first shift every index), its own endpoint,
         // notification and a frame to bind the shared one to.
         Target.Make(ObjectType.Notification);
@@ -70,6 +81,7 @@ internal sealed class CheckpointFixture
         TargetEp = Target.Make(ObjectType.Endpoint);
         TargetNtfn = Target.Make(ObjectType.Notification);
         TargetFrame = Target.Make(ObjectType.Frame);
+        (TargetGranteeSlot, TargetGrantee) = Target.MakeTask();
         HolderFirst = (int)Target.TakeSlot();
         for (var i = 0; i < 12; i++)
         {
@@ -97,6 +109,13 @@ internal sealed class CheckpointFixture
 
     public int HolderFirst { get; }
 
+    /// <summary>The handle of the task's live grant (to the source's other task; bound to <see cref="TargetGrantee"/>).</summary>
+    public ulong Handle { get; }
+
+    public ulong TargetGranteeSlot { get; }
+
+    public TaskObject TargetGrantee { get; }
+
     public TaskCheckpoint Capture()
     {
         TaskCapture.TryCapture(Source.Kernel, Task, out var c, out var failure).ShouldBeTrue(failure?.ToString());
@@ -111,6 +130,7 @@ internal sealed class CheckpointFixture
             ObjectType.Notification => TargetNtfn,
             ObjectType.Console => (ulong)AbiConstants.SlotConsole,
             ObjectType.Frame => TargetFrame,
+            ObjectType.Task => TargetGranteeSlot,
             _ => throw new InvalidOperationException($"the fixture binds no {r.Type}"),
         }));
 

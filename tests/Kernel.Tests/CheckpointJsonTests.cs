@@ -27,10 +27,11 @@ public sealed class CheckpointJsonTests
 
     private static readonly Gen<Rights> Right = Gen.Choose(0, 7).Select(r => (Rights)r);
 
-    private static readonly Gen<CapTarget> Target = Gen.Choose(0, 3).SelectMany(k => k switch
+    private static readonly Gen<CapTarget> Target = Gen.Choose(0, 4).SelectMany(k => k switch
     {
         0 => Gen.Constant<CapTarget>(new CapTarget.SelfTask()),
         1 => Gen.Constant<CapTarget>(new CapTarget.OwnCSpace()),
+        4 => Gen.Constant<CapTarget>(new CapTarget.OwnGrantTable()),
         2 => Gen.Choose(int.MinValue, int.MaxValue).Select(i => (CapTarget)new CapTarget.OwnFrame(i)),
         _ => Id.Select(id => (CapTarget)new CapTarget.Shared(id)),
     });
@@ -54,6 +55,30 @@ public sealed class CheckpointJsonTests
         from access in Right
         select new CapturedFrame([.. bytes], mapped ? new PageMapping(va, access) : null);
 
+    private static readonly Gen<CapTarget?> Party = Gen.Choose(0, 2).SelectMany(k => k switch
+    {
+        0 => Gen.Constant<CapTarget?>(null),
+        1 => Gen.Constant<CapTarget?>(new CapTarget.SelfTask()),
+        _ => Id.Select(id => (CapTarget?)new CapTarget.Shared(id)),
+    });
+
+    private static readonly Gen<CapturedGrant> Grant =
+        from inUse in Gen.Elements(true, false)
+        from generation in Gen.Choose(int.MinValue, int.MaxValue)
+        from indirect in Gen.Elements(true, false)
+        from grantee in Party
+        from address in Word
+        from length in Word
+        from access in Gen.Choose(0, 3)
+        from granter in Party
+        from handle in Word
+        select new CapturedGrant(inUse, (uint)generation, indirect, grantee, address, length, (GrantAccess)access, granter, handle);
+
+    private static readonly Gen<CapturedGrantTable?> Grants =
+        Gen.Choose(-1, 3).SelectMany(bits => bits < 0
+            ? Gen.Constant<CapturedGrantTable?>(null)
+            : Gen.Choose(0, 5).SelectMany(n => Gen.ArrayOf(Grant, n)).Select(e => (CapturedGrantTable?)new CapturedGrantTable(bits, [.. e])));
+
     private static readonly Gen<TaskCheckpoint> Checkpoint =
         from registers in Gen.ArrayOf(Word, AbiConstants.RegisterCount)
         from priority in Gen.Choose(int.MinValue, int.MaxValue)
@@ -64,7 +89,8 @@ public sealed class CheckpointJsonTests
         from hasFault in Gen.Elements(true, false)
         from faultId in Id
         from faultBadge in Word
-        select new TaskCheckpoint([.. registers], priority, radix, [.. references], [.. frames], [.. caps], hasFault ? new FaultHandler(faultId, faultBadge) : null);
+        from grants in Grants
+        select new TaskCheckpoint([.. registers], priority, radix, [.. references], [.. frames], [.. caps], hasFault ? new FaultHandler(faultId, faultBadge) : null, grants);
 
     [Fact]
     public void RandomCheckpointsRoundTripLosslessly()

@@ -29,7 +29,10 @@ public sealed class CheckpointTests
         Cap(c, SlotEp).Target.ShouldBe(new CapTarget.Shared(f.IdOf(c, ObjectType.Endpoint)));
         Cap(c, SlotEp).Badge.ShouldBe(7UL);
         Cap(c, SlotEpCopy).Parent.ShouldBe(SlotEp);
-        c.References.Select(r => r.Type).Order().ShouldBe([ObjectType.Frame, ObjectType.Endpoint, ObjectType.Notification, ObjectType.Console]);
+        c.References.Select(r => r.Type).Order().ShouldBe([ObjectType.Frame, ObjectType.Task, ObjectType.Endpoint, ObjectType.Notification, ObjectType.Console]);
+        var grants = c.GrantTable.ShouldNotBeNull();
+        grants.Entries.Length.ShouldBe(4);
+        grants.Entries[(int)(uint)f.Handle].ShouldBe(new CapturedGrant(true, 1, false, new CapTarget.Shared(f.IdOf(c, ObjectType.Task)), PageRw, 100, GrantAccess.Read, null, 0));
         c.Frames.Where(x => x.Mapping is not null).Select(x => x.Mapping).ShouldBe(
             [new PageMapping(PageRo, Rights.Read), new PageMapping(PageRw, Rights.Read | Rights.Write), new PageMapping(PageOwn, Rights.Read)]);
         c.Frames.Count(x => x.Mapping is null).ShouldBe(1, "the private unmapped frame");
@@ -115,6 +118,16 @@ public sealed class CheckpointTests
         f.Target.Call(task, SyscallNumber.Send, SlotEp, 0xFFFF_FFFF, 42).Status.ShouldBe(KernelError.Ok);
         f.Target.RootTask.Registers[TaskObject.Rdi].ShouldBe(7UL, "the server sees the saved badge");
         f.Target.Call(task, SyscallNumber.Recv, SlotEp, NoCap).Status.ShouldBe(KernelError.InsufficientRights, "the endpoint capability was saved without the read right");
+
+        // The grant the task made in the source, with its handle, now serves the bound grantee.
+        var local = f.Target.Make(ObjectType.Frame);
+        f.Target.Ok(SyscallNumber.FrameMap, local, f.TargetGranteeSlot, 0x1000, (ulong)(Rights.Read | Rights.Write), f.Target.Untyped);
+        f.Target.Call(f.TargetGrantee, SyscallNumber.SafeCopyFrom, task.Ref.Packed, f.Handle, 4, 0x1000, 16).Status.ShouldBe(KernelError.Ok);
+        var copied = new byte[16];
+        f.Target.Kernel.Memory.Read(f.Target.Object<FrameObject>(local).Paddr, copied);
+        copied.ShouldBe(Enumerable.Range(4, 16).Select(i => (byte)(0x33 + i)).ToArray());
+        f.Target.Call(f.TargetGrantee, SyscallNumber.SafeCopyFrom, task.Ref.Packed, f.Handle & 0xFFFF_FFFF, 0, 0x1000, 16).Status
+            .ShouldBe(KernelError.GrantInvalid, "the handle of the old generation does not verify, as in the source");
     }
 
     [Fact]
@@ -144,6 +157,7 @@ public sealed class CheckpointTests
         { "priority above the restorer's", CheckpointError.PriorityTooHigh },
         { "fault endpoint bound without write", CheckpointError.RightsWouldAmplify },
         { "inconsistent checkpoint", CheckpointError.Malformed },
+        { "grantee is not a task", CheckpointError.Malformed },
     };
 
     [Theory]
@@ -204,6 +218,9 @@ public sealed class CheckpointTests
             case "inconsistent checkpoint":
                 c = c with { Caps = c.Caps.Select(x => x.Slot == SlotEpCopy ? x with { Rights = Rights.All } : x).ToImmutableArray() };
                 break;
+            case "grantee is not a task":
+                c = c with { GrantTable = c.GrantTable! with { Entries = c.GrantTable.Entries.SetItem(0, c.GrantTable.Entries[0] with { Grantee = new CapTarget.Shared(ep) }) } };
+                break;
             default:
                 throw new ArgumentException(scenario);
         }
@@ -261,11 +278,6 @@ public sealed class CheckpointTests
         failure!.Error.ShouldBe(CheckpointError.NoCSpace);
 
         var (taskSlot, task) = s.MakeTask();
-        var gt = s.Make(ObjectType.GrantTable, 2);
-        s.Ok(SyscallNumber.TaskConfigure, taskSlot, Root, NoCap, 100, gt);
-        TaskCapture.TryCapture(s.Kernel, task, out _, out failure).ShouldBeFalse();
-        failure!.Error.ShouldBe(CheckpointError.HasGrantTable);
-        s.Ok(SyscallNumber.TaskConfigure, taskSlot, Root, NoCap, 100, NoCap);
 
         // The root's CNode is the task's cspace; a frame capability in it maps into another task.
         var (otherSlot, _) = s.MakeTask();
