@@ -233,6 +233,39 @@ public sealed class CheckpointTests
         t.Check();
     }
 
+    [Theory]
+    [InlineData(5, true)]
+    [InlineData(6, false)]
+    public void RestoreCountsItsMemoryExactly(int framesTakenFirst, bool fits)
+    {
+        // The fixture needs 44 KiB: task 4 KiB, CNode 512 B and grant table 128 B (one page with
+        // alignment), 4 frames, 5 page-table pages (one PDPT, two PDs, two PTs). A 64 KiB untyped
+        // with 5 frames taken has exactly that left; with 6, one page too few.
+        var f = new CheckpointFixture();
+        var c = f.Capture();
+        var t = f.Target;
+        var untyped = t.Make(ObjectType.Untyped, 16);
+        var slot = t.TakeSlot();
+        for (var i = 1; i < framesTakenFirst; i++)
+        {
+            t.TakeSlot();
+        }
+
+        t.Ok(SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Frame, 0, Root, slot, (ulong)framesTakenFirst);
+        var ok = t.Kernel.TryRestoreTask(t.RootTask, c, f.Request(c) with { Untyped = untyped }, out _, out var failure);
+        ok.ShouldBe(fits, failure?.ToString());
+        if (!fits)
+        {
+            failure!.Error.ShouldBe(CheckpointError.NotEnoughMemory);
+        }
+        else
+        {
+            t.Object<UntypedObject>(untyped).Watermark.ShouldBe(1UL << 16, "the restore used the untyped to its last byte");
+        }
+
+        t.Check();
+    }
+
     [Fact]
     public void ABoundCapabilityWithExactlyTheSavedRightsAndBadgeIsEnough()
     {
