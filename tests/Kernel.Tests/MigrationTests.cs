@@ -69,6 +69,37 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void AClientMigratedTwiceStillMatchesTheUninterruptedRun()
+    {
+        KernelSystem.TryBoot(EndToEndTests.Program("migrate"), [], Memory, out var whole, out var error).ShouldBeTrue(error);
+        var wholeOutcome = whole!.Run(50_000_000);
+        var expected = Console(whole);
+
+        KernelSystem.TryBoot(EndToEndTests.Program("migrate"), [], Memory, out var first, out error).ShouldBeTrue(error);
+        var consoles = new List<string>();
+        var current = first!;
+        foreach (var lines in new[] { 2, 4 })
+        {
+            var client = RunUntilClientIsBetweenCalls(current, lines);
+            TaskCapture.TryCapture(current.Kernel, client, out var checkpoint, out var failure).ShouldBeTrue(failure?.ToString());
+            consoles.Add(Console(current));
+            KernelSystem.TryBoot(EndToEndTests.Program("migrate"), [[9]], Memory, out var next, out error).ShouldBeTrue(error);
+            next!.Run(50_000_000).ShouldBeOfType<RunOutcome.Stuck>();
+            var root = next.Kernel.Objects.Resolve<TaskObject>(next.RootTask)!;
+            var json = CheckpointJson.Serialize(checkpoint!);
+            CheckpointJson.TryParse(json, out var read, out failure).ShouldBeTrue(failure?.ToString());
+            next.Kernel.TryRestoreTask(root, read!, TargetRequest(next, read!), out _, out failure).ShouldBeTrue(failure?.ToString());
+            ConsistencyChecker.Check(next.Kernel).ShouldBeEmpty();
+            current = next;
+        }
+
+        current.Run(50_000_000).ShouldBe(wholeOutcome);
+        consoles.Add(Console(current));
+        consoles.ShouldAllBe(c => c.Length > 0, "each system printed part of the run");
+        string.Concat(consoles).ShouldBe(expected);
+    }
+
+    [Fact]
     public void AClientBlockedOnItsCallIsRefused()
     {
         KernelSystem.TryBoot(EndToEndTests.Program("migrate"), [], Memory, out var source, out var error).ShouldBeTrue(error);
