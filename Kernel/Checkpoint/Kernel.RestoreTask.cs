@@ -226,7 +226,7 @@ public sealed partial class Kernel
             }
         }
 
-        // The thread: cspace, fault handler, priority, registers (spec: task.configure, task.write_register), then runnable.
+        // The thread: cspace, fault handler, priority, registers (as TaskConfigure and TaskWriteRegister do), then runnable.
         task.CSpaceRoot = cspace.Ref;
         if (c.Fault is { } fault)
         {
@@ -236,7 +236,7 @@ public sealed partial class Kernel
 
         if (grants is not null)
         {
-            // Entries keep their index and generation, so the handles in the task's memory stay valid (spec: grant.create).
+            // Entries keep their index and generation, so the handles in the task's memory stay valid (spec: grant.create_direct, grant.create_indirect — a handle is index | generation).
             ObjectRef Party(CapTarget? t) => t switch
             {
                 CapTarget.SelfTask => task.Ref,
