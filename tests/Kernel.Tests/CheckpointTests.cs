@@ -152,6 +152,7 @@ public sealed class CheckpointTests
         { "binding to an empty slot", CheckpointError.InvalidCapability },
         { "untyped too small", CheckpointError.NotEnoughMemory },
         { "untyped cptr names an endpoint", CheckpointError.InvalidCapability },
+        { "holder cptr names an endpoint", CheckpointError.InvalidCapability },
         { "holder slots occupied", CheckpointError.HolderSlotsUnavailable },
         { "holder slots past the end", CheckpointError.HolderSlotsUnavailable },
         { "priority above the restorer's", CheckpointError.PriorityTooHigh },
@@ -200,6 +201,9 @@ public sealed class CheckpointTests
                 break;
             case "untyped cptr names an endpoint":
                 request = request with { Untyped = f.TargetEp };
+                break;
+            case "holder cptr names an endpoint":
+                request = request with { HolderCNode = f.TargetEp };
                 break;
             case "holder slots occupied":
                 t.Ok(SyscallNumber.CNodeCopy, Root, f.TargetEp, Root, (ulong)(request.HolderFirstSlot + 3), (ulong)Rights.All);
