@@ -54,8 +54,7 @@ public static class TaskCapture
             frames.Add(new CapturedFrame(ReadPage(kernel.Memory, entry & PageTables.AddressMask), new PageMapping(va, rights)));
         }
 
-        // How many capabilities in the CNode name each object: a capability alone with its object
-        // has no ancestor there, so the walk up the derivation list is skipped (it is linear).
+        // How many capabilities in the CNode name each object: a capability alone with its object has no ancestor there.
         var perObject = new Dictionary<ObjectRef, int>();
         foreach (var s in cspace.View)
         {
@@ -65,6 +64,7 @@ public static class TaskCapture
             }
         }
 
+        var parents = ParentsInCSpace(kernel, cspace, perObject);
         var references = new List<SharedReference>();
         var caps = new List<CapturedCap>();
         for (var i = 0; i < cspace.View.Length; i++)
@@ -112,8 +112,7 @@ public static class TaskCapture
             }
 
             var records = cap.Type == ObjectType.Frame && cap.IsMapped && cap.MappedTask == task.Ref;
-            var parent = perObject[cap.Object] > 1 ? ParentInCSpace(kernel, cspace, new SlotAddress(cspace.Id, i)) : null;
-            caps.Add(new CapturedCap(i, cap.Type, target, cap.Rights, cap.Badge, parent, records));
+            caps.Add(new CapturedCap(i, cap.Type, target, cap.Rights, cap.Badge, parents.TryGetValue(i, out var p) ? p : null, records));
         }
 
         FaultHandler? fault = null;
@@ -187,24 +186,46 @@ public static class TaskCapture
             : null;
     }
 
-    /// <summary>The nearest ancestor naming the same object, when it lies in the task's CNode; else null.</summary>
-    private static int? ParentInCSpace(Kernel kernel, CNodeObject cspace, SlotAddress slot)
+    /// <summary>
+    /// For each slot of the CNode whose object has another capability there: the slot of its
+    /// nearest ancestor naming the same object when that ancestor lies in the CNode. One pass over
+    /// the derivation list (a preorder with depths) keeping the current path from the root, so
+    /// the cost is the list length times the depth, not a backward walk per capability.
+    /// </summary>
+    private static Dictionary<int, int> ParentsInCSpace(Kernel kernel, CNodeObject cspace, Dictionary<ObjectRef, int> perObject)
     {
-        var obj = kernel.SlotAt(slot).Cap.Object;
-        for (var p = kernel.Parent(slot); p.IsSome; p = kernel.Parent(p))
+        var parents = new Dictionary<int, int>();
+        var path = new List<SlotAddress>();
+        foreach (var a in kernel.MdbOrder())
         {
-            if (kernel.SlotAt(p).Cap.Object != obj)
+            var slot = kernel.SlotAt(a);
+            var depth = Math.Max(0, slot.Depth);
+            if (path.Count > depth)
             {
-                return null; // past the retype that made the object: no ancestor in the task names it
+                path.RemoveRange(depth, path.Count - depth);
             }
 
-            if (p.Object == cspace.Id)
+            while (path.Count < depth)
             {
-                return p.Index;
+                path.Add(SlotAddress.None); // a gap in depths (an inconsistent list): no ancestor known there
             }
+
+            if (a.Object == cspace.Id && perObject.GetValueOrDefault(slot.Cap.Object) > 1)
+            {
+                for (var i = depth - 1; i >= 0 && path[i].IsSome && kernel.SlotAt(path[i]).Cap.Object == slot.Cap.Object; i--)
+                {
+                    if (path[i].Object == cspace.Id)
+                    {
+                        parents[a.Index] = path[i].Index;
+                        break;
+                    }
+                }
+            }
+
+            path.Add(a);
         }
 
-        return null;
+        return parents;
     }
 
     private static ImmutableArray<byte> ReadPage(IPhysicalMemory memory, ulong paddr)

@@ -42,6 +42,28 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void TheInCNodeParentIsFoundThroughCapabilitiesOutsideAndStopsAtTheRetype()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var cn = s.Make(ObjectType.CNode, 3);
+        var (taskSlot, task) = s.MakeTask();
+        s.Ok(SyscallNumber.TaskConfigure, taskSlot, cn, NoCap, 100, NoCap);
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, cn, 1, (ulong)Rights.All);
+        var outside = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, cn, 1, Root, outside, (ulong)Rights.All);
+        s.Ok(SyscallNumber.CNodeCopy, Root, outside, cn, 2, (ulong)Rights.Write);
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, cn, 3, (ulong)Rights.Read);
+        var untyped = s.Make(ObjectType.Untyped, 12);
+        s.Ok(SyscallNumber.CNodeCopy, Root, untyped, cn, 4, (ulong)Rights.All);
+        s.Ok(SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Frame, 0, cn, 5, 1);
+        s.Ok(SyscallNumber.CNodeCopy, cn, 5, cn, 6, (ulong)Rights.Read);
+
+        TaskCapture.TryCapture(s.Kernel, task, out var c, out var failure).ShouldBeTrue(failure?.ToString());
+        c!.Caps.Select(x => (x.Slot, x.Parent)).ShouldBe([(1, null), (2, 1), (3, null), (4, null), (5, null), (6, 5)]);
+    }
+
+    [Fact]
     public void RestoredCapabilitiesAreEquivalentToTheSavedOnes()
     {
         var f = new CheckpointFixture();
