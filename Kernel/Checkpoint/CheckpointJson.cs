@@ -10,7 +10,7 @@ namespace Verified.Kernel.Checkpoints;
 /// The serialised form of a <see cref="TaskCheckpoint"/>: versioned JSON (format
 /// "verified-task-checkpoint", version 1), 64-bit values as hex strings, page contents base64.
 /// Reading is of untrusted files: every defect is a <see cref="CheckpointFailure"/> naming the
-/// field, never an exception. Reading checks shape only; <see cref="CheckpointValidator"/> checks
+/// field, never an exception; a repeated property name is an error, not a silent choice. Reading checks shape only; <see cref="CheckpointValidator"/> checks
 /// consistency (restore runs it).
 /// </summary>
 public static class CheckpointJson
@@ -20,6 +20,8 @@ public static class CheckpointJson
 
     /// <summary>The version written, and the only one read.</summary>
     public const int CurrentVersion = 1;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Writes a checkpoint as indented JSON.</summary>
     public static string Serialize(TaskCheckpoint checkpoint)
@@ -115,10 +117,21 @@ public static class CheckpointJson
     {
         ArgumentNullException.ThrowIfNull(text);
         checkpoint = null;
+        byte[] utf8;
+        try
+        {
+            utf8 = StrictUtf8.GetBytes(text); // a lone surrogate cannot be JSON text; found here rather than as the parser's ArgumentException
+        }
+        catch (EncoderFallbackException)
+        {
+            failure = new(CheckpointError.Malformed, "the text is not valid UTF-16 (a lone surrogate)");
+            return false;
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

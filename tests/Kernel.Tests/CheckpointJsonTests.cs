@@ -124,7 +124,7 @@ public sealed class CheckpointJsonTests
             from kind in Gen.Choose(0, 3)
             from position in Gen.Choose(0, text.Length - 1)
             from length in Gen.Choose(1, 40)
-            from insert in Gen.Elements("", "0", "-1", "\"", "{", "}", "[", "]", ",", ":", "null", "true", "1e400", "0x", "\"0xffffffffffffffffff\"", "\\u0000", "99999999999")
+            from insert in Gen.Elements("", "0", "-1", "\"", "{", "}", "[", "]", ",", ":", "null", "true", "1e400", "0x", "\"0xffffffffffffffffff\"", "\\u0000", "99999999999", "\ud800", "\"registers\": [], ")
             select kind switch
             {
                 0 => text[..position],
@@ -161,6 +161,9 @@ public sealed class CheckpointJsonTests
         Parse("[]").ShouldBe(CheckpointError.Malformed);
         Parse("").ShouldBe(CheckpointError.Malformed);
         Parse(new string('[', 10_000)).ShouldBe(CheckpointError.Malformed);
+        Parse("{\"format\": \"\ud800\"}").ShouldBe(CheckpointError.Malformed);
+        Parse("{\"format\": \"" + '\ud800' + "\"}").ShouldBe(CheckpointError.Malformed);
+        Parse(text.Replace("\"registers\"", "\"registers\": 1, \"registers\"", StringComparison.Ordinal)).ShouldBe(CheckpointError.Malformed);
         CheckpointJson.TryParse(text.Replace("\"priority\"", "\"priorit\"", StringComparison.Ordinal), out _, out var failure).ShouldBeFalse();
         failure!.Detail.ShouldContain("priority");
     }
