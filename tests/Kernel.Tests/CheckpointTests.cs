@@ -153,6 +153,32 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void RestoringIntoTheSameKernelClonesTheTask()
+    {
+        // Bound to the very capabilities the original names (found in the root CNode by object),
+        // the clone shares its endpoint, notification, console, frame and grantee with it.
+        var f = new CheckpointFixture();
+        var c = f.Capture();
+        var s = f.Source;
+        var root = s.Kernel.Objects.Resolve<CNodeObject>(s.RootTask.CSpaceRoot)!;
+        ulong RootSlotOf(string id) => (ulong)Enumerable.Range(0, root.View.Length)
+            .First(i => !root.View[i].Cap.IsNull && TaskCapture.ReferenceId(s.Kernel.Objects.Resolve(root.View[i].Cap.Object)!) == id && root.View[i].Cap.Badge == 0);
+        var holder = (int)s.TakeSlot();
+        for (var i = 0; i < 6; i++)
+        {
+            s.TakeSlot();
+        }
+
+        var request = new RestoreRequest(s.Untyped, Root, holder, c.References.ToImmutableSortedDictionary(r => r.Id, r => RootSlotOf(r.Id)));
+        s.Kernel.TryRestoreTask(s.RootTask, c, request, out var clone, out var failure).ShouldBeTrue(failure?.ToString());
+        s.Check();
+        clone!.Task.ShouldNotBe(f.Task);
+        CheckpointEquivalence.Differences(c, s.Kernel, s.RootTask, request, clone.Task).ShouldBeEmpty();
+        TaskCapture.TryCapture(s.Kernel, clone.Task, out var again, out failure).ShouldBeTrue(failure?.ToString());
+        again!.References.Select(r => r.Id).Order().ShouldBe(c.References.Select(r => r.Id).Order(), "the same shared objects");
+    }
+
+    [Fact]
     public void ARefusedRestoreLeavesTheTargetUnchanged()
     {
         var f = new CheckpointFixture();
