@@ -38,7 +38,13 @@ internal static class Discharge
             }
 
             var stop = guard.Expired ? Stop.Guard : cancellation.IsCancellationRequested ? Stop.Canceled : Stop.None;
-            return Interpret(context, obligation, outcome, stop, options, clock);
+            var result = Interpret(context, obligation, outcome, stop, options, clock);
+            if (result is ObligationResult.Unknown unknown && stop == Stop.None && !obligation.ExpectSat)
+            {
+                result = SecondSearch(context, guard, obligation, options, unknown, clock);
+            }
+
+            return result with { VacuityCompanion = obligation.VacuityCompanion };
         }
         catch (Z3LibraryNotFoundException)
         {
@@ -48,7 +54,41 @@ internal static class Discharge
         {
             // An exception from an obligation's own code or from Z3 (a sort error in the
             // encoding) is that obligation's failure, reported with its message; the run goes on.
-            return new ObligationResult.Error(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, $"{e.GetType().Name}: {e.Message}");
+            return new ObligationResult.Error(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, $"{e.GetType().Name}: {e.Message}")
+                { VacuityCompanion = obligation.VacuityCompanion };
+        }
+    }
+
+    /// <summary>
+    /// Z3 answered unknown: the obligation's second search may still find a confirmed
+    /// counterexample. Whatever it answers, the obligation is never proved by it.
+    /// </summary>
+    private static ObligationResult SecondSearch(Context context, CheckGuard guard, ProofObligation obligation, RunnerOptions options, ObligationResult.Unknown unknown, Stopwatch clock)
+    {
+        SolverOutcome Check(Solver solver)
+        {
+            solver.Timeout = options.Timeout;
+            guard.BeginCheck(options.EffectiveGuard);
+            try
+            {
+                return solver.Check();
+            }
+            finally
+            {
+                guard.EndCheck();
+            }
+        }
+
+        switch (obligation.SearchAfterUnknown(context, Check))
+        {
+            case null:
+                return unknown;
+            case SecondSearchResult.Found found:
+                return new ObligationResult.Counterexample(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, found.Trace, TraceText.Render(found.Trace));
+            case SecondSearchResult.Inconclusive inconclusive:
+                return unknown with { Milliseconds = clock.ElapsedMilliseconds, Reason = $"{unknown.Reason}; {inconclusive.Reason}" };
+            default:
+                throw new InvalidOperationException("SecondSearchResult gained a case; handle it here.");
         }
     }
 
@@ -102,8 +142,12 @@ internal static class Discharge
             case SolverOutcome.Sat sat when obligation.ExpectSat:
                 using (sat.Model)
                 {
-                    var witness = obligation.DescribeWitness(context, sat.Model);
-                    return new ObligationResult.Proved(name, kind, clock.ElapsedMilliseconds, witness);
+                    return obligation.JudgeWitness(context, sat.Model) switch
+                    {
+                        WitnessVerdict.Accepted accepted => new ObligationResult.Proved(name, kind, clock.ElapsedMilliseconds, accepted.Text),
+                        WitnessVerdict.Rejected rejected => new ObligationResult.Unknown(name, kind, clock.ElapsedMilliseconds, $"model not confirmed: {rejected.Reason}"),
+                        _ => throw new InvalidOperationException("WitnessVerdict gained a case; handle it here."),
+                    };
                 }
 
             case SolverOutcome.Sat sat:
