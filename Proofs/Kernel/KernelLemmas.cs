@@ -15,24 +15,24 @@ public sealed record KernelLemma(string Name, string Description, Func<KernelSpe
 /// </summary>
 public static class KernelLemmas
 {
-    private static Term Sel(Term m, Term k) => Ctx.Sel(m, k);
+    internal static Term Sel(Term m, Term k) => Ctx.Sel(m, k);
 
-    private static GoalClause Goal(string lemma, string name, string desc, Term body) => new($"{lemma}.{name}", desc, body, []);
+    internal static GoalClause Goal(string lemma, string name, string desc, Term body) => new($"{lemma}.{name}", desc, body, []);
 
-    private static GoalClause Goal(Ctx c, string lemma, string name, string desc, Role role, Func<Term, Term> body)
+    internal static GoalClause Goal(Ctx c, string lemma, string name, string desc, Role role, Func<Term, Term> body)
     {
         var full = $"{lemma}.{name}";
         var w = new GoalWitness("x", role, T.Var($"w.{full}.x", c.K.SortOf(role)));
         return new(full, desc, body(w.Var), [w]);
     }
 
-    private static readonly string[] CapInvariants = ["inv.cap_table", "inv.cap_object", "inv.derivation_forest"];
+    internal static readonly string[] CapInvariants = ["inv.cap_table", "inv.cap_object", "inv.derivation_forest"];
     private static readonly string[] GrantInvariants = ["inv.grant_revocation", "inv.grant_chain"];
 
-    private static (Ctx, KernelState, List<NamedClause>) Start(KernelSpec spec, string[] assumed) =>
+    internal static (Ctx, KernelState, List<NamedClause>) Start(KernelSpec spec, string[] assumed) =>
         KernelObligations.Start(spec, PremiseSlices.Named(spec, assumed));
 
-    private static (Ctx, KernelState, List<NamedClause>, Transition) Step(KernelSpec spec, string op, string[] assumed)
+    internal static (Ctx, KernelState, List<NamedClause>, Transition) Step(KernelSpec spec, string op, string[] assumed)
     {
         var (c, pre, premises) = Start(spec, assumed);
         var o = spec.Operation(op);
@@ -41,7 +41,7 @@ public static class KernelLemmas
         return (c, pre, premises, tr);
     }
 
-    private static KernelQuery Q(List<NamedClause> premises, KernelState pre, Transition? tr, params GoalClause[] goals) =>
+    internal static KernelQuery Q(List<NamedClause> premises, KernelState pre, Transition? tr, params GoalClause[] goals) =>
         new([.. premises], [.. goals], new QueryScene(pre, tr?.Operation, tr?.Args ?? ImmutableDictionary<string, Term>.Empty, tr?.Next, tr?.Error));
 
     public static KernelLemma RevokeStepExact { get; } = new("lemma.revoke_step_removes_one_descendant",
@@ -173,5 +173,6 @@ public static class KernelLemmas
     [
         RevokeStepExact, RevokeDoneMeansNoChildren, SafecopyRevokedRefused, RevokeThenReissueRefused,
         NoNewRight("cap.copy", "src"), NoNewRight("cap.mint", "src"), NoNewRight("ipc.transfer", "src"), StaleEndpointRefused,
+        .. RevokeTermination.All,
     ];
 }

@@ -41,7 +41,7 @@ internal static class Discharge
             var result = Interpret(context, obligation, outcome, stop, options, clock);
             if (result is ObligationResult.Unknown unknown && stop == Stop.None && !obligation.ExpectSat)
             {
-                result = SecondSearch(context, guard, obligation, options, unknown, clock);
+                result = SecondSearch(obligation, options, unknown, clock, cancellation);
             }
 
             return result with { VacuityCompanion = obligation.VacuityCompanion };
@@ -63,8 +63,12 @@ internal static class Discharge
     /// Z3 answered unknown: the obligation's second search may still find a confirmed
     /// counterexample. Whatever it answers, the obligation is never proved by it.
     /// </summary>
-    private static ObligationResult SecondSearch(Context context, CheckGuard guard, ProofObligation obligation, RunnerOptions options, ObligationResult.Unknown unknown, Stopwatch clock)
+    private static ObligationResult SecondSearch(ProofObligation obligation, RunnerOptions options, ObligationResult.Unknown unknown, Stopwatch clock, CancellationToken cancellation)
     {
+        // A fresh context: how far the timed-out first check got must not shape the second
+        // search's model (with the first context, the reported counterexample varied run to run).
+        using var context = new Context();
+        using var guard = new CheckGuard(context, cancellation);
         SolverOutcome Check(Solver solver)
         {
             solver.Timeout = options.Timeout;

@@ -82,6 +82,25 @@ public sealed class BiteTests
         cex.Text.ShouldMatchGolden($"bounded-{mutant}");
     }
 
+    /// <summary>The revoke-termination lemmas bite: a step that keeps its victim, adds a descendant, or refuses some leaves.</summary>
+    public static TheoryData<string, string, string> TerminationCases() => new()
+    {
+        { nameof(Mutants.RevokeStepKeepsVictim), "lemma.revoke_step_shrinks_descendants", "lemma.revoke_step_shrinks_descendants.victim_removed" },
+        { nameof(Mutants.RevokeStepAddsDescendant), "lemma.revoke_step_shrinks_descendants", "lemma.revoke_step_shrinks_descendants.no_new_descendant" },
+        { nameof(Mutants.RevokeStepOnlyIndexZero), "lemma.revoke_progress", "lemma.revoke_progress.step_succeeds" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TerminationCases))]
+    public void RevokeTerminationLemmaCatchesMutantStep(string mutant, string lemma, string clause)
+    {
+        var result = Run(KernelSpec.Default.WithOperation(MutantNamed(mutant)), lemma, 10000);
+        var cex = result.ShouldBeOfType<ObligationResult.Counterexample>($"{lemma} with {mutant}: {result.Describe()}");
+        cex.Trace.Violation!.Clause.ShouldBe(clause);
+        cex.Text.ShouldContain(clause);
+        Run(KernelSpec.Default, lemma).ShouldBeOfType<ObligationResult.Proved>();
+    }
+
     [Fact]
     public void MintMutantAlsoFailsTheNoNewRightLemma()
     {
