@@ -76,38 +76,57 @@ public sealed class BoundedSearch
         solver.AssertAndTrack(tr.ToZ3(T.Not(T.And(q.Goals.Select(g => g.Body)))), "goal");
     }
 
-    /// <summary>Searches for a counterexample at narrow widths and reports it only when it is confirmed at full width.</summary>
-    public SecondSearchResult Search(Smt.Context context, Func<Smt.Solver, Smt.SolverOutcome> check)
+    /// <summary>Seeds of the narrow searches: a model that fails at full width is followed by a differently seeded search.</summary>
+    private static readonly uint[] Seeds = [0, 1, 2];
+
+    /// <summary>
+    /// Searches for a counterexample at narrow widths and reports it only when it is confirmed at
+    /// full width. A model that is not confirmed (e.g. it needs a generation at the narrow
+    /// maximum) is followed by up to two more searches with other random seeds, which usually
+    /// give other models; UNSAT or unknown ends the search.
+    /// </summary>
+    public SecondSearchResult Search(Smt.Context context, Func<Smt.Solver, Smt.SolverOutcome> check) =>
+        Attempts(context, check, premisesOnly: false, (model, confirmed) => new SecondSearchResult.Found(confirmed.Trace!),
+            $"bounded search ({Widths}): no counterexample at these widths");
+
+    private SecondSearchResult Attempts(Smt.Context context, Func<Smt.Solver, Smt.SolverOutcome> check, bool premisesOnly,
+        Func<Smt.Model, Confirmation, SecondSearchResult> accept, string unsatReason)
     {
-        using var solver = context.Solver();
-        Encode(context, solver, premisesOnly: false);
-        var outcome = check(solver);
-        switch (outcome)
+        var rejected = new List<string>();
+        foreach (var seed in Seeds)
         {
-            case Smt.SolverOutcome.Unsat:
-                return new SecondSearchResult.Inconclusive($"bounded search ({Widths}): no counterexample at these widths");
-            case Smt.SolverOutcome.Unknown u:
-                return new SecondSearchResult.Inconclusive($"bounded search ({Widths}): {u.Reason}");
-            case Smt.SolverOutcome.Sat sat:
-                using (sat.Model)
-                {
-                    var confirmed = Confirm(context, sat.Model, wantBrokenGoal: true);
-                    if (confirmed.Failure is { } why) return new SecondSearchResult.Inconclusive($"bounded search ({Widths}) found a model, not confirmed at full width: {why}");
-                    return new SecondSearchResult.Found(confirmed.Trace!);
-                }
-            default:
-                throw new InvalidOperationException("SolverOutcome gained a case; handle it here.");
+            using var solver = context.Solver();
+            solver.Set("random_seed", seed);
+            Encode(context, solver, premisesOnly);
+            switch (check(solver))
+            {
+                case Smt.SolverOutcome.Unsat unsat:
+                    return new SecondSearchResult.Inconclusive($"{unsatReason} (unsat core: {string.Join(", ", unsat.Core)})");
+                case Smt.SolverOutcome.Unknown u:
+                    return new SecondSearchResult.Inconclusive($"bounded search ({Widths}): {u.Reason}");
+                case Smt.SolverOutcome.Sat sat:
+                    using (sat.Model)
+                    {
+                        var confirmed = Confirm(context, sat.Model, wantBrokenGoal: !premisesOnly);
+                        if (confirmed.Failure is null) return accept(sat.Model, confirmed);
+                        rejected.Add($"seed {seed}: {confirmed.Failure}");
+                    }
+                    break;
+                default:
+                    throw new InvalidOperationException("SolverOutcome gained a case; handle it here.");
+            }
         }
+        return new SecondSearchResult.Inconclusive($"bounded search ({Widths}) found models, none confirmed at full width: {string.Join("; ", rejected)}");
     }
 
-    /// <summary>For a vacuity companion: the narrow model of the premises, accepted only when every premise holds on its lift at full width.</summary>
-    public WitnessVerdict JudgePremises(Smt.Context context, Smt.Model model)
-    {
-        var confirmed = Confirm(context, model, wantBrokenGoal: false);
-        return confirmed.Failure is { } why
-            ? new WitnessVerdict.Rejected($"bounded model ({Widths}) not confirmed at full width: {why}")
-            : new WitnessVerdict.Accepted($"premises satisfiable: a bounded model lifted to full width, where KernelEval finds all {confirmed.Premises} premises true");
-    }
+    /// <summary>
+    /// For a vacuity companion: a model of the premises at narrow widths, accepted only when every
+    /// premise holds on its lift at full width (with the same retries as <see cref="Search"/>).
+    /// </summary>
+    public SecondSearchResult SearchPremises(Smt.Context context, Func<Smt.Solver, Smt.SolverOutcome> check) =>
+        Attempts(context, check, premisesOnly: true,
+            (_, confirmed) => new SecondSearchResult.Satisfied($"premises satisfiable: a bounded model lifted to full width, where KernelEval finds all {confirmed.Premises} premises true"),
+            $"bounded search ({Widths}): no model of the premises at these widths, satisfiability not shown");
 
     private sealed record Confirmation(string? Failure, TraceDocument? Trace, int Premises);
 

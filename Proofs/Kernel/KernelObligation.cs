@@ -10,10 +10,9 @@ namespace Verified.Proofs.Kernel;
 /// are immutable, so the same query serves every encoding), translated to Z3 with every premise
 /// tracked by name and the negated goal tracked as "goal". When Z3 answers unknown, a
 /// <see cref="BoundedSearch"/> looks for a counterexample at narrow widths and reports it only if
-/// it holds at full width. A vacuity companion (<paramref name="premisesOnly"/>) asserts the
-/// premises of the bounded query and is satisfied only by a model whose lift to full width makes
-/// every premise true (Z3's model finding on the unbounded premises does not terminate in time;
-/// see docs/PROVE.md).
+/// it holds at full width. A vacuity companion (premisesOnly) asserts the premises: a Z3 model
+/// of them proves it; when Z3 gives none within <see cref="UnboundedModelLimit"/>, the bounded
+/// search's model proves it only if its lift to full width makes every premise true.
 /// </summary>
 public sealed class KernelObligation : ProofObligation
 {
@@ -45,16 +44,18 @@ public sealed class KernelObligation : ProofObligation
     /// <summary>The same query at narrow widths, for the second search and for vacuity companions.</summary>
     public BoundedSearch Bounded { get; }
 
+    /// <summary>How long a vacuity companion tries the unbounded premises before the bounded search.</summary>
+    public static TimeSpan UnboundedModelLimit { get; } = TimeSpan.FromMilliseconds(500);
+
+    public override TimeSpan FirstCheckLimit(TimeSpan runLimit) =>
+        premisesOnly && runLimit > UnboundedModelLimit ? UnboundedModelLimit : runLimit;
+
     public override void Encode(Context context, Solver solver)
     {
-        if (premisesOnly)
-        {
-            Bounded.Encode(context, solver, premisesOnly: true);
-            return;
-        }
         var tr = new Z3Translator(context);
         var q = Query;
         foreach (var p in q.Premises) solver.AssertAndTrack(tr.ToZ3(p.Body), p.Name);
+        if (premisesOnly) return;
         if (q.Goals.Length == 0) throw new InvalidOperationException($"Obligation {Name}: no goal clause");
         solver.AssertAndTrack(tr.ToZ3(T.Not(T.And(q.Goals.Select(g => g.Body)))), "goal");
     }
@@ -62,16 +63,10 @@ public sealed class KernelObligation : ProofObligation
     public override TraceDocument? DecodeCounterexample(Context context, Model model) =>
         premisesOnly ? null : CounterexampleDecoder.Decode(this, context, model);
 
-    public override WitnessVerdict JudgeWitness(Context context, Model model) =>
-        premisesOnly ? Bounded.JudgePremises(context, model) : new WitnessVerdict.Rejected("not a vacuity companion");
-
-    /// <summary>A companion's bounded query is UNSAT: no model at narrow widths, which shows nothing about full widths either way.</summary>
-    public override TraceDocument DecodeUnsat(Context context, IReadOnlyList<string> core) => premisesOnly
-        ? new TraceDocument(TraceProducers.Prove, new TraceSource("obligation", Name), null, [],
-            new TraceViolation(Name, core.Count == 0 ? null : string.Join(", ", core),
-                $"no model of the premises at narrow widths ({Bounded.Widths}); unsat core: {string.Join(", ", core)} — satisfiability not shown"))
-        : base.DecodeUnsat(context, core);
+    /// <summary>A model of the unbounded premises: Z3 checked it against the quantified formulas themselves.</summary>
+    public override string? DescribeWitness(Context context, Model model) =>
+        premisesOnly ? $"premises satisfiable: a Z3 model of the unbounded premises (all {Query.Premises.Length})" : null;
 
     public override SecondSearchResult? SearchAfterUnknown(Context context, Func<Solver, SolverOutcome> check) =>
-        premisesOnly ? null : Bounded.Search(context, check);
+        premisesOnly ? Bounded.SearchPremises(context, check) : Bounded.Search(context, check);
 }

@@ -49,12 +49,20 @@ public abstract class ProofObligation
     public virtual WitnessVerdict JudgeWitness(Context context, Model model) => new WitnessVerdict.Accepted(DescribeWitness(context, model));
 
     /// <summary>
-    /// When Z3 answered unknown on an UNSAT-expected query: a second search for a counterexample
-    /// (e.g. the same query at narrow widths, its model confirmed at full width), run with
+    /// When Z3 answered unknown on the query: a second search (e.g. the same query at narrow
+    /// widths, its model confirmed at full width), in a fresh <paramref name="context"/>, run with
     /// <paramref name="check"/> (which applies the run's time limit and guard). Null: no second
-    /// search. It can never prove the obligation, only find a confirmed counterexample.
+    /// search. For an UNSAT-expected obligation it can only find a confirmed counterexample,
+    /// never prove it; for an ExpectSat obligation it may find a confirmed model.
     /// </summary>
     public virtual SecondSearchResult? SearchAfterUnknown(Context context, Func<Solver, SolverOutcome> check) => null;
+
+    /// <summary>
+    /// The time limit of the first check given the run's limit; an obligation with a second
+    /// search may ask for a shorter first attempt (a vacuity companion tries the unbounded
+    /// premises briefly before the bounded search).
+    /// </summary>
+    public virtual TimeSpan FirstCheckLimit(TimeSpan runLimit) => runLimit;
 
     /// <summary>
     /// The vacuity companion that shows this obligation's premises satisfiable (its name in the

@@ -4,8 +4,9 @@ namespace Verified.Proofs;
 
 /// <summary>
 /// What an obligation's second search found after Z3 answered unknown on its query (see
-/// <see cref="ProofObligation.SearchAfterUnknown"/>). Closed: these two cases. Neither is a pass:
-/// a second search can only turn "unknown" into a confirmed counterexample.
+/// <see cref="ProofObligation.SearchAfterUnknown"/>). Closed: these three cases. For an
+/// UNSAT-expected obligation only <see cref="Found"/> changes the result (to a counterexample):
+/// a second search never proves it. For an ExpectSat obligation only <see cref="Satisfied"/> does.
 /// </summary>
 public abstract record SecondSearchResult
 {
@@ -15,6 +16,9 @@ public abstract record SecondSearchResult
 
     /// <summary>A counterexample the obligation has confirmed (e.g. a bounded model re-checked at full width).</summary>
     public sealed record Found(TraceDocument Trace) : SecondSearchResult;
+
+    /// <summary>For an ExpectSat obligation: a model the obligation has confirmed; what it shows.</summary>
+    public sealed record Satisfied(string Text) : SecondSearchResult;
 
     /// <summary>Nothing confirmed; why. The obligation stays unknown.</summary>
     public sealed record Inconclusive(string Reason) : SecondSearchResult;

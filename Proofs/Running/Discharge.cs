@@ -17,7 +17,7 @@ internal static class Discharge
         try
         {
             using var solver = context.Solver();
-            solver.Timeout = options.Timeout;
+            solver.Timeout = obligation.FirstCheckLimit(options.Timeout);
             obligation.Encode(context, solver);
             SolverOutcome outcome;
             guard.BeginCheck(options.EffectiveGuard);
@@ -39,7 +39,7 @@ internal static class Discharge
 
             var stop = guard.Expired ? Stop.Guard : cancellation.IsCancellationRequested ? Stop.Canceled : Stop.None;
             var result = Interpret(context, obligation, outcome, stop, options, clock);
-            if (result is ObligationResult.Unknown unknown && stop == Stop.None && !obligation.ExpectSat)
+            if (result is ObligationResult.Unknown unknown && stop == Stop.None)
             {
                 result = SecondSearch(obligation, options, unknown, clock, cancellation);
             }
@@ -87,8 +87,13 @@ internal static class Discharge
         {
             case null:
                 return unknown;
-            case SecondSearchResult.Found found:
+            case SecondSearchResult.Found found when !obligation.ExpectSat:
                 return new ObligationResult.Counterexample(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, found.Trace, TraceText.Render(found.Trace));
+            case SecondSearchResult.Satisfied satisfied when obligation.ExpectSat:
+                return new ObligationResult.Proved(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, satisfied.Text);
+            case SecondSearchResult.Found or SecondSearchResult.Satisfied:
+                return new ObligationResult.Error(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds,
+                    $"the second search answered {(obligation.ExpectSat ? "a counterexample for an obligation that expects a model" : "a model for an obligation that expects UNSAT")}");
             case SecondSearchResult.Inconclusive inconclusive:
                 return unknown with { Milliseconds = clock.ElapsedMilliseconds, Reason = $"{unknown.Reason}; {inconclusive.Reason}" };
             default:
@@ -133,7 +138,7 @@ internal static class Discharge
                 {
                     Stop.Guard => $"interrupted by the wall-clock guard after {Ms(options.EffectiveGuard)} ms (Z3 said: {unknown.Reason})",
                     Stop.Canceled => "canceled while running",
-                    _ when unknown.Reason is "timeout" or "canceled" => $"timeout: no answer within {Ms(options.Timeout)} ms",
+                    _ when unknown.Reason is "timeout" or "canceled" => $"timeout: no answer within {Ms(obligation.FirstCheckLimit(options.Timeout))} ms",
                     _ => unknown.Reason,
                 };
                 return new ObligationResult.Unknown(name, kind, clock.ElapsedMilliseconds, reason);

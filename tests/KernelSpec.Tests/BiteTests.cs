@@ -78,8 +78,11 @@ public sealed class BiteTests
         cex.Trace.Violation.Message.ShouldContain("confirmed at full width");
         cex.Trace.Steps.Single().Operation.ShouldBe(operation);
         cex.Trace.Steps[0].Result.ShouldBe("Ok");
-        cex.Text.ShouldContain(clause);
-        cex.Text.ShouldMatchGolden($"bounded-{mutant}");
+        cex.Text.ShouldContain($"step 1: operation {operation}(");
+        // Golden: the header people read first. The states below it are one model among many,
+        // and Z3's choice varies with things as incidental as the process's memory layout.
+        var header = cex.Text[..cex.Text.IndexOf("initial state:", StringComparison.Ordinal)];
+        System.Text.RegularExpressions.Regex.Replace(header, @"= \d+", "= N").ShouldMatchGolden($"bounded-{mutant}");
     }
 
     /// <summary>The revoke-termination lemmas bite: a step that keeps its victim, adds a descendant, or refuses some leaves.</summary>
