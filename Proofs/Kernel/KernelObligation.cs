@@ -45,7 +45,7 @@ public sealed class KernelObligation : ProofObligation
     public BoundedSearch Bounded { get; }
 
     /// <summary>How long a vacuity companion tries the unbounded premises before the bounded search.</summary>
-    public static TimeSpan UnboundedModelLimit { get; } = TimeSpan.FromMilliseconds(500);
+    public static TimeSpan UnboundedModelLimit { get; } = TimeSpan.FromMilliseconds(250);
 
     public override TimeSpan FirstCheckLimit(TimeSpan runLimit) =>
         premisesOnly && runLimit > UnboundedModelLimit ? UnboundedModelLimit : runLimit;
