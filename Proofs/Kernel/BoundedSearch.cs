@@ -86,11 +86,11 @@ public sealed class BoundedSearch
     /// give other models; UNSAT or unknown ends the search.
     /// </summary>
     public SecondSearchResult Search(Smt.Context context, Func<Smt.Solver, Smt.SolverOutcome> check) =>
-        Attempts(context, check, premisesOnly: false, (model, confirmed) => new SecondSearchResult.Found(confirmed.Trace!),
+        Attempts(context, check, premisesOnly: false, confirmed => new SecondSearchResult.Found(confirmed.Trace!),
             $"bounded search ({Widths}): no counterexample at these widths");
 
     private SecondSearchResult Attempts(Smt.Context context, Func<Smt.Solver, Smt.SolverOutcome> check, bool premisesOnly,
-        Func<Smt.Model, Confirmation, SecondSearchResult> accept, string unsatReason)
+        Func<Confirmation, SecondSearchResult> accept, string unsatReason)
     {
         var rejected = new List<string>();
         foreach (var seed in Seeds)
@@ -108,7 +108,7 @@ public sealed class BoundedSearch
                     using (sat.Model)
                     {
                         var confirmed = Confirm(context, sat.Model, wantBrokenGoal: !premisesOnly);
-                        if (confirmed.Failure is null) return accept(sat.Model, confirmed);
+                        if (confirmed.Failure is null) return accept(confirmed);
                         rejected.Add($"seed {seed}: {confirmed.Failure}");
                     }
                     break;
@@ -125,7 +125,7 @@ public sealed class BoundedSearch
     /// </summary>
     public SecondSearchResult SearchPremises(Smt.Context context, Func<Smt.Solver, Smt.SolverOutcome> check) =>
         Attempts(context, check, premisesOnly: true,
-            (_, confirmed) => new SecondSearchResult.Satisfied($"premises satisfiable: a bounded model lifted to full width, where KernelEval finds all {confirmed.Premises} premises true"),
+            confirmed => new SecondSearchResult.Satisfied($"premises satisfiable: a bounded model lifted to full width, where KernelEval finds all {confirmed.Premises} premises true"),
             $"bounded search ({Widths}): no model of the premises at these widths, satisfiability not shown");
 
     private sealed record Confirmation(string? Failure, TraceDocument? Trace, int Premises);
