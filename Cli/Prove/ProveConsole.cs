@@ -58,11 +58,11 @@ internal sealed class ProveConsole(TextWriter stdout, bool terminal)
     {
         if (terminal)
         {
-            var table = new Table().AddColumn("obligation").AddColumn("result").AddColumn(new TableColumn("ms").RightAligned());
+            var table = new Table().AddColumn("obligation").AddColumn("result").AddColumn(new TableColumn("ms").RightAligned()).AddColumn("premises sat");
             foreach (var r in report.Results)
             {
                 var colour = r.IsProved ? "green" : "red";
-                table.AddRow(Markup.Escape(r.Name), $"[{colour}]{r.Status}[/]", r.Milliseconds.ToString(CultureInfo.InvariantCulture));
+                table.AddRow(Markup.Escape(r.Name), $"[{colour}]{r.Status}[/]", r.Milliseconds.ToString(CultureInfo.InvariantCulture), Markup.Escape(report.PremisesShown(r)));
             }
 
             AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) }).Write(table);
@@ -70,10 +70,11 @@ internal sealed class ProveConsole(TextWriter stdout, bool terminal)
         }
 
         var width = Math.Max("obligation".Length, report.Results.Select(r => r.Name.Length).DefaultIfEmpty(0).Max());
-        stdout.WriteLine($"{"obligation".PadRight(width)}  {"result",-14}  {"ms",8}");
+        // "premises sat": did the obligation's vacuity companion show its premises satisfiable.
+        stdout.WriteLine($"{"obligation".PadRight(width)}  {"result",-14}  {"ms",8}  premises sat");
         foreach (var r in report.Results)
         {
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name.PadRight(width)}  {r.Status,-14}  {r.Milliseconds,8}"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name.PadRight(width)}  {r.Status,-14}  {r.Milliseconds,8}  {report.PremisesShown(r)}"));
         }
     }
 

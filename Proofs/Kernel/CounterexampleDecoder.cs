@@ -17,15 +17,24 @@ public static class CounterexampleDecoder
 {
     public static TraceDocument Decode(KernelObligation obligation, Smt.Context context, Smt.Model model)
     {
-        var q = obligation.Query;
         var tr = new Z3Translator(context);
-        var k = SortsOf(q.Scene.Pre);
-        Value Read(Term t) => Z3Values.FromZ3(model.Eval(tr.ToZ3(t), completion: true), t.Sort);
         Value? TryRead(Term t)
         {
-            try { return Read(t); }
+            try { return Z3Values.FromZ3(model.Eval(tr.ToZ3(t), completion: true), t.Sort); }
             catch (InvalidOperationException) { return null; }
         }
+        return Decode(obligation.Name, obligation.Query, TryRead, null);
+    }
+
+    /// <summary>
+    /// The trace of a counterexample to <paramref name="q"/> read through <paramref name="tryRead"/>
+    /// (a Z3 model, or Eval of a concrete assignment); <paramref name="note"/> is appended to the
+    /// violation's message (how the counterexample was found).
+    /// </summary>
+    public static TraceDocument Decode(string obligation, KernelQuery q, Func<Term, Value?> tryRead, string? note)
+    {
+        var k = SortsOf(q.Scene.Pre);
+        Value? TryRead(Term t) => tryRead(t);
 
         var broken = q.Goals.FirstOrDefault(g => TryRead(g.Body) is BoolValue { Value: false });
         var ids = new Dictionary<Role, HashSet<Value>>();
@@ -73,11 +82,12 @@ public static class CounterexampleDecoder
                 Snapshot(post, ids, TryRead, k))];
         }
         var clause = broken?.Name;
-        var property = clause is null ? obligation.Name : PropertyOf(clause);
+        var property = clause is null ? obligation : PropertyOf(clause);
         var message = broken is null
             ? "Z3 found a model but no goal clause evaluates to false in it (model incomplete)"
             : $"{broken.Name} broke: {broken.Description}" + (witnessText.Count > 0 ? $" (at {string.Join(", ", witnessText)})" : "");
-        return new TraceDocument(TraceProducers.Prove, new TraceSource("obligation", obligation.Name), pre, steps,
+        if (note is not null) message += $"; {note}";
+        return new TraceDocument(TraceProducers.Prove, new TraceSource("obligation", obligation), pre, steps,
             new TraceViolation(property, clause, message));
     }
 

@@ -6,9 +6,8 @@ namespace Verified.Proofs.Kernel;
 
 /// <summary>
 /// A functional lemma: a named query built from a spec (so a mutant operation is what it checks).
-/// <see cref="WitnessOperation"/> names the scripted step whose pre-state witnesses the vacuity companion.
 /// </summary>
-public sealed record KernelLemma(string Name, string Description, Func<KernelSpec, KernelQuery> Build, string? WitnessOperation = null);
+public sealed record KernelLemma(string Name, string Description, Func<KernelSpec, KernelQuery> Build);
 
 /// <summary>
 /// The functional lemmas: revoke removes exactly descendants, safecopy through a revoked grant is
@@ -16,24 +15,24 @@ public sealed record KernelLemma(string Name, string Description, Func<KernelSpe
 /// </summary>
 public static class KernelLemmas
 {
-    private static Term Sel(Term m, Term k) => Ctx.Sel(m, k);
+    internal static Term Sel(Term m, Term k) => Ctx.Sel(m, k);
 
-    private static GoalClause Goal(string lemma, string name, string desc, Term body) => new($"{lemma}.{name}", desc, body, []);
+    internal static GoalClause Goal(string lemma, string name, string desc, Term body) => new($"{lemma}.{name}", desc, body, []);
 
-    private static GoalClause Goal(Ctx c, string lemma, string name, string desc, Role role, Func<Term, Term> body)
+    internal static GoalClause Goal(Ctx c, string lemma, string name, string desc, Role role, Func<Term, Term> body)
     {
         var full = $"{lemma}.{name}";
         var w = new GoalWitness("x", role, T.Var($"w.{full}.x", c.K.SortOf(role)));
         return new(full, desc, body(w.Var), [w]);
     }
 
-    private static readonly string[] CapInvariants = ["inv.cap_table", "inv.cap_object", "inv.derivation_forest"];
+    internal static readonly string[] CapInvariants = ["inv.cap_table", "inv.cap_object", "inv.derivation_forest"];
     private static readonly string[] GrantInvariants = ["inv.grant_revocation", "inv.grant_chain"];
 
-    private static (Ctx, KernelState, List<NamedClause>) Start(KernelSpec spec, string[] assumed) =>
+    internal static (Ctx, KernelState, List<NamedClause>) Start(KernelSpec spec, string[] assumed) =>
         KernelObligations.Start(spec, PremiseSlices.Named(spec, assumed));
 
-    private static (Ctx, KernelState, List<NamedClause>, Transition) Step(KernelSpec spec, string op, string[] assumed)
+    internal static (Ctx, KernelState, List<NamedClause>, Transition) Step(KernelSpec spec, string op, string[] assumed)
     {
         var (c, pre, premises) = Start(spec, assumed);
         var o = spec.Operation(op);
@@ -42,7 +41,7 @@ public static class KernelLemmas
         return (c, pre, premises, tr);
     }
 
-    private static KernelQuery Q(List<NamedClause> premises, KernelState pre, Transition? tr, params GoalClause[] goals) =>
+    internal static KernelQuery Q(List<NamedClause> premises, KernelState pre, Transition? tr, params GoalClause[] goals) =>
         new([.. premises], [.. goals], new QueryScene(pre, tr?.Operation, tr?.Args ?? ImmutableDictionary<string, Term>.Empty, tr?.Next, tr?.Error));
 
     public static KernelLemma RevokeStepExact { get; } = new("lemma.revoke_step_removes_one_descendant",
@@ -68,7 +67,7 @@ public static class KernelLemmas
                 Goal(c, L, "other_slots_unchanged", "no slot but the victim's changes", Role.Slot, x =>
                     T.Implies(T.Neq(x, tr.Args["victim"]), T.And(T.Eq(Sel(p.SlotFull, x), Sel(s.SlotFull, x)), T.Eq(Sel(p.SlotCap, x), Sel(s.SlotCap, x))))),
                 Goal(L, "revoked_capability_kept", "the capability being revoked stays", Sel(p.CapLive, root)));
-        }, "cap.revoke_step");
+        });
 
     public static KernelLemma RevokeDoneMeansNoChildren { get; } = new("lemma.revoke_done_leaves_no_child",
         "when revoke's completion condition holds, no live capability has the revoked one as parent",
@@ -83,7 +82,7 @@ public static class KernelLemmas
             return Q(premises, s, null,
                 Goal(c, L, "no_child", "no live capability has the revoked one as parent", Role.CapId, x =>
                     T.Not(T.And(Sel(s.CapLive, x), Sel(s.CapHasParent, x), T.Eq(Sel(s.CapParent, x), r)))));
-        }, "cap.revoke_step");
+        });
 
     private static (Term[] Args, Term Ok) Safecopy(Ctx c, KernelState s, string prefix)
     {
@@ -110,7 +109,7 @@ public static class KernelLemmas
             });
             premises.Add(new NamedClause("chain_passes_revoked_grant", T.Or(through)));
             return Q(premises, s, null, Goal(L, "refused", "the access decision refuses", T.Not(ok)));
-        }, "svc.start");
+        });
 
     public static KernelLemma RevokeThenReissueRefused { get; } = new("lemma.revoked_grant_refused_after_reissue",
         "after grant.revoke and a new grant in the same entry, safecopy with the old generation (directly or through a chain) is refused",
@@ -135,7 +134,7 @@ public static class KernelLemmas
             });
             premises.Add(new NamedClause("chain_passes_old_generation", T.Or(through)));
             return Q(premises, s, revoke, Goal(L, "refused", "the access decision refuses", T.Not(ok)));
-        }, "grant.revoke");
+        });
 
     private static KernelLemma NoNewRight(string op, string newSlotArg) => new($"lemma.{op}_adds_no_right",
         $"{op} gives the new capability no right its source lacks and changes no other capability's rights",
@@ -150,7 +149,7 @@ public static class KernelLemmas
                 Goal(L, "new_rights_subset", "the new capability's rights ⊆ the source's", Ctx.Subset(Sel(p.CapRights, id), Sel(s.CapRights, src))),
                 Goal(c, L, "other_rights_unchanged", "rights of every other live capability unchanged", Role.CapId, x =>
                     T.Implies(T.And(Sel(s.CapLive, x), T.Neq(x, id)), T.Eq(Sel(p.CapRights, x), Sel(s.CapRights, x)))));
-        }, op);
+        });
 
     public static KernelLemma StaleEndpointRefused { get; } = new("lemma.stale_endpoint_refused_after_restart",
         "after svc.restart every earlier capability to the service's endpoint is stale: IPC through it is refused",
@@ -168,11 +167,12 @@ public static class KernelLemmas
             return Q(premises, s, restart,
                 Goal(L, "old_cap_not_usable", "the earlier capability is not usable", T.Not(Ctx.Usable(restart.Next, old))),
                 Goal(L, "ipc_refused", "IPC through the earlier capability fails", T.Neq(sent.Error, KError.Ok)));
-        }, "svc.restart");
+        });
 
     public static ImmutableArray<KernelLemma> All { get; } =
     [
         RevokeStepExact, RevokeDoneMeansNoChildren, SafecopyRevokedRefused, RevokeThenReissueRefused,
         NoNewRight("cap.copy", "src"), NoNewRight("cap.mint", "src"), NoNewRight("ipc.transfer", "src"), StaleEndpointRefused,
+        .. RevokeTermination.All,
     ];
 }

@@ -8,9 +8,10 @@ namespace Verified.Proofs.Kernel;
 /// The kernel's obligation catalogue, Hyperkernel style: "init establishes every invariant",
 /// the matrix operation × invariant clause (each a separate query whose premises are the
 /// invariant's premise slice and the operation's success; one query per clause keeps each small
-/// — the bit-blasted address arithmetic of all clauses at once is what makes a query slow), the functional lemmas, and a vacuity companion for each distinct
-/// premise set (every preservation obligation of one operation shares its premises, so one
-/// companion per operation covers them).
+/// — the bit-blasted address arithmetic of all clauses at once is what makes a query slow), the
+/// functional lemmas, and vacuity companions: every obligation names the companion whose premises
+/// include all of its own (one per operation for its preservation obligations, one per lemma, one
+/// for init), so the companion's model shows the obligation's premises satisfiable.
 /// </summary>
 public static class KernelObligations
 {
@@ -21,52 +22,37 @@ public static class KernelObligations
 
     public static IReadOnlyList<ProofObligation> For(KernelSpec spec)
     {
-        var witnesses = new Lazy<VacuityWitnesses>(() => new VacuityWitnesses(spec), LazyThreadSafetyMode.ExecutionAndPublication);
         var list = new List<ProofObligation>();
+        const string initVacuity = "init/vacuity";
         foreach (var inv in spec.Invariants)
             list.Add(new KernelObligation($"init/establishes/{inv.Name}", ObligationKind.Init,
-                $"the boot state satisfies {inv.Name}: {inv.Description}", () => Init(spec, inv)));
-        list.Add(new KernelObligation("init/vacuity", ObligationKind.Vacuity, "the boot state's assumptions are satisfiable",
-            () => Init(spec, spec.Invariants[0]), premisesOnly: true));
+                $"the boot state satisfies {inv.Name}: {inv.Description}", spec, s => Init(s, s.Invariant(inv.Name)), initVacuity));
+        list.Add(new KernelObligation(initVacuity, ObligationKind.Vacuity, "the boot state's assumptions are satisfiable",
+            spec, s => Init(s, s.Invariants[0]), premisesOnly: true));
         foreach (var op in spec.Operations)
         {
+            // One companion per operation: its premises (every invariant, the operation succeeds)
+            // include every premise of each preservation obligation of the operation (a premise
+            // slice), so a model of them is a model of each obligation's premises.
+            var companion = $"{op.Name}/vacuity";
             foreach (var inv in spec.Invariants)
                 foreach (var clause in inv.Clauses)
                     list.Add(new KernelObligation($"{op.Name}/preserves/{inv.ClauseName(clause)}", ObligationKind.Preservation,
-                        $"{op.Name} preserves {inv.ClauseName(clause)}: {clause.Description}", () => Preservation(spec, op, inv, clause)));
-            list.Add(new KernelObligation($"{op.Name}/vacuity", ObligationKind.Vacuity,
-                $"some state satisfying every invariant lets {op.Name} succeed (witnessed by a concrete state)",
-                () => Vacuity(witnesses.Value.For(op.Name), s => Preservation(s, s.Operation(op.Name), null), spec), premisesOnly: true));
+                        $"{op.Name} preserves {inv.ClauseName(clause)}: {clause.Description}", spec,
+                        s => Preservation(s, s.Operation(op.Name), s.Invariant(inv.Name), clause.Name), companion));
+            list.Add(new KernelObligation(companion, ObligationKind.Vacuity,
+                $"some state satisfying every invariant lets {op.Name} succeed (the premises of every {op.Name}/preserves obligation)",
+                spec, s => Preservation(s, s.Operation(op.Name), null), premisesOnly: true));
         }
         foreach (var lemma in KernelLemmas.All)
         {
-            list.Add(new KernelObligation(lemma.Name, ObligationKind.Lemma, lemma.Description, () => lemma.Build(spec)));
-            list.Add(new KernelObligation($"{lemma.Name}/vacuity", ObligationKind.Vacuity,
-                $"the premises of {lemma.Name} are satisfiable (witnessed by a concrete state)",
-                () => Vacuity(lemma.WitnessOperation is { } w ? witnesses.Value.For(w) : null, lemma.Build, spec), premisesOnly: true));
+            var companion = $"{lemma.Name}/vacuity";
+            list.Add(new KernelObligation(lemma.Name, ObligationKind.Lemma, lemma.Description, spec, lemma.Build, companion));
+            list.Add(new KernelObligation(companion, ObligationKind.Vacuity,
+                $"the premises of {lemma.Name} are satisfiable", spec, lemma.Build, premisesOnly: true));
         }
         return list;
     }
-
-    /// <summary>
-    /// A vacuity companion's query: the premises, plus "the pre-state and arguments are the
-    /// witness's" as named premises. Z3's model-based instantiation does not find models of these
-    /// quantified premises in time, so the companion's quantifiers range over the witness's ids
-    /// plus fresh ones (the Eval route, exact for this spec's clauses — see EvalDomains): the
-    /// query is then quantifier-free and SAT shows the premises hold together on a real state.
-    /// </summary>
-    private static KernelQuery Vacuity(Witness? witness, Func<KernelSpec, KernelQuery> build, KernelSpec spec)
-    {
-        if (witness is null) return build(spec);
-        var extraIds = witness.Args.Select(a => (RoleOf(spec, a.Key), a.Value));
-        var domains = EvalDomains.For(spec.Sorts, witness.State, extraIds);
-        var q = build(spec.WithQuantify(() => Quantify.Over(domains)));
-        var extra = VacuityWitnesses.Clauses(witness, q.Scene.Pre, q.Scene.Args);
-        return q with { Premises = [.. q.Premises, .. extra] };
-    }
-
-    private static Role RoleOf(KernelSpec spec, string arg) =>
-        spec.Operations.SelectMany(o => o.Args).FirstOrDefault(a => a.Name == arg)?.Role ?? Role.None;
 
     /// <summary>A fresh symbolic pre-state, with every invariant as premises.</summary>
     internal static (Ctx Ctx, KernelState Pre, List<NamedClause> Premises) Start(KernelSpec spec, IEnumerable<Invariant> assumed)
@@ -86,12 +72,12 @@ public static class KernelObligations
     }
 
     /// <summary>op preserves inv, assuming inv's premise slice; with <paramref name="inv"/> null, the vacuity premises (every invariant, op succeeds).</summary>
-    internal static KernelQuery Preservation(KernelSpec spec, Operation op, Invariant? inv, InvariantClause? clause = null)
+    internal static KernelQuery Preservation(KernelSpec spec, Operation op, Invariant? inv, string? clauseName = null)
     {
         var (c, pre, premises) = Start(spec, inv is null ? spec.Invariants : PremiseSlices.For(spec, inv));
         var tr = op.Apply(c, pre, op.SymbolicArgs(spec.Sorts, ArgPrefix));
         premises.Add(new NamedClause($"{op.Name}.succeeds", tr.Ok));
-        var goals = inv is null ? [] : KernelQuery.InvariantGoals(inv, c, pre, tr.Next).Where(g => clause is null || g.Name == inv.ClauseName(clause)).ToImmutableArray();
+        var goals = inv is null ? [] : KernelQuery.InvariantGoals(inv, c, pre, tr.Next).Where(g => clauseName is null || g.Name == $"{inv.Name}.{clauseName}").ToImmutableArray();
         return new KernelQuery([.. premises], goals, new QueryScene(pre, op, tr.Args, tr.Next, tr.Error));
     }
 }

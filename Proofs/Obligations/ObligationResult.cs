@@ -24,6 +24,12 @@ public abstract record ObligationResult
 
     public bool IsProved => this is Proved;
 
+    /// <summary>
+    /// The vacuity companion that shows this obligation's premises satisfiable (its obligation
+    /// name), or null when it has none; reports look up the companion's own result.
+    /// </summary>
+    public string? VacuityCompanion { get; init; }
+
     /// <summary>The status word of the JSON report: proved, counterexample, unknown or error.</summary>
     public abstract string Status { get; }
 

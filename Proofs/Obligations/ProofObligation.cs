@@ -42,6 +42,36 @@ public abstract class ProofObligation
     public virtual string? DescribeWitness(Context context, Model model) => null;
 
     /// <summary>
+    /// On success of an <see cref="ExpectSat"/> obligation: whether the model is accepted as the
+    /// witness. The default accepts it with <see cref="DescribeWitness"/>; an obligation whose
+    /// query is an approximation (a bounded search) re-checks the model here and may reject it.
+    /// </summary>
+    public virtual WitnessVerdict JudgeWitness(Context context, Model model) => new WitnessVerdict.Accepted(DescribeWitness(context, model));
+
+    /// <summary>
+    /// When Z3 answered unknown on the query: a second search (e.g. the same query at narrow
+    /// widths, its model confirmed at full width), in a fresh <paramref name="context"/>, run with
+    /// <paramref name="check"/> (which applies the run's time limit and guard). Null: no second
+    /// search. For an UNSAT-expected obligation it can only find a confirmed counterexample,
+    /// never prove it; for an ExpectSat obligation it may find a confirmed model.
+    /// </summary>
+    public virtual SecondSearchResult? SearchAfterUnknown(Context context, Func<Solver, SolverOutcome> check) => null;
+
+    /// <summary>
+    /// The time limit of the first check given the run's limit; an obligation with a second
+    /// search may ask for a shorter first attempt (a vacuity companion tries the unbounded
+    /// premises briefly before the bounded search).
+    /// </summary>
+    public virtual TimeSpan FirstCheckLimit(TimeSpan runLimit) => runLimit;
+
+    /// <summary>
+    /// The vacuity companion that shows this obligation's premises satisfiable (its name in the
+    /// same catalogue), or null when the obligation has none (it is a companion, a self-check, a
+    /// manifest). Reports show the companion's result next to the obligation.
+    /// </summary>
+    public virtual string? VacuityCompanion => null;
+
+    /// <summary>
     /// For an UNSAT-expected obligation that came back UNSAT: a reason to distrust the proof
     /// given its core (e.g. a solver self-check that knows the exact core), or null to accept it.
     /// A rejection is reported as an error.

@@ -6,8 +6,10 @@ namespace Verified.Proofs.Reports;
 
 /// <summary>
 /// `verified prove --json`: exactly
-/// {"obligations":[{"name","status","ms","counterexample"?}],"summary":{"proved","failed","ms"}},
-/// where a counterexample is the trace's own JSON object (Trace/TraceJson), so tools that read
+/// {"obligations":[{"name","status","ms","vacuity"?,"counterexample"?}],"summary":{"proved","failed","ms"}},
+/// where "vacuity" is {"companion","status"}: the vacuity companion that shows the obligation's
+/// premises satisfiable and that companion's status in this run ("not run" when filtered out),
+/// and a counterexample is the trace's own JSON object (Trace/TraceJson), so tools that read
 /// traces read it unchanged.
 /// </summary>
 public static class JsonReport
@@ -26,6 +28,16 @@ public static class JsonReport
                 ["status"] = result.Status,
                 ["ms"] = result.Milliseconds,
             };
+            if (result.VacuityCompanion is { } companion)
+            {
+                // Per obligation: which companion showed its premises satisfiable, and whether it did.
+                entry["vacuity"] = new JsonObject
+                {
+                    ["companion"] = companion,
+                    ["status"] = report.CompanionOf(result)?.Status ?? "not run",
+                };
+            }
+
             if (result is ObligationResult.Counterexample counterexample)
             {
                 entry["counterexample"] = TraceJson.ToJson(counterexample.Trace);

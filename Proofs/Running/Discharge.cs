@@ -17,7 +17,7 @@ internal static class Discharge
         try
         {
             using var solver = context.Solver();
-            solver.Timeout = options.Timeout;
+            solver.Timeout = obligation.FirstCheckLimit(options.Timeout);
             obligation.Encode(context, solver);
             SolverOutcome outcome;
             guard.BeginCheck(options.EffectiveGuard);
@@ -38,7 +38,13 @@ internal static class Discharge
             }
 
             var stop = guard.Expired ? Stop.Guard : cancellation.IsCancellationRequested ? Stop.Canceled : Stop.None;
-            return Interpret(context, obligation, outcome, stop, options, clock);
+            var result = Interpret(context, obligation, outcome, stop, options, clock);
+            if (result is ObligationResult.Unknown unknown && stop == Stop.None)
+            {
+                result = SecondSearch(obligation, options, unknown, clock, cancellation);
+            }
+
+            return result with { VacuityCompanion = obligation.VacuityCompanion };
         }
         catch (Z3LibraryNotFoundException)
         {
@@ -48,7 +54,50 @@ internal static class Discharge
         {
             // An exception from an obligation's own code or from Z3 (a sort error in the
             // encoding) is that obligation's failure, reported with its message; the run goes on.
-            return new ObligationResult.Error(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, $"{e.GetType().Name}: {e.Message}");
+            return new ObligationResult.Error(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, $"{e.GetType().Name}: {e.Message}")
+                { VacuityCompanion = obligation.VacuityCompanion };
+        }
+    }
+
+    /// <summary>
+    /// Z3 answered unknown: the obligation's second search may still find a confirmed
+    /// counterexample. Whatever it answers, the obligation is never proved by it.
+    /// </summary>
+    private static ObligationResult SecondSearch(ProofObligation obligation, RunnerOptions options, ObligationResult.Unknown unknown, Stopwatch clock, CancellationToken cancellation)
+    {
+        // A fresh context: how far the timed-out first check got must not shape the second
+        // search's model (with the first context, the reported counterexample varied run to run).
+        using var context = new Context();
+        using var guard = new CheckGuard(context, cancellation);
+        SolverOutcome Check(Solver solver)
+        {
+            solver.Timeout = options.Timeout;
+            guard.BeginCheck(options.EffectiveGuard);
+            try
+            {
+                return solver.Check();
+            }
+            finally
+            {
+                guard.EndCheck();
+            }
+        }
+
+        switch (obligation.SearchAfterUnknown(context, Check))
+        {
+            case null:
+                return unknown;
+            case SecondSearchResult.Found found when !obligation.ExpectSat:
+                return new ObligationResult.Counterexample(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, found.Trace, TraceText.Render(found.Trace));
+            case SecondSearchResult.Satisfied satisfied when obligation.ExpectSat:
+                return new ObligationResult.Proved(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds, satisfied.Text);
+            case SecondSearchResult.Found or SecondSearchResult.Satisfied:
+                return new ObligationResult.Error(obligation.Name, obligation.Kind, clock.ElapsedMilliseconds,
+                    $"the second search answered {(obligation.ExpectSat ? "a counterexample for an obligation that expects a model" : "a model for an obligation that expects UNSAT")}");
+            case SecondSearchResult.Inconclusive inconclusive:
+                return unknown with { Milliseconds = clock.ElapsedMilliseconds, Reason = $"{unknown.Reason}; {inconclusive.Reason}" };
+            default:
+                throw new InvalidOperationException("SecondSearchResult gained a case; handle it here.");
         }
     }
 
@@ -89,7 +138,7 @@ internal static class Discharge
                 {
                     Stop.Guard => $"interrupted by the wall-clock guard after {Ms(options.EffectiveGuard)} ms (Z3 said: {unknown.Reason})",
                     Stop.Canceled => "canceled while running",
-                    _ when unknown.Reason is "timeout" or "canceled" => $"timeout: no answer within {Ms(options.Timeout)} ms",
+                    _ when unknown.Reason is "timeout" or "canceled" => $"timeout: no answer within {Ms(obligation.FirstCheckLimit(options.Timeout))} ms",
                     _ => unknown.Reason,
                 };
                 return new ObligationResult.Unknown(name, kind, clock.ElapsedMilliseconds, reason);
@@ -102,8 +151,12 @@ internal static class Discharge
             case SolverOutcome.Sat sat when obligation.ExpectSat:
                 using (sat.Model)
                 {
-                    var witness = obligation.DescribeWitness(context, sat.Model);
-                    return new ObligationResult.Proved(name, kind, clock.ElapsedMilliseconds, witness);
+                    return obligation.JudgeWitness(context, sat.Model) switch
+                    {
+                        WitnessVerdict.Accepted accepted => new ObligationResult.Proved(name, kind, clock.ElapsedMilliseconds, accepted.Text),
+                        WitnessVerdict.Rejected rejected => new ObligationResult.Unknown(name, kind, clock.ElapsedMilliseconds, $"model not confirmed: {rejected.Reason}"),
+                        _ => throw new InvalidOperationException("WitnessVerdict gained a case; handle it here."),
+                    };
                 }
 
             case SolverOutcome.Sat sat:

@@ -2,6 +2,7 @@ using Shouldly;
 using Verified.Proofs;
 using Verified.Proofs.Kernel;
 using Verified.Spec.Kernel;
+using Verified.Tests.Shared;
 using Verified.Trace;
 using Xunit;
 
@@ -55,55 +56,53 @@ public sealed class BiteTests
 
     /// <summary>
     /// Mutants whose counterexample needs a model of the derivation-tree premises: Z3 answers
-    /// unknown (model-based instantiation gives up), which the runner reports as a failure, never a
-    /// pass. The named clause is then shown broken on a concrete run through Eval.
+    /// unknown on the unbounded query (model-based instantiation gives up), and the runner's
+    /// bounded search finds the counterexample at narrow widths and confirms it at full width.
     /// </summary>
-    [Fact]
-    public void RevokeThatSparesGrandchildrenOrphansThem()
+    public static TheoryData<string, string, string> BoundedCases() => new()
     {
-        Run(KernelSpec.Default.WithOperation(Mutants.RevokeSparesGrandchildren), "cap.revoke_step/preserves/inv.derivation_forest.parent_live", 10000)
-            .IsProved.ShouldBeFalse();
-        var w = new World(KernelSpec.Default.WithOperation(Mutants.RevokeSparesGrandchildren));
-        var s = Endpoint(w);
-        s = w.Do(s, "cap.copy", ("src", w.Slot(1, 2)), ("dst", w.Slot(1, 3)), ("id", w.Cap(3)));
-        s = w.Do(s, "cap.copy", ("src", w.Slot(1, 3)), ("dst", w.Slot(1, 4)), ("id", w.Cap(4)));
-        var r = w.Try(s, "cap.revoke_step", ("slot", w.Slot(1, 2)), ("victim", w.Slot(1, 3)));
-        r.Ok.ShouldBeTrue();
-        w.Eval.BrokenClauses(r.Next, s).ShouldContain("inv.derivation_forest.parent_live");
+        { nameof(Mutants.RevokeSparesGrandchildren), "cap.revoke_step", "inv.derivation_forest.parent_live" },
+        { nameof(Mutants.RestartKeepsGeneration), "svc.restart", "inv.derivation_forest.derived_from_original" },
+        { nameof(Mutants.MutateOverwritesBadge), "cap.mutate", "inv.badges_immutable.badge_never_changes" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BoundedCases))]
+    public void MutantFoundByBoundedSearchIsConfirmedAtFullWidth(string mutant, string operation, string clause)
+    {
+        var name = $"{operation}/preserves/{clause}";
+        var result = Run(KernelSpec.Default.WithOperation(MutantNamed(mutant)), name, 5000);
+        var cex = result.ShouldBeOfType<ObligationResult.Counterexample>($"{name} with {mutant}: {result.Describe()}");
+        cex.Trace.Violation!.Clause.ShouldBe(clause);
+        cex.Trace.Violation.Message.ShouldContain("found by bounded search");
+        cex.Trace.Violation.Message.ShouldContain("confirmed at full width");
+        cex.Trace.Steps.Single().Operation.ShouldBe(operation);
+        cex.Trace.Steps[0].Result.ShouldBe("Ok");
+        cex.Text.ShouldContain($"step 1: operation {operation}(");
+        // Golden: the header people read first. The states below it are one model among many,
+        // and Z3's choice varies with things as incidental as the process's memory layout.
+        var header = cex.Text[..cex.Text.IndexOf("initial state:", StringComparison.Ordinal)];
+        System.Text.RegularExpressions.Regex.Replace(header, @"= \d+", "= N").ShouldMatchGolden($"bounded-{mutant}");
     }
 
-    [Fact]
-    public void RestartKeepingTheGenerationLeavesOldCapabilitiesCurrent()
+    /// <summary>The revoke-termination lemmas bite: a step that keeps its victim, adds a descendant, or refuses some leaves.</summary>
+    public static TheoryData<string, string, string> TerminationCases() => new()
     {
-        Run(KernelSpec.Default.WithOperation(Mutants.RestartKeepsGeneration), "svc.restart/preserves/inv.derivation_forest.derived_from_original", 10000)
-            .IsProved.ShouldBeFalse();
-        var w = new World(KernelSpec.Default.WithOperation(Mutants.RestartKeepsGeneration));
-        var s = Endpoint(w);
-        s = w.Do(s, "svc.start", ("svc", w.Svc(0)));
-        s = w.Do(s, "svc.crash", ("svc", w.Svc(0)));
-        var r = w.Try(s, "svc.restart", ("svc", w.Svc(0)), ("slot", w.Slot(1, 9)), ("id", w.Cap(9)));
-        r.Ok.ShouldBeTrue();
-        w.Eval.BrokenClauses(r.Next, s).ShouldContain("inv.derivation_forest.derived_from_original");
-        // And the old capability still works for IPC: the stale-endpoint property is gone.
-        w.Try(r.Next, "ipc.transfer", ("ep", w.Slot(1, 2)), ("src", w.Slot(1, 0)), ("dst", w.Slot(1, 10)), ("id", w.Cap(10))).Error.ShouldBe("Ok");
-    }
+        { nameof(Mutants.RevokeStepKeepsVictim), "lemma.revoke_step_shrinks_descendants", "lemma.revoke_step_shrinks_descendants.victim_removed" },
+        { nameof(Mutants.RevokeStepAddsDescendant), "lemma.revoke_step_shrinks_descendants", "lemma.revoke_step_shrinks_descendants.no_new_descendant" },
+        { nameof(Mutants.RevokeStepOnlyIndexZero), "lemma.revoke_progress", "lemma.revoke_progress.step_succeeds" },
+    };
 
-    [Fact]
-    public void MutateThatOverwritesABadgeChangesIt()
+    [Theory]
+    [MemberData(nameof(TerminationCases))]
+    public void RevokeTerminationLemmaCatchesMutantStep(string mutant, string lemma, string clause)
     {
-        Run(KernelSpec.Default.WithOperation(Mutants.MutateOverwritesBadge), "cap.mutate/preserves/inv.badges_immutable.badge_never_changes", 10000)
-            .IsProved.ShouldBeFalse();
-        var w = new World(KernelSpec.Default.WithOperation(Mutants.MutateOverwritesBadge));
-        var s = Endpoint(w);
-        s = w.Do(s, "cap.mint", ("src", w.Slot(1, 2)), ("dst", w.Slot(1, 3)), ("id", w.Cap(3)), ("rights", w.Rights(Rights.All)), ("badge", w.Badge(5)));
-        var r = w.Try(s, "cap.mutate", ("src", w.Slot(1, 3)), ("dst", w.Slot(1, 4)), ("rights", w.Rights(Rights.All)), ("badge", w.Badge(9)));
-        r.Ok.ShouldBeTrue();
-        w.Eval.BrokenClauses(r.Next, s).ShouldContain("inv.badges_immutable.badge_never_changes");
+        var result = Run(KernelSpec.Default.WithOperation(MutantNamed(mutant)), lemma, 10000);
+        var cex = result.ShouldBeOfType<ObligationResult.Counterexample>($"{lemma} with {mutant}: {result.Describe()}");
+        cex.Trace.Violation!.Clause.ShouldBe(clause);
+        cex.Text.ShouldContain(clause);
+        Run(KernelSpec.Default, lemma).ShouldBeOfType<ObligationResult.Proved>();
     }
-
-    private static ConcreteState Endpoint(World w) =>
-        w.Do(w.Boot(), "cap.retype", ("ut", w.Slot(1, 1)), ("dst", w.Slot(1, 2)), ("id", w.Cap(2)), ("obj", w.Obj(100)),
-            ("type", World.Type("Endpoint")), ("size", w.Addr(16)));
 
     [Fact]
     public void MintMutantAlsoFailsTheNoNewRightLemma()

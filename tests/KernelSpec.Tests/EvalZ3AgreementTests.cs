@@ -21,7 +21,7 @@ public sealed class EvalZ3AgreementTests
         var eval = new KernelEval(spec);
         var k = spec.Sorts;
         var rng = new Random(12345);
-        var state = new VacuityWitnesses(spec).AfterScript;
+        var state = new ScriptedRun(spec).AfterScript;
         using var ctx = new Context();
         int cases = 0, successes = 0;
         while (cases < 240)

@@ -79,4 +79,44 @@ internal static class Mutants
     /// <summary>Mutate that overwrites a badge already set.</summary>
     public static Operation MutateOverwritesBadge => Change(WithoutCheck(CapOps.Mutate, "AlreadyBadged"), (_, s, a, step) =>
         step with { Next = step.Next with { CapBadge = T.Store(s.CapBadge, Cap(s, a["src"]), a["badge"]) } });
+
+    /// <summary>Revoke step that leaves the state as it was (the victim stays): revoke would loop forever.</summary>
+    public static Operation RevokeStepKeepsVictim => Change(CapOps.RevokeStep, (_, s, _, step) => step with { Next = s });
+
+    /// <summary>Revoke step that also makes the capability after the victim a live descendant of the revoked one.</summary>
+    public static Operation RevokeStepAddsDescendant => Change(CapOps.RevokeStep, (c, s, a, step) =>
+    {
+        var fresh = T.BvAdd(Cap(s, a["victim"]), T.Bv(c.K.CapId, 1));
+        var root = Cap(s, a["slot"]);
+        return step with
+        {
+            Next = step.Next with
+            {
+                CapLive = T.Store(step.Next.CapLive, fresh, T.True),
+                CapAnc = T.Store(step.Next.CapAnc, fresh, T.Store(T.ConstMap(c.K.CapId, T.False), root, T.True)),
+            },
+        };
+    });
+
+    /// <summary>Revoke step that refuses a victim outside index 0 of its CNode: revoke can get stuck.</summary>
+    public static Operation RevokeStepOnlyIndexZero => Change(CapOps.RevokeStep, (c, _, a, step) =>
+        step with { Checks = step.Checks.Add((T.Eq(T.Extract(c.Config.CNodeIndexBits - 1, 0, a["victim"]), T.Bv(c.K.Index, 0)), "InvalidSlot")) });
+
+    /// <summary>Copy that never succeeds: its preservation obligations become vacuous, which its companion must catch.</summary>
+    public static Operation CopyNeverSucceeds => Change(CapOps.Copy, (_, _, _, step) => step with { Checks = step.Checks.Add((T.False, "InvalidSlot")) });
+
+    /// <summary>Copy that succeeds only when the source's object generation is at its maximum: narrow models of it do not hold at full width.</summary>
+    public static Operation CopyOnlyAtMaxGeneration => Change(CapOps.Copy, (c, s, a, step) =>
+        step with { Checks = step.Checks.Add((T.Eq(Ctx.Sel(s.ObjGen, Ctx.Sel(s.CapObj, Cap(s, a["src"]))), Ctx.Max(c.K.Gen)), "StaleCap")) });
+
+    /// <summary>Mint that amplifies rights only when the object generation is at its maximum (a bug the narrow widths reach sooner).</summary>
+    public static Operation MintAmplifiesAtMaxGeneration => Change(CapOps.Mint, (c, s, a, step) =>
+        step with
+        {
+            Next = step.Next with
+            {
+                CapRights = T.Store(step.Next.CapRights, a["id"], T.Ite(
+                    T.Eq(Ctx.Sel(s.ObjGen, Ctx.Sel(s.CapObj, Cap(s, a["src"]))), Ctx.Max(c.K.Gen)), a["rights"], Ctx.Sel(step.Next.CapRights, a["id"]))),
+            },
+        });
 }

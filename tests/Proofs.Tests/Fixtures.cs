@@ -83,6 +83,40 @@ internal static class Fixtures
         public override TraceDocument? DecodeCounterexample(Context context, Model model) => null;
     }
 
+    /// <summary>
+    /// The hard query (times out), with a second search that answers <paramref name="answer"/> after
+    /// running one trivial check through the runner's check function.
+    /// </summary>
+    public sealed class HardWithSecondSearch(SecondSearchResult answer, bool expectSat, string name = "fixture.hard-second") : ProofObligation
+    {
+        private readonly Hard hard = new(name);
+
+        public override string Name => name;
+
+        public override ObligationKind Kind => ObligationKind.Lemma;
+
+        public override bool ExpectSat => expectSat;
+
+        public override string Description => "the hard query, then a scripted second search";
+
+        public override void Encode(Context context, Solver solver) => hard.Encode(context, solver);
+
+        public override TraceDocument? DecodeCounterexample(Context context, Model model) => null;
+
+        public override SecondSearchResult? SearchAfterUnknown(Context context, Func<Solver, SolverOutcome> check)
+        {
+            using var solver = context.Solver();
+            solver.Assert(context.True());
+            return check(solver) is SolverOutcome.Sat sat ? Dispose(sat, answer) : new SecondSearchResult.Inconclusive("the trivial check was not SAT");
+        }
+
+        private static SecondSearchResult Dispose(SolverOutcome.Sat sat, SecondSearchResult answer)
+        {
+            sat.Model.Dispose();
+            return answer;
+        }
+    }
+
     /// <summary>Broken encoding: compares an 8-bit and a 16-bit vector; Z3 rejects the sort mismatch.</summary>
     public sealed class Broken(string name = "fixture.broken") : ProofObligation
     {

@@ -51,6 +51,28 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void EachObligationShowsItsVacuityCompanionsResult()
+    {
+        const ObligationKind P = ObligationKind.Preservation, V = ObligationKind.Vacuity;
+        var report = new ProveReport(
+        [
+            new ObligationResult.Proved("a", P, 1) { VacuityCompanion = "a/vacuity" },
+            new ObligationResult.Proved("a/vacuity", V, 1, "premises satisfiable"),
+            new ObligationResult.Proved("b", P, 1) { VacuityCompanion = "b/vacuity" },
+            new ObligationResult.Unknown("b/vacuity", V, 1, "timeout"),
+            new ObligationResult.Proved("c", P, 1) { VacuityCompanion = "c/vacuity" },
+        ], 5);
+
+        report.Results.Select(report.PremisesShown).ShouldBe(["yes", "-", "no", "-", "not run"]);
+        var obligations = JsonNode.Parse(JsonReport.Serialize(report))!["obligations"]!.AsArray();
+        string? Vacuity(int i, string key) => obligations[i]!["vacuity"]?[key]?.GetValue<string>();
+        (Vacuity(0, "companion"), Vacuity(0, "status")).ShouldBe(("a/vacuity", "proved"));
+        obligations[1]!.AsObject().ContainsKey("vacuity").ShouldBeFalse();
+        (Vacuity(2, "companion"), Vacuity(2, "status")).ShouldBe(("b/vacuity", "unknown"));
+        (Vacuity(4, "companion"), Vacuity(4, "status")).ShouldBe(("c/vacuity", "not run"));
+    }
+
+    [Fact]
     public void JsonCounterexamplesAreTracesThatParseBack()
     {
         var root = JsonNode.Parse(JsonReport.Serialize(RunMixed()))!;

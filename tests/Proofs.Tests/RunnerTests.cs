@@ -42,6 +42,29 @@ public sealed class RunnerTests
     }
 
     [Fact]
+    public void ASecondSearchTurnsUnknownIntoACounterexampleOrAWitnessButNeverProvesAnUnsatObligation()
+    {
+        var trace = new Verified.Trace.TraceDocument(TraceProducers.Prove, new Verified.Trace.TraceSource("obligation", "f"), null, [],
+            new Verified.Trace.TraceViolation("p", "p.c", "found later"));
+        // 200 ms: the hard query times out, the second search's trivial check does not.
+        var report = Run(1, 200,
+            new Fixtures.HardWithSecondSearch(new SecondSearchResult.Found(trace), expectSat: false, "found"),
+            new Fixtures.HardWithSecondSearch(new SecondSearchResult.Satisfied("a model"), expectSat: false, "satisfied-unsat"),
+            new Fixtures.HardWithSecondSearch(new SecondSearchResult.Inconclusive("nothing at narrow widths"), expectSat: false, "inconclusive"),
+            new Fixtures.HardWithSecondSearch(new SecondSearchResult.Satisfied("a model"), expectSat: true, "satisfied-sat"),
+            new Fixtures.HardWithSecondSearch(new SecondSearchResult.Found(trace), expectSat: true, "found-sat"));
+
+        report.Results[0].ShouldBeOfType<ObligationResult.Counterexample>().Trace.ShouldBe(trace);
+        report.Results[1].ShouldBeOfType<ObligationResult.Error>().Message.ShouldContain("expects UNSAT");
+        var unknown = report.Results[2].ShouldBeOfType<ObligationResult.Unknown>();
+        unknown.Reason.ShouldContain("timeout");
+        unknown.Reason.ShouldContain("nothing at narrow widths");
+        report.Results[3].ShouldBeOfType<ObligationResult.Proved>().Witness.ShouldBe("a model");
+        report.Results[4].ShouldBeOfType<ObligationResult.Error>();
+        report.Proved.ShouldBe(1);
+    }
+
+    [Fact]
     public void TheWallClockGuardInterruptsACheckThatOutlivesIt()
     {
         // Z3's own limit is a minute; only the guard can stop the check this early.

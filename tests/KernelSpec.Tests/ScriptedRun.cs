@@ -2,24 +2,15 @@ using System.Collections.Immutable;
 using Verified.Spec;
 using Verified.Spec.Kernel;
 
-namespace Verified.Proofs.Kernel;
-
-/// <summary>A concrete pre-state and arguments under which an operation succeeds.</summary>
-public sealed record Witness(ConcreteState State, ImmutableDictionary<string, Value> Args);
+namespace Verified.Spec.Kernel.Tests;
 
 /// <summary>
-/// Concrete witnesses for the vacuity companions. Z3 rarely builds a model of quantified
-/// premises on its own (model-based instantiation over arrays of bit-vectors times out), so each
-/// companion also asserts "the pre-state is this concrete state": Z3 then only checks every
-/// quantified invariant against known arrays, which is quick, and a SAT answer shows the premises
-/// are satisfiable. The states come from one scripted boot scenario stepped with Eval; an
-/// operation that fails in the script throws, so a witness is always one where it succeeds.
+/// One scripted boot scenario stepped with Eval through every operation (each must succeed, or
+/// the constructor throws), for tests that need a state with a bit of everything.
 /// </summary>
-public sealed class VacuityWitnesses
+internal sealed class ScriptedRun
 {
-    private readonly Dictionary<string, Witness> byOperation = new(StringComparer.Ordinal);
-
-    public VacuityWitnesses(KernelSpec spec)
+    public ScriptedRun(KernelSpec spec)
     {
         var eval = new KernelEval(spec);
         var k = spec.Sorts;
@@ -41,8 +32,7 @@ public sealed class VacuityWitnesses
         {
             var a = args.ToImmutableDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal);
             var r = eval.Step(op, s, a);
-            if (!r.Ok) throw new InvalidOperationException($"VacuityWitnesses: scripted {op} failed with {r.Error}");
-            byOperation.TryAdd(op, new Witness(s, a));
+            if (!r.Ok) throw new InvalidOperationException($"ScriptedRun: scripted {op} failed with {r.Error}");
             s = r.Next;
         }
 
@@ -76,15 +66,4 @@ public sealed class VacuityWitnesses
 
     /// <summary>The state at the end of the script (for tests).</summary>
     public ConcreteState AfterScript { get; }
-
-    public Witness? For(string operation) => byOperation.GetValueOrDefault(operation);
-
-    /// <summary>Named clauses "the pre-state and arguments are the witness's".</summary>
-    public static IEnumerable<Spec.NamedClause> Clauses(Witness w, KernelState pre, IReadOnlyDictionary<string, Term> args)
-    {
-        foreach (var f in KernelState.Fields)
-            yield return new Spec.NamedClause($"witness.{f.Name}", T.Eq(f.Get(pre), T.Lit(w.State[f.Name])));
-        foreach (var (name, v) in w.Args)
-            if (args.TryGetValue(name, out var a)) yield return new Spec.NamedClause($"witness.arg.{name}", T.Eq(a, T.Lit(v)));
-    }
 }
