@@ -60,7 +60,6 @@ public sealed class Workload
             {
                 Boot = BootParameters,
                 PlantedFaults = PlantedFaultNames.Names(faults),
-                ReusePostAsPre = true,
             });
         }
 
