@@ -59,6 +59,13 @@ public sealed partial class Kernel
                 return e;
             }
 
+            // spec: cap.mutate — only a capability without descendants (HasChildren): a new rights
+            // mask on a parent could leave a child with more rights than its parent (finding F1).
+            if (FirstDescendant(src).IsSome && Faults is not { MutateIgnoresChildren: true })
+            {
+                return KernelError.RevokeFirst;
+            }
+
             cap = cap with { Rights = cap.Rights & (Rights)a[4], Badge = badge };
             if (cap.Type == ObjectType.Frame && cap.IsMapped && (cap.Rights & Rights.Read) == 0)
             {

@@ -13,8 +13,8 @@ public static class Divergences
     /// <summary>The divergence a step is, or null. <paramref name="unchanged"/>: the kernel's abstract state did not change.</summary>
     public static string? Classify(string operation, string specError, KernelError status, bool unchanged)
     {
-        if (status == KernelError.Ok && operation is "cap.delete" or "cap.mutate" && specError == "HasChildren")
-            return "D1 delete/mutate of a capability with descendants: the kernel lifts them one level (seL4 MDB); the spec refuses (HasChildren)";
+        if (status == KernelError.Ok && operation == "cap.delete" && specError == "HasChildren")
+            return "D1 delete of a capability with descendants: the kernel lifts them one level (seL4 MDB); the spec refuses (HasChildren)";
         if (status == KernelError.Ok && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
             return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
         if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate")

@@ -16,7 +16,7 @@ namespace Verified.Proofs.Refinement;
 /// states and corresponding status; then every invariant clause on the post-state. The first
 /// violation stops checking and is kept (or thrown, with <see cref="ThrowOnViolation"/>).
 /// </summary>
-public sealed class RefinementChecker : ISyscallObserver
+public sealed partial class RefinementChecker : ISyscallObserver
 {
     private readonly KernelEval eval = new(RefinementSpec.Spec);
     private readonly List<StepRecord> steps = [];
@@ -203,6 +203,8 @@ public sealed class RefinementChecker : ISyscallObserver
                 return restarted ? (StepVerdict.Divergence, Divergences.Preempted, null) : JudgeRevoke(r, before, after, status);
             case SpecCall.Safecopy sc:
                 return JudgeSafecopy(sc, before, after, status);
+            case SpecCall.Destroy d:
+                return JudgeDestroy(d, before, after, status);
             default:
                 throw new InvalidOperationException($"RefinementChecker: unhandled spec call {c}");
         }

@@ -13,7 +13,7 @@ namespace Verified.Proofs.Refinement;
 /// the CNode capability is resolved here. An unresolvable name becomes a slot of an object that
 /// does not exist, which the spec refuses as InvalidSlot — as the kernel refuses it.
 /// </summary>
-public static class SyscallMapping
+public static partial class SyscallMapping
 {
     private static KernelSorts K => RefinementSpec.Sorts;
 
@@ -37,11 +37,9 @@ public static class SyscallMapping
         [SyscallNumber.TaskConfigure] = "task.create takes (task, fault endpoint); configure also sets cspace, priority, grant table",
         [SyscallNumber.TaskResume] = "scheduling is not in the spec",
         [SyscallNumber.TaskSuspend] = "scheduling is not in the spec",
-        [SyscallNumber.TaskDestroy] = "kernel destroy finalises the task at once; task.destroy only marks it Dead",
         [SyscallNumber.TaskReadRegister] = "registers are not in the spec",
         [SyscallNumber.TaskWriteRegister] = "registers are not in the spec",
         [SyscallNumber.Yield] = "scheduling is not in the spec",
-        [SyscallNumber.Exit] = "kernel exit finalises the caller; no spec transition",
         [SyscallNumber.TaskId] = "read-only, not in the spec",
         [SyscallNumber.FrameMap] = "address spaces are not in the spec",
         [SyscallNumber.FrameUnmap] = "address spaces are not in the spec",
@@ -106,6 +104,10 @@ public static class SyscallMapping
                     Bv(K.Access, n == SyscallNumber.SafeCopyTo ? Access.Write : Access.Read));
             }
 
+            case SyscallNumber.TaskDestroy:
+                return new SpecCall.Destroy(CptrSlot(kernel, caller, a[0]), null);
+            case SyscallNumber.Exit:
+                return new SpecCall.Destroy(null, Bv(K.Obj, (ulong)caller.Id));
             default:
                 return new SpecCall.Unmodelled(n.ToString(), UnmodelledReasons.TryGetValue(n, out var why) ? why : "not in the spec");
         }

@@ -99,6 +99,23 @@ public sealed class CNodeTests
     }
 
     [Fact]
+    public void MutateOfACapabilityWithChildrenIsRefused()
+    {
+        // spec: cap.mutate (HasChildren): a parent's new mask could leave a child above it (finding F1).
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var child = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, child, (ulong)Rights.All);
+        var to = s.TakeSlot();
+        s.Call(SyscallNumber.CNodeMutate, Root, ep, Root, to, (ulong)Rights.Read, 0).Status.ShouldBe(KernelError.RevokeFirst);
+        s.Cap(ep).Rights.ShouldBe(Rights.All);
+        s.Cap(to).IsNull.ShouldBeTrue();
+        s.Ok(SyscallNumber.CNodeDelete, Root, child);
+        s.Ok(SyscallNumber.CNodeMutate, Root, ep, Root, to, (ulong)Rights.Read, 0);
+        s.Cap(to).Rights.ShouldBe(Rights.Read);
+    }
+
+    [Fact]
     public void DeletingTheLastCapabilityFinalisesTheObject()
     {
         var s = new TestSystem();

@@ -87,14 +87,17 @@ public sealed class TaskTests
     }
 
     [Fact]
-    public void ExitAndDestroyMakeReferencesStale()
+    public void ExitDeletesEveryCapabilityToTheTask()
     {
+        // As task destroy (finding F2): the task dies with its capabilities, none is left dangling.
         var s = new TestSystem();
         var (slot, t) = s.MakeTask();
+        var name = t.Ref;
         s.Call(t, SyscallNumber.Exit, 3);
         t.IsLive.ShouldBeFalse();
-        s.Kernel.Exits.ShouldContain((s.Cap(slot).Object, 3L));
-        s.Call(SyscallNumber.TaskResume, slot).Status.ShouldBe(KernelError.StaleCapability);
+        s.Kernel.Exits.ShouldContain((name, 3L));
+        s.Cap(slot).IsNull.ShouldBeTrue();
+        s.Call(SyscallNumber.TaskResume, slot).Status.ShouldBe(KernelError.InvalidCapability);
     }
 
     [Fact]

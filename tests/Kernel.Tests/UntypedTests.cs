@@ -88,9 +88,26 @@ public sealed class UntypedTests
     }
 
     [Fact]
+    public void DestroyingATaskDeletesEveryCapabilityToIt()
+    {
+        // spec: task.destroy then cap.delete of each capability naming it (finding F2): none dangles.
+        var s = new TestSystem();
+        var (slot, task) = s.MakeTask();
+        var copy = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, slot, Root, copy, 7);
+        s.Ok(SyscallNumber.TaskDestroy, slot);
+        task.IsLive.ShouldBeFalse();
+        s.Cap(slot).IsNull.ShouldBeTrue();
+        s.Cap(copy).IsNull.ShouldBeTrue();
+        s.Call(SyscallNumber.TaskResume, copy).Status.ShouldBe(KernelError.InvalidCapability);
+    }
+
+    [Fact]
     public void StaleCapabilitiesAreRefused()
     {
+        // The old destroy (planted) left capabilities to the dead task: the generation check refuses them.
         var s = new TestSystem();
+        s.Kernel.Faults = new PlantedFaults { DestroyLeavesCapabilities = true };
         var (slot, task) = s.MakeTask();
         var copy = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeCopy, Root, slot, Root, copy, 7);

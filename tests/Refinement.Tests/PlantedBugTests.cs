@@ -21,6 +21,8 @@ public sealed class PlantedBugTests(ITestOutputHelper output)
         { nameof(PlantedFaults.RevokeMissesGrandchildren), "cap.revoke_step.status", [ActionKind.Copy, ActionKind.Copy, ActionKind.Revoke] },
         { nameof(PlantedFaults.DeleteLastLeavesObjectAlive), "cap.delete.state", [ActionKind.Delete, ActionKind.Move] },
         { nameof(PlantedFaults.GrantRevokeKeepsGeneration), "grant.revoke.state", [ActionKind.GrantCreate, ActionKind.GrantRevoke] },
+        { nameof(PlantedFaults.MutateIgnoresChildren), "cap.mutate.status", [ActionKind.Copy, ActionKind.Mutate] },
+        { nameof(PlantedFaults.DestroyLeavesCapabilities), "task.destroy.state", [ActionKind.Copy, ActionKind.TaskDestroy] },
     };
 
     [Theory]

@@ -60,6 +60,7 @@
 #define VERR_GRANT_CHAIN_TOO_DEEP (-16L)
 #define VERR_BAD_ADDRESS (-17L)
 #define VERR_GRANT_TABLE_FULL (-18L)
+#define VERR_REVOKE_FIRST (-19L)
 
 /* ObjectType */
 #define VOBJ_NONE (0L)
