@@ -71,7 +71,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     public void After(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
     {
         if (Violation is not null || pre is null || call is null) return;
-        var moved = call is SpecCall.Single { Moved: { } m } ? m : ((SlotAddress, SlotAddress)?)null;
+        var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
         ids.Update(Abstraction.OccupiedSlots(kernel), moved?.Item1, moved?.Item2);
         var post = Abstraction.Abstract(kernel, ids);
         lastPost = post;
@@ -117,6 +117,10 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 return JudgeSafecopy(sc, before, after, status);
             case SpecCall.Destroy d:
                 return JudgeDestroy(d, before, after, status);
+            case SpecCall.IpcSend send:
+                return JudgeSend(send, before, after, status);
+            case SpecCall.IpcRecv recv:
+                return JudgeRecv(recv, before, after, status);
             default:
                 throw new InvalidOperationException($"RefinementChecker: unhandled spec call {c}");
         }
@@ -130,6 +134,11 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (step.Ok && status == KernelError.Ok)
         {
             if (expected.Equals(after)) return (StepVerdict.Checked, label, null);
+            if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && cancelled.State.Equals(after))
+            {
+                return (StepVerdict.Checked, $"{label} + {cancelled.Count} x cap.delete of capabilities queued in cancelled IPC", null);
+            }
+
             return Divergences.ClassifyStateDifference(before, expected, expected.DifferingFields(after)) is { } d5
                 ? (StepVerdict.Divergence, $"{label}: {d5}", null)
                 : (StepVerdict.Violation, "", StateMismatch(s.Operation, label, expected, after));
@@ -179,6 +188,11 @@ public sealed partial class RefinementChecker : ISyscallObserver
         foreach (var v in victims)
         {
             var st = eval.Step("cap.revoke_step", state, stepArgs(capSlot[v]));
+            if (st.Error == "NotDescendant" && InFlight.IsGhost(capSlot[v]))
+            {
+                st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = capSlot[v] }); // queued in IPC cancelled by a finalisation
+            }
+
             if (!st.Ok)
             {
                 return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke_step.status",
