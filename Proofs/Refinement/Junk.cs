@@ -57,19 +57,29 @@ public static class Junk
             _ => null,
         };
 
-        var values = ImmutableDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
+        ImmutableDictionary<string, Value>.Builder? values = null;
         foreach (var f in KernelState.Fields)
         {
             var v = s[f.Name];
-            values[f.Name] = v is MapValue m ? Canonical(m, Rule(f.Name)) : v;
+            if (v is not MapValue m) continue;
+            var c = Canonical(m, Rule(f.Name));
+            if (ReferenceEquals(c, m)) continue;
+            values ??= s.Values.ToBuilder();
+            values[f.Name] = c;
         }
 
-        return new ConcreteState(values.ToImmutable());
+        return values is null ? s : new ConcreteState(values.ToImmutable());
     }
 
     private static MapValue Canonical(MapValue m, Func<Value, bool>? keep)
     {
         var def = DefaultOf(m.MapSort.Value);
+        // Already canonical (the common case: most fields of a step's result): the same object.
+        if (m.Default.Equals(def) && m.Entries.All(e => (keep is null || keep(e.Key)) && (e.Value is not MapValue inner || ReferenceEquals(Canonical(inner, null), inner))))
+        {
+            return m;
+        }
+
         var entries = new List<KeyValuePair<Value, Value>>();
         foreach (var (k, v) in m.Entries)
         {

@@ -16,7 +16,7 @@ public sealed partial class RefinementChecker
         if (c.Src is { } src)
         {
             // The sender's checks of ipc.transfer (endpoint, grant right, source), with a destination that passes.
-            var senderErrors = FailingChecks.Of("ipc.transfer", before, TransferArgs(c.EpSlot, src, InFlight.GhostSlot((int)RefinementSpec.Sorts.Index.Mask), c.Id));
+            var senderErrors = FailingChecks.Of(eval, "ipc.transfer", before, TransferArgs(c.EpSlot, src, InFlight.GhostSlot((int)RefinementSpec.Sorts.Index.Mask), c.Id));
             if (senderErrors.Count > 0)
             {
                 if (status == KernelError.Ok || !senderErrors.Any(e => ErrorMap.Agree(status, e)))

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Verified.Kernel;
 using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
@@ -19,20 +20,30 @@ public sealed partial class RefinementChecker : ISyscallObserver
 {
     private readonly KernelEval eval = new(RefinementSpec.Spec);
     private readonly List<StepRecord> steps = [];
-    private CapIdentities ids = new();
+    private readonly AbstractionCache abstraction = new();
+    private readonly CapIdentities ids = new();
     private ConcreteState? pre;
-    private ConcreteState? lastPost;
-    private long lastSyscallCount = -1;
+    private ConcreteState? verified; // the last state every invariant clause was seen to hold on
     private SpecCall? call;
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
     public bool ThrowOnViolation { get; init; }
 
     /// <summary>
-    /// Reuse the previous post-state as the next pre-state when no syscall came between (cheap);
-    /// sound only when nothing but syscalls mutates the kernel (the C# API driver, not the CPU run loop).
+    /// Cross-check mode (0 = off): every Nth step, and at <see cref="Finish"/>, the shortcuts are
+    /// checked against the full computation — the abstraction rebuilt from scratch must equal the
+    /// incremental one, and every invariant clause evaluated in full must hold where the
+    /// touched-only evaluation said so. A disagreement is a violation of property "cross-check".
     /// </summary>
-    public bool ReusePostAsPre { get; init; }
+    public int CrossCheckEvery { get; init; }
+
+    /// <summary>Test-only planted shortcut bugs the cross-check must catch (see <see cref="ShortcutFaults"/>).</summary>
+    public ShortcutFaults? Shortcuts { get; set; }
+
+    /// <summary>Invariant clauses skipped as untouched, evaluated on changed keys only, evaluated in full (for the bench and tests).</summary>
+    public TouchedCounts Touched { get; } = new();
+
+    public int CrossChecks { get; private set; }
 
     /// <summary>Names the planted faults the kernel runs with, for the counterexample (replay sets them again).</summary>
     public ImmutableArray<string> PlantedFaults { get; init; } = [];
@@ -50,6 +61,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
     public int DivergenceCount { get; private set; }
 
+    /// <summary>Time spent per phase of the check (for the bench).</summary>
+    public CheckerTimings Timings { get; } = new();
+
     /// <summary>Installs a new checker on a kernel (its pre-state is abstracted at the first syscall).</summary>
     public static RefinementChecker Attach(KernelImpl kernel, RefinementChecker? checker = null)
     {
@@ -62,28 +76,46 @@ public sealed partial class RefinementChecker : ISyscallObserver
     public void Before(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args)
     {
         if (Violation is not null) return;
-        // The post-state of the previous syscall is this pre-state unless the kernel moved on
-        // without a syscall (a fault taken by the run loop): then abstract afresh.
-        pre = ReusePostAsPre && lastPost is not null && lastSyscallCount == kernel.SyscallCount - 1 ? lastPost : Abstraction.Abstract(kernel, ids);
+        var t0 = Stopwatch.GetTimestamp();
+        // Read the whole kernel; when nothing changed since the last post-state this is that same
+        // object (AbstractionCache), which the touched-only invariant check relies on.
+        pre = abstraction.Abstract(kernel, ids);
+        var t1 = Stopwatch.GetTimestamp();
         call = SyscallMapping.Decide(kernel, caller, number, args, ids);
+        Timings.Add(CheckerPhase.AbstractPre, t1 - t0);
+        Timings.Add(CheckerPhase.Decide, Stopwatch.GetTimestamp() - t1);
     }
 
     public void After(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
     {
         if (Violation is not null || pre is null || call is null) return;
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
+        var t0 = Stopwatch.GetTimestamp();
         ids.Update(Abstraction.OccupiedSlots(kernel), moved?.Item1, moved?.Item2);
-        var post = Abstraction.Abstract(kernel, ids);
-        lastPost = post;
-        lastSyscallCount = kernel.SyscallCount;
+        if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
+        var post = abstraction.Abstract(kernel, ids);
+        var t1 = Stopwatch.GetTimestamp();
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
+        var t2 = Stopwatch.GetTimestamp();
+        Timings.Add(CheckerPhase.AbstractPost, t1 - t0);
+        Timings.Add(CheckerPhase.Transition, t2 - t1);
         if (violation is null)
         {
-            var broken = eval.BrokenClauses(post, pre);
+            var broken = CheckInvariants(pre, post);
+            Timings.Add(CheckerPhase.Invariants, Stopwatch.GetTimestamp() - t2);
             if (broken.Count > 0)
             {
                 violation = new RefinementViolation("invariant", broken[0], $"after {Describe(number)} the post-state breaks {string.Join(", ", broken)}", null, post);
             }
+            else
+            {
+                verified = post;
+            }
+        }
+
+        if (violation is null && CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0)
+        {
+            violation = CrossCheck(kernel, post, $"after {Describe(number)}");
         }
 
         if (violation is not null) verdict = StepVerdict.Violation;
@@ -96,11 +128,67 @@ public sealed partial class RefinementChecker : ISyscallObserver
         }
 
         steps.Add(new StepRecord(steps.Count, caller.Id, number, [.. args.ToArray()], status, restarted, verdict, violation?.Message ?? note));
-        if (violation is not null)
+        if (violation is not null) Stop(violation);
+    }
+
+    /// <summary>
+    /// The end of a run: the cross-check on the kernel's current state (when cross-checking is on).
+    /// Returns the violation found, if any (and throws with <see cref="ThrowOnViolation"/>).
+    /// </summary>
+    public RefinementViolation? Finish(KernelImpl kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (Violation is not null || CrossCheckEvery <= 0 || steps.Count == 0) return Violation;
+        var now = abstraction.Abstract(kernel, ids);
+        if (CrossCheck(kernel, now, "at the end of the run") is { } v) Stop(v);
+        return Violation;
+    }
+
+    private void Stop(RefinementViolation violation)
+    {
+        Violation = violation;
+        if (ThrowOnViolation) throw new RefinementException(violation, Counterexample.Render(this));
+    }
+
+    /// <summary>
+    /// The invariant clauses <paramref name="post"/> breaks: touched-only (KernelEval.BrokenClausesTouched,
+    /// whose comment justifies each shortcut) when <paramref name="before"/> is the very state last
+    /// seen to satisfy every clause — the incremental abstraction returns that object exactly when
+    /// the kernel did not change since — and in full otherwise (the first step, or after the kernel
+    /// changed between syscalls, e.g. a fault taken by the run loop).
+    /// </summary>
+    private IReadOnlyList<string> CheckInvariants(ConcreteState before, ConcreteState post)
+    {
+        if (Shortcuts is { SkipEveryClause: true } && ReferenceEquals(before, verified))
         {
-            Violation = violation;
-            if (ThrowOnViolation) throw new RefinementException(violation, Counterexample.Render(this));
+            Touched.Skipped += eval.Clauses.Count(c => !c.Relational);
+            return eval.BrokenClauses(post, before, c => c.Relational);
         }
+
+        if (ReferenceEquals(before, verified)) return eval.BrokenClausesTouched(post, before, Touched);
+        Touched.Full += eval.Clauses.Length;
+        return eval.BrokenClauses(post, before);
+    }
+
+    private RefinementViolation? CrossCheck(KernelImpl kernel, ConcreteState incremental, string when)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        CrossChecks++;
+        var fresh = Abstraction.Abstract(kernel, ids.Clone());
+        RefinementViolation? v = null;
+        if (!fresh.Equals(incremental))
+        {
+            v = new RefinementViolation("cross-check", "abstraction.incremental",
+                $"{when} the incremental abstraction differs from the abstraction rebuilt from scratch in {string.Join(", ", fresh.DifferingFields(incremental))}", fresh, incremental);
+        }
+        else if (eval.BrokenClauses(fresh) is { Count: > 0 } broken)
+        {
+            v = new RefinementViolation("cross-check", broken[0],
+                $"{when} the full evaluation finds {string.Join(", ", broken)} broken, which the touched-only check passed", null, fresh);
+        }
+
+        Timings.Add(CheckerPhase.CrossCheck, Stopwatch.GetTimestamp() - t0);
+        return v;
     }
 
     private (StepVerdict, string, RefinementViolation?) Judge(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
@@ -146,7 +234,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
         var unchanged = after.Equals(before);
         if (Divergences.Classify(s.Operation, step.Error, status, unchanged) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
-        if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
+        if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{s.Operation}.status",
                 $"{label}: the spec returns {step.Error}, the kernel {status} (allowed for {status}: {string.Join("/", ErrorMap.SpecErrorsFor(status))})", expected, after));

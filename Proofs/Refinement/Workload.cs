@@ -50,7 +50,15 @@ public sealed class Workload
     private readonly ulong first;
     private ulong extraCNode;
 
-    public Workload(PlantedFaults? faults, bool check)
+    public Workload(PlantedFaults? faults, bool check) : this(faults, check, 0, null)
+    {
+    }
+
+    /// <summary>
+    /// With the checker in cross-check mode every <paramref name="crossCheckEvery"/> steps (0 = off)
+    /// and at the end of <see cref="Run"/>, and with <paramref name="shortcuts"/> planted in the checker.
+    /// </summary>
+    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts)
     {
         BootParameters = BootParameters.Default;
         Booted = BootParameters.BootKernel();
@@ -62,7 +70,8 @@ public sealed class Workload
             {
                 Boot = BootParameters,
                 PlantedFaults = PlantedFaultNames.Names(faults),
-                ReusePostAsPre = true,
+                CrossCheckEvery = crossCheckEvery,
+                Shortcuts = shortcuts,
             });
         }
 
@@ -92,7 +101,7 @@ public sealed class Workload
             Step(a);
         }
 
-        return Checker?.Violation;
+        return Checker?.Finish(Kernel);
     }
 
     private void Setup()
