@@ -299,7 +299,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(after, r.Slot))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.done",
-                $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", null, after));
+                $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", CompleteRevoke(after, r.Slot), after));
         }
 
         return (StepVerdict.Checked, $"cap.revoke({r.Slot}) = {victims.Count} x cap.revoke_step", null);
