@@ -36,4 +36,7 @@ public sealed record PlantedFaults
 
     /// <summary>IPC transfers a capability through an endpoint capability without the grant right.</summary>
     public bool TransferWithoutGrant { get; init; }
+
+    /// <summary>The old behaviour of finding F3: delete of a capability with descendants lifts them one level (several roots for one object).</summary>
+    public bool DeleteLiftsChildren { get; init; }
 }

@@ -88,6 +88,9 @@ public static class Abstraction
             }
         }
 
+        InFlight.AddGhostCNode(b.Set);
+        Generations.AddDead(kernel, b.Set);
+
         // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
         var stack = new List<(ulong Id, int Depth, MapValue? Anc)>();
         var roots = new Dictionary<int, (ulong Id, int Depth)>();
@@ -97,7 +100,7 @@ public static class Abstraction
             var capId = ids.IdOf(slot);
             var c = Cap(capId);
             while (stack.Count > 0 && stack[^1].Depth >= s.Depth) stack.RemoveAt(stack.Count - 1);
-            var sk = Bv(K.Slot, SlotKey(slot));
+            var sk = Bv(K.Slot, InFlight.SlotKey(kernel, slot));
             b.Set("SlotFull", sk, BoolValue.True);
             b.Set("SlotCap", sk, c);
             b.Set("CapLive", c, BoolValue.True);

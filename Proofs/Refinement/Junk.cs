@@ -43,7 +43,8 @@ public static class Junk
 
         Func<Value, bool>? Rule(string field) => field switch
         {
-            "ObjType" or "ObjGen" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Alive,
+            // ObjGen is kept for dead objects too: the next retype of the id continues from it.
+            "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Alive,
             "ObjUt" => o => Alive(o) && IsTrue(objHasUt, o),
             "UtFree" => o => Is(o, "Untyped"),
             "TaskState" => o => Is(o, "Task"),

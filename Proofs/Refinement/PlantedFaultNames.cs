@@ -19,6 +19,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.TransferWithoutGrant), f => f.TransferWithoutGrant, f => f with { TransferWithoutGrant = true }),
         (nameof(PlantedFaults.MutateIgnoresChildren), f => f.MutateIgnoresChildren, f => f with { MutateIgnoresChildren = true }),
         (nameof(PlantedFaults.DestroyLeavesCapabilities), f => f.DestroyLeavesCapabilities, f => f with { DestroyLeavesCapabilities = true }),
+        (nameof(PlantedFaults.DeleteLiftsChildren), f => f.DeleteLiftsChildren, f => f with { DeleteLiftsChildren = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

@@ -13,6 +13,9 @@ public sealed record ShortcutFaults
     /// </summary>
     public bool TrustPreState { get; init; }
 
+    /// <summary>The touched-only invariant rule skips every state clause (as a read-set analysis that found no fields would).</summary>
+    public bool SkipEveryClause { get; init; }
+
     /// <summary>The incremental abstraction returns the pre-state as the post-state (as a cache that missed the step's changes would).</summary>
     public bool StalePostState { get; init; }
 }

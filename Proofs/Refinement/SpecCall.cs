@@ -23,6 +23,21 @@ public abstract record SpecCall
     /// </summary>
     public sealed record Destroy(Value? CapSlot, Value? Task) : SpecCall;
 
+    /// <summary>
+    /// IPC send (Send, NBSend, Call). The endpoint capability passes the ABI's lookup (write
+    /// right); a capability to transfer (<see cref="Src"/>) is ipc.transfer into <see cref="Dst"/>:
+    /// the waiting receiver's receive slot, or the sender's ghost in-flight slot when it blocks;
+    /// <see cref="Dst"/> is null for a non-blocking send with no receiver (WouldBlock).
+    /// </summary>
+    public sealed record IpcSend(string Syscall, Value EpSlot, Value? Src, Value? Dst, Value Id, Value? ReplySlot) : SpecCall;
+
+    /// <summary>
+    /// IPC receive (Recv, NBRecv). The endpoint capability passes the lookup (read right); a queued
+    /// sender's capability (<see cref="InFlight"/>, a ghost slot) is delivered by cap.move into the
+    /// receive slot, or cap.delete when there is no slot or it went stale.
+    /// </summary>
+    public sealed record IpcRecv(string Syscall, Value EpSlot, Value? RecvSlot, bool Blocking, bool SenderWaiting, Value? InFlight, (SlotAddress From, SlotAddress To)? Moved) : SpecCall;
+
     /// <summary>The spec has no transition for this syscall: reported, invariants still checked on the post-state.</summary>
     public sealed record Unmodelled(string Syscall, string Reason) : SpecCall;
 }

@@ -24,13 +24,8 @@ public static partial class SyscallMapping
     public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>
     {
         [SyscallNumber.UntypedRetype] = "kernel aligns objects, retypes several at once and resets an untyped's watermark when its children die; cap.retype places one object at the watermark",
-        [SyscallNumber.Send] = "IPC: the spec models only the capability transfer, not queues, blocking or in-flight capabilities",
-        [SyscallNumber.NBSend] = "IPC (see Send)",
-        [SyscallNumber.Call] = "IPC (see Send)",
-        [SyscallNumber.Recv] = "IPC (see Send)",
-        [SyscallNumber.NBRecv] = "IPC (see Send)",
-        [SyscallNumber.Reply] = "IPC (see Send)",
-        [SyscallNumber.ReplyRecv] = "IPC (see Send)",
+        [SyscallNumber.Reply] = "the one-shot reply capability is not in the spec (ipc.transfer names an endpoint capability; a reply has none)",
+        [SyscallNumber.ReplyRecv] = "a reply (see Reply) and a receive in one step",
         [SyscallNumber.Signal] = "notifications are not in the spec",
         [SyscallNumber.Wait] = "notifications are not in the spec",
         [SyscallNumber.Poll] = "notifications are not in the spec",
@@ -104,6 +99,10 @@ public static partial class SyscallMapping
                     Bv(K.Access, n == SyscallNumber.SafeCopyTo ? Access.Write : Access.Read));
             }
 
+            case SyscallNumber.Send or SyscallNumber.NBSend or SyscallNumber.Call:
+                return DecideSend(kernel, caller, n, a, ids);
+            case SyscallNumber.Recv or SyscallNumber.NBRecv:
+                return DecideRecv(kernel, caller, n, a);
             case SyscallNumber.TaskDestroy:
                 return new SpecCall.Destroy(CptrSlot(kernel, caller, a[0]), null);
             case SyscallNumber.Exit:

@@ -123,17 +123,36 @@ public sealed class CNodeTests
         var obj = s.Object<EndpointObject>(ep);
         var copy = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, copy, 7);
-        s.Ok(SyscallNumber.CNodeDelete, Root, ep);
-        obj.IsLive.ShouldBeTrue("one capability remains");
         s.Ok(SyscallNumber.CNodeDelete, Root, copy);
+        obj.IsLive.ShouldBeTrue("one capability remains");
+        s.Ok(SyscallNumber.CNodeDelete, Root, ep);
         obj.IsLive.ShouldBeFalse();
-        s.Call(SyscallNumber.CNodeDelete, Root, copy).Status.ShouldBe(KernelError.InvalidCapability);
+        s.Call(SyscallNumber.CNodeDelete, Root, ep).Status.ShouldBe(KernelError.InvalidCapability);
     }
 
     [Fact]
-    public void DeletingAParentLiftsItsChildren()
+    public void DeletingAParentIsRefusedWhileItHasChildren()
     {
+        // spec: cap.delete (HasChildren), finding F3: revoke first, so an object never has two roots.
         var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var a = s.TakeSlot();
+        var b = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, a, 7);
+        s.Ok(SyscallNumber.CNodeCopy, Root, a, Root, b, 7);
+        s.Call(SyscallNumber.CNodeDelete, Root, a).Status.ShouldBe(KernelError.RevokeFirst);
+        s.Ok(SyscallNumber.CNodeRevoke, Root, a);
+        s.Ok(SyscallNumber.CNodeDelete, Root, a);
+        s.Cap(b).IsNull.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AnInternalDeletionLiftsChildren()
+    {
+        // Deletions inside the kernel (a finalised CNode's slots) still splice a node out and lift
+        // its children one level; the old lifting delete (planted) shows it through the ABI.
+        var s = new TestSystem();
+        s.Kernel.Faults = new PlantedFaults { DeleteLiftsChildren = true };
         var ep = s.Make(ObjectType.Endpoint);
         var a = s.TakeSlot();
         var b = s.TakeSlot();

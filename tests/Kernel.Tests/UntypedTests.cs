@@ -80,6 +80,11 @@ public sealed class UntypedTests
         var frame = s.TakeSlot();
         s.Ok(SyscallNumber.UntypedRetype, child, (ulong)ObjectType.Frame, 0, Root, frame, 1);
         var before = parent.LiveChildren;
+        // spec: cap.delete (HasChildren) — the untyped's capability has the frame's as a child.
+        s.Call(SyscallNumber.CNodeDelete, Root, child).Status.ShouldBe(KernelError.RevokeFirst);
+        // An untyped can still die first through a cascade (a finalised CNode holding its only
+        // capability); the old lifting delete, planted, reaches that state directly.
+        s.Kernel.Faults = new PlantedFaults { DeleteLiftsChildren = true };
         s.Ok(SyscallNumber.CNodeDelete, Root, child);
         childObject.IsLive.ShouldBeFalse();
         parent.LiveChildren.ShouldBe(before, "the frame still occupies the dead untyped's memory");

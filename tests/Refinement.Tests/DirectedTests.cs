@@ -98,4 +98,23 @@ public sealed class DirectedTests(ITestOutputHelper output)
         output.WriteLine(Counterexample.Render(old.Checker!));
         v.ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
     }
+
+    /// <summary>
+    /// Finding F3 (fixed): delete of a capability with descendants lifted them one level, so after
+    /// deleting an original with two children the object had two roots and no single revoke
+    /// reached both. The kernel now refuses as cap.delete does (HasChildren → RevokeFirst).
+    /// </summary>
+    [Fact]
+    public void Delete_of_a_parent_is_refused_and_the_old_behaviour_is_caught()
+    {
+        WorkAction[] run = [A(ActionKind.Copy, 3, 10), A(ActionKind.Copy, 3, 11), A(ActionKind.Delete, 3)];
+        var w = new Workload(null, check: true);
+        w.Run(run).ShouldBeNull();
+        w.Checker!.Steps[^1].Status.ShouldBe(Verified.Kernel.Abi.KernelError.RevokeFirst);
+        w.Checker.Steps[^1].Verdict.ShouldBe(StepVerdict.Checked);
+        var old = new Workload(new PlantedFaults { DeleteLiftsChildren = true }, check: true);
+        var v = old.Run(run);
+        output.WriteLine(Counterexample.Render(old.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("cap.delete.status");
+    }
 }
