@@ -27,7 +27,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private SpecCall? call;
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
-    public bool ThrowOnViolation { get; init; }
+    public bool ThrowOnViolation { get; set; }
 
     /// <summary>
     /// Cross-check mode (0 = off): every Nth step, and at <see cref="Finish"/>, the shortcuts are
