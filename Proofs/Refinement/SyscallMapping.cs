@@ -23,7 +23,6 @@ public static partial class SyscallMapping
     /// <summary>Syscalls with no spec transition, and why (docs/REFINEMENT.md lists them).</summary>
     public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>
     {
-        [SyscallNumber.UntypedRetype] = "kernel aligns objects, retypes several at once and resets an untyped's watermark when its children die; cap.retype places one object at the watermark",
         [SyscallNumber.Reply] = "the one-shot reply capability is not in the spec (ipc.transfer names an endpoint capability; a reply has none)",
         [SyscallNumber.ReplyRecv] = "a reply (see Reply) and a receive in one step",
         [SyscallNumber.Signal] = "notifications are not in the spec",
@@ -38,8 +37,6 @@ public static partial class SyscallMapping
         [SyscallNumber.TaskId] = "read-only, not in the spec",
         [SyscallNumber.FrameMap] = "address spaces are not in the spec",
         [SyscallNumber.FrameUnmap] = "address spaces are not in the spec",
-        [SyscallNumber.GrantCreate] = "kernel chooses the entry and checks grantee, length, access and user range, which grant.create_direct does not",
-        [SyscallNumber.GrantCreateIndirect] = "kernel checks the whole chain and takes an offset; grant.create_indirect checks one link and takes an absolute base",
         [SyscallNumber.ConsoleWrite] = "the console is not in the spec",
         [SyscallNumber.CapIdentify] = "read-only, not in the spec",
         [SyscallNumber.Null] = "no operation",
@@ -103,6 +100,10 @@ public static partial class SyscallMapping
                 return DecideSend(kernel, caller, n, a, ids);
             case SyscallNumber.Recv or SyscallNumber.NBRecv:
                 return DecideRecv(kernel, caller, n, a);
+            case SyscallNumber.UntypedRetype:
+                return DecideRetype(kernel, caller, a);
+            case SyscallNumber.GrantCreate or SyscallNumber.GrantCreateIndirect:
+                return DecideGrantCreate(kernel, caller, n, a);
             case SyscallNumber.TaskDestroy:
                 return new SpecCall.Destroy(CptrSlot(kernel, caller, a[0]), null);
             case SyscallNumber.Exit:
