@@ -29,8 +29,8 @@ public static partial class SyscallMapping
         [SyscallNumber.Wait] = "notifications are not in the spec",
         [SyscallNumber.Poll] = "notifications are not in the spec",
         [SyscallNumber.TaskConfigure] = "task.create takes (task, fault endpoint); configure also sets cspace, priority, grant table",
-        [SyscallNumber.TaskResume] = "scheduling is not in the spec",
-        [SyscallNumber.TaskSuspend] = "scheduling is not in the spec",
+        [SyscallNumber.TaskResume] = "task.create starts an inactive task with a fault endpoint; the kernel also resumes a task without one (faults stop it) and treats resuming a running task as a no-op",
+        [SyscallNumber.TaskSuspend] = "no spec transition takes a running task back to Inactive",
         [SyscallNumber.TaskReadRegister] = "registers are not in the spec",
         [SyscallNumber.TaskWriteRegister] = "registers are not in the spec",
         [SyscallNumber.Yield] = "scheduling is not in the spec",
@@ -44,7 +44,7 @@ public static partial class SyscallMapping
 
     public static SpecCall Decide(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> a, CapIdentities ids)
     {
-        if (!Enum.IsDefined((SyscallNumber)number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number (a fault)");
+        if (!Enum.IsDefined((SyscallNumber)number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number, a fault: task.crash needs a Faulted state the abstraction cannot give (a task blocked on its fault endpoint is Runnable to it, one without a handler stops)");
         var n = (SyscallNumber)number;
         switch (n)
         {
