@@ -188,7 +188,18 @@ public static class Abstraction
         return table is null || index >= (ulong)table.View.Length ? null : table.View[(int)index];
     }
 
-    private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
+    // Small values (ids, rights, depths, generations) are shared objects: fewer allocations, and
+    // the incremental abstraction's comparisons mostly end at a reference check.
+    private const int SharedValues = 1024;
+    private static readonly BitVecValue[]?[] Shared = new BitVecValue[]?[65];
+
+    private static BitVecValue Bv(BitVecSort s, ulong v)
+    {
+        v &= s.Mask;
+        if (v >= SharedValues) return new(s.Width, v);
+        var table = Shared[s.Width] ??= [.. Enumerable.Range(0, s.Width >= 10 ? SharedValues : 1 << s.Width).Select(x => new BitVecValue(s.Width, (ulong)x))];
+        return table[v];
+    }
 
     private static BitVecValue Obj(ulong id) => Bv(K.Obj, id);
 
@@ -197,25 +208,29 @@ public static class Abstraction
     /// <summary>Accumulates entries per field over the canonical defaults.</summary>
     internal sealed class Builder
     {
-        private static readonly HashSet<string> Known = [.. KernelState.Fields.Select(f => f.Name)];
+        private static readonly Dictionary<string, int> FieldIndex =
+            KernelState.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 
-        public Dictionary<string, Dictionary<Value, Value>> Entries { get; } = [];
+        private readonly Dictionary<Value, Value>?[] entries = new Dictionary<Value, Value>?[KernelState.Fields.Length];
+
+        /// <summary>The entries of field number <paramref name="field"/> (in <see cref="KernelState.Fields"/> order), or null when it has none.</summary>
+        public Dictionary<Value, Value>? EntriesOf(int field) => entries[field];
 
         public void Set(string field, Value key, Value value)
         {
-            if (!Known.Contains(field)) throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
-            if (!Entries.TryGetValue(field, out var m)) Entries[field] = m = [];
-            m[key] = value;
+            if (!FieldIndex.TryGetValue(field, out var i)) throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
+            (entries[i] ??= [])[key] = value;
         }
 
         public ConcreteState Build()
         {
             var values = ImmutableDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
-            foreach (var f in KernelState.Fields)
+            for (var i = 0; i < KernelState.Fields.Length; i++)
             {
+                var f = KernelState.Fields[i];
                 var sort = f.SortOf(K);
                 values[f.Name] = sort is MapSort ms
-                    ? MapValue.Create(ms, Junk.DefaultOf(ms.Value), Entries.TryGetValue(f.Name, out var m) ? m : [])
+                    ? MapValue.Create(ms, Junk.DefaultOf(ms.Value), entries[i] ?? [])
                     : Junk.DefaultOf(sort);
             }
 

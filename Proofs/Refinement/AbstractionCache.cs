@@ -17,7 +17,7 @@ namespace Verified.Proofs.Refinement;
 public sealed class AbstractionCache
 {
     private readonly ValueMemo memo = new();
-    private Dictionary<string, Dictionary<Value, Value>> lastEntries = [];
+    private Abstraction.Builder? lastEntries;
     private ConcreteState? last;
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
@@ -37,15 +37,16 @@ public sealed class AbstractionCache
         if (last is null)
         {
             last = b.Build();
-            lastEntries = b.Entries;
+            lastEntries = b;
             return last;
         }
 
         ImmutableDictionary<string, Value>.Builder? changed = null;
-        foreach (var f in KernelState.Fields)
+        for (var i = 0; i < KernelState.Fields.Length; i++)
         {
-            var now = b.Entries.GetValueOrDefault(f.Name);
-            var before = lastEntries.GetValueOrDefault(f.Name);
+            var f = KernelState.Fields[i];
+            var now = b.EntriesOf(i);
+            var before = lastEntries!.EntriesOf(i);
             if (SameEntries(now, before)) continue;
             var m = (MapValue)last[f.Name];
             var def = Junk.DefaultOf(m.MapSort.Value);
@@ -59,7 +60,7 @@ public sealed class AbstractionCache
             changed[f.Name] = m;
         }
 
-        lastEntries = b.Entries;
+        lastEntries = b;
         if (changed is not null) last = new ConcreteState(changed.ToImmutable());
         return last;
     }

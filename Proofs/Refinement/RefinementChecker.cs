@@ -27,7 +27,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private SpecCall? call;
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
-    public bool ThrowOnViolation { get; init; }
+    public bool ThrowOnViolation { get; set; }
 
     /// <summary>
     /// Cross-check mode (0 = off): every Nth step, and at <see cref="Finish"/>, the shortcuts are
@@ -159,13 +159,14 @@ public sealed partial class RefinementChecker : ISyscallObserver
     /// </summary>
     private IReadOnlyList<string> CheckInvariants(ConcreteState before, ConcreteState post)
     {
-        if (Shortcuts is { SkipEveryClause: true } && ReferenceEquals(before, verified))
+        var touchedOnly = ReferenceEquals(before, verified) || Shortcuts is { TrustPreState: true };
+        if (touchedOnly && Shortcuts is { SkipEveryClause: true })
         {
             Touched.Skipped += eval.Clauses.Count(c => !c.Relational);
             return eval.BrokenClauses(post, before, c => c.Relational);
         }
 
-        if (ReferenceEquals(before, verified)) return eval.BrokenClausesTouched(post, before, Touched);
+        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched);
         Touched.Full += eval.Clauses.Length;
         return eval.BrokenClauses(post, before);
     }

@@ -6,6 +6,13 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public sealed record ShortcutFaults
 {
+    /// <summary>
+    /// Treat every pre-state as verified, as a checker trusting the promise "only syscalls change
+    /// the kernel" would: a change made between syscalls is then neither in the step's differences
+    /// nor checked in full, so an invariant it breaks goes unseen by the per-step check.
+    /// </summary>
+    public bool TrustPreState { get; init; }
+
     /// <summary>The touched-only invariant rule skips every state clause (as a read-set analysis that found no fields would).</summary>
     public bool SkipEveryClause { get; init; }
 

@@ -119,6 +119,7 @@ public sealed class CNodeTests
     public void DeletingTheLastCapabilityFinalisesTheObject()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var ep = s.Make(ObjectType.Endpoint);
         var obj = s.Object<EndpointObject>(ep);
         var copy = s.TakeSlot();
@@ -128,6 +129,7 @@ public sealed class CNodeTests
         s.Ok(SyscallNumber.CNodeDelete, Root, ep);
         obj.IsLive.ShouldBeFalse();
         s.Call(SyscallNumber.CNodeDelete, Root, ep).Status.ShouldBe(KernelError.InvalidCapability);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]
@@ -152,6 +154,7 @@ public sealed class CNodeTests
         // Deletions inside the kernel (a finalised CNode's slots) still splice a node out and lift
         // its children one level; the old lifting delete (planted) shows it through the ABI.
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedDeleteLiftsChildren
         s.Kernel.Faults = new PlantedFaults { DeleteLiftsChildren = true };
         var ep = s.Make(ObjectType.Endpoint);
         var a = s.TakeSlot();
@@ -161,6 +164,7 @@ public sealed class CNodeTests
         s.Ok(SyscallNumber.CNodeDelete, Root, a);
         var cn = s.RootTask.CSpaceRoot.Id;
         s.Kernel.Parent(new SlotAddress(cn, (int)b)).ShouldBe(new SlotAddress(cn, (int)ep));
+        s.ShouldHaveReported(Finding.PlantedDeleteLiftsChildren);
     }
 
     [Fact]
@@ -220,6 +224,7 @@ public sealed class CNodeTests
     public void ACNodeHoldingItsOwnOnlyCapabilityIsReclaimedByRevokingTheUntyped()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var cn = s.Make(ObjectType.CNode, 2);
         var cnode = s.Object<CNodeObject>(cn);
         s.Ok(SyscallNumber.CNodeMove, Root, cn, cn, 0);
@@ -232,5 +237,6 @@ public sealed class CNodeTests
         while (o.Restarted);
 
         cnode.IsLive.ShouldBeFalse();
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 }

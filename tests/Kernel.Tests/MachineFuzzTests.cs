@@ -16,6 +16,7 @@ public sealed class MachineFuzzTests(ITestOutputHelper output)
     public void RandomTasksKeepTheKernelConsistent(ulong seed)
     {
         KernelSystem.TryBoot(EndToEndTests.Program("fuzz"), [BitConverter.GetBytes(seed)], 16 << 20, out var system, out var error).ShouldBeTrue(error);
+        RefinementOn.Attach(system!.Kernel);
         var documented = Enum.GetValues<KernelError>().ToHashSet();
         var syscalls = 0;
         var faults = 0;

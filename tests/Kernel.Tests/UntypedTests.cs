@@ -54,6 +54,7 @@ public sealed class UntypedTests
     public void AnUntypedRunsOutAndIsReusableAfterRevoke()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var small = s.Make(ObjectType.Untyped, 14); // 4 frames
         s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Frame, 0, Root, s.Free, 4);
         var firstBatch = s.Object<FrameObject>(s.Free);
@@ -68,12 +69,14 @@ public sealed class UntypedTests
         firstBatch.IsLive.ShouldBeFalse();
         s.Object<UntypedObject>(small).Watermark.ShouldBe(0UL);
         s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Frame, 0, Root, s.Free + 4, 4);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]
     public void ADeletedUntypedKeepsItsMemoryWhileItsChildrenLive()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedDeleteLiftsChildren
         var parent = s.Object<UntypedObject>(s.Untyped);
         var child = s.Make(ObjectType.Untyped, 14);
         var childObject = s.Object<UntypedObject>(child);
@@ -90,6 +93,7 @@ public sealed class UntypedTests
         parent.LiveChildren.ShouldBe(before, "the frame still occupies the dead untyped's memory");
         s.Ok(SyscallNumber.CNodeDelete, Root, frame);
         parent.LiveChildren.ShouldBe(before - 1);
+        s.ShouldHaveReported(Finding.PlantedDeleteLiftsChildren);
     }
 
     [Fact]
@@ -97,6 +101,7 @@ public sealed class UntypedTests
     {
         // spec: task.destroy then cap.delete of each capability naming it (finding F2): none dangles.
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var (slot, task) = s.MakeTask();
         var copy = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeCopy, Root, slot, Root, copy, 7);
@@ -105,6 +110,7 @@ public sealed class UntypedTests
         s.Cap(slot).IsNull.ShouldBeTrue();
         s.Cap(copy).IsNull.ShouldBeTrue();
         s.Call(SyscallNumber.TaskResume, copy).Status.ShouldBe(KernelError.InvalidCapability);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]
@@ -112,6 +118,7 @@ public sealed class UntypedTests
     {
         // The old destroy (planted) left capabilities to the dead task: the generation check refuses them.
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedDestroyLeavesCapabilities
         s.Kernel.Faults = new PlantedFaults { DestroyLeavesCapabilities = true };
         var (slot, task) = s.MakeTask();
         var copy = s.TakeSlot();
@@ -121,12 +128,14 @@ public sealed class UntypedTests
         s.Call(SyscallNumber.TaskResume, copy).Status.ShouldBe(KernelError.StaleCapability);
         s.Call(SyscallNumber.CNodeCopy, Root, copy, Root, s.TakeSlot(), 7).Status.ShouldBe(KernelError.StaleCapability);
         s.Ok(SyscallNumber.CNodeDelete, Root, copy); // deleting a stale capability is allowed
+        s.ShouldHaveReported(Finding.PlantedDestroyLeavesCapabilities);
     }
 
     [Fact]
     public void AReusedIndexDoesNotRevalidateOldReferences()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var ep = s.Make(ObjectType.Endpoint);
         var old = s.Cap(ep).Object;
         s.Ok(SyscallNumber.CNodeDelete, Root, ep);
@@ -135,5 +144,6 @@ public sealed class UntypedTests
         now.Id.ShouldBe(old.Id, "the index is reused");
         now.Generation.ShouldNotBe(old.Generation);
         s.Kernel.Objects.Resolve(old).ShouldBeNull();
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 }

@@ -8,7 +8,8 @@ namespace Verified.Refinement.Tests;
 /// <summary>
 /// The checker's shortcuts (incremental abstraction, touched-only invariants) against the full
 /// computation: a planted wrong shortcut must be reported by the cross-check mode, and the
-/// correct shortcuts must agree with the full computation on random sequences.
+/// correct shortcuts must agree with the full computation on random sequences. (The planted
+/// invariant break between syscalls needs the kernel's internals: tests/Kernel.Tests RefinementCheckerTests.)
 /// </summary>
 public sealed class CrossCheckTests(ITestOutputHelper output)
 {

@@ -41,7 +41,8 @@ public sealed class RoleDomains
     /// <summary>The union of two states' domains (for a relational check of pre → post).</summary>
     public RoleDomains Union(RoleDomains other)
     {
-        if (ReferenceEquals(this, other)) return this;
+        if (ReferenceEquals(this, other) || other.SubsetOf(this)) return this;
+        if (SubsetOf(other)) return other;
         var copy = Copy();
         foreach (var (r, set) in other.present)
         {
@@ -81,6 +82,17 @@ public sealed class RoleDomains
     /// <summary>The literal domains of <see cref="Quantify.Over"/> (for callers that build terms per state).</summary>
     public IReadOnlyDictionary<Role, ImmutableArray<Term>> Terms() =>
         Roles.ToDictionary(r => r, r => Ids(r).Select(x => (Term)T.Bv(k.SortOf(r), x)).ToImmutableArray());
+
+    private bool SubsetOf(RoleDomains other)
+    {
+        foreach (var (r, set) in present)
+        {
+            if (set.Count == 0) continue;
+            if (!other.present.TryGetValue(r, out var theirs) || !set.IsSubsetOf(theirs)) return false;
+        }
+
+        return true;
+    }
 
     // Slot and grant keys also add their CNode/owner part: an argument of those roles always goes through AddAll.
     private static bool Composite(Role r) => r is Role.Slot or Role.GrantKey;
