@@ -36,15 +36,18 @@ public sealed partial class RefinementChecker
         var state = aligned == free ? before : before.With("UtFree", before.Map("UtFree").Store(ut, new BitVecValue(k.Addr.Width, aligned)));
 
         var objects = new List<Value>();
+        var fresh = status == KernelError.Ok ? [] : FreshObjects(before, c.Count);
         for (var i = 0; i < c.Count; i++)
         {
-            // The object and capability ids are the kernel's choice (the spec takes them as arguments and checks they are fresh).
+            // The object and capability ids are the kernel's choice (the spec takes them as arguments
+            // and checks they are fresh); when the kernel created nothing, any fresh ids.
+            var created = status == KernelError.Ok;
             var args = new Dictionary<string, Value>
             {
                 ["ut"] = c.UtSlot,
                 ["dst"] = dst[i],
-                ["id"] = after.Map("SlotCap").Select(dst[i]),
-                ["obj"] = after.Map("CapObj").Select(after.Map("SlotCap").Select(dst[i])),
+                ["id"] = created ? after.Map("SlotCap").Select(dst[i]) : new BitVecValue(k.CapId.Width, ids.NextFresh + (ulong)i),
+                ["obj"] = created ? after.Map("CapObj").Select(after.Map("SlotCap").Select(dst[i])) : fresh[i],
                 ["type"] = new EnumValue(KernelSorts.ObjType, c.Type),
                 ["size"] = new BitVecValue(k.Addr.Width, c.Size),
             };
@@ -70,5 +73,20 @@ public sealed partial class RefinementChecker
         return aligned == free
             ? (StepVerdict.Checked, opLabel, null)
             : (StepVerdict.Divergence, $"{opLabel}: {Divergences.RetypeAlignment}", null);
+    }
+
+    /// <summary>The first <paramref name="count"/> object ids no object of the state has (the ghost CNode's id excluded).</summary>
+    private static List<Value> FreshObjects(ConcreteState s, int count)
+    {
+        var k = RefinementSpec.Sorts;
+        var alive = s.Map("ObjAlive");
+        var result = new List<Value>();
+        for (ulong id = 0; result.Count < count && id < InFlight.GhostCNode; id++)
+        {
+            var v = new BitVecValue(k.Obj.Width, id);
+            if (alive.Select(v) is not BoolValue { Value: true }) result.Add(v);
+        }
+
+        return result;
     }
 }
