@@ -39,5 +39,9 @@ public static class Divergences
 
     public const string NoRoomAtReceiver = "D6 capability transfer to a receiver that named no free receive slot: the kernel delivers the message without the capability (seL4); ipc.transfer refuses";
 
+    public const string RetypeAlignment = "D7 retype aligns each object to its size: the kernel moves the watermark up to the alignment first (the gap stays unused); cap.retype places the object at the watermark";
+
+    public const string IndirectWholeChain = "D8 indirect grant creation: the kernel verifies the source's whole chain (as a safecopy through it would) and refuses a broken one; grant.create_indirect checks the source link only";
+
     public const string Preempted = "D4 revoke preempted: the kernel's intermediate state lifts children of deleted nodes, which leaf-first cap.revoke_step cannot express; set RevokeDeletionsPerEntry high to check revoke whole";
 }

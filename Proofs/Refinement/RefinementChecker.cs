@@ -222,6 +222,10 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 return JudgeSafecopy(sc, before, after, status);
             case SpecCall.Destroy d:
                 return JudgeDestroy(d, before, after, status);
+            case SpecCall.Retype rt:
+                return JudgeRetype(rt, before, after, status);
+            case SpecCall.GrantCreate gc:
+                return JudgeGrantCreate(gc, before, after, status);
             case SpecCall.IpcSend send:
                 return JudgeSend(send, before, after, status);
             case SpecCall.IpcRecv recv:

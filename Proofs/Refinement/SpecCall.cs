@@ -38,6 +38,22 @@ public abstract record SpecCall
     /// </summary>
     public sealed record IpcRecv(string Syscall, Value EpSlot, Value? RecvSlot, bool Blocking, bool SenderWaiting, Value? InFlight, (SlotAddress From, SlotAddress To)? Moved) : SpecCall;
 
+    /// <summary>
+    /// Untyped retype of <see cref="Count"/> objects: the ABI's lookups and argument checks, then
+    /// one cap.retype per object into consecutive slots of the CNode named by <see cref="CNodeSlot"/>.
+    /// <see cref="Type"/> is null and <see cref="Count"/> 0 when the arguments are out of range.
+    /// </summary>
+    public sealed record Retype(Value UtSlot, string? Type, ulong Size, Value CNodeSlot, ulong Index, int Count) : SpecCall;
+
+    /// <summary>
+    /// Grant creation: grant.create_direct (<see cref="Src"/> null) or grant.create_indirect with
+    /// these arguments, after the ABI's argument checks. <see cref="Index"/> is the table entry the
+    /// kernel fills (its choice; the spec checks it is free). <see cref="AbiStatus"/> is what the
+    /// ABI's own checks give (no grant table, a grantee that is not a live task, an empty length,
+    /// no access, a full table, a range outside user space), Ok when they pass.
+    /// </summary>
+    public sealed record GrantCreate(string Operation, ImmutableDictionary<string, Value> Args, Verified.Kernel.Abi.KernelError AbiStatus) : SpecCall;
+
     /// <summary>The spec has no transition for this syscall: reported, invariants still checked on the post-state.</summary>
     public sealed record Unmodelled(string Syscall, string Reason) : SpecCall;
 }

@@ -25,6 +25,7 @@ public enum ActionKind
     TaskDestroy,
     Send,
     Recv,
+    Exit,
 }
 
 /// <summary>One generated step: a kind, which ready task makes it, and small numbers the kind reads (slots in a window, rights, badges).</summary>
@@ -195,6 +196,7 @@ public sealed class Workload
                 break;
             }
 
+            case ActionKind.Exit: Call(t, SyscallNumber.Exit, (ulong)Math.Abs(a.Z)); break;
             case ActionKind.TaskDestroy: Call(t, SyscallNumber.TaskDestroy, first + (ulong)(Math.Abs(a.X) % 2)); break;
             default: throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "Workload: unknown action kind");
         }

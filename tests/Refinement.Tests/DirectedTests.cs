@@ -117,4 +117,25 @@ public sealed class DirectedTests(ITestOutputHelper output)
         output.WriteLine(Counterexample.Render(old.Checker!));
         v.ShouldNotBeNull().Clause.ShouldBe("cap.delete.status");
     }
+
+    [Fact]
+    public void Exit_is_compared_as_task_destroy_of_the_caller()
+    {
+        var w = new Workload(null, check: true);
+        w.Run([new WorkAction(ActionKind.Exit, 1, 0, 0, 3, 0)]).ShouldBeNull(); // t1 exits
+        output.WriteLine(w.Checker!.Steps[^1].Note);
+        w.Checker.Steps[^1].Verdict.ShouldBeOneOf(StepVerdict.Checked, StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldStartWith("task.destroy(");
+        w.Tasks[1].IsLive.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void An_exit_that_leaves_the_task_alive_is_a_violation()
+    {
+        var w = new Workload(null, check: true);
+        var step = WrongKernel.Step(w, w.Tasks[1], Verified.Kernel.Abi.SyscallNumber.Exit, [3, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok);
+        output.WriteLine(step.Note);
+        step.Verdict.ShouldBe(StepVerdict.Violation);
+        w.Checker!.Violation.ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
+    }
 }

@@ -78,7 +78,8 @@
 #define VRIGHT_READ (1L)
 #define VRIGHT_WRITE (2L)
 #define VRIGHT_GRANT (4L)
-#define VRIGHT_ALL (7L)
+#define VRIGHT_GRANT_REPLY (8L)
+#define VRIGHT_ALL (15L)
 
 /* GrantAccess */
 #define VGRANT_NONE (0L)
