@@ -22,6 +22,10 @@ public sealed partial class RefinementChecker : ISyscallObserver
     // term again for each new kernel cost more than checking a short run); KernelEval is not thread-safe.
     private static readonly ThreadLocal<KernelEval> PerThread = new(() => new KernelEval(RefinementSpec.Spec));
     private readonly KernelEval eval = PerThread.Value!;
+
+    // States this thread saw satisfy every state clause (see VerifyPre).
+    private const int KnownGoodLimit = 8;
+    private static readonly ThreadLocal<List<ConcreteState>> KnownGood = new(() => []);
     private readonly List<StepRecord> steps = [];
     private readonly AbstractionCache abstraction = new();
     private readonly CapIdentities ids = new();
@@ -114,6 +118,12 @@ public sealed partial class RefinementChecker : ISyscallObserver
         var t2 = Stopwatch.GetTimestamp();
         Timings.Add(CheckerPhase.AbstractPost, t1 - t0);
         Timings.Add(CheckerPhase.Transition, t2 - t1);
+        if (violation is null && VerifyPre(pre) is { Count: > 0 } preBroken)
+        {
+            violation = new RefinementViolation("invariant", preBroken[0],
+                $"before {Describe(number)} the kernel state, changed since the last checked step, breaks {string.Join(", ", preBroken)}", null, pre);
+        }
+
         if (violation is null)
         {
             var broken = CheckInvariants(pre, post);
@@ -173,6 +183,32 @@ public sealed partial class RefinementChecker : ISyscallObserver
     /// the kernel did not change since — and in full otherwise (the first step, or after the kernel
     /// changed between syscalls, e.g. a fault taken by the run loop).
     /// </summary>
+    /// <summary>
+    /// Makes <paramref name="before"/> a verified state, so the step can be checked touched-only:
+    /// nothing to do when it is the last verified state (the kernel did not change since) or equal to
+    /// one this thread verified recently (invariants are a function of the state's value: every new
+    /// kernel's boot state is checked once); otherwise every state clause is evaluated on it.
+    /// Returns the clauses it breaks (a change made between syscalls broke them).
+    /// </summary>
+    private IReadOnlyList<string> VerifyPre(ConcreteState before)
+    {
+        if (ReferenceEquals(before, verified) || Shortcuts is { TrustPreState: true }) return [];
+        var known = KnownGood.Value!;
+        if (known.Any(k => k.Equals(before)))
+        {
+            verified = before;
+            return [];
+        }
+
+        Touched.Full += eval.Clauses.Count(c => !c.Relational);
+        var broken = eval.BrokenClauses(before);
+        if (broken.Count > 0) return broken;
+        verified = before;
+        if (known.Count == KnownGoodLimit) known.RemoveAt(0);
+        known.Add(before);
+        return [];
+    }
+
     private IReadOnlyList<string> CheckInvariants(ConcreteState before, ConcreteState post)
     {
         var touchedOnly = ReferenceEquals(before, verified) || Shortcuts is { TrustPreState: true };
