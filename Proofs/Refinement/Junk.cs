@@ -25,7 +25,15 @@ public static class Junk
     private static bool IsTrue(MapValue m, Value k) => m.Select(k) is BoolValue { Value: true };
 
     /// <summary>The state with every unobservable entry reset (and every map's default canonical).</summary>
-    public static ConcreteState Normalize(ConcreteState s)
+    public static ConcreteState Normalize(ConcreteState s) => Normalize(s, null);
+
+    /// <summary>
+    /// As <see cref="Normalize(ConcreteState)"/>, given a state <paramref name="normalBase"/> already in
+    /// canonical form that <paramref name="s"/> was computed from (a step's pre-state): a field that is
+    /// the same object in both, and whose rule's guard fields are too, is canonical already — its
+    /// rule reads only those fields — so it is not scanned again.
+    /// </summary>
+    public static ConcreteState Normalize(ConcreteState s, ConcreteState? normalBase)
     {
         var objAlive = s.Map("ObjAlive");
         var objType = s.Map("ObjType");
@@ -62,6 +70,7 @@ public static class Junk
         {
             var v = s[f.Name];
             if (v is not MapValue m) continue;
+            if (normalBase is not null && ReferenceEquals(v, normalBase[f.Name]) && Guards(f.Name).All(g => ReferenceEquals(s[g], normalBase[g]))) continue;
             var c = Canonical(m, Rule(f.Name));
             if (ReferenceEquals(c, m)) continue;
             values ??= s.Values.ToBuilder();
@@ -70,6 +79,21 @@ public static class Junk
 
         return values is null ? s : new ConcreteState(values.ToImmutable());
     }
+
+    // The fields each rule of Normalize reads (keep in step with Rule there).
+    private static string[] Guards(string field) => field switch
+    {
+        "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => ["ObjAlive"],
+        "ObjUt" => ["ObjAlive", "ObjHasUt"],
+        "UtFree" or "TaskState" => ["ObjAlive", "ObjType"],
+        "TaskFaultEp" or "TaskFaultGen" => ["ObjAlive", "ObjType", "TaskState"],
+        "SlotCap" => ["SlotFull"],
+        "CapObj" or "CapGen" or "CapRights" or "CapBadge" or "CapDepth" or "CapHasParent" or "CapAnc" => ["CapLive"],
+        "CapParent" => ["CapLive", "CapHasParent"],
+        "GrGrantee" or "GrBase" or "GrLen" or "GrAccess" or "GrIndirect" or "GrDepth" => ["GrValid"],
+        "GrSrc" or "GrSrcGen" => ["GrValid", "GrIndirect"],
+        _ => [],
+    };
 
     private static MapValue Canonical(MapValue m, Func<Value, bool>? keep)
     {

@@ -274,7 +274,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private (StepVerdict, string, RefinementViolation?) JudgeSingle(SpecCall.Single s, ConcreteState before, ConcreteState after, KernelError status)
     {
         var step = eval.Step(s.Operation, before, s.Args);
-        var expected = Junk.Normalize(step.Next);
+        var expected = Junk.Normalize(step.Next, before);
         var label = $"{s.Operation}({string.Join(", ", s.Args.Select(a => $"{a.Key}={a.Value}"))})";
         if (step.Ok && status == KernelError.Ok)
         {
@@ -344,7 +344,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
                     $"revoke({r.Slot}) deleted capability {v}, but cap.revoke_step refuses it: {st.Error}", state, after));
             }
 
-            state = Junk.Normalize(st.Next);
+            state = Junk.Normalize(st.Next, state);
         }
 
         if (!state.Equals(after) && Divergences.ClassifyStateDifference(before, state, state.DifferingFields(after)) is { } d5)
