@@ -59,6 +59,13 @@ public sealed partial class Kernel
                 return e;
             }
 
+            // spec: cap.mutate — only a capability without descendants (HasChildren): a new rights
+            // mask on a parent could leave a child with more rights than its parent (finding F1).
+            if (FirstDescendant(src).IsSome && Faults is not { MutateIgnoresChildren: true })
+            {
+                return KernelError.RevokeFirst;
+            }
+
             cap = cap with { Rights = cap.Rights & (Rights)a[4], Badge = badge };
             if (cap.Type == ObjectType.Frame && cap.IsMapped && (cap.Rights & Rights.Read) == 0)
             {
@@ -84,6 +91,14 @@ public sealed partial class Kernel
             return KernelError.InvalidCapability;
         }
 
+        // spec: cap.delete — only a capability without descendants (HasChildren). Lifting them
+        // instead left an object with several roots after its original went, so no single revoke
+        // reached them all (inv.derivation_forest.derived_from_original; finding F3).
+        if (FirstDescendant(slot).IsSome && Faults is not { DeleteLiftsChildren: true })
+        {
+            return KernelError.RevokeFirst;
+        }
+
         DeleteCap(slot); // spec: cap.delete
         return Ok(caller);
     }
@@ -105,6 +120,17 @@ public sealed partial class Kernel
         if (Slot(slot).Cap.IsNull)
         {
             return KernelError.InvalidCapability;
+        }
+
+        if (Faults is { RevokeMissesInFlight: true })
+        {
+            // Planted: capabilities queued with a blocked sender (in a task's in-flight slot) are skipped.
+            foreach (var d in Descendants(slot).Where(d => Objects[d.Object] is not TaskObject).Reverse().ToList())
+            {
+                DeleteCap(d);
+            }
+
+            return Ok(caller);
         }
 
         if (Faults is { RevokeMissesGrandchildren: true })

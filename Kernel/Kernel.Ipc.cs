@@ -314,7 +314,7 @@ public sealed partial class Kernel
             return KernelError.Ok;
         }
 
-        if ((channelRights & Rights.Grant) == 0)
+        if ((channelRights & Rights.Grant) == 0 && Faults is not { TransferWithoutGrant: true })
         {
             return KernelError.InsufficientRights; // spec: ipc.transfer — needs the grant right
         }

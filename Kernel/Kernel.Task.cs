@@ -180,9 +180,39 @@ public sealed partial class Kernel
         }
 
         Ok(caller);
-        Finalise(task); // spec: task.destroy — every reference to the task becomes stale
-        RunDeletions();
+        DestroyTask(task);
         return KernelError.Ok;
+    }
+
+    /// <summary>
+    /// spec: task.destroy, then cap.delete of every capability naming the task, leaves first
+    /// (reverse derivation order), so the last deletion finalises it — as in seL4, where a
+    /// thread dies with its last capability and no capability ever names a dead object
+    /// (inv.cap_object.names_live_object; finding F2).
+    /// </summary>
+    private void DestroyTask(TaskObject task)
+    {
+        if (Faults is { DestroyLeavesCapabilities: true })
+        {
+            Finalise(task);
+            RunDeletions();
+            return;
+        }
+
+        var naming = MdbOrder().Where(s => Slot(s).Cap.Object == task.Ref).Reverse().ToList();
+        foreach (var s in naming)
+        {
+            if (task.IsLive)
+            {
+                DeleteCap(s);
+            }
+        }
+
+        if (task.IsLive)
+        {
+            Finalise(task); // no capability named it (a task whose capabilities were all deleted is finalised then)
+            RunDeletions();
+        }
     }
 
     private KernelError InvokeYield(TaskObject caller)
@@ -196,8 +226,7 @@ public sealed partial class Kernel
     {
         caller.ExitCode = (long)a[0];
         Exits.Add((caller.Ref, (long)a[0]));
-        Finalise(caller);
-        RunDeletions();
+        DestroyTask(caller);
         return KernelError.Ok;
     }
 

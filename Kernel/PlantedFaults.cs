@@ -27,4 +27,19 @@ public sealed record PlantedFaults
 
     /// <summary>Grant revoke frees the entry without bumping its generation.</summary>
     public bool GrantRevokeKeepsGeneration { get; init; }
+
+    /// <summary>The old behaviour of finding F1: mutate of a capability with descendants is allowed (its rights can drop below a child's).</summary>
+    public bool MutateIgnoresChildren { get; init; }
+
+    /// <summary>The old behaviour of finding F2: task destroy finalises the task and leaves the capabilities naming it (dangling).</summary>
+    public bool DestroyLeavesCapabilities { get; init; }
+
+    /// <summary>Revoke skips capabilities queued in IPC (a blocked sender's in-flight slot).</summary>
+    public bool RevokeMissesInFlight { get; init; }
+
+    /// <summary>IPC transfers a capability through an endpoint capability without the grant right.</summary>
+    public bool TransferWithoutGrant { get; init; }
+
+    /// <summary>The old behaviour of finding F3: delete of a capability with descendants lifts them one level (several roots for one object).</summary>
+    public bool DeleteLiftsChildren { get; init; }
 }

@@ -62,4 +62,7 @@ public enum KernelError : long
 
     /// <summary>A grant table is full.</summary>
     GrantTableFull = -18,
+
+    /// <summary>The capability has descendants in the derivation tree: revoke them first (seL4's RevokeFirst).</summary>
+    RevokeFirst = -19,
 }

@@ -20,8 +20,15 @@ public enum Rights : long
     /// <summary>Transfer capabilities over IPC.</summary>
     Grant = 4,
 
+    /// <summary>
+    /// seL4's grant-reply right, which the spec's rights have (a retyped capability carries all
+    /// four). Carried and masked like every right; no kernel check reads it yet (a reply may
+    /// transfer a capability when the caller's endpoint capability has <see cref="Grant"/>).
+    /// </summary>
+    GrantReply = 8,
+
     /// <summary>Every right.</summary>
-    All = Read | Write | Grant,
+    All = Read | Write | Grant | GrantReply,
 }
 
 /// <summary>Access bits of a memory grant (MINIX 3 CPF_READ / CPF_WRITE).</summary>

@@ -33,6 +33,9 @@ public sealed class ObjectTable
     public T? Resolve<T>(ObjectRef r)
         where T : KernelObject => Resolve(r) as T;
 
+    /// <summary>The generation an index has now (a live object's, or the next one a reuse of a freed index gets); 0 for an index never used.</summary>
+    public uint GenerationAt(int id) => id >= 0 && id < generations.Count ? generations[id] : 0;
+
     /// <summary>Adds an object under a free index with that index's next generation.</summary>
     internal void Add(KernelObject o)
     {

@@ -41,11 +41,23 @@ public static class Abstraction
     /// <summary>Occupied slots the abstraction covers, in derivation-list order.</summary>
     public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => [.. kernel.MdbOrder()];
 
+    /// <summary>The abstract state of <paramref name="kernel"/>, built from scratch (the reference the incremental <see cref="AbstractionCache"/> is cross-checked against).</summary>
     public static ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
+    {
+        var b = new Builder();
+        Collect(kernel, ids, b, null);
+        return Junk.Normalize(b.Build());
+    }
+
+    /// <summary>
+    /// Every entry of the abstract state, field by field, into <paramref name="b"/> (only entries
+    /// that differ from the field's default). <paramref name="ancestry"/>, when given, reuses the
+    /// ancestor sets (CapAnc values) of the previous call where the parent's set is the same object.
+    /// </summary>
+    internal static void Collect(KernelImpl kernel, CapIdentities ids, Builder b, ValueMemo? memo)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(ids);
-        var b = new Builder();
 
         // Objects: every live table entry. Dead ones (zombies, removed) are junk but ObjAlive = false.
         foreach (var o in kernel.Objects.All)
@@ -76,8 +88,11 @@ public static class Abstraction
             }
         }
 
+        InFlight.AddGhostCNode(b.Set);
+        Generations.AddDead(kernel, b.Set);
+
         // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
-        var stack = new List<(ulong Id, int Depth)>();
+        var stack = new List<(ulong Id, int Depth, MapValue? Anc)>();
         var roots = new Dictionary<int, (ulong Id, int Depth)>();
         foreach (var slot in kernel.MdbOrder())
         {
@@ -85,7 +100,7 @@ public static class Abstraction
             var capId = ids.IdOf(slot);
             var c = Cap(capId);
             while (stack.Count > 0 && stack[^1].Depth >= s.Depth) stack.RemoveAt(stack.Count - 1);
-            var sk = Bv(K.Slot, SlotKey(slot));
+            var sk = Bv(K.Slot, InFlight.SlotKey(kernel, slot));
             b.Set("SlotFull", sk, BoolValue.True);
             b.Set("SlotCap", sk, c);
             b.Set("CapLive", c, BoolValue.True);
@@ -94,12 +109,14 @@ public static class Abstraction
             b.Set("CapRights", c, Bv(K.Rights, (ulong)s.Cap.Rights & 0xF));
             b.Set("CapBadge", c, Bv(K.Badge, s.Cap.Badge));
             b.Set("CapDepth", c, Bv(K.Depth, (ulong)s.Depth));
+            MapValue? anc = null;
             if (stack.Count > 0)
             {
                 b.Set("CapHasParent", c, BoolValue.True);
                 b.Set("CapParent", c, Cap(stack[^1].Id));
-                var anc = MapValue.Create(Sort.Map(K.CapId, Sort.Bool), BoolValue.False,
-                    stack.Select(a => new KeyValuePair<Value, Value>(Cap(a.Id), BoolValue.True)));
+                // The ancestors are the parent's ancestors and the parent.
+                var parent = stack[^1];
+                anc = memo is not null ? memo.Ancestors(capId, parent.Id, parent.Anc) : AncestorsOf(parent.Id, parent.Anc);
                 b.Set("CapAnc", c, anc);
             }
 
@@ -110,7 +127,7 @@ public static class Abstraction
                 roots[target.Id] = (capId, s.Depth);
             }
 
-            stack.Add((capId, s.Depth));
+            stack.Add((capId, s.Depth, anc));
         }
 
         foreach (var (obj, root) in roots) b.Set("ObjRoot", Obj((ulong)obj), Cap(root.Id));
@@ -128,8 +145,7 @@ public static class Abstraction
                 {
                     b.Set("GrGen", key, Bv(K.GrantGen, e.Generation));
                     // Generations only move on by revoke, so every earlier one was revoked.
-                    b.Set("GrRevoked", key, MapValue.Create(Sort.Map(K.GrantGen, Sort.Bool), BoolValue.False,
-                        Enumerable.Range(0, (int)Math.Min(e.Generation, 4096)).Select(x => new KeyValuePair<Value, Value>(Bv(K.GrantGen, (ulong)x), BoolValue.True))));
+                    b.Set("GrRevoked", key, memo is not null ? memo.Revoked(e.Generation) : RevokedBefore(e.Generation));
                 }
 
                 if (!e.InUse) continue;
@@ -149,8 +165,13 @@ public static class Abstraction
         }
 
         // Supervision: the kernel has none (it lives in the user-level rs); constant maps.
-        return Junk.Normalize(b.Build());
     }
+
+    internal static MapValue RevokedBefore(uint generation) => MapValue.Create(Sort.Map(K.GrantGen, Sort.Bool), BoolValue.False,
+        Enumerable.Range(0, (int)Math.Min(generation, 4096)).Select(x => new KeyValuePair<Value, Value>(Bv(K.GrantGen, (ulong)x), BoolValue.True)));
+
+    internal static MapValue AncestorsOf(ulong parent, MapValue? parentAncestors) =>
+        (parentAncestors ?? MapValue.Const(Sort.Map(K.CapId, Sort.Bool), BoolValue.False)).Store(Cap(parent), BoolValue.True);
 
     // An indirect grant's address is an offset in its source; the spec's base is absolute.
     private static ulong AbsoluteBase(KernelImpl kernel, GrantEntry e, int hops) =>
@@ -167,40 +188,50 @@ public static class Abstraction
         return table is null || index >= (ulong)table.View.Length ? null : table.View[(int)index];
     }
 
-    private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
+    // Small values (ids, rights, depths, generations) are shared objects: fewer allocations, and
+    // the incremental abstraction's comparisons mostly end at a reference check.
+    private const int SharedValues = 1024;
+    private static readonly BitVecValue[]?[] Shared = new BitVecValue[]?[65];
+
+    private static BitVecValue Bv(BitVecSort s, ulong v)
+    {
+        v &= s.Mask;
+        if (v >= SharedValues) return new(s.Width, v);
+        var table = Shared[s.Width] ??= [.. Enumerable.Range(0, s.Width >= 10 ? SharedValues : 1 << s.Width).Select(x => new BitVecValue(s.Width, (ulong)x))];
+        return table[v];
+    }
 
     private static BitVecValue Obj(ulong id) => Bv(K.Obj, id);
 
     private static BitVecValue Cap(ulong id) => Bv(K.CapId, id);
 
     /// <summary>Accumulates entries per field over the canonical defaults.</summary>
-    private sealed class Builder
+    internal sealed class Builder
     {
-        private readonly Dictionary<string, Dictionary<Value, Value>> entries = [];
+        private static readonly Dictionary<string, int> FieldIndex =
+            KernelState.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
 
-        private static readonly HashSet<string> Known = [.. KernelState.Fields.Select(f => f.Name)];
+        private readonly Dictionary<Value, Value>?[] entries = new Dictionary<Value, Value>?[KernelState.Fields.Length];
+
+        /// <summary>The entries of field number <paramref name="field"/> (in <see cref="KernelState.Fields"/> order), or null when it has none.</summary>
+        public Dictionary<Value, Value>? EntriesOf(int field) => entries[field];
 
         public void Set(string field, Value key, Value value)
         {
-            if (!Known.Contains(field)) throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
-            if (!entries.TryGetValue(field, out var m)) entries[field] = m = [];
-            m[key] = value;
+            if (!FieldIndex.TryGetValue(field, out var i)) throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
+            (entries[i] ??= [])[key] = value;
         }
 
         public ConcreteState Build()
         {
             var values = ImmutableDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
-            foreach (var f in KernelState.Fields)
+            for (var i = 0; i < KernelState.Fields.Length; i++)
             {
+                var f = KernelState.Fields[i];
                 var sort = f.SortOf(K);
-                if (sort is not MapSort ms)
-                {
-                    values[f.Name] = Junk.DefaultOf(sort);
-                    continue;
-                }
-
-                values[f.Name] = MapValue.Create(ms, Junk.DefaultOf(ms.Value),
-                    entries.TryGetValue(f.Name, out var m) ? m : []);
+                values[f.Name] = sort is MapSort ms
+                    ? MapValue.Create(ms, Junk.DefaultOf(ms.Value), entries[i] ?? [])
+                    : Junk.DefaultOf(sort);
             }
 
             return new ConcreteState(values.ToImmutable());

@@ -13,8 +13,7 @@ public static class Divergences
     /// <summary>The divergence a step is, or null. <paramref name="unchanged"/>: the kernel's abstract state did not change.</summary>
     public static string? Classify(string operation, string specError, KernelError status, bool unchanged)
     {
-        if (status == KernelError.Ok && operation is "cap.delete" or "cap.mutate" && specError == "HasChildren")
-            return "D1 delete/mutate of a capability with descendants: the kernel lifts them one level (seL4 MDB); the spec refuses (HasChildren)";
+        // D1 (delete/mutate of a capability with descendants) is retired: the kernel now refuses both (findings F1, F3).
         if (status == KernelError.Ok && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
             return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
         if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate")
@@ -37,6 +36,12 @@ public static class Divergences
             && ((Spec.EnumValue)type.Select(o)).Member is "Task" or "GrantTable");
         return died ? "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish); the spec keeps grants of a dead owner" : null;
     }
+
+    public const string NoRoomAtReceiver = "D6 capability transfer to a receiver that named no free receive slot: the kernel delivers the message without the capability (seL4); ipc.transfer refuses";
+
+    public const string RetypeAlignment = "D7 retype aligns each object to its size: the kernel moves the watermark up to the alignment first (the gap stays unused); cap.retype places the object at the watermark";
+
+    public const string IndirectWholeChain = "D8 indirect grant creation: the kernel verifies the source's whole chain (as a safecopy through it would) and refuses a broken one; grant.create_indirect checks the source link only";
 
     public const string Preempted = "D4 revoke preempted: the kernel's intermediate state lifts children of deleted nodes, which leaf-first cap.revoke_step cannot express; set RevokeDeletionsPerEntry high to check revoke whole";
 }

@@ -21,6 +21,7 @@ public static class ErrorMap
         [KernelError.NotEnoughMemory] = ["NotEnoughMemory"],
         [KernelError.GrantInvalid] = ["InvalidGrant"],
         [KernelError.GrantChainTooDeep] = ["DepthExhausted"],
+        [KernelError.RevokeFirst] = ["HasChildren"],
         [KernelError.InvalidState] = ["InvalidState", "WrongType", "InvalidGrant"], // grant calls by a task without a grant table name no grant
     };
 

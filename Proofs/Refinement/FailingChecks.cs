@@ -10,16 +10,9 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public static class FailingChecks
 {
-    public static IReadOnlyList<string> Of(string operation, ConcreteState state, IReadOnlyDictionary<string, Value> args)
+    public static IReadOnlyList<string> Of(KernelEval eval, string operation, ConcreteState state, IReadOnlyDictionary<string, Value> args)
     {
-        var spec = RefinementSpec.Spec;
-        var op = spec.Operation(operation);
-        var ctx = new Ctx(spec.Sorts, Quantify.Over(EvalDomains.For(spec.Sorts, state, op.Args.Select(a => (a.Role, args[a.Name])))));
-        var pre = KernelState.Symbolic(spec.Sorts, "s.");
-        var symArgs = op.SymbolicArgs(spec.Sorts, "a.");
-        var step = op.Body(ctx, pre, symArgs);
-        var assignment = state.Bind(Assignment.Empty, "s.");
-        foreach (var a in op.Args) assignment = assignment.With("a." + a.Name, args[a.Name]);
-        return [.. step.Checks.Where(c => !Eval.EvaluateBool(c.Ok, assignment)).Select(c => c.Error)];
+        ArgumentNullException.ThrowIfNull(eval);
+        return eval.FailingChecks(operation, state, args);
     }
 }

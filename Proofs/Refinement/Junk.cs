@@ -25,7 +25,15 @@ public static class Junk
     private static bool IsTrue(MapValue m, Value k) => m.Select(k) is BoolValue { Value: true };
 
     /// <summary>The state with every unobservable entry reset (and every map's default canonical).</summary>
-    public static ConcreteState Normalize(ConcreteState s)
+    public static ConcreteState Normalize(ConcreteState s) => Normalize(s, null);
+
+    /// <summary>
+    /// As <see cref="Normalize(ConcreteState)"/>, given a state <paramref name="normalBase"/> already in
+    /// canonical form that <paramref name="s"/> was computed from (a step's pre-state): a field that is
+    /// the same object in both, and whose rule's guard fields are too, is canonical already — its
+    /// rule reads only those fields — so it is not scanned again.
+    /// </summary>
+    public static ConcreteState Normalize(ConcreteState s, ConcreteState? normalBase)
     {
         var objAlive = s.Map("ObjAlive");
         var objType = s.Map("ObjType");
@@ -43,7 +51,8 @@ public static class Junk
 
         Func<Value, bool>? Rule(string field) => field switch
         {
-            "ObjType" or "ObjGen" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Alive,
+            // ObjGen is kept for dead objects too: the next retype of the id continues from it.
+            "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Alive,
             "ObjUt" => o => Alive(o) && IsTrue(objHasUt, o),
             "UtFree" => o => Is(o, "Untyped"),
             "TaskState" => o => Is(o, "Task"),
@@ -56,19 +65,45 @@ public static class Junk
             _ => null,
         };
 
-        var values = ImmutableDictionary.CreateBuilder<string, Value>(StringComparer.Ordinal);
+        ImmutableDictionary<string, Value>.Builder? values = null;
         foreach (var f in KernelState.Fields)
         {
             var v = s[f.Name];
-            values[f.Name] = v is MapValue m ? Canonical(m, Rule(f.Name)) : v;
+            if (v is not MapValue m) continue;
+            if (normalBase is not null && ReferenceEquals(v, normalBase[f.Name]) && Guards(f.Name).All(g => ReferenceEquals(s[g], normalBase[g]))) continue;
+            var c = Canonical(m, Rule(f.Name));
+            if (ReferenceEquals(c, m)) continue;
+            values ??= s.Values.ToBuilder();
+            values[f.Name] = c;
         }
 
-        return new ConcreteState(values.ToImmutable());
+        return values is null ? s : new ConcreteState(values.ToImmutable());
     }
+
+    // The fields each rule of Normalize reads (keep in step with Rule there).
+    private static string[] Guards(string field) => field switch
+    {
+        "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => ["ObjAlive"],
+        "ObjUt" => ["ObjAlive", "ObjHasUt"],
+        "UtFree" or "TaskState" => ["ObjAlive", "ObjType"],
+        "TaskFaultEp" or "TaskFaultGen" => ["ObjAlive", "ObjType", "TaskState"],
+        "SlotCap" => ["SlotFull"],
+        "CapObj" or "CapGen" or "CapRights" or "CapBadge" or "CapDepth" or "CapHasParent" or "CapAnc" => ["CapLive"],
+        "CapParent" => ["CapLive", "CapHasParent"],
+        "GrGrantee" or "GrBase" or "GrLen" or "GrAccess" or "GrIndirect" or "GrDepth" => ["GrValid"],
+        "GrSrc" or "GrSrcGen" => ["GrValid", "GrIndirect"],
+        _ => [],
+    };
 
     private static MapValue Canonical(MapValue m, Func<Value, bool>? keep)
     {
         var def = DefaultOf(m.MapSort.Value);
+        // Already canonical (the common case: most fields of a step's result): the same object.
+        if (m.Default.Equals(def) && m.Entries.All(e => (keep is null || keep(e.Key)) && (e.Value is not MapValue inner || ReferenceEquals(Canonical(inner, null), inner))))
+        {
+            return m;
+        }
+
         var entries = new List<KeyValuePair<Value, Value>>();
         foreach (var (k, v) in m.Entries)
         {

@@ -6,29 +6,25 @@ namespace Verified.Proofs.Refinement;
 /// <summary>Planted kernel faults by name, so a counterexample can say which were on and replay can turn them on again.</summary>
 public static class PlantedFaultNames
 {
-    public static ImmutableArray<string> All { get; } =
+    // One row per fault: its name, whether it is on, and how to turn it on.
+    private static readonly (string Name, Func<PlantedFaults, bool> IsOn, Func<PlantedFaults, PlantedFaults> TurnOn)[] Table =
     [
-        nameof(PlantedFaults.RevokeMissesGrandchildren),
-        nameof(PlantedFaults.MintKeepsRights),
-        nameof(PlantedFaults.CopyForgetsDerivationEdge),
-        nameof(PlantedFaults.DeleteLastLeavesObjectAlive),
-        nameof(PlantedFaults.GrantRevokeKeepsGeneration),
-        nameof(PlantedFaults.SafecopySkipsChain),
+        (nameof(PlantedFaults.RevokeMissesGrandchildren), f => f.RevokeMissesGrandchildren, f => f with { RevokeMissesGrandchildren = true }),
+        (nameof(PlantedFaults.MintKeepsRights), f => f.MintKeepsRights, f => f with { MintKeepsRights = true }),
+        (nameof(PlantedFaults.CopyForgetsDerivationEdge), f => f.CopyForgetsDerivationEdge, f => f with { CopyForgetsDerivationEdge = true }),
+        (nameof(PlantedFaults.DeleteLastLeavesObjectAlive), f => f.DeleteLastLeavesObjectAlive, f => f with { DeleteLastLeavesObjectAlive = true }),
+        (nameof(PlantedFaults.GrantRevokeKeepsGeneration), f => f.GrantRevokeKeepsGeneration, f => f with { GrantRevokeKeepsGeneration = true }),
+        (nameof(PlantedFaults.SafecopySkipsChain), f => f.SafecopySkipsChain, f => f with { SafecopySkipsChain = true }),
+        (nameof(PlantedFaults.RevokeMissesInFlight), f => f.RevokeMissesInFlight, f => f with { RevokeMissesInFlight = true }),
+        (nameof(PlantedFaults.TransferWithoutGrant), f => f.TransferWithoutGrant, f => f with { TransferWithoutGrant = true }),
+        (nameof(PlantedFaults.MutateIgnoresChildren), f => f.MutateIgnoresChildren, f => f with { MutateIgnoresChildren = true }),
+        (nameof(PlantedFaults.DestroyLeavesCapabilities), f => f.DestroyLeavesCapabilities, f => f with { DestroyLeavesCapabilities = true }),
+        (nameof(PlantedFaults.DeleteLiftsChildren), f => f.DeleteLiftsChildren, f => f with { DeleteLiftsChildren = true }),
     ];
 
-    public static ImmutableArray<string> Names(PlantedFaults? f) => f is null ? [] :
-    [
-        .. All.Where(n => n switch
-        {
-            nameof(PlantedFaults.RevokeMissesGrandchildren) => f.RevokeMissesGrandchildren,
-            nameof(PlantedFaults.MintKeepsRights) => f.MintKeepsRights,
-            nameof(PlantedFaults.CopyForgetsDerivationEdge) => f.CopyForgetsDerivationEdge,
-            nameof(PlantedFaults.DeleteLastLeavesObjectAlive) => f.DeleteLastLeavesObjectAlive,
-            nameof(PlantedFaults.GrantRevokeKeepsGeneration) => f.GrantRevokeKeepsGeneration,
-            nameof(PlantedFaults.SafecopySkipsChain) => f.SafecopySkipsChain,
-            _ => false,
-        }),
-    ];
+    public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];
+
+    public static ImmutableArray<string> Names(PlantedFaults? f) => f is null ? [] : [.. Table.Where(t => t.IsOn(f)).Select(t => t.Name)];
 
     /// <summary>The faults with these names; an unknown name is an input error (null, with the message).</summary>
     public static PlantedFaults? FromNames(IEnumerable<string> names, out string? error)
@@ -37,18 +33,14 @@ public static class PlantedFaultNames
         var f = new PlantedFaults();
         foreach (var n in names)
         {
-            switch (n)
+            var row = Table.FirstOrDefault(t => t.Name == n);
+            if (row.Name is null)
             {
-                case nameof(PlantedFaults.RevokeMissesGrandchildren): f = f with { RevokeMissesGrandchildren = true }; break;
-                case nameof(PlantedFaults.MintKeepsRights): f = f with { MintKeepsRights = true }; break;
-                case nameof(PlantedFaults.CopyForgetsDerivationEdge): f = f with { CopyForgetsDerivationEdge = true }; break;
-                case nameof(PlantedFaults.DeleteLastLeavesObjectAlive): f = f with { DeleteLastLeavesObjectAlive = true }; break;
-                case nameof(PlantedFaults.GrantRevokeKeepsGeneration): f = f with { GrantRevokeKeepsGeneration = true }; break;
-                case nameof(PlantedFaults.SafecopySkipsChain): f = f with { SafecopySkipsChain = true }; break;
-                default:
-                    error = $"unknown planted fault '{n}' (known: {string.Join(", ", All)})";
-                    return null;
+                error = $"unknown planted fault '{n}' (known: {string.Join(", ", All)})";
+                return null;
             }
+
+            f = row.TurnOn(f);
         }
 
         return f;

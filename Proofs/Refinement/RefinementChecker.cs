@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Verified.Kernel;
 using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
@@ -15,24 +16,41 @@ namespace Verified.Proofs.Refinement;
 /// states and corresponding status; then every invariant clause on the post-state. The first
 /// violation stops checking and is kept (or thrown, with <see cref="ThrowOnViolation"/>).
 /// </summary>
-public sealed class RefinementChecker : ISyscallObserver
+public sealed partial class RefinementChecker : ISyscallObserver
 {
-    private readonly KernelEval eval = new(RefinementSpec.Spec);
+    // The compiled spec is shared by the checkers of one thread (building and compiling every
+    // term again for each new kernel cost more than checking a short run); KernelEval is not thread-safe.
+    private static readonly ThreadLocal<KernelEval> PerThread = new(() => new KernelEval(RefinementSpec.Spec));
+    private readonly KernelEval eval = PerThread.Value!;
+
+    // States this thread saw satisfy every state clause (see VerifyPre).
+    private const int KnownGoodLimit = 8;
+    private static readonly ThreadLocal<List<ConcreteState>> KnownGood = new(() => []);
     private readonly List<StepRecord> steps = [];
-    private CapIdentities ids = new();
+    private readonly AbstractionCache abstraction = new();
+    private readonly CapIdentities ids = new();
     private ConcreteState? pre;
-    private ConcreteState? lastPost;
-    private long lastSyscallCount = -1;
+    private ConcreteState? verified; // the last state every invariant clause was seen to hold on
     private SpecCall? call;
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
-    public bool ThrowOnViolation { get; init; }
+    public bool ThrowOnViolation { get; set; }
 
     /// <summary>
-    /// Reuse the previous post-state as the next pre-state when no syscall came between (cheap);
-    /// sound only when nothing but syscalls mutates the kernel (the C# API driver, not the CPU run loop).
+    /// Cross-check mode (0 = off): every Nth step, and at <see cref="Finish"/>, the shortcuts are
+    /// checked against the full computation — the abstraction rebuilt from scratch must equal the
+    /// incremental one, and every invariant clause evaluated in full must hold where the
+    /// touched-only evaluation said so. A disagreement is a violation of property "cross-check".
     /// </summary>
-    public bool ReusePostAsPre { get; init; }
+    public int CrossCheckEvery { get; init; }
+
+    /// <summary>Test-only planted shortcut bugs the cross-check must catch (see <see cref="ShortcutFaults"/>).</summary>
+    public ShortcutFaults? Shortcuts { get; set; }
+
+    /// <summary>Invariant clauses skipped as untouched, evaluated on changed keys only, evaluated in full (for the bench and tests).</summary>
+    public TouchedCounts Touched { get; } = new();
+
+    public int CrossChecks { get; private set; }
 
     /// <summary>Names the planted faults the kernel runs with, for the counterexample (replay sets them again).</summary>
     public ImmutableArray<string> PlantedFaults { get; init; } = [];
@@ -50,6 +68,9 @@ public sealed class RefinementChecker : ISyscallObserver
 
     public int DivergenceCount { get; private set; }
 
+    /// <summary>Time spent per phase of the check (for the bench).</summary>
+    public CheckerTimings Timings { get; } = new();
+
     /// <summary>Installs a new checker on a kernel (its pre-state is abstracted at the first syscall).</summary>
     public static RefinementChecker Attach(KernelImpl kernel, RefinementChecker? checker = null)
     {
@@ -59,31 +80,67 @@ public sealed class RefinementChecker : ISyscallObserver
         return checker;
     }
 
+    // The shared compiled spec is locked for a check, in case a checker is driven from another
+    // thread than the one that created it while that thread checks another kernel.
     public void Before(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args)
     {
-        if (Violation is not null) return;
-        // The post-state of the previous syscall is this pre-state unless the kernel moved on
-        // without a syscall (a fault taken by the run loop): then abstract afresh.
-        pre = ReusePostAsPre && lastPost is not null && lastSyscallCount == kernel.SyscallCount - 1 ? lastPost : Abstraction.Abstract(kernel, ids);
-        call = SyscallMapping.Decide(kernel, caller, number, args, ids);
+        lock (eval) BeforeCore(kernel, caller, number, args);
     }
 
     public void After(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
     {
+        lock (eval) AfterCore(kernel, caller, number, args, status, restarted);
+    }
+
+    private void BeforeCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args)
+    {
+        if (Violation is not null) return;
+        var t0 = Stopwatch.GetTimestamp();
+        // Read the whole kernel; when nothing changed since the last post-state this is that same
+        // object (AbstractionCache), which the touched-only invariant check relies on.
+        pre = abstraction.Abstract(kernel, ids);
+        var t1 = Stopwatch.GetTimestamp();
+        call = SyscallMapping.Decide(kernel, caller, number, args, ids);
+        Timings.Add(CheckerPhase.AbstractPre, t1 - t0);
+        Timings.Add(CheckerPhase.Decide, Stopwatch.GetTimestamp() - t1);
+    }
+
+    private void AfterCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
+    {
         if (Violation is not null || pre is null || call is null) return;
-        var moved = call is SpecCall.Single { Moved: { } m } ? m : ((SlotAddress, SlotAddress)?)null;
+        var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
+        var t0 = Stopwatch.GetTimestamp();
         ids.Update(Abstraction.OccupiedSlots(kernel), moved?.Item1, moved?.Item2);
-        var post = Abstraction.Abstract(kernel, ids);
-        lastPost = post;
-        lastSyscallCount = kernel.SyscallCount;
+        if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
+        var post = abstraction.Abstract(kernel, ids);
+        var t1 = Stopwatch.GetTimestamp();
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
+        var t2 = Stopwatch.GetTimestamp();
+        Timings.Add(CheckerPhase.AbstractPost, t1 - t0);
+        Timings.Add(CheckerPhase.Transition, t2 - t1);
+        if (violation is null && VerifyPre(pre) is { Count: > 0 } preBroken)
+        {
+            violation = new RefinementViolation("invariant", preBroken[0],
+                $"before {Describe(number)} the kernel state, changed since the last checked step, breaks {string.Join(", ", preBroken)}", null, pre);
+        }
+
         if (violation is null)
         {
-            var broken = eval.BrokenClauses(post, pre);
+            var broken = CheckInvariants(pre, post);
+            Timings.Add(CheckerPhase.Invariants, Stopwatch.GetTimestamp() - t2);
             if (broken.Count > 0)
             {
                 violation = new RefinementViolation("invariant", broken[0], $"after {Describe(number)} the post-state breaks {string.Join(", ", broken)}", null, post);
             }
+            else
+            {
+                verified = post;
+            }
+        }
+
+        if (violation is null && CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0)
+        {
+            violation = CrossCheck(kernel, post, $"after {Describe(number)}");
         }
 
         if (violation is not null) verdict = StepVerdict.Violation;
@@ -96,11 +153,95 @@ public sealed class RefinementChecker : ISyscallObserver
         }
 
         steps.Add(new StepRecord(steps.Count, caller.Id, number, [.. args.ToArray()], status, restarted, verdict, violation?.Message ?? note));
-        if (violation is not null)
+        if (violation is not null) Stop(violation);
+    }
+
+    /// <summary>
+    /// The end of a run: the cross-check on the kernel's current state (when cross-checking is on).
+    /// Returns the violation found, if any (and throws with <see cref="ThrowOnViolation"/>).
+    /// </summary>
+    public RefinementViolation? Finish(KernelImpl kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (Violation is not null || CrossCheckEvery <= 0 || steps.Count == 0) return Violation;
+        RefinementViolation? v;
+        lock (eval) v = CrossCheck(kernel, abstraction.Abstract(kernel, ids), "at the end of the run");
+        if (v is not null) Stop(v);
+        return Violation;
+    }
+
+    private void Stop(RefinementViolation violation)
+    {
+        Violation = violation;
+        if (ThrowOnViolation) throw new RefinementException(violation, Counterexample.Render(this));
+    }
+
+    /// <summary>
+    /// The invariant clauses <paramref name="post"/> breaks: touched-only (KernelEval.BrokenClausesTouched,
+    /// whose comment justifies each shortcut) when <paramref name="before"/> is the very state last
+    /// seen to satisfy every clause — the incremental abstraction returns that object exactly when
+    /// the kernel did not change since — and in full otherwise (the first step, or after the kernel
+    /// changed between syscalls, e.g. a fault taken by the run loop).
+    /// </summary>
+    /// <summary>
+    /// Makes <paramref name="before"/> a verified state, so the step can be checked touched-only:
+    /// nothing to do when it is the last verified state (the kernel did not change since) or equal to
+    /// one this thread verified recently (invariants are a function of the state's value: every new
+    /// kernel's boot state is checked once); otherwise every state clause is evaluated on it.
+    /// Returns the clauses it breaks (a change made between syscalls broke them).
+    /// </summary>
+    private IReadOnlyList<string> VerifyPre(ConcreteState before)
+    {
+        if (ReferenceEquals(before, verified) || Shortcuts is { TrustPreState: true }) return [];
+        var known = KnownGood.Value!;
+        if (known.Any(k => k.Equals(before)))
         {
-            Violation = violation;
-            if (ThrowOnViolation) throw new RefinementException(violation, Counterexample.Render(this));
+            verified = before;
+            return [];
         }
+
+        Touched.Full += eval.Clauses.Count(c => !c.Relational);
+        var broken = eval.BrokenClauses(before);
+        if (broken.Count > 0) return broken;
+        verified = before;
+        if (known.Count == KnownGoodLimit) known.RemoveAt(0);
+        known.Add(before);
+        return [];
+    }
+
+    private IReadOnlyList<string> CheckInvariants(ConcreteState before, ConcreteState post)
+    {
+        var touchedOnly = ReferenceEquals(before, verified) || Shortcuts is { TrustPreState: true };
+        if (touchedOnly && Shortcuts is { SkipEveryClause: true })
+        {
+            Touched.Skipped += eval.Clauses.Count(c => !c.Relational);
+            return eval.BrokenClauses(post, before, c => c.Relational);
+        }
+
+        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched);
+        Touched.Full += eval.Clauses.Length;
+        return eval.BrokenClauses(post, before);
+    }
+
+    private RefinementViolation? CrossCheck(KernelImpl kernel, ConcreteState incremental, string when)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        CrossChecks++;
+        var fresh = Abstraction.Abstract(kernel, ids.Clone());
+        RefinementViolation? v = null;
+        if (!fresh.Equals(incremental))
+        {
+            v = new RefinementViolation("cross-check", "abstraction.incremental",
+                $"{when} the incremental abstraction differs from the abstraction rebuilt from scratch in {string.Join(", ", fresh.DifferingFields(incremental))}", fresh, incremental);
+        }
+        else if (eval.BrokenClauses(fresh) is { Count: > 0 } broken)
+        {
+            v = new RefinementViolation("cross-check", broken[0],
+                $"{when} the full evaluation finds {string.Join(", ", broken)} broken, which the touched-only check passed", null, fresh);
+        }
+
+        Timings.Add(CheckerPhase.CrossCheck, Stopwatch.GetTimestamp() - t0);
+        return v;
     }
 
     private (StepVerdict, string, RefinementViolation?) Judge(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
@@ -115,6 +256,16 @@ public sealed class RefinementChecker : ISyscallObserver
                 return restarted ? (StepVerdict.Divergence, Divergences.Preempted, null) : JudgeRevoke(r, before, after, status);
             case SpecCall.Safecopy sc:
                 return JudgeSafecopy(sc, before, after, status);
+            case SpecCall.Destroy d:
+                return JudgeDestroy(d, before, after, status);
+            case SpecCall.Retype rt:
+                return JudgeRetype(rt, before, after, status);
+            case SpecCall.GrantCreate gc:
+                return JudgeGrantCreate(gc, before, after, status);
+            case SpecCall.IpcSend send:
+                return JudgeSend(send, before, after, status);
+            case SpecCall.IpcRecv recv:
+                return JudgeRecv(recv, before, after, status);
             default:
                 throw new InvalidOperationException($"RefinementChecker: unhandled spec call {c}");
         }
@@ -123,11 +274,16 @@ public sealed class RefinementChecker : ISyscallObserver
     private (StepVerdict, string, RefinementViolation?) JudgeSingle(SpecCall.Single s, ConcreteState before, ConcreteState after, KernelError status)
     {
         var step = eval.Step(s.Operation, before, s.Args);
-        var expected = Junk.Normalize(step.Next);
+        var expected = Junk.Normalize(step.Next, before);
         var label = $"{s.Operation}({string.Join(", ", s.Args.Select(a => $"{a.Key}={a.Value}"))})";
         if (step.Ok && status == KernelError.Ok)
         {
             if (expected.Equals(after)) return (StepVerdict.Checked, label, null);
+            if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && cancelled.State.Equals(after))
+            {
+                return (StepVerdict.Checked, $"{label} + {cancelled.Count} x cap.delete of capabilities queued in cancelled IPC", null);
+            }
+
             return Divergences.ClassifyStateDifference(before, expected, expected.DifferingFields(after)) is { } d5
                 ? (StepVerdict.Divergence, $"{label}: {d5}", null)
                 : (StepVerdict.Violation, "", StateMismatch(s.Operation, label, expected, after));
@@ -135,7 +291,7 @@ public sealed class RefinementChecker : ISyscallObserver
 
         var unchanged = after.Equals(before);
         if (Divergences.Classify(s.Operation, step.Error, status, unchanged) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
-        if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
+        if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{s.Operation}.status",
                 $"{label}: the spec returns {step.Error}, the kernel {status} (allowed for {status}: {string.Join("/", ErrorMap.SpecErrorsFor(status))})", expected, after));
@@ -177,13 +333,18 @@ public sealed class RefinementChecker : ISyscallObserver
         foreach (var v in victims)
         {
             var st = eval.Step("cap.revoke_step", state, stepArgs(capSlot[v]));
+            if (st.Error == "NotDescendant" && InFlight.IsGhost(capSlot[v]))
+            {
+                st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = capSlot[v] }); // queued in IPC cancelled by a finalisation
+            }
+
             if (!st.Ok)
             {
                 return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke_step.status",
                     $"revoke({r.Slot}) deleted capability {v}, but cap.revoke_step refuses it: {st.Error}", state, after));
             }
 
-            state = Junk.Normalize(st.Next);
+            state = Junk.Normalize(st.Next, state);
         }
 
         if (!state.Equals(after) && Divergences.ClassifyStateDifference(before, state, state.DifferingFields(after)) is { } d5)
@@ -195,7 +356,7 @@ public sealed class RefinementChecker : ISyscallObserver
         if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(after, r.Slot))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.done",
-                $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", null, after));
+                $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", CompleteRevoke(after, r.Slot), after));
         }
 
         return (StepVerdict.Checked, $"cap.revoke({r.Slot}) = {victims.Count} x cap.revoke_step", null);

@@ -12,7 +12,7 @@ public static class RefinementSpec
     public static KernelConfig Config { get; } = new()
     {
         ObjBits = 16,
-        CNodeIndexBits = 8,
+        CNodeIndexBits = 16, // every kernel CNode size (up to 2^12 slots) and the ghost in-flight CNode indexed by task id
         CapIdBits = 16,
         ObjGenBits = 40,
         GrantGenBits = 40,

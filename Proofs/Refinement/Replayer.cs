@@ -48,7 +48,7 @@ public static class Replayer
         var kernel = booted.Kernel;
         kernel.Faults = faults;
         kernel.RevokeDeletionsPerEntry = int.MaxValue;
-        var checker = RefinementChecker.Attach(kernel, new RefinementChecker { Boot = boot, PlantedFaults = [.. names], ReusePostAsPre = true });
+        var checker = RefinementChecker.Attach(kernel, new RefinementChecker { Boot = boot, PlantedFaults = [.. names] });
         for (var i = 0; i < calls.Count; i++)
         {
             var (task, number, args) = calls[i];

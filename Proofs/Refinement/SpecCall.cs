@@ -16,6 +16,44 @@ public abstract record SpecCall
     /// <summary>Safecopy: the spec's access decision, and no state change.</summary>
     public sealed record Safecopy(Value Caller, Value Granter, Value Index, Value Gen, Value Addr, Value Len, Value Access) : SpecCall;
 
+    /// <summary>
+    /// Task destroy (or exit, with no capability): the capability in <see cref="CapSlot"/> must pass the kernel's
+    /// lookup (a live, current Task capability with the write right); then task.destroy of its
+    /// object and one cap.delete per capability the kernel deleted, leaves first.
+    /// </summary>
+    public sealed record Destroy(Value? CapSlot, Value? Task) : SpecCall;
+
+    /// <summary>
+    /// IPC send (Send, NBSend, Call). The endpoint capability passes the ABI's lookup (write
+    /// right); a capability to transfer (<see cref="Src"/>) is ipc.transfer into <see cref="Dst"/>:
+    /// the waiting receiver's receive slot, or the sender's ghost in-flight slot when it blocks;
+    /// <see cref="Dst"/> is null for a non-blocking send with no receiver (WouldBlock).
+    /// </summary>
+    public sealed record IpcSend(string Syscall, Value EpSlot, Value? Src, Value? Dst, Value Id, Value? ReplySlot) : SpecCall;
+
+    /// <summary>
+    /// IPC receive (Recv, NBRecv). The endpoint capability passes the lookup (read right); a queued
+    /// sender's capability (<see cref="InFlight"/>, a ghost slot) is delivered by cap.move into the
+    /// receive slot, or cap.delete when there is no slot or it went stale.
+    /// </summary>
+    public sealed record IpcRecv(string Syscall, Value EpSlot, Value? RecvSlot, bool Blocking, bool SenderWaiting, Value? InFlight, (SlotAddress From, SlotAddress To)? Moved) : SpecCall;
+
+    /// <summary>
+    /// Untyped retype of <see cref="Count"/> objects: the ABI's lookups and argument checks, then
+    /// one cap.retype per object into consecutive slots of the CNode named by <see cref="CNodeSlot"/>.
+    /// <see cref="Type"/> is null and <see cref="Count"/> 0 when the arguments are out of range.
+    /// </summary>
+    public sealed record Retype(Value UtSlot, string? Type, ulong Size, Value CNodeSlot, ulong Index, int Count) : SpecCall;
+
+    /// <summary>
+    /// Grant creation: grant.create_direct (<see cref="Src"/> null) or grant.create_indirect with
+    /// these arguments, after the ABI's argument checks. <see cref="Index"/> is the table entry the
+    /// kernel fills (its choice; the spec checks it is free). <see cref="AbiStatus"/> is what the
+    /// ABI's own checks give (no grant table, a grantee that is not a live task, an empty length,
+    /// no access, a full table, a range outside user space), Ok when they pass.
+    /// </summary>
+    public sealed record GrantCreate(string Operation, ImmutableDictionary<string, Value> Args, Verified.Kernel.Abi.KernelError AbiStatus) : SpecCall;
+
     /// <summary>The spec has no transition for this syscall: reported, invariants still checked on the post-state.</summary>
     public sealed record Unmodelled(string Syscall, string Reason) : SpecCall;
 }

@@ -13,7 +13,7 @@ namespace Verified.Proofs.Refinement;
 /// the CNode capability is resolved here. An unresolvable name becomes a slot of an object that
 /// does not exist, which the spec refuses as InvalidSlot — as the kernel refuses it.
 /// </summary>
-public static class SyscallMapping
+public static partial class SyscallMapping
 {
     private static KernelSorts K => RefinementSpec.Sorts;
 
@@ -23,30 +23,20 @@ public static class SyscallMapping
     /// <summary>Syscalls with no spec transition, and why (docs/REFINEMENT.md lists them).</summary>
     public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>
     {
-        [SyscallNumber.UntypedRetype] = "kernel aligns objects, retypes several at once and resets an untyped's watermark when its children die; cap.retype places one object at the watermark",
-        [SyscallNumber.Send] = "IPC: the spec models only the capability transfer, not queues, blocking or in-flight capabilities",
-        [SyscallNumber.NBSend] = "IPC (see Send)",
-        [SyscallNumber.Call] = "IPC (see Send)",
-        [SyscallNumber.Recv] = "IPC (see Send)",
-        [SyscallNumber.NBRecv] = "IPC (see Send)",
-        [SyscallNumber.Reply] = "IPC (see Send)",
-        [SyscallNumber.ReplyRecv] = "IPC (see Send)",
+        [SyscallNumber.Reply] = "the one-shot reply capability is not in the spec (ipc.transfer names an endpoint capability; a reply has none)",
+        [SyscallNumber.ReplyRecv] = "a reply (see Reply) and a receive in one step",
         [SyscallNumber.Signal] = "notifications are not in the spec",
         [SyscallNumber.Wait] = "notifications are not in the spec",
         [SyscallNumber.Poll] = "notifications are not in the spec",
         [SyscallNumber.TaskConfigure] = "task.create takes (task, fault endpoint); configure also sets cspace, priority, grant table",
-        [SyscallNumber.TaskResume] = "scheduling is not in the spec",
-        [SyscallNumber.TaskSuspend] = "scheduling is not in the spec",
-        [SyscallNumber.TaskDestroy] = "kernel destroy finalises the task at once; task.destroy only marks it Dead",
+        [SyscallNumber.TaskResume] = "task.create starts an inactive task with a fault endpoint; the kernel also resumes a task without one (faults stop it) and treats resuming a running task as a no-op",
+        [SyscallNumber.TaskSuspend] = "no spec transition takes a running task back to Inactive",
         [SyscallNumber.TaskReadRegister] = "registers are not in the spec",
         [SyscallNumber.TaskWriteRegister] = "registers are not in the spec",
         [SyscallNumber.Yield] = "scheduling is not in the spec",
-        [SyscallNumber.Exit] = "kernel exit finalises the caller; no spec transition",
         [SyscallNumber.TaskId] = "read-only, not in the spec",
         [SyscallNumber.FrameMap] = "address spaces are not in the spec",
         [SyscallNumber.FrameUnmap] = "address spaces are not in the spec",
-        [SyscallNumber.GrantCreate] = "kernel chooses the entry and checks grantee, length, access and user range, which grant.create_direct does not",
-        [SyscallNumber.GrantCreateIndirect] = "kernel checks the whole chain and takes an offset; grant.create_indirect checks one link and takes an absolute base",
         [SyscallNumber.ConsoleWrite] = "the console is not in the spec",
         [SyscallNumber.CapIdentify] = "read-only, not in the spec",
         [SyscallNumber.Null] = "no operation",
@@ -54,7 +44,7 @@ public static class SyscallMapping
 
     public static SpecCall Decide(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> a, CapIdentities ids)
     {
-        if (!Enum.IsDefined((SyscallNumber)number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number (a fault)");
+        if (!Enum.IsDefined((SyscallNumber)number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number, a fault: task.crash needs a Faulted state the abstraction cannot give (a task blocked on its fault endpoint is Runnable to it, one without a handler stops)");
         var n = (SyscallNumber)number;
         switch (n)
         {
@@ -106,6 +96,18 @@ public static class SyscallMapping
                     Bv(K.Access, n == SyscallNumber.SafeCopyTo ? Access.Write : Access.Read));
             }
 
+            case SyscallNumber.Send or SyscallNumber.NBSend or SyscallNumber.Call:
+                return DecideSend(kernel, caller, n, a, ids);
+            case SyscallNumber.Recv or SyscallNumber.NBRecv:
+                return DecideRecv(kernel, caller, n, a);
+            case SyscallNumber.UntypedRetype:
+                return DecideRetype(kernel, caller, a);
+            case SyscallNumber.GrantCreate or SyscallNumber.GrantCreateIndirect:
+                return DecideGrantCreate(kernel, caller, n, a);
+            case SyscallNumber.TaskDestroy:
+                return new SpecCall.Destroy(CptrSlot(kernel, caller, a[0]), null);
+            case SyscallNumber.Exit:
+                return new SpecCall.Destroy(null, Bv(K.Obj, (ulong)caller.Id));
             default:
                 return new SpecCall.Unmodelled(n.ToString(), UnmodelledReasons.TryGetValue(n, out var why) ? why : "not in the spec");
         }

@@ -23,6 +23,9 @@ public enum ActionKind
     SafeCopy,
     Fault,
     TaskDestroy,
+    Send,
+    Recv,
+    Exit,
 }
 
 /// <summary>One generated step: a kind, which ready task makes it, and small numbers the kind reads (slots in a window, rights, badges).</summary>
@@ -48,7 +51,15 @@ public sealed class Workload
     private readonly ulong first;
     private ulong extraCNode;
 
-    public Workload(PlantedFaults? faults, bool check)
+    public Workload(PlantedFaults? faults, bool check) : this(faults, check, 0, null)
+    {
+    }
+
+    /// <summary>
+    /// With the checker in cross-check mode every <paramref name="crossCheckEvery"/> steps (0 = off)
+    /// and at the end of <see cref="Run"/>, and with <paramref name="shortcuts"/> planted in the checker.
+    /// </summary>
+    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts)
     {
         BootParameters = BootParameters.Default;
         Booted = BootParameters.BootKernel();
@@ -60,7 +71,8 @@ public sealed class Workload
             {
                 Boot = BootParameters,
                 PlantedFaults = PlantedFaultNames.Names(faults),
-                ReusePostAsPre = true,
+                CrossCheckEvery = crossCheckEvery,
+                Shortcuts = shortcuts,
             });
         }
 
@@ -90,7 +102,7 @@ public sealed class Workload
             Step(a);
         }
 
-        return Checker?.Violation;
+        return Checker?.Finish(Kernel);
     }
 
     private void Setup()
@@ -104,6 +116,10 @@ public sealed class Workload
         Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Notification, 0, Root, first + 5, 1);
         Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.GrantTable, 3, Root, first + 6, 2);
         extraCNode = first + 2;
+        // The second endpoint's capability loses the grant right (mutate there and move back), so
+        // that transfers through a channel that may not carry capabilities are tried.
+        Call(root, SyscallNumber.CNodeMutate, Root, first + 4, Root, first + 8, (ulong)(Rights.Read | Rights.Write), 0);
+        Call(root, SyscallNumber.CNodeMove, Root, first + 8, Root, first + 4);
         for (ulong i = 0; i < 2; i++)
         {
             Call(root, SyscallNumber.TaskConfigure, first + i, Root, NoCap, 100, first + 6 + i);
@@ -125,6 +141,9 @@ public sealed class Workload
         var s = Math.Abs(x) % (2 * Window);
         return s < Window ? (Root, first + (ulong)s) : (extraCNode, (ulong)(s - Window));
     }
+
+    // A root-CNode cptr in the window (the endpoints are 3 and 4, 4 without the grant right).
+    private ulong RootSlot(int x) => first + (ulong)(Math.Abs(x) % Window);
 
     private ulong TaskRef(int pick) => tasks[Math.Abs(pick) % tasks.Count].Ref.Packed;
 
@@ -160,6 +179,24 @@ public sealed class Workload
                 Call(t, SyscallNumber.SafeCopyFrom, TaskRef(a.Y), Handle(a.Y, a.W, a.Z), 0x10 * (ulong)(Math.Abs(a.Z) % 4), 0x400000, 8);
                 break;
             case ActionKind.Fault: Call(t, 999); break;
+            // IPC names root-CNode cptrs: X the endpoint, Y the capability to transfer or the
+            // receive slot, Z the variant, W whether a capability goes (or which receive slot).
+            case ActionKind.Send:
+            {
+                var n = (Math.Abs(a.Z) % 3) switch { 0 => SyscallNumber.Send, 1 => SyscallNumber.NBSend, _ => SyscallNumber.Call };
+                var transfer = Math.Abs(a.W) % 4 == 3 ? 0xFFFF_FFFFUL : RootSlot(a.Y);
+                Call(t, n, RootSlot(a.X), transfer | (0xFFFF_FFFFUL << 32), 1, 2, 3, 4);
+                break;
+            }
+
+            case ActionKind.Recv:
+            {
+                var slot = (Math.Abs(a.W) % 3) switch { 0 => NoCap, 1 => first + 9, _ => RootSlot(a.Y) };
+                Call(t, Math.Abs(a.Z) % 2 == 0 ? SyscallNumber.Recv : SyscallNumber.NBRecv, RootSlot(a.X), slot);
+                break;
+            }
+
+            case ActionKind.Exit: Call(t, SyscallNumber.Exit, (ulong)Math.Abs(a.Z)); break;
             case ActionKind.TaskDestroy: Call(t, SyscallNumber.TaskDestroy, first + (ulong)(Math.Abs(a.X) % 2)); break;
             default: throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "Workload: unknown action kind");
         }

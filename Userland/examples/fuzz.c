@@ -51,10 +51,7 @@ static u64 argument(u64 *s)
  * page, a address (often in the caller's own stack), A grant access, l length, n small, p a value an earlier syscall returned (task ids, grant
  * handles), x anything. */
 static const char *const shapes[36] = {
-    /* CNodeMutate (4) has no shape on this branch: mutating a capability with descendants breaks
-     * "rights only shrink" here (finding F1, fixed on branch refine-ops, where shaped mutates
-     * pass); restore "cscsrn" once that fix is merged. */
-    "", "cscsr", "cscsrn", "cscs", "", "cs", "cs", "utzcs1",
+    "", "cscsr", "cscsrn", "cscs", "cscsrn", "cs", "cs", "utzcs1",
     "eTnnnn", "eTnnnn", "eT", "eT", "eTnnnn", "Tnnnn", "eT",
     "o", "o", "o", "kcNqG", "kg", "kgx", "k", "k", "k", "", "n", "k",
     "fkvru", "f", "palA", "ppnnlA", "p", "ppnal", "ppnal", "sal", "cs",

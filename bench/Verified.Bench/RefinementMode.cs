@@ -42,6 +42,8 @@ internal static class RefinementMode
     {
         long steps = 0;
         int verified = 0, unmodelled = 0, divergent = 0, violations = 0;
+        var timings = new List<CheckerTimings>();
+        long skipped = 0, keyed = 0, full = 0;
         var clock = Stopwatch.StartNew();
         foreach (var seq in work)
         {
@@ -57,10 +59,15 @@ internal static class RefinementMode
                 verified += c.CheckedCount;
                 unmodelled += c.UnmodelledCount;
                 divergent += c.DivergenceCount;
+                timings.Add(c.Timings);
+                skipped += c.Touched.Skipped;
+                keyed += c.Touched.Keyed;
+                full += c.Touched.Full;
             }
         }
 
         clock.Stop();
-        return (clock.Elapsed, steps, $"checked {verified}, unmodelled {unmodelled}, divergences {divergent}, violations {violations}");
+        var phases = string.Join(", ", Enum.GetValues<CheckerPhase>().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} {timings.Sum(t => t[p].TotalMilliseconds):F1} ms")));
+        return (clock.Elapsed, steps, $"checked {verified}, unmodelled {unmodelled}, divergences {divergent}, violations {violations}; invariant clauses skipped as untouched {skipped}, on changed keys {keyed}, in full {full}; time per phase: {phases}");
     }
 }

@@ -99,24 +99,63 @@ public sealed class CNodeTests
     }
 
     [Fact]
+    public void MutateOfACapabilityWithChildrenIsRefused()
+    {
+        // spec: cap.mutate (HasChildren): a parent's new mask could leave a child above it (finding F1).
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var child = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, child, (ulong)Rights.All);
+        var to = s.TakeSlot();
+        s.Call(SyscallNumber.CNodeMutate, Root, ep, Root, to, (ulong)Rights.Read, 0).Status.ShouldBe(KernelError.RevokeFirst);
+        s.Cap(ep).Rights.ShouldBe(Rights.All);
+        s.Cap(to).IsNull.ShouldBeTrue();
+        s.Ok(SyscallNumber.CNodeDelete, Root, child);
+        s.Ok(SyscallNumber.CNodeMutate, Root, ep, Root, to, (ulong)Rights.Read, 0);
+        s.Cap(to).Rights.ShouldBe(Rights.Read);
+    }
+
+    [Fact]
     public void DeletingTheLastCapabilityFinalisesTheObject()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var ep = s.Make(ObjectType.Endpoint);
         var obj = s.Object<EndpointObject>(ep);
         var copy = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, copy, 7);
-        s.Ok(SyscallNumber.CNodeDelete, Root, ep);
-        obj.IsLive.ShouldBeTrue("one capability remains");
         s.Ok(SyscallNumber.CNodeDelete, Root, copy);
+        obj.IsLive.ShouldBeTrue("one capability remains");
+        s.Ok(SyscallNumber.CNodeDelete, Root, ep);
         obj.IsLive.ShouldBeFalse();
-        s.Call(SyscallNumber.CNodeDelete, Root, copy).Status.ShouldBe(KernelError.InvalidCapability);
+        s.Call(SyscallNumber.CNodeDelete, Root, ep).Status.ShouldBe(KernelError.InvalidCapability);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]
-    public void DeletingAParentLiftsItsChildren()
+    public void DeletingAParentIsRefusedWhileItHasChildren()
     {
+        // spec: cap.delete (HasChildren), finding F3: revoke first, so an object never has two roots.
         var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var a = s.TakeSlot();
+        var b = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, ep, Root, a, 7);
+        s.Ok(SyscallNumber.CNodeCopy, Root, a, Root, b, 7);
+        s.Call(SyscallNumber.CNodeDelete, Root, a).Status.ShouldBe(KernelError.RevokeFirst);
+        s.Ok(SyscallNumber.CNodeRevoke, Root, a);
+        s.Ok(SyscallNumber.CNodeDelete, Root, a);
+        s.Cap(b).IsNull.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void AnInternalDeletionLiftsChildren()
+    {
+        // Deletions inside the kernel (a finalised CNode's slots) still splice a node out and lift
+        // its children one level; the old lifting delete (planted) shows it through the ABI.
+        var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedDeleteLiftsChildren
+        s.Kernel.Faults = new PlantedFaults { DeleteLiftsChildren = true };
         var ep = s.Make(ObjectType.Endpoint);
         var a = s.TakeSlot();
         var b = s.TakeSlot();
@@ -125,6 +164,7 @@ public sealed class CNodeTests
         s.Ok(SyscallNumber.CNodeDelete, Root, a);
         var cn = s.RootTask.CSpaceRoot.Id;
         s.Kernel.Parent(new SlotAddress(cn, (int)b)).ShouldBe(new SlotAddress(cn, (int)ep));
+        s.ShouldHaveReported(Finding.PlantedDeleteLiftsChildren);
     }
 
     [Fact]
@@ -184,6 +224,7 @@ public sealed class CNodeTests
     public void ACNodeHoldingItsOwnOnlyCapabilityIsReclaimedByRevokingTheUntyped()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var cn = s.Make(ObjectType.CNode, 2);
         var cnode = s.Object<CNodeObject>(cn);
         s.Ok(SyscallNumber.CNodeMove, Root, cn, cn, 0);
@@ -196,5 +237,6 @@ public sealed class CNodeTests
         while (o.Restarted);
 
         cnode.IsLive.ShouldBeFalse();
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 }

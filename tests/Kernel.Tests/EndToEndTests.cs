@@ -14,7 +14,9 @@ public sealed class EndToEndTests
     internal static (RunOutcome Outcome, string Console, KernelSystem System) Boot(string name, long max = 50_000_000)
     {
         KernelSystem.TryBoot(Program(name), [], 32 << 20, out var system, out var error).ShouldBeTrue(error);
-        var outcome = system!.Run(max);
+        RefinementOn.Attach(system!.Kernel);
+        var outcome = system.Run(max);
+        RefinementOn.Of(system.Kernel).Steps.Count.ShouldBeGreaterThan(0, "every syscall of the example went through the refinement checker");
         var violations = ConsistencyChecker.Check(system.Kernel);
         violations.ShouldBeEmpty(string.Join("\n", violations));
         return (outcome, Encoding.UTF8.GetString([.. system.Kernel.ConsoleOutput]), system);

@@ -74,6 +74,7 @@ public sealed class MemoryTests
     public void DestroyingATaskReturnsItsPageTablesToTheUntyped()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var u = s.Make(ObjectType.Untyped, 16);
         var uo = s.Object<UntypedObject>(u);
         var (slot, _) = s.MakeTask();
@@ -85,6 +86,7 @@ public sealed class MemoryTests
         uo.Watermark.ShouldBe(0UL);
         s.Cap(frame).IsMapped.ShouldBeTrue("the record is stale, not followed");
         s.Ok(SyscallNumber.CNodeDelete, Root, frame); // deleting it must not touch the reused tables
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class SnapshotTests
     public void RestoringAWholeSystemReplaysTheSameFuture()
     {
         KernelSystem.TryBoot(EndToEndTests.Program("pingpong"), [], 32 << 20, out var system, out var error).ShouldBeTrue(error);
+        RefinementOn.Attach(system!.Kernel);
         system!.Run(3_000).ShouldBeOfType<RunOutcome.InstructionLimit>();
         var snapshot = system.Snapshot();
         var before = system.Fingerprint();
@@ -37,6 +38,7 @@ public sealed class SnapshotTests
     public void KernelStructuresRestoreAndFingerprintWithoutACpu()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var memory = (ArrayPhysicalMemory)s.Kernel.Memory;
         var ep = s.Make(ObjectType.Endpoint);
         var snapshot = s.Kernel.Snapshot();
@@ -62,6 +64,7 @@ public sealed class SnapshotTests
         s.Kernel.Restore(snapshot);
         memory.CopyIn(bytes);
         s.Kernel.Fingerprint().ShouldBe(print);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]

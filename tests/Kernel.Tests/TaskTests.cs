@@ -87,14 +87,19 @@ public sealed class TaskTests
     }
 
     [Fact]
-    public void ExitAndDestroyMakeReferencesStale()
+    public void ExitDeletesEveryCapabilityToTheTask()
     {
+        // As task destroy (finding F2): the task dies with its capabilities, none is left dangling.
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var (slot, t) = s.MakeTask();
+        var name = t.Ref;
         s.Call(t, SyscallNumber.Exit, 3);
         t.IsLive.ShouldBeFalse();
-        s.Kernel.Exits.ShouldContain((s.Cap(slot).Object, 3L));
-        s.Call(SyscallNumber.TaskResume, slot).Status.ShouldBe(KernelError.StaleCapability);
+        s.Kernel.Exits.ShouldContain((name, 3L));
+        s.Cap(slot).IsNull.ShouldBeTrue();
+        s.Call(SyscallNumber.TaskResume, slot).Status.ShouldBe(KernelError.InvalidCapability);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ namespace Verified.Kernel.Tests;
 
 /// <summary>
 /// A booted CPU-less kernel for unit tests: the root task is driven through the C# syscall API,
+/// the refinement checker compares every syscall with the specification (<see cref="RefinementOn"/>),
 /// and the consistency checker runs after every step.
 /// </summary>
 internal sealed class TestSystem
@@ -20,6 +21,7 @@ internal sealed class TestSystem
     {
         Genesis.TryBoot(new ArrayPhysicalMemory(memoryBytes), BootImage.Empty, [], cnodeBits, out var result, out var error).ShouldBeTrue(error?.Reason);
         Boot = result!;
+        Refinement = RefinementOn.Attach(Boot.Kernel, new Proofs.Refinement.BootParameters(memoryBytes, cnodeBits));
         Free = (ulong)Boot.FirstFreeSlot;
         Check();
     }
@@ -29,6 +31,22 @@ internal sealed class TestSystem
     public Kernel Kernel => Boot.Kernel;
 
     public TaskObject RootTask => Boot.Root;
+
+    /// <summary>The refinement checker on this kernel (throws at the first violation).</summary>
+    public Proofs.Refinement.RefinementChecker Refinement { get; }
+
+    /// <summary>
+    /// This test drives the kernel where the refinement checker reports (a planted fault or a pinned
+    /// <see cref="Finding"/>): the checker keeps its first report instead of throwing, and the test
+    /// asserts it with <see cref="ShouldHaveReported"/>.
+    /// </summary>
+    public void ExpectRefinementReport() => Refinement.ThrowOnViolation = false;
+
+    public void ShouldHaveReported(Finding finding)
+    {
+        var v = Refinement.Violation.ShouldNotBeNull($"the refinement checker was expected to report {finding}");
+        finding.Matches(v).ShouldBeTrue($"expected {finding}; the checker reported {v.Property} / {v.Clause}: {v.Message}");
+    }
 
     /// <summary>The first root-CNode slot not used by boot.</summary>
     public ulong Free { get; private set; }

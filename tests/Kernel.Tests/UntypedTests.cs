@@ -54,6 +54,7 @@ public sealed class UntypedTests
     public void AnUntypedRunsOutAndIsReusableAfterRevoke()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var small = s.Make(ObjectType.Untyped, 14); // 4 frames
         s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Frame, 0, Root, s.Free, 4);
         var firstBatch = s.Object<FrameObject>(s.Free);
@@ -68,29 +69,57 @@ public sealed class UntypedTests
         firstBatch.IsLive.ShouldBeFalse();
         s.Object<UntypedObject>(small).Watermark.ShouldBe(0UL);
         s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Frame, 0, Root, s.Free + 4, 4);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]
     public void ADeletedUntypedKeepsItsMemoryWhileItsChildrenLive()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedDeleteLiftsChildren
         var parent = s.Object<UntypedObject>(s.Untyped);
         var child = s.Make(ObjectType.Untyped, 14);
         var childObject = s.Object<UntypedObject>(child);
         var frame = s.TakeSlot();
         s.Ok(SyscallNumber.UntypedRetype, child, (ulong)ObjectType.Frame, 0, Root, frame, 1);
         var before = parent.LiveChildren;
+        // spec: cap.delete (HasChildren) — the untyped's capability has the frame's as a child.
+        s.Call(SyscallNumber.CNodeDelete, Root, child).Status.ShouldBe(KernelError.RevokeFirst);
+        // An untyped can still die first through a cascade (a finalised CNode holding its only
+        // capability); the old lifting delete, planted, reaches that state directly.
+        s.Kernel.Faults = new PlantedFaults { DeleteLiftsChildren = true };
         s.Ok(SyscallNumber.CNodeDelete, Root, child);
         childObject.IsLive.ShouldBeFalse();
         parent.LiveChildren.ShouldBe(before, "the frame still occupies the dead untyped's memory");
         s.Ok(SyscallNumber.CNodeDelete, Root, frame);
         parent.LiveChildren.ShouldBe(before - 1);
+        s.ShouldHaveReported(Finding.PlantedDeleteLiftsChildren);
+    }
+
+    [Fact]
+    public void DestroyingATaskDeletesEveryCapabilityToIt()
+    {
+        // spec: task.destroy then cap.delete of each capability naming it (finding F2): none dangles.
+        var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
+        var (slot, task) = s.MakeTask();
+        var copy = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, slot, Root, copy, 7);
+        s.Ok(SyscallNumber.TaskDestroy, slot);
+        task.IsLive.ShouldBeFalse();
+        s.Cap(slot).IsNull.ShouldBeTrue();
+        s.Cap(copy).IsNull.ShouldBeTrue();
+        s.Call(SyscallNumber.TaskResume, copy).Status.ShouldBe(KernelError.InvalidCapability);
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]
     public void StaleCapabilitiesAreRefused()
     {
+        // The old destroy (planted) left capabilities to the dead task: the generation check refuses them.
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedDestroyLeavesCapabilities
+        s.Kernel.Faults = new PlantedFaults { DestroyLeavesCapabilities = true };
         var (slot, task) = s.MakeTask();
         var copy = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeCopy, Root, slot, Root, copy, 7);
@@ -99,12 +128,14 @@ public sealed class UntypedTests
         s.Call(SyscallNumber.TaskResume, copy).Status.ShouldBe(KernelError.StaleCapability);
         s.Call(SyscallNumber.CNodeCopy, Root, copy, Root, s.TakeSlot(), 7).Status.ShouldBe(KernelError.StaleCapability);
         s.Ok(SyscallNumber.CNodeDelete, Root, copy); // deleting a stale capability is allowed
+        s.ShouldHaveReported(Finding.PlantedDestroyLeavesCapabilities);
     }
 
     [Fact]
     public void AReusedIndexDoesNotRevalidateOldReferences()
     {
         var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var ep = s.Make(ObjectType.Endpoint);
         var old = s.Cap(ep).Object;
         s.Ok(SyscallNumber.CNodeDelete, Root, ep);
@@ -113,5 +144,6 @@ public sealed class UntypedTests
         now.Id.ShouldBe(old.Id, "the index is reused");
         now.Generation.ShouldNotBe(old.Generation);
         s.Kernel.Objects.Resolve(old).ShouldBeNull();
+        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 }

@@ -60,27 +60,82 @@ public sealed class DirectedTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Finding F1 (kernel vs spec, reported, not fixed here): mutate of a capability that has
-    /// children is allowed by the kernel (divergence D1) and can shrink the parent's rights below
-    /// a child's — the post-state breaks inv.no_rights_amplification. When the kernel refuses such
-    /// a mutate (as the spec does: HasChildren) this test must change.
+    /// Finding F1 (fixed): mutate of a capability with children could shrink the parent's rights
+    /// below a child's. The kernel now refuses it as cap.mutate does (HasChildren → RevokeFirst);
+    /// the old behaviour, planted, is caught by the checker.
     /// </summary>
     [Fact]
-    public void Finding_mutate_of_a_parent_breaks_no_rights_amplification()
+    public void Mutate_of_a_parent_is_refused_and_the_old_behaviour_is_caught()
     {
+        WorkAction[] run = [A(ActionKind.Copy, 3, 10, z: 7), A(ActionKind.Mutate, 3, 11, z: 1)];
         var w = new Workload(null, check: true);
-        var v = w.Run([A(ActionKind.Copy, 3, 10, z: 7), A(ActionKind.Mutate, 3, 11, z: 1)]);
-        output.WriteLine(Counterexample.Render(w.Checker!));
-        v.ShouldNotBeNull().Clause.ShouldBe("inv.no_rights_amplification.edge_rights_subset");
+        w.Run(run).ShouldBeNull();
+        w.Checker!.Steps[^1].Status.ShouldBe(Verified.Kernel.Abi.KernelError.RevokeFirst);
+        w.Checker.Steps[^1].Verdict.ShouldBe(StepVerdict.Checked);
+        var old = new Workload(new PlantedFaults { MutateIgnoresChildren = true }, check: true);
+        var v = old.Run(run);
+        output.WriteLine(Counterexample.Render(old.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("cap.mutate.status");
     }
 
-    /// <summary>Finding F2: destroying a task leaves capabilities to it, which name a dead object.</summary>
+    /// <summary>
+    /// Finding F2 (fixed): task destroy left capabilities naming the dead task. The kernel now
+    /// deletes every capability to it (task.destroy + cap.delete each, as seL4 finalises a thread
+    /// with its last capability); the old behaviour, planted, is caught.
+    /// </summary>
     [Fact]
-    public void Finding_task_destroy_leaves_capabilities_to_a_dead_object()
+    public void Task_destroy_deletes_its_capabilities_and_the_old_behaviour_is_caught()
+    {
+        // A copy of t1's capability in the second CNode, then t1 destroyed by the root task.
+        WorkAction[] run = [A(ActionKind.Copy, 0, 12), A(ActionKind.TaskDestroy, 0)];
+        var w = new Workload(null, check: true);
+        w.Run(run).ShouldBeNull();
+        output.WriteLine(string.Join("\n", w.Checker!.Steps.Select(s => $"{s.Verdict} {s.Status}: {s.Note}")));
+        w.Checker.Steps[^1].Verdict.ShouldBeOneOf(StepVerdict.Checked, StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldContain("2 x cap.delete");
+        var old = new Workload(new PlantedFaults { DestroyLeavesCapabilities = true }, check: true);
+        var v = old.Run(run);
+        output.WriteLine(Counterexample.Render(old.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
+    }
+
+    /// <summary>
+    /// Finding F3 (fixed): delete of a capability with descendants lifted them one level, so after
+    /// deleting an original with two children the object had two roots and no single revoke
+    /// reached both. The kernel now refuses as cap.delete does (HasChildren → RevokeFirst).
+    /// </summary>
+    [Fact]
+    public void Delete_of_a_parent_is_refused_and_the_old_behaviour_is_caught()
+    {
+        WorkAction[] run = [A(ActionKind.Copy, 3, 10), A(ActionKind.Copy, 3, 11), A(ActionKind.Delete, 3)];
+        var w = new Workload(null, check: true);
+        w.Run(run).ShouldBeNull();
+        w.Checker!.Steps[^1].Status.ShouldBe(Verified.Kernel.Abi.KernelError.RevokeFirst);
+        w.Checker.Steps[^1].Verdict.ShouldBe(StepVerdict.Checked);
+        var old = new Workload(new PlantedFaults { DeleteLiftsChildren = true }, check: true);
+        var v = old.Run(run);
+        output.WriteLine(Counterexample.Render(old.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("cap.delete.status");
+    }
+
+    [Fact]
+    public void Exit_is_compared_as_task_destroy_of_the_caller()
     {
         var w = new Workload(null, check: true);
-        var v = w.Run([A(ActionKind.TaskDestroy, 1)]);
-        output.WriteLine(Counterexample.Render(w.Checker!));
-        v.ShouldNotBeNull().Clause.ShouldBe("inv.cap_object.names_live_object");
+        w.Run([new WorkAction(ActionKind.Exit, 1, 0, 0, 3, 0)]).ShouldBeNull(); // t1 exits
+        output.WriteLine(w.Checker!.Steps[^1].Note);
+        w.Checker.Steps[^1].Verdict.ShouldBeOneOf(StepVerdict.Checked, StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldStartWith("task.destroy(");
+        w.Tasks[1].IsLive.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void An_exit_that_leaves_the_task_alive_is_a_violation()
+    {
+        var w = new Workload(null, check: true);
+        var step = WrongKernel.Step(w, w.Tasks[1], Verified.Kernel.Abi.SyscallNumber.Exit, [3, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok);
+        output.WriteLine(step.Note);
+        step.Verdict.ShouldBe(StepVerdict.Violation);
+        w.Checker!.Violation.ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
     }
 }

@@ -43,10 +43,11 @@ internal static class RefinementProperty
     }
 
     /// <summary>Result of one property run: sequences tried, syscalls checked, and the minimal failing sequence if any.</summary>
-    public sealed record Outcome(int Sequences, long Syscalls, WorkAction[]? Minimal, RefinementViolation? Violation);
+    public sealed record Outcome(int Sequences, long Syscalls, WorkAction[]? Minimal, RefinementViolation? Violation, long CrossChecks = 0);
 
-    public static Outcome Run(IReadOnlyList<ActionKind> kinds, PlantedFaults? faults, int tests, int maxLength, ulong seed)
+    public static Outcome Run(IReadOnlyList<ActionKind> kinds, PlantedFaults? faults, int tests, int maxLength, ulong seed, int crossCheckEvery = 0)
     {
+        long crossChecks = 0;
         WorkAction[]? minimal = null;
         RefinementViolation? violation = null;
         var sequences = 0;
@@ -54,9 +55,10 @@ internal static class RefinementProperty
         var property = Prop.ForAll(Arb.From(Sequences(kinds, maxLength), Shrink), actions =>
         {
             sequences++;
-            var w = new Workload(faults, check: true);
+            var w = new Workload(faults, check: true, crossCheckEvery, null);
             var v = w.Run(actions);
             syscalls += w.Executed;
+            crossChecks += w.Checker!.CrossChecks;
             if (v is not null && (minimal is null || actions.Length <= minimal.Length))
             {
                 minimal = actions;
@@ -76,7 +78,7 @@ internal static class RefinementProperty
             // The failing input is kept in 'minimal' (the last, shortest input FsCheck tried that failed).
         }
 
-        return new Outcome(sequences, syscalls, minimal, violation);
+        return new Outcome(sequences, syscalls, minimal, violation, crossChecks);
     }
 
     private sealed class PropertyFailed(string message) : Exception(message);

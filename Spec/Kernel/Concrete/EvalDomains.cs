@@ -13,52 +13,51 @@ namespace Verified.Spec.Kernel;
 /// </summary>
 public static class EvalDomains
 {
-    public static IReadOnlyDictionary<Role, ImmutableArray<Term>> For(KernelSorts k, ConcreteState state, IEnumerable<(Role Role, Value Value)> extra)
+    public static IReadOnlyDictionary<Role, ImmutableArray<Term>> For(KernelSorts k, ConcreteState state, IEnumerable<(Role Role, Value Value)> extra) =>
+        RoleDomains.Of(k, state).With(extra).Terms();
+
+    /// <summary>The ids present per role (without the fresh ones).</summary>
+    public static Dictionary<Role, HashSet<ulong>> Present(KernelSorts k, ConcreteState state, IEnumerable<(Role Role, Value Value)> extra)
     {
         var sets = new Dictionary<Role, HashSet<ulong>>();
-        void Add(Role r, Value v)
-        {
-            if (r == Role.None || v is not BitVecValue bv) return;
-            if (!sets.TryGetValue(r, out var set)) sets[r] = set = [];
-            set.Add(bv.Bits);
-            // Composite keys: a slot is (cnode, index), a grant key is (owner, index).
-            if (r == Role.Slot)
-            {
-                Add(Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.CNodeIndexBits));
-                Add(Role.CNodeIndex, new BitVecValue(k.Config.CNodeIndexBits, bv.Bits & k.Index.Mask));
-            }
-            else if (r == Role.GrantKey)
-            {
-                Add(Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.GrantIndexBits));
-            }
-        }
         void AddMap(Value v, Role key, Role inner, Role value)
         {
             var m = (MapValue)v;
             foreach (var (kk, vv) in m.Entries)
             {
-                Add(key, kk);
-                if (inner != Role.None) AddMap(vv, inner, Role.None, value); else Add(value, vv);
+                Add(k, sets, key, kk);
+                if (inner != Role.None) AddMap(vv, inner, Role.None, value); else Add(k, sets, value, vv);
             }
-            if (inner != Role.None) AddMap(m.Default, inner, Role.None, value); else Add(value, m.Default);
+            if (inner != Role.None) AddMap(m.Default, inner, Role.None, value); else Add(k, sets, value, m.Default);
         }
         foreach (var f in KernelState.Fields)
         {
             if (f.Key == Role.None) continue;
             AddMap(state[f.Name], f.Key, f.InnerKey, f.Value);
         }
-        foreach (var (r, v) in extra) Add(r, v);
-        var result = new Dictionary<Role, ImmutableArray<Term>>();
-        foreach (var role in Enum.GetValues<Role>())
+        AddAll(k, sets, extra);
+        return sets;
+    }
+
+    internal static void AddAll(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, IEnumerable<(Role Role, Value Value)> extra)
+    {
+        foreach (var (r, v) in extra) Add(k, sets, r, v);
+    }
+
+    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, Value v)
+    {
+        if (r == Role.None || v is not BitVecValue bv) return;
+        if (!sets.TryGetValue(r, out var set)) sets[r] = set = [];
+        set.Add(bv.Bits);
+        // Composite keys: a slot is (cnode, index), a grant key is (owner, index).
+        if (r == Role.Slot)
         {
-            if (role == Role.None) continue;
-            var sort = k.SortOf(role);
-            var set = sets.GetValueOrDefault(role) ?? [];
-            var fresh = new List<ulong>();
-            for (ulong x = 0; fresh.Count < 2 && x <= sort.Mask; x++)
-                if (!set.Contains(x)) fresh.Add(x);
-            result[role] = [.. set.Concat(fresh).Order().Select(x => (Term)T.Bv(sort, x))];
+            Add(k, sets, Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.CNodeIndexBits));
+            Add(k, sets, Role.CNodeIndex, new BitVecValue(k.Config.CNodeIndexBits, bv.Bits & k.Index.Mask));
         }
-        return result;
+        else if (r == Role.GrantKey)
+        {
+            Add(k, sets, Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.GrantIndexBits));
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace Verified.Spec.Kernel;
 
@@ -11,75 +12,99 @@ public sealed record ConcreteStep(string Error, ConcreteState Next, ImmutableDic
 /// <summary>
 /// Evaluates the spec on concrete states with Spec's <c>Eval</c>: the same operation and invariant
 /// builders as the proofs, with quantifiers over <see cref="EvalDomains"/> instead of whole sorts.
-/// This is what the refinement checker runs after every kernel step.
+/// This is what the refinement checker runs after every kernel step. Every term is built once with
+/// <see cref="DomainQuantify"/> (domains are variables) and compiled once per instance; a step
+/// then only binds values and runs the compiled code.
 /// </summary>
-public sealed class KernelEval(KernelSpec spec)
+public sealed partial class KernelEval(KernelSpec spec)
 {
     private const string Pre = "s.";
+    private const string Before = "p.";
     private const string ArgPrefix = "a.";
+
+    private readonly Ctx ctx = new(spec.Sorts, new DomainQuantify());
+    private readonly Dictionary<string, OperationProgram> operations = [];
+    private readonly ConditionalWeakTable<ConcreteState, RoleDomains> domains = [];
+    private ImmutableArray<ClauseProgram>? clauses;
+    private EvalProgram? revokeDone;
+    private EvalProgram? safecopyOk;
 
     public KernelSpec Spec { get; } = spec;
 
-    private Ctx ContextFor(ConcreteState state, IEnumerable<(Role, Value)> extra) =>
-        new(Spec.Sorts, Quantify.Over(EvalDomains.For(Spec.Sorts, state, extra)));
+    /// <summary>The compiled invariant clauses (full name, the state fields each reads, relational or not).</summary>
+    public ImmutableArray<ClauseProgram> Clauses => clauses ??= BuildClauses();
+
+    /// <summary>The quantifier domains of a state (computed once per state object).</summary>
+    public RoleDomains DomainsOf(ConcreteState state) => domains.GetValue(state, s => RoleDomains.Of(Spec.Sorts, s));
 
     /// <summary>Applies <paramref name="operation"/> to <paramref name="state"/> with the given argument values.</summary>
     public ConcreteStep Step(string operation, ConcreteState state, IReadOnlyDictionary<string, Value> args)
     {
-        var op = Spec.Operation(operation);
-        foreach (var a in op.Args)
-        {
-            if (!args.TryGetValue(a.Name, out var v)) throw new ArgumentException($"{operation}: argument '{a.Name}' is missing", nameof(args));
-            if (!v.Sort.Equals(a.SortOf(Spec.Sorts))) throw new ArgumentException($"{operation}: argument '{a.Name}' must have sort {a.SortOf(Spec.Sorts)}, got {v.Sort}", nameof(args));
-        }
-        var ctx = ContextFor(state, op.Args.Select(a => (a.Role, args[a.Name])));
-        var pre = KernelState.Symbolic(Spec.Sorts, Pre);
-        var symArgs = op.SymbolicArgs(Spec.Sorts, ArgPrefix);
-        var tr = op.Apply(ctx, pre, symArgs);
-        var assignment = state.Bind(Assignment.Empty, Pre);
-        foreach (var a in op.Args) assignment = assignment.With(ArgPrefix + a.Name, args[a.Name]);
-        var error = ((EnumValue)Eval.Evaluate(tr.Error, assignment)).Member;
-        var next = ConcreteState.Evaluate(tr.Post, assignment);
-        var results = tr.Results.ToImmutableDictionary(r => r.Name, r => Eval.Evaluate(r.Value, assignment), StringComparer.Ordinal);
-        return new ConcreteStep(error, next, results);
+        var p = OperationOf(operation);
+        var env = p.Env(this, state, args);
+        var error = ((EnumValue)p.Error.Run(env)).Member;
+        // A field the operation leaves as it was is the pre-state's value (no evaluation needed).
+        var next = state.Values.ToBuilder();
+        foreach (var (field, program) in p.Post) next[field] = program.Run(env);
+        var results = p.Results.ToImmutableDictionary(r => r.Name, r => r.Program.Run(env), StringComparer.Ordinal);
+        return new ConcreteStep(error, new ConcreteState(next.ToImmutable()), results);
+    }
+
+    /// <summary>Every check of <paramref name="operation"/> that fails on <paramref name="state"/> (not only the first).</summary>
+    public IReadOnlyList<string> FailingChecks(string operation, ConcreteState state, IReadOnlyDictionary<string, Value> args)
+    {
+        var p = OperationOf(operation);
+        var env = p.Env(this, state, args);
+        return [.. p.Checks.Where(c => !((BoolValue)c.Program.Run(env)).Value).Select(c => c.Error)];
     }
 
     /// <summary>
     /// The full names of the state clauses that <paramref name="state"/> violates (empty when every
     /// invariant holds); with <paramref name="pre"/>, also the relational clauses of the step pre → state.
     /// </summary>
-    public IReadOnlyList<string> BrokenClauses(ConcreteState state, ConcreteState? pre = null)
+    public IReadOnlyList<string> BrokenClauses(ConcreteState state, ConcreteState? pre = null) =>
+        BrokenClauses(state, pre, _ => true);
+
+    /// <summary>
+    /// As <see cref="BrokenClauses(ConcreteState, ConcreteState?)"/> for the clauses <paramref name="evaluate"/>
+    /// selects (the others are not evaluated): the caller's shortcut, which must be sound for its use.
+    /// </summary>
+    public IReadOnlyList<string> BrokenClauses(ConcreteState state, ConcreteState? pre, Func<ClauseProgram, bool> evaluate)
     {
-        var ctx = ContextFor(pre is null ? state : Merge(state, pre), []);
-        var post = KernelState.Symbolic(Spec.Sorts, Pre);
-        var before = KernelState.Symbolic(Spec.Sorts, "p.");
-        var assignment = state.Bind(Assignment.Empty, Pre);
-        if (pre is not null) assignment = pre.Bind(assignment, "p.");
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(evaluate);
+        var env = new EvalEnv(state, pre, null, pre is null ? DomainsOf(state) : DomainsOf(state).Union(DomainsOf(pre)));
         var broken = new List<string>();
-        foreach (var inv in Spec.Invariants)
-            foreach (var clause in inv.Clauses)
-            {
-                if (clause.Relational && pre is null) continue;
-                if (!Eval.EvaluateBool(clause.Quantified(ctx, before, post), assignment)) broken.Add(inv.ClauseName(clause));
-            }
+        foreach (var c in Clauses)
+        {
+            if (c.Relational && pre is null) continue;
+            if (!evaluate(c)) continue;
+            if (!((BoolValue)c.Program.Run(env)).Value) broken.Add(c.Name);
+        }
         return broken;
     }
 
     /// <summary>Revoke is complete for the capability in <paramref name="slot"/>.</summary>
     public bool RevokeDone(ConcreteState state, Value slot)
     {
-        var ctx = ContextFor(state, [(Role.Slot, slot)]);
-        var s = KernelState.Symbolic(Spec.Sorts, Pre);
-        return Eval.EvaluateBool(CapOps.RevokeDone(ctx, s, T.Lit(slot)), state.Bind(Assignment.Empty, Pre));
+        revokeDone ??= Compile(CapOps.RevokeDone(ctx, KernelState.Symbolic(Spec.Sorts, Pre), T.Var(ArgPrefix + "slot", Spec.Sorts.Slot)));
+        var env = new EvalEnv(state, null, new Dictionary<string, Value> { ["slot"] = slot }, DomainsOf(state).With([(Role.Slot, slot)]));
+        return ((BoolValue)revokeDone.Run(env)).Value;
     }
 
     /// <summary>The safecopy access decision on a concrete state.</summary>
     public bool SafecopyOk(ConcreteState state, Value caller, Value granter, Value index, Value gen, Value addr, Value len, Value access)
     {
-        var ctx = ContextFor(state, []);
-        var s = KernelState.Symbolic(Spec.Sorts, Pre);
-        var t = GrantOps.SafecopyOk(ctx, s, T.Lit(caller), T.Lit(granter), T.Lit(index), T.Lit(gen), T.Lit(addr), T.Lit(len), T.Lit(access));
-        return Eval.EvaluateBool(t, state.Bind(Assignment.Empty, Pre));
+        Value[] values = [caller, granter, index, gen, addr, len, access];
+        string[] names = ["caller", "granter", "index", "gen", "addr", "len", "access"];
+        if (safecopyOk is null)
+        {
+            var t = names.Zip(values, (n, v) => (Term)T.Var(ArgPrefix + n, v.Sort)).ToArray();
+            safecopyOk = Compile(GrantOps.SafecopyOk(ctx, KernelState.Symbolic(Spec.Sorts, Pre), t[0], t[1], t[2], t[3], t[4], t[5], t[6]));
+        }
+
+        var args = names.Zip(values).ToDictionary(x => x.First, x => x.Second);
+        return ((BoolValue)safecopyOk.Run(new EvalEnv(state, null, args, DomainsOf(state)))).Value;
     }
 
     /// <summary>The boot state with concrete parameters.</summary>
@@ -89,19 +114,71 @@ public sealed class KernelEval(KernelSpec spec)
         return ConcreteState.Evaluate(state, Assignment.Empty);
     }
 
-    // Domains for a relational check must cover the ids of both states.
-    private static ConcreteState Merge(ConcreteState a, ConcreteState b)
+    private OperationProgram OperationOf(string operation)
     {
-        var merged = a;
+        if (operations.TryGetValue(operation, out var p)) return p;
+        var op = Spec.Operation(operation);
+        var pre = KernelState.Symbolic(Spec.Sorts, Pre);
+        var tr = op.Apply(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix));
+        var checks = op.Body(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix)).Checks;
+        var post = new List<(string, EvalProgram)>();
         foreach (var f in KernelState.Fields)
         {
-            if (a[f.Name] is MapValue ma && b[f.Name] is MapValue mb)
-            {
-                var m = ma;
-                foreach (var (k, v) in mb.Entries) if (!ma.Entries.ContainsKey(k)) m = m.Store(k, v);
-                merged = merged.With(f.Name, m);
-            }
+            var t = f.Get(tr.Post);
+            if (t is VarTerm v && v.Name == Pre + f.Name) continue; // unchanged by the operation
+            post.Add((f.Name, Compile(t)));
         }
-        return merged;
+        p = new OperationProgram(op, Compile(tr.Error), [.. post], [.. tr.Results.Select(r => (r.Name, Compile(r.Value)))],
+            [.. checks.Select(c => (c.Error, Compile(c.Ok)))]);
+        operations[operation] = p;
+        return p;
     }
+
+    private ImmutableArray<ClauseProgram> BuildClauses()
+    {
+        var post = KernelState.Symbolic(Spec.Sorts, Pre);
+        var before = KernelState.Symbolic(Spec.Sorts, Before);
+        return [.. Spec.Invariants.SelectMany(inv => inv.Clauses.Select(clause =>
+        {
+            var program = Compile(clause.Quantified(ctx, before, post));
+            KeyedReads? keyed = null;
+            if (!clause.Relational && clause.Vars.Length > 0)
+            {
+                var vars = clause.Vars.Select(v => ctx.Q.Fresh(v.Name, Spec.Sorts.SortOf(v.Role))).ToArray();
+                keyed = KeyedReads.Of(clause.At(ctx, before, post, [.. vars]), vars, Pre);
+            }
+
+            return new ClauseProgram(inv.ClauseName(clause), clause, program, program.FieldsRead(Pre), program.FieldsRead(Before), keyed);
+        }))];
+    }
+
+    private static EvalProgram Compile(Term term) => new(Eval.Compile(term));
+
+    private sealed record OperationProgram(
+        Operation Op,
+        EvalProgram Error,
+        ImmutableArray<(string Field, EvalProgram Program)> Post,
+        ImmutableArray<(string Name, EvalProgram Program)> Results,
+        ImmutableArray<(string Error, EvalProgram Program)> Checks)
+    {
+        public EvalEnv Env(KernelEval eval, ConcreteState state, IReadOnlyDictionary<string, Value> args)
+        {
+            foreach (var a in Op.Args)
+            {
+                if (!args.TryGetValue(a.Name, out var v)) throw new ArgumentException($"{Op.Name}: argument '{a.Name}' is missing", nameof(args));
+                if (!v.Sort.Equals(a.SortOf(eval.Spec.Sorts))) throw new ArgumentException($"{Op.Name}: argument '{a.Name}' must have sort {a.SortOf(eval.Spec.Sorts)}, got {v.Sort}", nameof(args));
+            }
+
+            return new EvalEnv(state, null, args, eval.DomainsOf(state).With(Op.Args.Select(a => (a.Role, args[a.Name]))));
+        }
+    }
+}
+
+/// <summary>
+/// One compiled invariant clause, the state fields it reads (of the post-state s. and, if
+/// relational, the pre-state p.), and its per-key read form when it has one.
+/// </summary>
+public sealed record ClauseProgram(string Name, InvariantClause Clause, EvalProgram Program, ImmutableArray<string> Reads, ImmutableArray<string> ReadsBefore, KeyedReads? Keyed)
+{
+    public bool Relational => Clause.Relational;
 }

@@ -60,6 +60,7 @@
 #define VERR_GRANT_CHAIN_TOO_DEEP (-16L)
 #define VERR_BAD_ADDRESS (-17L)
 #define VERR_GRANT_TABLE_FULL (-18L)
+#define VERR_REVOKE_FIRST (-19L)
 
 /* ObjectType */
 #define VOBJ_NONE (0L)
@@ -77,7 +78,8 @@
 #define VRIGHT_READ (1L)
 #define VRIGHT_WRITE (2L)
 #define VRIGHT_GRANT (4L)
-#define VRIGHT_ALL (7L)
+#define VRIGHT_GRANT_REPLY (8L)
+#define VRIGHT_ALL (15L)
 
 /* GrantAccess */
 #define VGRANT_NONE (0L)

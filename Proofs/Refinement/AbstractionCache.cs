@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+using KernelImpl = Verified.Kernel.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// The abstraction function computed incrementally. Each call reads the whole kernel (so nothing
+/// the kernel changed can be missed, whoever changed it: a syscall, the run loop, a test poking
+/// an object) but builds values only for what differs from the previous call: a field whose
+/// entries are all equal keeps its previous map object, a changed field is the previous map with
+/// the differing keys stored, and when nothing differs the previous state object itself is
+/// returned — so "the kernel did not change" is a reference comparison for the checker. The
+/// result equals <see cref="Abstraction.Abstract"/> (the cross-check mode compares them).
+/// </summary>
+public sealed class AbstractionCache
+{
+    private readonly ValueMemo memo = new();
+    private Abstraction.Builder? lastEntries;
+    private ConcreteState? last;
+
+    /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
+    internal bool PlantStaleOnce { get; set; }
+
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
+    {
+        if (PlantStaleOnce && last is not null)
+        {
+            PlantStaleOnce = false;
+            return last;
+        }
+
+        var b = new Abstraction.Builder();
+        Abstraction.Collect(kernel, ids, b, memo);
+        memo.Flip();
+        if (last is null)
+        {
+            last = b.Build();
+            lastEntries = b;
+            return last;
+        }
+
+        ImmutableDictionary<string, Value>.Builder? changed = null;
+        for (var i = 0; i < KernelState.Fields.Length; i++)
+        {
+            var f = KernelState.Fields[i];
+            var now = b.EntriesOf(i);
+            var before = lastEntries!.EntriesOf(i);
+            if (SameEntries(now, before)) continue;
+            var m = (MapValue)last[f.Name];
+            var def = Junk.DefaultOf(m.MapSort.Value);
+            if (before is not null)
+                foreach (var k in before.Keys)
+                    if (now is null || !now.ContainsKey(k)) m = m.Store(k, def);
+            if (now is not null)
+                foreach (var (k, v) in now)
+                    if (before is null || !before.TryGetValue(k, out var old) || !old.Equals(v)) m = m.Store(k, v);
+            changed ??= last.Values.ToBuilder();
+            changed[f.Name] = m;
+        }
+
+        lastEntries = b;
+        if (changed is not null) last = new ConcreteState(changed.ToImmutable());
+        return last;
+    }
+
+    private static bool SameEntries(Dictionary<Value, Value>? a, Dictionary<Value, Value>? b)
+    {
+        if (a is null || b is null) return (a?.Count ?? 0) == (b?.Count ?? 0);
+        if (a.Count != b.Count) return false;
+        foreach (var (k, v) in a)
+            if (!b.TryGetValue(k, out var o) || !(ReferenceEquals(v, o) || v.Equals(o))) return false;
+        return true;
+    }
+}
+
+/// <summary>
+/// Values the abstraction builds again and again, shared between calls: a capability's ancestor
+/// set is its parent's set plus the parent (reused when the parent and its set object are the same
+/// as last time), and a grant key's revoked-generation set depends only on the generation.
+/// </summary>
+internal sealed class ValueMemo
+{
+    private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> ancestors = [];
+    private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> nextAncestors = [];
+    private readonly Dictionary<uint, MapValue> revoked = [];
+
+    public MapValue Ancestors(ulong cap, ulong parent, MapValue? parentAnc)
+    {
+        if (!ancestors.TryGetValue(cap, out var e) || e.Parent != parent || !ReferenceEquals(e.ParentAnc, parentAnc))
+            e = (parent, parentAnc, Abstraction.AncestorsOf(parent, parentAnc));
+        nextAncestors[cap] = e;
+        return e.Anc;
+    }
+
+    /// <summary>Ends one abstraction: forgets capabilities not seen in it.</summary>
+    public void Flip()
+    {
+        (ancestors, nextAncestors) = (nextAncestors, ancestors);
+        nextAncestors.Clear();
+    }
+
+    public MapValue Revoked(uint generation)
+    {
+        if (!revoked.TryGetValue(generation, out var m)) revoked[generation] = m = Abstraction.RevokedBefore(generation);
+        return m;
+    }
+}

@@ -1,0 +1,84 @@
+using Verified.Kernel.Abi;
+using Rights = Verified.Kernel.Abi.Rights;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>Steps that are a spec operation followed by a sequence of capability deletions (task destroy, exit).</summary>
+public sealed partial class RefinementChecker
+{
+    private (StepVerdict, string, RefinementViolation?) JudgeDestroy(SpecCall.Destroy d, ConcreteState before, ConcreteState after, KernelError status)
+    {
+        var task = d.Task;
+        if (d.CapSlot is { } slot)
+        {
+            var lookup = CapLookup.Expected(before, slot, "Task", Rights.Write);
+            var label0 = $"task.destroy(cap in {slot})";
+            if (lookup != KernelError.Ok || status != KernelError.Ok)
+            {
+                if (status != lookup)
+                {
+                    return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.destroy.status",
+                        $"{label0}: the capability lookup gives {lookup}, the kernel {status}", before, after));
+                }
+
+                return after.Equals(before)
+                    ? (StepVerdict.Checked, $"{label0} -> {status} (capability lookup)", null)
+                    : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label0} refused ({status}) but the kernel changed the state", before, after));
+            }
+
+            task = CapLookup.ObjectAt(before, slot);
+        }
+
+        var label = $"task.destroy(t={task})";
+        var destroyed = eval.Step("task.destroy", before, new Dictionary<string, Value> { ["t"] = task! });
+        if (!destroyed.Ok)
+        {
+            return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.destroy.status",
+                $"{label}: the spec refuses ({destroyed.Error}), the kernel destroyed the task ({status})", before, after));
+        }
+
+        var (state, count, violation) = DeleteVictims(Junk.Normalize(destroyed.Next), before, after, "cap.delete", label);
+        if (violation is not null) return (StepVerdict.Violation, "", violation);
+        if (state.Equals(after)) return (StepVerdict.Checked, $"{label} + {count} x cap.delete", null);
+        return Divergences.ClassifyStateDifference(before, state, state.DifferingFields(after)) is { } d5
+            ? (StepVerdict.Divergence, $"{label}: {d5}", null)
+            : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label} + {count} x cap.delete", state, after));
+    }
+
+    /// <summary>
+    /// Applies one spec deletion (<paramref name="operation"/> with argument slot) per capability
+    /// live in <paramref name="before"/> and gone in <paramref name="after"/>, deepest first (so
+    /// each is a leaf when deleted), starting from <paramref name="from"/>.
+    /// </summary>
+    private (ConcreteState State, int Count, RefinementViolation? Violation) DeleteVictims(ConcreteState from, ConcreteState before, ConcreteState after, string operation, string label)
+    {
+        var liveAfter = after.Map("CapLive");
+        var depth = before.Map("CapDepth");
+        var slotFull = before.Map("SlotFull");
+        var capSlot = before.Map("SlotCap").Entries.Where(e => slotFull.Select(e.Key) is BoolValue { Value: true })
+            .ToDictionary(e => e.Value, e => e.Key);
+        var victims = before.Map("CapLive").Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
+            .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
+        var state = from;
+        foreach (var v in victims)
+        {
+            if (!capSlot.TryGetValue(v, out var slot))
+            {
+                return (state, 0, new RefinementViolation("refinement", $"{operation}.slot", $"{label}: the kernel deleted capability {v}, which no slot held", state, after));
+            }
+
+            var st = eval.Step(operation, state, new Dictionary<string, Value> { ["slot"] = slot });
+            if (!st.Ok)
+            {
+                return (state, 0, new RefinementViolation("refinement", $"{operation}.status",
+                    $"{label}: the kernel deleted capability {v} (slot {slot}), but {operation} refuses it: {st.Error}", state, after));
+            }
+
+            state = Junk.Normalize(st.Next);
+        }
+
+        return (state, victims.Count, null);
+    }
+}

@@ -1,0 +1,92 @@
+using Verified.Kernel.Abi;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+using Rights = Verified.Kernel.Abi.Rights;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>Untyped retype as a sequence of cap.retype, one per object.</summary>
+public sealed partial class RefinementChecker
+{
+    private (StepVerdict, string, RefinementViolation?) JudgeRetype(SpecCall.Retype c, ConcreteState before, ConcreteState after, KernelError status)
+    {
+        var label = $"retype(ut={c.UtSlot}, {c.Type ?? "invalid type/size"} x {c.Count}, size {c.Size}, cnode={c.CNodeSlot}, index {c.Index})";
+        var k = RefinementSpec.Sorts;
+        var lookup = CapLookup.Expected(before, c.UtSlot, "Untyped", Rights.Write);
+        if (lookup != KernelError.Ok) return Refused("cap.retype", label, lookup, status, before, after);
+        if (c.Type is null) return Refused("cap.retype", label, KernelError.InvalidArgument, status, before, after);
+        lookup = CapLookup.Expected(before, c.CNodeSlot, "CNode", Rights.None);
+        if (lookup != KernelError.Ok) return Refused("cap.retype", label, lookup, status, before, after);
+
+        // Destination slots: consecutive indexes of the CNode (2^bits slots of 32 bytes each).
+        var cnode = CapLookup.ObjectAt(before, c.CNodeSlot);
+        var slots = ((BitVecValue)before.Map("ObjSize").Select(cnode)).Bits >> 5;
+        if (c.Index >= slots || c.Index + (ulong)c.Count > slots) return Refused("cap.retype", label, KernelError.InvalidArgument, status, before, after);
+        var cnodeId = ((BitVecValue)cnode).Bits;
+        var dst = Enumerable.Range(0, c.Count).Select(i => (Value)new BitVecValue(k.Slot.Width, (cnodeId << k.Config.CNodeIndexBits) | (c.Index + (ulong)i))).ToList();
+        if (dst.Any(d => before.Map("SlotFull").Select(d) is BoolValue { Value: true })) return Refused("cap.retype", label, KernelError.SlotOccupied, status, before, after);
+
+        // Alignment (divergence D7): the kernel first moves the watermark up to the object size.
+        var ut = CapLookup.ObjectAt(before, c.UtSlot);
+        var utBase = ((BitVecValue)before.Map("ObjBase").Select(ut)).Bits;
+        var utEnd = utBase + ((BitVecValue)before.Map("ObjSize").Select(ut)).Bits;
+        var free = ((BitVecValue)before.Map("UtFree").Select(ut)).Bits;
+        var aligned = utBase + ((free - utBase + c.Size - 1) & ~(c.Size - 1));
+        if (aligned > utEnd || aligned < free) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
+        var state = aligned == free ? before : before.With("UtFree", before.Map("UtFree").Store(ut, new BitVecValue(k.Addr.Width, aligned)));
+
+        var objects = new List<Value>();
+        var fresh = status == KernelError.Ok ? [] : FreshObjects(before, c.Count);
+        for (var i = 0; i < c.Count; i++)
+        {
+            // The object and capability ids are the kernel's choice (the spec takes them as arguments
+            // and checks they are fresh); when the kernel created nothing, any fresh ids.
+            var created = status == KernelError.Ok;
+            var args = new Dictionary<string, Value>
+            {
+                ["ut"] = c.UtSlot,
+                ["dst"] = dst[i],
+                ["id"] = created ? after.Map("SlotCap").Select(dst[i]) : new BitVecValue(k.CapId.Width, ids.NextFresh + (ulong)i),
+                ["obj"] = created ? after.Map("CapObj").Select(after.Map("SlotCap").Select(dst[i])) : fresh[i],
+                ["type"] = new EnumValue(KernelSorts.ObjType, c.Type),
+                ["size"] = new BitVecValue(k.Addr.Width, c.Size),
+            };
+            var st = eval.Step("cap.retype", state, args);
+            if (!st.Ok)
+            {
+                if (st.Error == "NotEnoughMemory" && status == KernelError.NotEnoughMemory) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
+                return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.retype.status",
+                    $"{label}: object {i} ({string.Join(", ", args.Select(x => $"{x.Key}={x.Value}"))}): the spec refuses ({st.Error}), the kernel gives {status}", state, after));
+            }
+
+            objects.Add(args["obj"]);
+            state = Junk.Normalize(st.Next);
+        }
+
+        if (status != KernelError.Ok)
+        {
+            return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.retype.status", $"{label}: the spec allows it, the kernel refused ({status})", state, after));
+        }
+
+        var opLabel = $"{label} = {c.Count} x cap.retype (objects {string.Join(", ", objects)})";
+        if (!state.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("cap.retype", opLabel, state, after));
+        return aligned == free
+            ? (StepVerdict.Checked, opLabel, null)
+            : (StepVerdict.Divergence, $"{opLabel}: {Divergences.RetypeAlignment}", null);
+    }
+
+    /// <summary>The first <paramref name="count"/> object ids no object of the state has (the ghost CNode's id excluded).</summary>
+    private static List<Value> FreshObjects(ConcreteState s, int count)
+    {
+        var k = RefinementSpec.Sorts;
+        var alive = s.Map("ObjAlive");
+        var result = new List<Value>();
+        for (ulong id = 0; result.Count < count && id < InFlight.GhostCNode; id++)
+        {
+            var v = new BitVecValue(k.Obj.Width, id);
+            if (alive.Select(v) is not BoolValue { Value: true }) result.Add(v);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// Test-only planted bugs in the checker's own shortcuts, so a test can see the cross-check mode
+/// catch a wrong shortcut (the kernel's planted bugs are <see cref="Verified.Kernel.PlantedFaults"/>).
+/// </summary>
+public sealed record ShortcutFaults
+{
+    /// <summary>
+    /// Treat every pre-state as verified, as a checker trusting the promise "only syscalls change
+    /// the kernel" would: a change made between syscalls is then neither in the step's differences
+    /// nor checked in full, so an invariant it breaks goes unseen by the per-step check.
+    /// </summary>
+    public bool TrustPreState { get; init; }
+
+    /// <summary>The touched-only invariant rule skips every state clause (as a read-set analysis that found no fields would).</summary>
+    public bool SkipEveryClause { get; init; }
+
+    /// <summary>The incremental abstraction returns the pre-state as the post-state (as a cache that missed the step's changes would).</summary>
+    public bool StalePostState { get; init; }
+}

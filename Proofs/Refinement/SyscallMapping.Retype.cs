@@ -1,0 +1,18 @@
+using Verified.Kernel.Abi;
+using Verified.Kernel.Objects;
+using KernelImpl = Verified.Kernel.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+public static partial class SyscallMapping
+{
+    /// <summary>UntypedRetype(untyped cptr, type, size parameter, CNode cptr, first index, count).</summary>
+    private static SpecCall DecideRetype(KernelImpl kernel, TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var type = (ObjectType)a[1];
+        var bits = Enum.IsDefined(type) ? KernelImpl.ObjectSizeBits(type, a[2]) : -1;
+        var valid = bits >= 0 && a[5] is > 0 and <= AbiConstants.MaxRetypeCount;
+        return new SpecCall.Retype(CptrSlot(kernel, caller, a[0]), valid ? Abstraction.ObjTypeName(type) : null, valid ? 1UL << bits : 0,
+            CptrSlot(kernel, caller, a[3]), a[4], valid ? (int)a[5] : 0);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+
+namespace Verified.Spec.Kernel;
+
+/// <summary>The values one evaluation binds: the state (s.), the pre-state of a relational check (p.), arguments (a.), domains (d.).</summary>
+public sealed record EvalEnv(ConcreteState State, ConcreteState? Before, IReadOnlyDictionary<string, Value>? Args, RoleDomains Domains);
+
+/// <summary>
+/// A compiled kernel-spec term and, per free variable, where its value comes from in an
+/// <see cref="EvalEnv"/> — resolved once from the names, so a run binds positionally.
+/// </summary>
+public sealed class EvalProgram
+{
+    private readonly CompiledTerm code;
+    private readonly Func<EvalEnv, Value>[] sources;
+
+    public EvalProgram(CompiledTerm code)
+    {
+        this.code = code;
+        sources = [.. code.FreeVariables.Select(v => Source(v.Name))];
+    }
+
+    public Value Run(EvalEnv env)
+    {
+        var values = new Value[sources.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = sources[i](env);
+        return code.Evaluate(values);
+    }
+
+    /// <summary>The state fields read under <paramref name="prefix"/> ("s." or "p.").</summary>
+    public ImmutableArray<string> FieldsRead(string prefix) =>
+        [.. code.FreeVariables.Where(v => v.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(v => v.Name[prefix.Length..]).Distinct().Order(StringComparer.Ordinal)];
+
+    private static Func<EvalEnv, Value> Source(string name)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        var (kind, rest) = dot < 0 ? ("", name) : (name[..(dot + 1)], name[(dot + 1)..]);
+        switch (kind)
+        {
+            case "s.":
+                return e => e.State[rest];
+            case "p.":
+                return e => (e.Before ?? throw new InvalidOperationException($"KernelEval: '{name}' needs a pre-state")) [rest];
+            case "a.":
+                return e => e.Args is { } a && a.TryGetValue(rest, out var v) ? v : throw new ArgumentException($"KernelEval: argument '{rest}' is missing");
+            case "d.":
+                var count = rest.EndsWith(".n", StringComparison.Ordinal);
+                var role = Enum.Parse<Role>(count ? rest[..^2] : rest);
+                return e => e.Domains.Variable(role, count);
+            default:
+                throw new InvalidOperationException($"KernelEval: the term has a free variable '{name}' that names no state field, argument or domain");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+
+namespace Verified.Spec.Kernel;
+
+/// <summary>
+/// How a clause body reads the state, when it is of the per-key form: every read of a state map
+/// is at a bound variable (Direct: F[v]) or at a value read at one (Hop: F[G[v]]) — never the map
+/// as a whole, at a constant, or at a variable of an inner quantifier. For such a clause an
+/// instance (fixed values of the bound variables) can change its truth value between two states
+/// only if one of those reads changed, which <see cref="KernelEval"/> uses to evaluate only the
+/// instances where one bound variable is a changed key. Null when the body is not of this form.
+/// </summary>
+public sealed record KeyedReads(ImmutableArray<(string Field, int Var)> Direct, ImmutableArray<(string Field, string Via, int Var)> Hops)
+{
+    public static KeyedReads? Of(Term body, IReadOnlyList<VarTerm> bound, string prefix)
+    {
+        var direct = new HashSet<(string, int)>();
+        var hops = new HashSet<(string, string, int)>();
+        int Bound(Term t) => t is VarTerm v ? IndexOf(bound, v) : -1;
+        string? Field(Term t) => t is VarTerm v && v.Name.StartsWith(prefix, StringComparison.Ordinal) ? v.Name[prefix.Length..] : null;
+
+        bool Visit(Term t)
+        {
+            if (t is AppTerm { Op: Op.Select } sel && Field(sel.Args[0]) is { } f)
+            {
+                var key = sel.Args[1];
+                if (Bound(key) is var i and >= 0)
+                {
+                    direct.Add((f, i));
+                    return true;
+                }
+
+                if (key is AppTerm { Op: Op.Select } inner && Field(inner.Args[0]) is { } via && Bound(inner.Args[1]) is var j and >= 0)
+                {
+                    hops.Add((f, via, j));
+                    direct.Add((via, j));
+                    return true;
+                }
+
+                return false;
+            }
+
+            if (Field(t) is not null) return false; // a state map used whole (stored to, compared, passed on)
+            foreach (var c in t.Children)
+                if (!Visit(c)) return false;
+            return true;
+        }
+
+        return Visit(body) ? new KeyedReads([.. direct], [.. hops]) : null;
+    }
+
+    private static int IndexOf(IReadOnlyList<VarTerm> vars, VarTerm v)
+    {
+        for (var i = 0; i < vars.Count; i++)
+            if (vars[i].Equals(v)) return i;
+        return -1;
+    }
+}

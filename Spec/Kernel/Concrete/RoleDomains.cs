@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+
+namespace Verified.Spec.Kernel;
+
+/// <summary>
+/// The Eval quantifier domains of one evaluation as values for <see cref="DomainQuantify"/>'s
+/// variables: per role, the ids of <see cref="EvalDomains"/> (those present plus two fresh ones)
+/// as an index map d.Role and its length d.Role.n. Any superset of the present ids is as exact
+/// as the present ids themselves (an id a clause does not find in the maps it reads behaves like
+/// the fresh ones), so the union of two states' ids serves a relational check and adding an
+/// argument's id serves a step.
+/// </summary>
+public sealed class RoleDomains
+{
+    private static readonly Role[] Roles = [.. Enum.GetValues<Role>().Where(r => r != Role.None)];
+
+    private readonly KernelSorts k;
+    private readonly Dictionary<Role, HashSet<ulong>> present;
+    private readonly Dictionary<Role, (MapValue Map, BitVecValue Count)> values = [];
+
+    private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present)
+    {
+        this.k = k;
+        this.present = present;
+    }
+
+    /// <summary>The ids present in <paramref name="state"/>, per role.</summary>
+    public static RoleDomains Of(KernelSorts k, ConcreteState state) => new(k, EvalDomains.Present(k, state, []));
+
+    /// <summary>These domains with <paramref name="extra"/>'s ids added (this object when they are all present already).</summary>
+    public RoleDomains With(IEnumerable<(Role Role, Value Value)> extra)
+    {
+        var add = extra.Where(e => e.Role != Role.None && e.Value is BitVecValue).ToList();
+        if (add.All(e => present.TryGetValue(e.Role, out var set) && set.Contains(((BitVecValue)e.Value).Bits) && !Composite(e.Role)))
+            return this;
+        var copy = Copy();
+        EvalDomains.AddAll(k, copy, add);
+        return new RoleDomains(k, copy);
+    }
+
+    /// <summary>The union of two states' domains (for a relational check of pre → post).</summary>
+    public RoleDomains Union(RoleDomains other)
+    {
+        if (ReferenceEquals(this, other) || other.SubsetOf(this)) return this;
+        if (SubsetOf(other)) return other;
+        var copy = Copy();
+        foreach (var (r, set) in other.present)
+        {
+            if (!copy.TryGetValue(r, out var mine)) copy[r] = mine = [];
+            mine.UnionWith(set);
+        }
+
+        return new RoleDomains(k, copy);
+    }
+
+    /// <summary>The value of a domain variable (<see cref="DomainQuantify.DomainName"/> or <see cref="DomainQuantify.CountName"/>).</summary>
+    public Value Variable(Role role, bool count)
+    {
+        if (!values.TryGetValue(role, out var v))
+        {
+            var sort = k.SortOf(role);
+            var ids = Ids(role);
+            var mapSort = Sort.Map(DomainQuantify.IndexSort, sort);
+            var entries = ids.Select((id, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), new BitVecValue(sort.Width, id)));
+            values[role] = v = (MapValue.Create(mapSort, new BitVecValue(sort.Width, 0), entries), new BitVecValue(32, (ulong)ids.Length));
+        }
+
+        return count ? v.Count : v.Map;
+    }
+
+    /// <summary>The ids of a role: those present plus the two smallest absent ones, ascending.</summary>
+    public ulong[] Ids(Role role)
+    {
+        var sort = k.SortOf(role);
+        var set = present.GetValueOrDefault(role) ?? [];
+        var fresh = new List<ulong>();
+        for (ulong x = 0; fresh.Count < 2 && x <= sort.Mask; x++)
+            if (!set.Contains(x)) fresh.Add(x);
+        return [.. set.Concat(fresh).Order()];
+    }
+
+    /// <summary>The literal domains of <see cref="Quantify.Over"/> (for callers that build terms per state).</summary>
+    public IReadOnlyDictionary<Role, ImmutableArray<Term>> Terms() =>
+        Roles.ToDictionary(r => r, r => Ids(r).Select(x => (Term)T.Bv(k.SortOf(r), x)).ToImmutableArray());
+
+    private bool SubsetOf(RoleDomains other)
+    {
+        foreach (var (r, set) in present)
+        {
+            if (set.Count == 0) continue;
+            if (!other.present.TryGetValue(r, out var theirs) || !set.IsSubsetOf(theirs)) return false;
+        }
+
+        return true;
+    }
+
+    // Slot and grant keys also add their CNode/owner part: an argument of those roles always goes through AddAll.
+    private static bool Composite(Role r) => r is Role.Slot or Role.GrantKey;
+
+    private Dictionary<Role, HashSet<ulong>> Copy() => present.ToDictionary(e => e.Key, e => new HashSet<ulong>(e.Value));
+}

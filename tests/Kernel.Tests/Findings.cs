@@ -1,0 +1,38 @@
+using Verified.Proofs.Refinement;
+
+namespace Verified.Kernel.Tests;
+
+/// <summary>
+/// What the refinement checker reports in a kernel test on purpose: a real kernel-vs-spec
+/// disagreement found by turning the checker on (pinned here until the kernel or the spec changes;
+/// each has a test named Finding_*), or a planted kernel fault the test runs with.
+/// </summary>
+internal sealed record Finding(string Name, string Description, Func<RefinementViolation, bool> Matches)
+{
+    /// <summary>
+    /// F4: when the last child of an untyped dies (delete, revoke, task destroy), the kernel resets
+    /// the untyped's watermark (Kernel.Delete ReleaseChildOf: "spec: untyped.reset"), but the spec
+    /// has no such operation — its cap.delete / revoke_step / task.destroy leave UtFree as it was.
+    /// </summary>
+    public static Finding UntypedWatermarkReset { get; } = new("F4 untyped watermark reset",
+        "the kernel resets an untyped's watermark when its last child dies; the spec keeps UtFree",
+        v => v.Clause is "cap.delete.state" or "cap.revoke.state" or "task.destroy.state" && v.Message.EndsWith("differ in UtFree", StringComparison.Ordinal));
+
+    /// <summary>
+    /// F5: an indirect grant keeps an offset into its source; once the source is revoked the
+    /// abstraction (which follows the chain to make the spec's absolute GrBase) reads the freed
+    /// entry, so grant.revoke of the source changes the derived grant's GrBase where the spec
+    /// keeps it. The derived grant can no longer verify either way; the abstraction cannot express it.
+    /// </summary>
+    public static Finding IndirectGrantBaseAfterSourceRevoke { get; } = new("F5 indirect grant base after its source is revoked",
+        "grant.revoke of a source changes the abstract base of the indirect grants derived from it",
+        v => v.Clause == "grant.revoke.state" && v.Message.EndsWith("differ in GrBase", StringComparison.Ordinal));
+
+    public static Finding PlantedDeleteLiftsChildren { get; } = new("planted DeleteLiftsChildren",
+        "delete of a capability with children (the spec refuses: HasChildren)", v => v.Clause == "cap.delete.status");
+
+    public static Finding PlantedDestroyLeavesCapabilities { get; } = new("planted DestroyLeavesCapabilities",
+        "task destroy leaving capabilities to the dead task", v => v.Clause == "task.destroy.state");
+
+    public override string ToString() => $"{Name}: {Description}";
+}

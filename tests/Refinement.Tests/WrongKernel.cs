@@ -1,0 +1,26 @@
+using Verified.Kernel.Abi;
+using Verified.Kernel.Objects;
+using Verified.Proofs.Refinement;
+using KernelImpl = Verified.Kernel.Kernel;
+
+namespace Verified.Refinement.Tests;
+
+/// <summary>
+/// A kernel that gets one syscall wrong: the checker sees the syscall's arguments before, then
+/// the kernel does <c>instead</c> (or nothing) in place of the syscall, and reports <c>status</c>.
+/// So each compared syscall is seen to be judged a violation when its result is wrong.
+/// </summary>
+internal static class WrongKernel
+{
+    public static StepRecord Step(Workload w, TaskObject caller, SyscallNumber n, ulong[] args, KernelError status, Action<KernelImpl>? instead = null)
+    {
+        var k = w.Kernel;
+        var checker = w.Checker!;
+        checker.Before(k, caller, (long)n, args);
+        k.Observer = null;
+        instead?.Invoke(k);
+        k.Observer = checker;
+        checker.After(k, caller, (long)n, args, status, restarted: false);
+        return checker.Steps[^1];
+    }
+}
