@@ -18,7 +18,10 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public sealed partial class RefinementChecker : ISyscallObserver
 {
-    private readonly KernelEval eval = new(RefinementSpec.Spec);
+    // The compiled spec is shared by the checkers of one thread (building and compiling every
+    // term again for each new kernel cost more than checking a short run); KernelEval is not thread-safe.
+    private static readonly ThreadLocal<KernelEval> PerThread = new(() => new KernelEval(RefinementSpec.Spec));
+    private readonly KernelEval eval = PerThread.Value!;
     private readonly List<StepRecord> steps = [];
     private readonly AbstractionCache abstraction = new();
     private readonly CapIdentities ids = new();
@@ -73,7 +76,19 @@ public sealed partial class RefinementChecker : ISyscallObserver
         return checker;
     }
 
+    // The shared compiled spec is locked for a check, in case a checker is driven from another
+    // thread than the one that created it while that thread checks another kernel.
     public void Before(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args)
+    {
+        lock (eval) BeforeCore(kernel, caller, number, args);
+    }
+
+    public void After(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
+    {
+        lock (eval) AfterCore(kernel, caller, number, args, status, restarted);
+    }
+
+    private void BeforeCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args)
     {
         if (Violation is not null) return;
         var t0 = Stopwatch.GetTimestamp();
@@ -86,7 +101,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         Timings.Add(CheckerPhase.Decide, Stopwatch.GetTimestamp() - t1);
     }
 
-    public void After(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
+    private void AfterCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
     {
         if (Violation is not null || pre is null || call is null) return;
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
@@ -139,8 +154,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
     {
         ArgumentNullException.ThrowIfNull(kernel);
         if (Violation is not null || CrossCheckEvery <= 0 || steps.Count == 0) return Violation;
-        var now = abstraction.Abstract(kernel, ids);
-        if (CrossCheck(kernel, now, "at the end of the run") is { } v) Stop(v);
+        RefinementViolation? v;
+        lock (eval) v = CrossCheck(kernel, abstraction.Abstract(kernel, ids), "at the end of the run");
+        if (v is not null) Stop(v);
         return Violation;
     }
 

@@ -16,6 +16,7 @@ public sealed class EndToEndTests
         KernelSystem.TryBoot(Program(name), [], 32 << 20, out var system, out var error).ShouldBeTrue(error);
         RefinementOn.Attach(system!.Kernel);
         var outcome = system.Run(max);
+        RefinementOn.Of(system.Kernel).Steps.Count.ShouldBeGreaterThan(0, "every syscall of the example went through the refinement checker");
         var violations = ConsistencyChecker.Check(system.Kernel);
         violations.ShouldBeEmpty(string.Join("\n", violations));
         return (outcome, Encoding.UTF8.GetString([.. system.Kernel.ConsoleOutput]), system);

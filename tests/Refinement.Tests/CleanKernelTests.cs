@@ -12,7 +12,7 @@ public sealed class CleanKernelTests(ITestOutputHelper output)
     {
         var kinds = Workload.AllKinds;
         var started = DateTime.UtcNow;
-        var r = RefinementProperty.Run(kinds, faults: null, tests: 150, maxLength: 20, seed: 20261121);
+        var r = RefinementProperty.Run(kinds, faults: null, tests: 1000, maxLength: 20, seed: 20261121);
         output.WriteLine($"{r.Sequences} sequences, {r.Syscalls} syscalls in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
         if (r.Minimal is not null)
         {
