@@ -43,5 +43,7 @@ public static class Divergences
 
     public const string IndirectWholeChain = "D8 indirect grant creation: the kernel verifies the source's whole chain (as a safecopy through it would) and refuses a broken one; grant.create_indirect checks the source link only";
 
+    public const string ResumeWithoutFaultEndpoint = "D9 resume of a task without a live fault endpoint (the kernel runs it; a fault then stops it), or of a running task (a no-op): task.create needs an inactive task and a live endpoint";
+
     public const string Preempted = "D4 revoke preempted: the kernel's intermediate state lifts children of deleted nodes, which leaf-first cap.revoke_step cannot express; set RevokeDeletionsPerEntry high to check revoke whole";
 }

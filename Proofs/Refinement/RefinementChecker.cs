@@ -262,6 +262,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 return JudgeRetype(rt, before, after, status);
             case SpecCall.GrantCreate gc:
                 return JudgeGrantCreate(gc, before, after, status);
+            case SpecCall.Resume rs:
+                return JudgeResume(rs, before, after, status);
             case SpecCall.IpcSend send:
                 return JudgeSend(send, before, after, status);
             case SpecCall.IpcRecv recv:

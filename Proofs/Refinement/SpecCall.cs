@@ -54,6 +54,12 @@ public abstract record SpecCall
     /// </summary>
     public sealed record GrantCreate(string Operation, ImmutableDictionary<string, Value> Args, Verified.Kernel.Abi.KernelError AbiStatus) : SpecCall;
 
+    /// <summary>
+    /// Task resume: the ABI's lookup (task, write right), then task.create of the task with the
+    /// fault endpoint it was configured with (<see cref="FaultEp"/>, null when it has none live: D9).
+    /// </summary>
+    public sealed record Resume(Value CapSlot, Value? FaultEp) : SpecCall;
+
     /// <summary>The spec has no transition for this syscall: reported, invariants still checked on the post-state.</summary>
     public sealed record Unmodelled(string Syscall, string Reason) : SpecCall;
 }

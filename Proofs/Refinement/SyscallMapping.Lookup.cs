@@ -17,4 +17,13 @@ public static partial class SyscallMapping
         var key = ok ? ((ulong)(uint)root!.Id << K.Config.CNodeIndexBits) | cptr : AbsentObject << K.Config.CNodeIndexBits;
         return Bv(K.Slot, key);
     }
+
+    /// <summary>TaskResume(task cptr): the fault endpoint the task was configured with is an input of task.create.</summary>
+    private static SpecCall DecideResume(KernelImpl kernel, TaskObject caller, ReadOnlySpan<ulong> a)
+    {
+        var root = kernel.Objects.Resolve<CNodeObject>(caller.CSpaceRoot);
+        var task = root is not null && a[0] < (ulong)root.View.Length ? kernel.Objects.Resolve<TaskObject>(root.View[(int)a[0]].Cap.Object) : null;
+        var ep = task is null ? null : kernel.Objects.Resolve<EndpointObject>(task.FaultEndpoint);
+        return new SpecCall.Resume(CptrSlot(kernel, caller, a[0]), ep is null ? null : Bv(K.Obj, (ulong)ep.Id));
+    }
 }

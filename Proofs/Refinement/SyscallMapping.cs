@@ -29,7 +29,6 @@ public static partial class SyscallMapping
         [SyscallNumber.Wait] = "notifications are not in the spec",
         [SyscallNumber.Poll] = "notifications are not in the spec",
         [SyscallNumber.TaskConfigure] = "task.create takes (task, fault endpoint); configure also sets cspace, priority, grant table",
-        [SyscallNumber.TaskResume] = "task.create starts an inactive task with a fault endpoint; the kernel also resumes a task without one (faults stop it) and treats resuming a running task as a no-op",
         [SyscallNumber.TaskSuspend] = "no spec transition takes a running task back to Inactive",
         [SyscallNumber.TaskReadRegister] = "registers are not in the spec",
         [SyscallNumber.TaskWriteRegister] = "registers are not in the spec",
@@ -104,6 +103,8 @@ public static partial class SyscallMapping
                 return DecideRetype(kernel, caller, a);
             case SyscallNumber.GrantCreate or SyscallNumber.GrantCreateIndirect:
                 return DecideGrantCreate(kernel, caller, n, a);
+            case SyscallNumber.TaskResume:
+                return DecideResume(kernel, caller, a);
             case SyscallNumber.TaskDestroy:
                 return new SpecCall.Destroy(CptrSlot(kernel, caller, a[0]), null);
             case SyscallNumber.Exit:

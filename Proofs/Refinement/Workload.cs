@@ -26,6 +26,8 @@ public enum ActionKind
     Send,
     Recv,
     Exit,
+    Suspend,
+    Resume,
 }
 
 /// <summary>One generated step: a kind, which ready task makes it, and small numbers the kind reads (slots in a window, rights, badges).</summary>
@@ -197,6 +199,8 @@ public sealed class Workload
             }
 
             case ActionKind.Exit: Call(t, SyscallNumber.Exit, (ulong)Math.Abs(a.Z)); break;
+            case ActionKind.Suspend: Call(t, SyscallNumber.TaskSuspend, first + (ulong)(Math.Abs(a.X) % 2)); break;
+            case ActionKind.Resume: Call(t, SyscallNumber.TaskResume, first + (ulong)(Math.Abs(a.X) % 2)); break;
             case ActionKind.TaskDestroy: Call(t, SyscallNumber.TaskDestroy, first + (ulong)(Math.Abs(a.X) % 2)); break;
             default: throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "Workload: unknown action kind");
         }

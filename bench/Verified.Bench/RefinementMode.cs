@@ -22,7 +22,7 @@ internal static class RefinementMode
             else if (args[i] == "--length") length = v;
         }
 
-        var kinds = Workload.AllKinds.Where(k => k != ActionKind.TaskDestroy).ToArray();
+        var kinds = Workload.AllKinds.ToArray();
         var rng = new Random(20261121);
         var work = Enumerable.Range(0, sequences).Select(_ => Enumerable.Range(0, length)
             .Select(_ => new WorkAction(kinds[rng.Next(kinds.Length)], rng.Next(3), rng.Next(20), rng.Next(20), rng.Next(8), rng.Next(4))).ToArray()).ToList();
