@@ -115,7 +115,7 @@ internal sealed class CheckpointJsonReader
         PageMapping? mapping = null;
         if (e.TryGetProperty("va", out var va))
         {
-            mapping = new PageMapping(HexValue(va, prefix + "va"), (Rights)Int(e, "access", 0, 7, prefix));
+            mapping = new PageMapping(HexValue(va, prefix + "va"), (Rights)Int(e, "access", 0, (int)Rights.All, prefix));
         }
 
         var contents = Field(e, "contents", prefix);
@@ -156,7 +156,7 @@ internal sealed class CheckpointJsonReader
             return Fail<CapturedCap>($"field '{prefix}target' must be self, cspace, frame or shared");
         }
 
-        var rights = (Rights)Int(e, "rights", 0, 7, prefix);
+        var rights = (Rights)Int(e, "rights", 0, (int)Rights.All, prefix);
         var badge = HexValue(Field(e, "badge", prefix), prefix + "badge");
         int? parent = e.TryGetProperty("parent", out var p) && p.ValueKind != JsonValueKind.Null ? Int(e, "parent", int.MinValue, int.MaxValue, prefix) : null;
         var records = Field(e, "recordsMapping", prefix);

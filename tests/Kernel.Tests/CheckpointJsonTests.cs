@@ -25,7 +25,7 @@ public sealed class CheckpointJsonTests
 
     private static readonly Gen<ObjectType> Type = Gen.Elements(Enum.GetValues<ObjectType>());
 
-    private static readonly Gen<Rights> Right = Gen.Choose(0, 7).Select(r => (Rights)r);
+    private static readonly Gen<Rights> Right = Gen.Choose(0, (int)Rights.All).Select(r => (Rights)r);
 
     private static readonly Gen<CapTarget> Target = Gen.Choose(0, 4).SelectMany(k => k switch
     {

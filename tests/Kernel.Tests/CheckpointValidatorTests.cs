@@ -80,7 +80,7 @@ public sealed class CheckpointValidatorTests
             "type disagrees with target" => WithCap(SlotSelf, x => x with { Type = ObjectType.Endpoint }),
             "frame index out of range" => WithCap(SlotShared, x => x with { Target = new CapTarget.OwnFrame(c.Frames.Length) }),
             "badge on a frame" => WithCap(SlotPrivate, x => x with { Badge = 3 }),
-            "rights beyond all" => WithCap(SlotNtfn, x => x with { Rights = (Rights)8 }),
+            "rights beyond all" => WithCap(SlotNtfn, x => x with { Rights = (Rights)((int)Rights.All + 1) }),
             "mapping recorded by a shared frame" => WithCap(SlotShared, x => x with { RecordsMapping = true }),
             "mapping recorded twice" => c with { Caps = c.Caps.Add(Cap(SlotMapped) with { Slot = 10, Parent = null }) },
             "parent slot empty" => WithCap(SlotEpCopy, x => x with { Parent = 11 }),
