@@ -150,7 +150,12 @@ public sealed partial class Kernel
     /// <summary>The whole list in order.</summary>
     public IEnumerable<SlotAddress> MdbOrder()
     {
-        for (var a = MdbHead; a.IsSome; a = Slot(a).Next)
+        // A read, so not recorded in the touch log (SlotAt). The walk stops at a slot it has
+        // already visited: the list is acyclic in a consistent kernel, but a planted fault can
+        // corrupt it, and a destroy walking it must then end so the checker can report the
+        // corruption instead of the host hanging.
+        var seen = new HashSet<SlotAddress>();
+        for (var a = MdbHead; a.IsSome && seen.Add(a); a = SlotAt(a).Next)
         {
             yield return a;
         }

@@ -199,7 +199,7 @@ public sealed partial class Kernel
             return;
         }
 
-        var naming = MdbOrder().Where(s => Slot(s).Cap.Object == task.Ref).Reverse().ToList();
+        var naming = MdbOrder().Where(s => SlotAt(s).Cap.Object == task.Ref).Reverse().ToList();
         foreach (var s in naming)
         {
             if (task.IsLive)
