@@ -42,28 +42,6 @@ static void client(u64 ep, u64 rounds)
     v_exit(0);
 }
 
-/* As v_spawn, but the task gets the capability space `cspace` instead of the root's. */
-static u64 spawn_in(struct v_alloc *a, const u64 *bi, void (*entry)(u64, u64), u64 arg0, u64 arg1, u64 stack_va, u64 priority, u64 cspace)
-{
-    u64 task = v_alloc_object(a, VOBJ_TASK, 0);
-    if (task == V_NO_CAP) return V_NO_CAP;
-    for (u64 i = 0; i < bi[VABI_BI_IMAGE_COUNT]; i++) {
-        u64 src = bi[VABI_BI_IMAGE_FIRST_SLOT] + i, copy = v_alloc_slot(a), rights = 0;
-        if (v_cnode_copy(VABI_SLOT_ROOT_CNODE, src, VABI_SLOT_ROOT_CNODE, copy, VRIGHT_READ | VRIGHT_WRITE) != 0) return V_NO_CAP;
-        v_cap_identify(VABI_SLOT_ROOT_CNODE, copy, 0, &rights, 0);
-        if (v_frame_map(copy, task, v_bi_image_va(bi, i), rights & (VRIGHT_READ | VRIGHT_WRITE), a->untyped) != 0) return V_NO_CAP;
-    }
-    u64 stack = v_alloc_object(a, VOBJ_FRAME, 0);
-    if (stack == V_NO_CAP || v_frame_map(stack, task, stack_va, VRIGHT_READ | VRIGHT_WRITE, a->untyped) != 0) return V_NO_CAP;
-    if (v_task_configure(task, cspace, V_NO_CAP, priority, V_NO_CAP) != 0) return V_NO_CAP;
-    v_task_write_register(task, VABI_REG_RIP, (u64)entry);
-    v_task_write_register(task, 4 /* rsp */, stack_va + 4096 - 8);
-    v_task_write_register(task, 7 /* rdi */, arg0);
-    v_task_write_register(task, 6 /* rsi */, arg1);
-    if (v_task_resume(task) != 0) return V_NO_CAP;
-    return task;
-}
-
 int main(const u64 *bi)
 {
     struct v_alloc a;
@@ -77,7 +55,7 @@ int main(const u64 *bi)
         if (v_cnode_mint(VABI_SLOT_ROOT_CNODE, ep, cspace, CLIENT_EP, VRIGHT_WRITE, 7) != 0) return 5;
         if (v_cnode_copy(VABI_SLOT_ROOT_CNODE, done, cspace, CLIENT_DONE, VRIGHT_WRITE) != 0) return 6;
         if (v_cnode_copy(VABI_SLOT_ROOT_CNODE, VABI_SLOT_CONSOLE, cspace, VABI_SLOT_CONSOLE, VRIGHT_WRITE) != 0) return 7;
-        if (spawn_in(&a, bi, client, CLIENT_EP, ROUNDS, CLIENT_STACK, 50, cspace) == V_NO_CAP) return 8;
+        if (v_spawn_in(&a, bi, client, CLIENT_EP, ROUNDS, CLIENT_STACK, 50, V_NO_CAP, cspace) == V_NO_CAP) return 8;
     }
     u64 word = 0;
     if (v_wait(done, &word) != 0) return 9;

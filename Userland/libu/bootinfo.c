@@ -49,6 +49,11 @@ u64 v_alloc_object(struct v_alloc *a, u64 type, u64 size_bits)
 
 u64 v_spawn(struct v_alloc *a, const u64 *bi, void (*entry)(u64, u64), u64 arg0, u64 arg1, u64 stack_va, u64 priority, u64 fault_ep)
 {
+    return v_spawn_in(a, bi, entry, arg0, arg1, stack_va, priority, fault_ep, VABI_SLOT_ROOT_CNODE);
+}
+
+u64 v_spawn_in(struct v_alloc *a, const u64 *bi, void (*entry)(u64, u64), u64 arg0, u64 arg1, u64 stack_va, u64 priority, u64 fault_ep, u64 cspace)
+{
     u64 task = v_alloc_object(a, VOBJ_TASK, 0);
     if (task == V_NO_CAP) return V_NO_CAP;
     /* The image: map a copy of each of the caller's image frame capabilities (a frame capability
@@ -61,7 +66,7 @@ u64 v_spawn(struct v_alloc *a, const u64 *bi, void (*entry)(u64, u64), u64 arg0,
     }
     u64 stack = v_alloc_object(a, VOBJ_FRAME, 0);
     if (stack == V_NO_CAP || v_frame_map(stack, task, stack_va, VRIGHT_READ | VRIGHT_WRITE, a->untyped) != 0) return V_NO_CAP;
-    if (v_task_configure(task, VABI_SLOT_ROOT_CNODE, fault_ep, priority, V_NO_CAP) != 0) return V_NO_CAP;
+    if (v_task_configure(task, cspace, fault_ep, priority, V_NO_CAP) != 0) return V_NO_CAP;
     v_task_write_register(task, VABI_REG_RIP, (u64)entry);
     v_task_write_register(task, 4 /* rsp */, stack_va + 4096 - 8);
     v_task_write_register(task, 7 /* rdi */, arg0);

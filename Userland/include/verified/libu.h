@@ -111,5 +111,7 @@ u64 v_alloc_object(struct v_alloc *a, u64 type, u64 size_bits);
 /* Starts a task running entry(arg0, arg1) in a new address space holding the caller's image
  * (code and data frames shared) and a private stack page at stack_va. Returns the task slot. */
 u64 v_spawn(struct v_alloc *a, const u64 *bi, void (*entry)(u64, u64), u64 arg0, u64 arg1, u64 stack_va, u64 priority, u64 fault_ep);
+/* As v_spawn, but the task gets the capability space `cspace` instead of the caller's root CNode. */
+u64 v_spawn_in(struct v_alloc *a, const u64 *bi, void (*entry)(u64, u64), u64 arg0, u64 arg1, u64 stack_va, u64 priority, u64 fault_ep, u64 cspace);
 
 #endif
