@@ -73,9 +73,10 @@ internal static class RefinementProperty
         {
             Check.One(config.WithRunner(new ThrowRunner()), property);
         }
-        catch (PropertyFailed)
+        catch (PropertyFailed) when (minimal is not null)
         {
-            // The failing input is kept in 'minimal' (the last, shortest input FsCheck tried that failed).
+            // A violation: its shortest failing input is kept in 'minimal' and returned. Any other
+            // failure (an exception in the kernel or the checker) propagates and fails the test.
         }
 
         return new Outcome(sequences, syscalls, minimal, violation, crossChecks);
