@@ -118,15 +118,15 @@ public sealed partial class Kernel
     /// <summary>The first descendant of a slot, or None.</summary>
     public SlotAddress FirstDescendant(SlotAddress a)
     {
-        var s = Slot(a);
-        return s.Next.IsSome && Slot(s.Next).Depth > s.Depth ? s.Next : SlotAddress.None;
+        var s = SlotAt(a);
+        return s.Next.IsSome && SlotAt(s.Next).Depth > s.Depth ? s.Next : SlotAddress.None;
     }
 
     /// <summary>Every descendant of a slot, in derivation order.</summary>
     public IEnumerable<SlotAddress> Descendants(SlotAddress a)
     {
-        var depth = Slot(a).Depth;
-        for (var d = Slot(a).Next; d.IsSome && Slot(d).Depth > depth; d = Slot(d).Next)
+        var depth = SlotAt(a).Depth;
+        for (var d = SlotAt(a).Next; d.IsSome && SlotAt(d).Depth > depth; d = SlotAt(d).Next)
         {
             yield return d;
         }
@@ -135,10 +135,10 @@ public sealed partial class Kernel
     /// <summary>The parent of a slot (nearest earlier slot one level up), or None for a root.</summary>
     public SlotAddress Parent(SlotAddress a)
     {
-        var depth = Slot(a).Depth;
-        for (var p = Slot(a).Prev; p.IsSome; p = Slot(p).Prev)
+        var depth = SlotAt(a).Depth;
+        for (var p = SlotAt(a).Prev; p.IsSome; p = SlotAt(p).Prev)
         {
-            if (Slot(p).Depth < depth)
+            if (SlotAt(p).Depth < depth)
             {
                 return p;
             }
@@ -150,12 +150,12 @@ public sealed partial class Kernel
     /// <summary>The whole list in order.</summary>
     public IEnumerable<SlotAddress> MdbOrder()
     {
-        // A read, so not recorded in the touch log (SlotAt). The walk stops at a slot it has
-        // already visited: the list is acyclic in a consistent kernel, but a planted fault can
-        // corrupt it, and a destroy walking it must then end so the checker can report the
-        // corruption instead of the host hanging.
-        var seen = new HashSet<SlotAddress>();
-        for (var a = MdbHead; a.IsSome && seen.Add(a); a = SlotAt(a).Next)
+        // A read, so not recorded in the touch log (SlotAt). The list is acyclic in a consistent
+        // kernel; only a planted fault can make it cyclic, so only then does the walk pay for
+        // remembering the slots it visited, and it stops at a revisited one so that a destroy
+        // ends and the checker reports the corruption instead of the host hanging.
+        var seen = Faults is null ? null : new HashSet<SlotAddress>();
+        for (var a = MdbHead; a.IsSome && (seen is null || seen.Add(a)); a = SlotAt(a).Next)
         {
             yield return a;
         }

@@ -199,7 +199,8 @@ public sealed partial class Kernel
             return;
         }
 
-        var naming = MdbOrder().Where(s => SlotAt(s).Cap.Object == task.Ref).Reverse().ToList();
+        // CapCount says how many there are: the walk stops at the last one.
+        var naming = MdbOrder().Where(s => SlotAt(s).Cap.Object == task.Ref).Take(task.CapCount).Reverse().ToList();
         foreach (var s in naming)
         {
             if (task.IsLive)
