@@ -154,18 +154,25 @@ public sealed class BoundedSearch
                 extra.Add((role, value));
         var domains = EvalDomains.For(spec.Sorts, pre, extra);
         var q = build(spec.WithQuantify(() => Quantify.Over(domains)));
+        // An evaluation that fails is kept with its reason, so an evaluator error is not mistaken
+        // for a clause that is simply false on this model.
+        string? evalError = null;
         Value? Read(Term t)
         {
             try { return Eval.Evaluate(t, assignment); }
-            catch (InvalidOperationException) { return null; }
+            catch (InvalidOperationException e)
+            {
+                evalError ??= e.Message;
+                return null;
+            }
         }
 
         foreach (var p in q.Premises)
             if (Read(p.Body) is not BoolValue { Value: true })
-                return new($"premise {p.Name} does not hold at full width", null, 0);
+                return new(evalError is null ? $"premise {p.Name} does not hold at full width" : $"premise {p.Name}: evaluation failed at full width: {evalError}", null, 0);
         if (!wantBrokenGoal) return new(null, null, q.Premises.Length);
         if (!q.Goals.Any(g => Read(g.Body) is BoolValue { Value: false }))
-            return new("every goal clause holds at full width", null, 0);
+            return new(evalError is null ? "every goal clause holds at full width" : $"no goal clause is false at full width (an evaluation failed: {evalError})", null, 0);
         var note = $"found by bounded search ({Widths}; every quantifier over its whole domain) and confirmed at full width by KernelEval";
         return new(null, CounterexampleDecoder.Decode(obligation, q, Read, note), q.Premises.Length);
     }
