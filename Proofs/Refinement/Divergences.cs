@@ -14,7 +14,7 @@ public static class Divergences
     public static string? Classify(string operation, string specError, KernelError status, bool unchanged)
     {
         // D1 (delete/mutate of a capability with descendants) is retired: the kernel now refuses both (findings F1, F3).
-        if (status == KernelError.Ok && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
+        if (status == KernelError.Ok && !unchanged && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
             return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
         if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate")
             return "D3 badge on a non-badgeable capability or a mapped frame losing read: the kernel refuses (InvalidArgument); the spec has no capability types";
