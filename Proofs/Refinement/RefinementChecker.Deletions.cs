@@ -50,9 +50,12 @@ public sealed partial class RefinementChecker
     /// <summary>
     /// Applies one spec deletion (<paramref name="operation"/> with argument slot) per capability
     /// live in <paramref name="before"/> and gone in <paramref name="after"/>, deepest first (so
-    /// each is a leaf when deleted), starting from <paramref name="from"/>.
+    /// each is a leaf when deleted), starting from <paramref name="from"/>. <paramref name="step"/>
+    /// replaces the plain spec step for one capability's slot (revoke's cap.revoke_step). A deleted
+    /// capability that no slot held (a corrupt kernel state) is a violation, not a host exception.
     /// </summary>
-    private (ConcreteState State, int Count, RefinementViolation? Violation) DeleteVictims(ConcreteState from, ConcreteState before, ConcreteState after, string operation, string label)
+    private (ConcreteState State, int Count, RefinementViolation? Violation) DeleteVictims(ConcreteState from, ConcreteState before, ConcreteState after, string operation, string label,
+        Func<ConcreteState, Value, ConcreteStep>? step = null)
     {
         var liveAfter = after.Map("CapLive");
         var depth = before.Map("CapDepth");
@@ -69,14 +72,14 @@ public sealed partial class RefinementChecker
                 return (state, 0, new RefinementViolation("refinement", $"{operation}.slot", $"{label}: the kernel deleted capability {v}, which no slot held", state, after));
             }
 
-            var st = eval.Step(operation, state, new Dictionary<string, Value> { ["slot"] = slot });
+            var st = step is not null ? step(state, slot) : eval.Step(operation, state, new Dictionary<string, Value> { ["slot"] = slot });
             if (!st.Ok)
             {
                 return (state, 0, new RefinementViolation("refinement", $"{operation}.status",
                     $"{label}: the kernel deleted capability {v} (slot {slot}), but {operation} refuses it: {st.Error}", state, after));
             }
 
-            state = Junk.Normalize(st.Next);
+            state = Junk.Normalize(st.Next, state);
         }
 
         return (state, victims.Count, null);

@@ -321,47 +321,27 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 : (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) refused but the kernel changed the state", before, after));
         }
 
-        // The capabilities the kernel deleted, deepest first: each must be one spec revoke step.
-        var liveBefore = before.Map("CapLive");
-        var liveAfter = after.Map("CapLive");
-        var depth = before.Map("CapDepth");
-        // The slot holding each capability (the spec keeps only slot → capability).
-        var slotFull = before.Map("SlotFull");
-        var capSlot = before.Map("SlotCap").Entries.Where(e => slotFull.Select(e.Key) is BoolValue { Value: true })
-            .ToDictionary(e => e.Value, e => e.Key);
-        var victims = liveBefore.Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
-            .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
-        var state = before;
-        foreach (var v in victims)
+        // The capabilities the kernel deleted, deepest first: each must be one spec revoke step
+        // (a capability queued in IPC that a finalisation cancelled: one cap.delete).
+        var (state, count, violation) = DeleteVictims(before, before, after, "cap.revoke_step", $"revoke({r.Slot})", (s, slot) =>
         {
-            var st = eval.Step("cap.revoke_step", state, stepArgs(capSlot[v]));
-            if (st.Error == "NotDescendant" && InFlight.IsGhost(capSlot[v]))
-            {
-                st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = capSlot[v] }); // queued in IPC cancelled by a finalisation
-            }
-
-            if (!st.Ok)
-            {
-                return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke_step.status",
-                    $"revoke({r.Slot}) deleted capability {v}, but cap.revoke_step refuses it: {st.Error}", state, after));
-            }
-
-            state = Junk.Normalize(st.Next, state);
-        }
-
+            var st = eval.Step("cap.revoke_step", s, stepArgs(slot));
+            return st.Error == "NotDescendant" && InFlight.IsGhost(slot) ? eval.Step("cap.delete", s, new Dictionary<string, Value> { ["slot"] = slot }) : st;
+        });
+        if (violation is not null) return (StepVerdict.Violation, "", violation);
         if (!state.Equals(after) && Divergences.ClassifyStateDifference(before, state, state.DifferingFields(after)) is { } d5)
         {
             return (StepVerdict.Divergence, $"cap.revoke({r.Slot}): {d5}", null);
         }
 
-        if (!state.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {victims.Count} cap.revoke_step", state, after));
+        if (!state.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {count} cap.revoke_step", state, after));
         if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(after, r.Slot))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.done",
                 $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", CompleteRevoke(after, r.Slot), after));
         }
 
-        return (StepVerdict.Checked, $"cap.revoke({r.Slot}) = {victims.Count} x cap.revoke_step", null);
+        return (StepVerdict.Checked, $"cap.revoke({r.Slot}) = {count} x cap.revoke_step", null);
     }
 
     private (StepVerdict, string, RefinementViolation?) JudgeSafecopy(SpecCall.Safecopy s, ConcreteState before, ConcreteState after, KernelError status)
