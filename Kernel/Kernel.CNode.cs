@@ -193,7 +193,7 @@ public sealed partial class Kernel
     }
 
     /// <summary>spec: cap.badge — only endpoint and notification capabilities carry badges, set once.</summary>
-    private static KernelError DecodeBadge(in Capability cap, ulong requested, out ulong badge)
+    private KernelError DecodeBadge(in Capability cap, ulong requested, out ulong badge)
     {
         badge = cap.Badge;
         if (requested == 0)
@@ -201,7 +201,7 @@ public sealed partial class Kernel
             return KernelError.Ok;
         }
 
-        if (cap.Type is not (ObjectType.Endpoint or ObjectType.Notification))
+        if (cap.Type is not (ObjectType.Endpoint or ObjectType.Notification) || (cap.Type == ObjectType.Notification && Faults is { BadgeRefusesNotification: true }))
         {
             return KernelError.InvalidArgument;
         }

@@ -42,4 +42,7 @@ public sealed record PlantedFaults
 
     /// <summary>The old behaviour of finding F3: delete of a capability with descendants lifts them one level (several roots for one object).</summary>
     public bool DeleteLiftsChildren { get; init; }
+
+    /// <summary>The badge check accepts endpoints only: mint or mutate with a badge of a notification capability is refused with InvalidArgument.</summary>
+    public bool BadgeRefusesNotification { get; init; }
 }

@@ -10,14 +10,18 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public static class Divergences
 {
-    /// <summary>The divergence a step is, or null. <paramref name="unchanged"/>: the kernel's abstract state did not change.</summary>
-    public static string? Classify(string operation, string specError, KernelError status, bool unchanged)
+    /// <summary>
+    /// The divergence a step is, or null. <paramref name="unchanged"/>: the kernel's abstract state did not change.
+    /// <paramref name="kernelRefusal"/>: the documented reason the pre-state gives the kernel to refuse a mint or
+    /// mutate (<see cref="SpecCall.Single.KernelRefusal"/>); D3 needs one — any other InvalidArgument is a violation.
+    /// </summary>
+    public static string? Classify(string operation, string specError, KernelError status, bool unchanged, string? kernelRefusal)
     {
         // D1 (delete/mutate of a capability with descendants) is retired: the kernel now refuses both (findings F1, F3).
         if (status == KernelError.Ok && !unchanged && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
             return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
-        if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate")
-            return "D3 badge on a non-badgeable capability or a mapped frame losing read: the kernel refuses (InvalidArgument); the spec has no capability types";
+        if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate" && kernelRefusal is not null)
+            return $"D3 {kernelRefusal}: the kernel refuses (InvalidArgument); the spec has no capability types";
         return null;
     }
 

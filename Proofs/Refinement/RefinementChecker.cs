@@ -292,7 +292,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         }
 
         var unchanged = after.Equals(before);
-        if (Divergences.Classify(s.Operation, step.Error, status, unchanged) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
+        if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
         if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{s.Operation}.status",

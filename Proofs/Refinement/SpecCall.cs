@@ -7,8 +7,12 @@ namespace Verified.Proofs.Refinement;
 /// <summary>What the checker does with one kernel syscall (decided on the pre-state).</summary>
 public abstract record SpecCall
 {
-    /// <summary>One spec operation with these argument values; <see cref="Moved"/> says how capability ids travel.</summary>
-    public sealed record Single(string Operation, ImmutableDictionary<string, Value> Args, (SlotAddress From, SlotAddress To)? Moved) : SpecCall;
+    /// <summary>
+    /// One spec operation with these argument values; <see cref="Moved"/> says how capability ids travel.
+    /// <see cref="KernelRefusal"/>: a documented reason, true of the pre-state, for which the kernel
+    /// refuses what the spec allows (divergence D3), or null.
+    /// </summary>
+    public sealed record Single(string Operation, ImmutableDictionary<string, Value> Args, (SlotAddress From, SlotAddress To)? Moved, string? KernelRefusal = null) : SpecCall;
 
     /// <summary>Revoke: a sequence of cap.revoke_step, then RevokeDone.</summary>
     public sealed record Revoke(Value Slot, SlotAddress KernelSlot) : SpecCall;

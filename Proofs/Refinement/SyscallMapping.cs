@@ -49,12 +49,17 @@ public static partial class SyscallMapping
         {
             case SyscallNumber.CNodeCopy:
             case SyscallNumber.CNodeMint:
+            {
+                var src = SlotValue(kernel, caller, a[0], a[1], out var from);
+                var badge = n == SyscallNumber.CNodeMint ? a[5] : 0;
                 return new SpecCall.Single("cap.mint", Args(
-                    ("src", SlotValue(kernel, caller, a[0], a[1], out _)),
+                    ("src", src),
                     ("dst", SlotValue(kernel, caller, a[2], a[3], out _)),
                     ("id", Bv(K.CapId, ids.NextFresh)),
                     ("rights", Bv(K.Rights, a[4] & 0xF)),
-                    ("badge", Bv(K.Badge, n == SyscallNumber.CNodeMint ? a[5] : 0))), null);
+                    ("badge", Bv(K.Badge, badge))), null, KernelRefusal(kernel, from, badge, null));
+            }
+
             case SyscallNumber.CNodeMove:
             case SyscallNumber.CNodeMutate:
             {
@@ -63,7 +68,8 @@ public static partial class SyscallMapping
                 var moved = from is { } f && to is { } t ? (f, t) : ((SlotAddress, SlotAddress)?)null;
                 return n == SyscallNumber.CNodeMove
                     ? new SpecCall.Single("cap.move", Args(("src", src), ("dst", dst)), moved)
-                    : new SpecCall.Single("cap.mutate", Args(("src", src), ("dst", dst), ("rights", Bv(K.Rights, a[4] & 0xF)), ("badge", Bv(K.Badge, a[5]))), moved);
+                    : new SpecCall.Single("cap.mutate", Args(("src", src), ("dst", dst), ("rights", Bv(K.Rights, a[4] & 0xF)), ("badge", Bv(K.Badge, a[5]))), moved,
+                        KernelRefusal(kernel, from, a[5], (Verified.Kernel.Abi.Rights)a[4]));
             }
 
             case SyscallNumber.CNodeDelete:
@@ -147,6 +153,23 @@ public static partial class SyscallMapping
         }
 
         return b;
+    }
+
+    /// <summary>
+    /// Divergence D3: the reason, true of the source capability, for which the kernel refuses with
+    /// InvalidArgument a mint or mutate the spec (which has no capability types) allows — a badge on
+    /// a capability that is neither an endpoint nor a notification (Kernel.DecodeBadge), or a mutate
+    /// whose mask takes the read right from a mapped frame (Kernel.DecodeCNodeMove). Null otherwise.
+    /// </summary>
+    private static string? KernelRefusal(KernelImpl kernel, SlotAddress? src, ulong badge, Verified.Kernel.Abi.Rights? mutateMask)
+    {
+        if (src is not { } address) return null;
+        var cap = kernel.SlotAt(address).Cap;
+        if (cap.IsNull) return null;
+        if (badge != 0 && cap.Type is not (ObjectType.Endpoint or ObjectType.Notification)) return $"badge on a non-badgeable {cap.Type} capability";
+        return mutateMask is { } mask && cap.Type == ObjectType.Frame && cap.IsMapped && (cap.Rights & mask & Verified.Kernel.Abi.Rights.Read) == 0
+            ? "a mapped frame losing read"
+            : null;
     }
 
     /// <summary>(cnode cptr, index) → spec slot value; <paramref name="address"/> is the kernel slot when it resolves.</summary>
