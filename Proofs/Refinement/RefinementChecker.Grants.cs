@@ -34,10 +34,9 @@ public sealed partial class RefinementChecker
                 : (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{c.Operation}.status", $"{label}: the spec allows it, the kernel refused ({status})", before, after));
         }
 
-        // The kernel reports every failing link check of the source (validity, range, access) as GrantInvalid.
+        // The kernel reports every failing link check of an indirect grant's source as GrantInvalid (GrantRefusals).
         var failing = FailingChecks.Of(eval, c.Operation, before, c.Args);
-        var agrees = failing.Any(e => ErrorMap.Agree(status, e) || (status == KernelError.GrantInvalid && e is "InvalidRange" or "InsufficientRights"));
-        return agrees
+        return GrantRefusals.Agree(c.Operation, status, failing)
             ? (StepVerdict.Checked, $"{label} -> {status} ({string.Join("/", failing)})", null)
             : (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{c.Operation}.status", $"{label}: the spec refuses ({string.Join("/", failing)}), the kernel gives {status}", before, after));
     }

@@ -59,4 +59,14 @@ public sealed class GrantTests(ITestOutputHelper output)
         step.Verdict.ShouldBe(StepVerdict.Violation);
         w.Checker!.Violation.ShouldNotBeNull().Clause.ShouldBe("grant.create_direct.status");
     }
+
+    [Fact]
+    public void GrantInvalid_stands_for_a_failing_source_link_check_of_an_indirect_grant_only()
+    {
+        GrantRefusals.Agree("grant.create_indirect", KernelError.GrantInvalid, ["InvalidRange"]).ShouldBeTrue();
+        GrantRefusals.Agree("grant.create_indirect", KernelError.GrantInvalid, ["InsufficientRights"]).ShouldBeTrue();
+        GrantRefusals.Agree("grant.create_direct", KernelError.GrantInvalid, ["InvalidRange"]).ShouldBeFalse("a direct grant has no source link");
+        GrantRefusals.Agree("grant.create_direct", KernelError.GrantInvalid, ["InsufficientRights"]).ShouldBeFalse("a direct grant has no source link");
+        GrantRefusals.Agree("grant.create_direct", KernelError.InvalidArgument, ["InvalidRange"]).ShouldBeTrue("the plain correspondence still holds");
+    }
 }
