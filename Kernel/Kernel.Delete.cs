@@ -131,7 +131,27 @@ public sealed partial class Kernel
             g.Owner = ObjectRef.None;
         }
 
+        if (Faults is { DestroyFreesGrantsToTask: true })
+        {
+            FreeGrantsTo(t.Id);
+        }
+
         AddressSpacesChanged = true;
+    }
+
+    // Planted (DestroyFreesGrantsToTask): other tasks' grants to a dying task are freed as by a revoke.
+    private void FreeGrantsTo(int task)
+    {
+        foreach (var table in Objects.All.OfType<GrantTableObject>())
+        {
+            for (var i = 0; table.IsLive && i < table.Entries.Length; i++)
+            {
+                if (table.Entries[i].InUse && table.Entries[i].Grantee.Id == task)
+                {
+                    table.Entries[i] = GrantEntry.Free(table.Entries[i].Generation + 1);
+                }
+            }
+        }
     }
 
     /// <summary>Returns a dead object's memory to its untyped; a dead untyped is released when its last child is.</summary>

@@ -45,4 +45,7 @@ public sealed record PlantedFaults
 
     /// <summary>The badge check accepts endpoints only: mint or mutate with a badge of a notification capability is refused with InvalidArgument.</summary>
     public bool BadgeRefusesNotification { get; init; }
+
+    /// <summary>Task finalisation also frees, in other tasks' grant tables, every grant whose grantee is the dying task.</summary>
+    public bool DestroyFreesGrantsToTask { get; init; }
 }

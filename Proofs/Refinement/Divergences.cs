@@ -28,17 +28,37 @@ public static class Divergences
     /// <summary>
     /// D5: the step finalised a task or grant table (ObjAlive true → false) and the states differ
     /// only in grant fields: the kernel detaches the dead task's grant table so its grants vanish;
-    /// the spec's finalisation leaves the grants of a dead owner in place.
+    /// the spec's finalisation leaves the grants of a dead owner in place. Every grant entry that
+    /// differs must belong to such an owner: a task that died in the step, or, when a grant table
+    /// died, a task the kernel left without a live grant table (<paramref name="tasksWithoutTable"/>,
+    /// asked only then) — a change to any other task's grant is not D5.
     /// </summary>
-    public static string? ClassifyStateDifference(Spec.Kernel.ConcreteState pre, Spec.Kernel.ConcreteState expected, IEnumerable<string> differing)
+    public static string? ClassifyStateDifference(Spec.Kernel.ConcreteState pre, Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Func<IReadOnlySet<ulong>> tasksWithoutTable)
     {
-        if (!differing.All(f => f.StartsWith("Gr", StringComparison.Ordinal))) return null;
+        ArgumentNullException.ThrowIfNull(tasksWithoutTable);
+        var differing = expected.DifferingFields(actual).ToList();
+        if (differing.Count == 0 || !differing.All(f => f.StartsWith("Gr", StringComparison.Ordinal))) return null;
         var before = pre.Map("ObjAlive");
         var after = expected.Map("ObjAlive");
         var type = pre.Map("ObjType");
-        var died = before.Entries.Keys.Any(o => after.Select(o) is Spec.BoolValue { Value: false }
-            && ((Spec.EnumValue)type.Select(o)).Member is "Task" or "GrantTable");
-        return died ? "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish); the spec keeps grants of a dead owner" : null;
+        var died = before.Entries.Keys.Where(o => before.Select(o) is Spec.BoolValue { Value: true } && after.Select(o) is Spec.BoolValue { Value: false })
+            .Select(o => (Id: ((Spec.BitVecValue)o).Bits, Type: ((Spec.EnumValue)type.Select(o)).Member)).ToList();
+        var owners = died.Where(d => d.Type == "Task").Select(d => d.Id).ToHashSet();
+        if (died.Any(d => d.Type == "GrantTable")) owners.UnionWith(tasksWithoutTable());
+        if (owners.Count == 0) return null;
+        var indexBits = RefinementSpec.Config.GrantIndexBits;
+        foreach (var field in differing)
+        {
+            var e = expected.Map(field);
+            var a = actual.Map(field);
+            if (!e.Default.Equals(a.Default)) return null;
+            foreach (var key in e.Entries.Keys.Concat(a.Entries.Keys))
+            {
+                if (!e.Select(key).Equals(a.Select(key)) && !owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits)) return null;
+            }
+        }
+
+        return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish); the spec keeps grants of a dead owner";
     }
 
     public const string NoRoomAtReceiver = "D6 capability transfer to a receiver that named no free receive slot: the kernel delivers the message without the capability (seL4); ipc.transfer refuses";

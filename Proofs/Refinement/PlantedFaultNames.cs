@@ -21,6 +21,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.DestroyLeavesCapabilities), f => f.DestroyLeavesCapabilities, f => f with { DestroyLeavesCapabilities = true }),
         (nameof(PlantedFaults.DeleteLiftsChildren), f => f.DeleteLiftsChildren, f => f with { DeleteLiftsChildren = true }),
         (nameof(PlantedFaults.BadgeRefusesNotification), f => f.BadgeRefusesNotification, f => f with { BadgeRefusesNotification = true }),
+        (nameof(PlantedFaults.DestroyFreesGrantsToTask), f => f.DestroyFreesGrantsToTask, f => f with { DestroyFreesGrantsToTask = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

@@ -42,7 +42,7 @@ public sealed partial class RefinementChecker
         var (state, count, violation) = DeleteVictims(Junk.Normalize(destroyed.Next), before, after, "cap.delete", label);
         if (violation is not null) return (StepVerdict.Violation, "", violation);
         if (state.Equals(after)) return (StepVerdict.Checked, $"{label} + {count} x cap.delete", null);
-        return Divergences.ClassifyStateDifference(before, state, state.DifferingFields(after)) is { } d5
+        return ClassifyD5(before, state, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {d5}", null)
             : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label} + {count} x cap.delete", state, after));
     }

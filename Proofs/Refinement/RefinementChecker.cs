@@ -32,6 +32,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private ConcreteState? pre;
     private ConcreteState? verified; // the last state every invariant clause was seen to hold on
     private SpecCall? call;
+    private KernelImpl? judging; // the kernel whose step is being judged (read only by TasksWithoutGrantTable)
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
     public bool ThrowOnViolation { get; set; }
@@ -114,7 +115,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
         var post = abstraction.Abstract(kernel, ids);
         var t1 = Stopwatch.GetTimestamp();
+        judging = kernel;
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
+        judging = null;
         var t2 = Stopwatch.GetTimestamp();
         Timings.Add(CheckerPhase.AbstractPost, t1 - t0);
         Timings.Add(CheckerPhase.Transition, t2 - t1);
@@ -286,7 +289,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 return (StepVerdict.Checked, $"{label} + {cancelled.Count} x cap.delete of capabilities queued in cancelled IPC", null);
             }
 
-            return Divergences.ClassifyStateDifference(before, expected, expected.DifferingFields(after)) is { } d5
+            return ClassifyD5(before, expected, after) is { } d5
                 ? (StepVerdict.Divergence, $"{label}: {d5}", null)
                 : (StepVerdict.Violation, "", StateMismatch(s.Operation, label, expected, after));
         }
@@ -329,7 +332,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
             return st.Error == "NotDescendant" && InFlight.IsGhost(slot) ? eval.Step("cap.delete", s, new Dictionary<string, Value> { ["slot"] = slot }) : st;
         });
         if (violation is not null) return (StepVerdict.Violation, "", violation);
-        if (!state.Equals(after) && Divergences.ClassifyStateDifference(before, state, state.DifferingFields(after)) is { } d5)
+        if (!state.Equals(after) && ClassifyD5(before, state, after) is { } d5)
         {
             return (StepVerdict.Divergence, $"cap.revoke({r.Slot}): {d5}", null);
         }
@@ -361,6 +364,15 @@ public sealed partial class RefinementChecker : ISyscallObserver
             : (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.decision",
                 $"{label}: the spec {(specAllows ? "allows" : "refuses")} it, the kernel {(kernelAllowed.Value ? "allowed" : "refused")} it ({status})", null, after));
     }
+
+    // Divergence D5 (Divergences.ClassifyStateDifference) for a step whose spec post-state is expected.
+    private string? ClassifyD5(ConcreteState before, ConcreteState expected, ConcreteState after) =>
+        Divergences.ClassifyStateDifference(before, expected, after, TasksWithoutGrantTable);
+
+    // Live tasks of the kernel being judged without a live grant table: a grant table's finalisation
+    // detaches it from its owner (Kernel.Finalise), so the owner of a table that died is one of them.
+    private IReadOnlySet<ulong> TasksWithoutGrantTable() => judging is not { } k ? new HashSet<ulong>()
+        : k.Objects.All.OfType<TaskObject>().Where(t => t.IsLive && k.Objects.Resolve<GrantTableObject>(t.GrantTable) is null).Select(t => (ulong)t.Id).ToHashSet();
 
     private static RefinementViolation StateMismatch(string op, string label, ConcreteState expected, ConcreteState actual) =>
         new("refinement", $"{op}.state", $"{label}: post-states differ in {string.Join(", ", expected.DifferingFields(actual))}", expected, actual);

@@ -48,4 +48,50 @@ public sealed class DivergenceTests(ITestOutputHelper output)
         w.Checker!.Steps[^1].Status.ShouldBe(KernelError.InvalidArgument);
         v.ShouldNotBeNull().Clause.ShouldBe(clause);
     }
+
+    [Fact]
+    public void D5_covers_the_grants_of_the_task_that_died()
+    {
+        // t2 grants t1; the root destroys t2: t2's grant vanishes in the kernel (its table is detached), the spec keeps it.
+        var w = new Workload(null, check: true);
+        w.Run([A(ActionKind.GrantCreate, 2, 0, 1, 0, 0), A(ActionKind.TaskDestroy, 0, 1)]).ShouldBeNull();
+        Show(w);
+        w.Tasks[2].IsLive.ShouldBeFalse();
+        w.Checker!.Steps[^1].Verdict.ShouldBe(StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldContain("D5");
+    }
+
+    /// <summary>
+    /// Pinned (found while tightening D5): t2 grants t1, t1 re-delegates it to the root, the root
+    /// destroys t2. t2's grant vanishes with its table, so the root's indirect grant has no valid
+    /// source: the kernel's post-state breaks inv.grant_chain.current_source_valid (the spec keeps
+    /// the dead owner's grant). D5 does not cover it (it is another owner's grant); when the kernel
+    /// or the spec changes, this test fails and must be updated.
+    /// </summary>
+    [Fact]
+    public void Destroying_the_source_of_a_re_delegated_grant_breaks_current_source_valid()
+    {
+        var w = new Workload(null, check: true);
+        var v = w.Run([A(ActionKind.GrantCreate, 2, 0, 1, 0, 0), A(ActionKind.GrantCreateIndirect, 1, 2, 0, 0, 0), A(ActionKind.TaskDestroy, 0, 1)]);
+        Show(w);
+        w.Checker!.Steps[^2].Verdict.ShouldBe(StepVerdict.Checked, "the re-delegation was made");
+        v.ShouldNotBeNull().Clause.ShouldBe("inv.grant_chain.current_source_valid");
+    }
+
+    [Fact]
+    public void D5_does_not_cover_a_destroy_that_frees_another_tasks_grant()
+    {
+        // t1 grants t2; the root destroys t2. t1's grant (to a dead grantee) stays, in the spec and the kernel.
+        WorkAction[] run = [A(ActionKind.GrantCreate, 1, 0, 2, 0, 0), A(ActionKind.TaskDestroy, 0, 1)];
+        var clean = new Workload(null, check: true);
+        clean.Run(run).ShouldBeNull();
+        Show(clean);
+        clean.Tasks[2].IsLive.ShouldBeFalse();
+        clean.Checker!.Steps[^1].Note.ShouldStartWith("task.destroy(");
+
+        var w = new Workload(new PlantedFaults { DestroyFreesGrantsToTask = true }, check: true);
+        var v = w.Run(run);
+        output.WriteLine(Counterexample.Render(w.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
+    }
 }
