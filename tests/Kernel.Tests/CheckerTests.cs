@@ -47,8 +47,18 @@ public sealed class CheckerTests
         return (s, ep, child, frame, sender, mapped);
     }
 
-    private static void ShouldReport(TestSystem s, string fragment)
+    /// <summary>
+    /// The consistency checker (full and incremental) reports <paramref name="fragment"/>; the
+    /// refinement checker, finishing on the planted state, reports <paramref name="invariant"/>
+    /// (null: the bug is below the abstraction, no spec invariant sees it).
+    /// </summary>
+    private static void ShouldReport(TestSystem s, string fragment, string? invariant = null)
     {
+        s.ExpectRefinementReport();
+        var v = s.Refinement.Finish(s.Kernel);
+        if (invariant is null) v.ShouldBeNull($"the refinement checker reported {v?.Clause}: {v?.Message}");
+        else v.ShouldNotBeNull($"the refinement checker should report {invariant} at the end").Clause.ShouldBe(invariant);
+
         var full = ConsistencyChecker.CheckAll(s.Kernel);
         full.ShouldContain(x => x.Contains(fragment, StringComparison.Ordinal), $"expected a violation containing '{fragment}', got: {string.Join(" | ", full)}");
         Incremental.TryGetValue(s, out var checker).ShouldBeTrue("attach the incremental checker before planting the bug");
@@ -81,7 +91,7 @@ public sealed class CheckerTests
         var grandchild = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeCopy, Root, child, Root, grandchild, (ulong)Rights.Read);
         RootSlot(s, grandchild).Cap = RootSlot(s, grandchild).Cap with { Rights = Rights.All };
-        ShouldReport(s, "exceed parent rights");
+        ShouldReport(s, "exceed parent rights", "inv.no_rights_amplification.edge_rights_subset");
     }
 
     [Fact]
@@ -91,7 +101,7 @@ public sealed class CheckerTests
         var grandchild = s.TakeSlot();
         s.Ok(SyscallNumber.CNodeCopy, Root, child, Root, grandchild, 7);
         RootSlot(s, grandchild).Cap = RootSlot(s, grandchild).Cap with { Badge = 6 };
-        ShouldReport(s, "differs from the parent's");
+        ShouldReport(s, "differs from the parent's", "inv.badges_immutable.edge_badge_inherited");
     }
 
     [Fact]
@@ -116,7 +126,7 @@ public sealed class CheckerTests
         var (s, _, _, frame, _, _) = Busy();
         var other = s.Make(ObjectType.Frame);
         s.Object<FrameObject>(other).Paddr = s.Object<FrameObject>(frame).Paddr;
-        ShouldReport(s, "overlaps");
+        ShouldReport(s, "overlaps", "inv.untyped.children_disjoint");
     }
 
     [Fact]
@@ -170,7 +180,7 @@ public sealed class CheckerTests
     {
         var (s, _, _, frame, _, _) = Busy();
         RootSlot(s, frame).Cap = RootSlot(s, frame).Cap with { Rights = Rights.Read };
-        ShouldReport(s, "writable through a read-only");
+        ShouldReport(s, "writable through a read-only", "inv.no_rights_amplification.edge_rights_subset");
     }
 
     [Fact]

@@ -68,6 +68,52 @@ public sealed class RefinementCheckerTests
     }
 }
 
+/// <summary>The checkers of a test are finished at its end (<see cref="FinishRefinementAttribute"/>): changes after the last syscall are checked.</summary>
+public sealed class RefinementFinishTests
+{
+    [Fact]
+    public void Every_checker_attached_in_a_test_is_finished_at_its_end()
+    {
+        var s = new TestSystem();
+        RefinementOn.AttachedInThisTest.ShouldContain(s.Refinement, "the end-of-test hook will finish this checker");
+        s.Make(ObjectType.Endpoint);
+        RefinementOn.FinishTest();
+        RefinementOn.AttachedInThisTest.ShouldBeEmpty("finished checkers are forgotten");
+    }
+
+    // After the last syscall: a child with more rights than its read-only parent, written straight into the kernel.
+    private static void AmplifyAfterTheLastSyscall(TestSystem s)
+    {
+        var ep = s.Make(ObjectType.Endpoint);
+        var parent = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeMint, Root, ep, Root, parent, (ulong)Rights.Read, 5);
+        var child = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, parent, Root, child, (ulong)Rights.Read);
+        ref var slot = ref s.Kernel.Slot(new SlotAddress(s.RootTask.CSpaceRoot.Id, (int)child));
+        slot.Cap = slot.Cap with { Rights = Rights.All };
+        s.Refinement.Violation.ShouldBeNull("no syscall saw the change");
+    }
+
+    [Fact]
+    public void A_change_after_the_last_syscall_that_breaks_an_invariant_fails_the_test_at_its_end()
+    {
+        var s = new TestSystem();
+        AmplifyAfterTheLastSyscall(s);
+        var e = Should.Throw<RefinementException>(RefinementOn.FinishTest);
+        e.Violation.Property.ShouldBe("invariant");
+        e.Violation.Clause.ShouldBe("inv.no_rights_amplification.edge_rights_subset");
+    }
+
+    [Fact]
+    public void A_new_violation_at_the_end_fails_a_test_that_expected_a_report()
+    {
+        var s = new TestSystem();
+        s.ExpectRefinementReport();
+        AmplifyAfterTheLastSyscall(s);
+        Should.Throw<RefinementException>(RefinementOn.FinishTest).Violation.Property.ShouldBe("invariant");
+    }
+}
+
 /// <summary>
 /// Kernel-vs-spec disagreements found by turning the checker on in the kernel tests, pinned until
 /// the kernel or the spec changes (then these tests fail and must be updated): see <see cref="Finding"/>.

@@ -93,4 +93,25 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
         r.Violation.ShouldBeNull(r.Violation?.Message);
         r.CrossChecks.ShouldBeGreaterThanOrEqualTo(r.Syscalls, "every step was cross-checked");
     }
+
+    [Fact]
+    public void Finish_checks_the_invariants_of_a_change_after_the_last_syscall()
+    {
+        var w = new Workload(null, check: true); // no cross-checking
+        w.Run([A(ActionKind.Copy, 3, 10, z: 7)]).ShouldBeNull();
+        var k = w.Kernel;
+        var checker = w.Checker!;
+        var root = w.Tasks[0];
+        var first = (ulong)w.Booted.FirstFreeSlot;
+        // After the last checked syscall, out of the checker's sight: the parent drops to read only.
+        k.Observer = null;
+        k.Faults = new Verified.Kernel.PlantedFaults { MutateIgnoresChildren = true };
+        k.Syscall(root, (long)Verified.Kernel.Abi.SyscallNumber.CNodeMutate, [Verified.Kernel.Abi.AbiConstants.SlotRootCNode, first + 3, Verified.Kernel.Abi.AbiConstants.SlotRootCNode, first + 9, 1, 0]);
+        k.Faults = null;
+        k.Observer = checker;
+        var v = checker.Finish(k).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("invariant");
+        v.Clause.ShouldBe("inv.no_rights_amplification.edge_rights_subset");
+    }
 }

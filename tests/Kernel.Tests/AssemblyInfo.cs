@@ -1,0 +1,2 @@
+// Every checker RefinementOn attaches is finished at the end of its test (RefinementOn.FinishTest).
+[assembly: Verified.Kernel.Tests.FinishRefinement]
