@@ -68,6 +68,24 @@ public sealed class RefinementCheckerTests
     }
 }
 
+/// <summary>Divergence D3 on the kernel's other documented refusal: a mutate that would take the read right from a mapped frame.</summary>
+public sealed class RefinementDivergenceTests
+{
+    [Fact]
+    public void A_mutate_taking_read_from_a_mapped_frame_is_refused_as_divergence_D3()
+    {
+        var s = new TestSystem();
+        var frame = s.Make(ObjectType.Frame);
+        var (taskSlot, _) = s.MakeTask();
+        s.Ok(SyscallNumber.FrameMap, frame, taskSlot, 0x4000_0000, (ulong)(Rights.Read | Rights.Write), s.Untyped);
+        s.Call(SyscallNumber.CNodeMutate, Root, frame, Root, s.TakeSlot(), (ulong)Rights.Write, 0).Status.ShouldBe(KernelError.InvalidArgument);
+        s.Refinement.Steps[^1].Verdict.ShouldBe(Proofs.Refinement.StepVerdict.Divergence);
+        s.Refinement.Steps[^1].Note.ShouldContain("D3 a mapped frame losing read");
+        s.Ok(SyscallNumber.CNodeMutate, Root, frame, Root, s.TakeSlot(), (ulong)(Rights.Read | Rights.Write), 0);
+        s.Refinement.Steps[^1].Verdict.ShouldBe(Proofs.Refinement.StepVerdict.Checked, "keeping the mapping's access is allowed and compared with cap.mutate");
+    }
+}
+
 /// <summary>The checkers of a test are finished at its end (<see cref="FinishRefinementAttribute"/>): changes after the last syscall are checked.</summary>
 public sealed class RefinementFinishTests
 {

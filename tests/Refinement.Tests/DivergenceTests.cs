@@ -61,6 +61,20 @@ public sealed class DivergenceTests(ITestOutputHelper output)
         w.Checker.Steps[^1].Note.ShouldContain("D5");
     }
 
+    [Fact]
+    public void D5_covers_the_grants_of_a_task_whose_grant_table_died()
+    {
+        // t1 grants t2; the root deletes the only capability to t1's grant table (window slot 6):
+        // the table dies, the kernel detaches it from t1 and t1's grant vanishes; the spec keeps it.
+        var w = new Workload(null, check: true);
+        w.Run([A(ActionKind.GrantCreate, 1, 0, 2, 0, 0), A(ActionKind.Delete, 0, 6)]).ShouldBeNull();
+        Show(w);
+        w.Tasks[1].IsLive.ShouldBeTrue();
+        w.Checker!.Steps[^1].Status.ShouldBe(KernelError.Ok);
+        w.Checker.Steps[^1].Verdict.ShouldBe(StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldContain("D5");
+    }
+
     /// <summary>
     /// Pinned (found while tightening D5): t2 grants t1, t1 re-delegates it to the root, the root
     /// destroys t2. t2's grant vanishes with its table, so the root's indirect grant has no valid
