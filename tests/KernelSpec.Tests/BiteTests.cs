@@ -27,6 +27,7 @@ public sealed class BiteTests
         { nameof(Mutants.IndirectGrantWithoutRangeCheck), "grant.create_indirect", "inv.grant_chain.within_source" },
         { nameof(Mutants.StartWithoutDependencies), "svc.start", "inv.boot_order.dependencies_up" },
         { nameof(Mutants.TaskCreateWithoutTypeCheck), "task.create", "inv.tasks.active_task_live" },
+        { nameof(Mutants.ConfigureRecordsNextGeneration), "task.configure", "inv.tasks.fault_endpoint_generation" },
     };
 
     internal static Operation MutantNamed(string name) =>
