@@ -5,7 +5,7 @@ using Verified.Spec;
 namespace Verified.Proofs.Refinement;
 
 /// <summary>What the checker does with one kernel syscall (decided on the pre-state).</summary>
-public abstract record SpecCall
+public abstract partial record SpecCall
 {
     /// <summary>One spec operation with these argument values; <see cref="Moved"/> says how capability ids travel.</summary>
     public sealed record Single(string Operation, ImmutableDictionary<string, Value> Args, (SlotAddress From, SlotAddress To)? Moved) : SpecCall;

@@ -20,25 +20,13 @@ public static partial class SyscallMapping
     /// <summary>An object id no kernel object has (the top of the id sort).</summary>
     public static ulong AbsentObject => K.Obj.Mask;
 
-    /// <summary>Syscalls with no spec transition, and why (docs/REFINEMENT.md lists them).</summary>
+    /// <summary>
+    /// Syscalls (or cases of one) with no spec transition, and why (docs/REFINEMENT.md lists them).
+    /// Unknown syscall numbers (faults) are reported with their own reason in <see cref="Decide"/>.
+    /// </summary>
     public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>
     {
-        [SyscallNumber.Reply] = "the one-shot reply capability is not in the spec (ipc.transfer names an endpoint capability; a reply has none)",
-        [SyscallNumber.ReplyRecv] = "a reply (see Reply) and a receive in one step",
-        [SyscallNumber.Signal] = "notifications are not in the spec",
-        [SyscallNumber.Wait] = "notifications are not in the spec",
-        [SyscallNumber.Poll] = "notifications are not in the spec",
-        [SyscallNumber.TaskConfigure] = "task.create takes (task, fault endpoint); configure also sets cspace, priority, grant table",
-        [SyscallNumber.TaskSuspend] = "no spec transition takes a running task back to Inactive",
-        [SyscallNumber.TaskReadRegister] = "registers are not in the spec",
-        [SyscallNumber.TaskWriteRegister] = "registers are not in the spec",
-        [SyscallNumber.Yield] = "scheduling is not in the spec",
-        [SyscallNumber.TaskId] = "read-only, not in the spec",
-        [SyscallNumber.FrameMap] = "address spaces are not in the spec",
-        [SyscallNumber.FrameUnmap] = "address spaces are not in the spec",
-        [SyscallNumber.ConsoleWrite] = "the console is not in the spec",
-        [SyscallNumber.CapIdentify] = "read-only, not in the spec",
-        [SyscallNumber.Null] = "no operation",
+        [SyscallNumber.Reply] = "a reply carrying a capability: the kernel allows it when the caller's endpoint capability had the grant right at the call (the one-shot reply capability's right), which the abstract state does not hold; a reply without a capability is a stutter step",
     };
 
     public static SpecCall Decide(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> a, CapIdentities ids)
@@ -109,6 +97,16 @@ public static partial class SyscallMapping
                 return new SpecCall.Destroy(CptrSlot(kernel, caller, a[0]), null);
             case SyscallNumber.Exit:
                 return new SpecCall.Destroy(null, Bv(K.Obj, (ulong)caller.Id));
+            case SyscallNumber.TaskSuspend:
+                return new SpecCall.Suspend(CptrSlot(kernel, caller, a[0]));
+            case SyscallNumber.TaskConfigure:
+                return DecideConfigure(kernel, caller, a);
+            case SyscallNumber.Reply:
+                return DecideReply(a[1]);
+            case SyscallNumber.ReplyRecv:
+                return DecideRecv(kernel, caller, n, a); // the reply part carries no capability and changes no abstract state
+            case var _ when StutterSyscalls.Contains(n):
+                return DecideStutter(kernel, caller, n, a);
             default:
                 return new SpecCall.Unmodelled(n.ToString(), UnmodelledReasons.TryGetValue(n, out var why) ? why : "not in the spec");
         }
