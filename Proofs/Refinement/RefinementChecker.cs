@@ -274,6 +274,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 return JudgeSuspend(su, before, after, status);
             case SpecCall.Configure cf:
                 return JudgeConfigure(cf, before, after, status);
+            case SpecCall.ReplyTransfer rt:
+                return JudgeReplyTransfer(rt, before, after, status);
             default:
                 throw new InvalidOperationException($"RefinementChecker: unhandled spec call {c}");
         }

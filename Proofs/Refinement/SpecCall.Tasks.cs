@@ -25,5 +25,13 @@ public abstract partial record SpecCall
     /// (<see cref="GrantOwnerOk"/>) — then task.configure. <see cref="RebindsGrants"/>: the
     /// task's grant table changes, so the grants keyed by the task change with it (D10).
     /// </summary>
+    /// <summary>
+    /// Reply carrying a capability: no reply target (<see cref="HasTarget"/> false) is NoReplyTarget;
+    /// else ipc.reply_transfer of <see cref="Src"/> into the caller's reply slot <see cref="Dst"/>
+    /// with the reply capability's grant right <see cref="Grant"/> (read from the kernel: the reply
+    /// capability is not abstracted).
+    /// </summary>
+    public sealed record ReplyTransfer(bool HasTarget, Value Src, Value Dst, Value Id, bool Grant) : SpecCall;
+
     public sealed record Configure(Value TaskSlot, Value CSpaceSlot, Value? FaultSlot, bool PriorityOk, Value? GrantSlot, bool GrantOwnerOk, bool RebindsGrants) : SpecCall;
 }

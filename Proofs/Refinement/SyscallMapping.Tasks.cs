@@ -54,11 +54,20 @@ public static partial class SyscallMapping
             current != grants);
     }
 
-    /// <summary>Reply: without a capability, a stutter step (the caller's reply target becomes ready: Runnable to the abstraction before and after).</summary>
-    private static SpecCall DecideReply(ulong capArgument) =>
-        (capArgument & NoCap32) == NoCap32
-            ? new SpecCall.Stutter(nameof(SyscallNumber.Reply), null)
-            : new SpecCall.Unmodelled(nameof(SyscallNumber.Reply), UnmodelledReasons[SyscallNumber.Reply]);
+    /// <summary>
+    /// Reply: without a capability, a stutter step (the caller's reply target becomes ready:
+    /// Runnable to the abstraction before and after); with one, ipc.reply_transfer into the
+    /// slot the caller named at its call, with the grant right its endpoint capability had then.
+    /// </summary>
+    private static SpecCall DecideReply(KernelImpl kernel, TaskObject caller, ReadOnlySpan<ulong> a, CapIdentities ids)
+    {
+        var cptr = a[1] & NoCap32;
+        if (cptr == NoCap32) return new SpecCall.Stutter(nameof(SyscallNumber.Reply), null);
+        var target = kernel.Objects.Resolve<TaskObject>(caller.ReplyTo) is { State: Verified.Kernel.Objects.TaskState.BlockedOnReply } t ? t : null;
+        return new SpecCall.ReplyTransfer(target is not null, CptrSlot(kernel, caller, cptr),
+            target is null ? Bv(K.Slot, AbsentObject << K.Config.CNodeIndexBits) : ReceiveSlotOf(kernel, target),
+            Bv(K.CapId, ids.NextFresh), target?.CallerCanGrant ?? false);
+    }
 
     /// <summary>The live object of type <typeparamref name="T"/> the capability at a cptr of the caller's root CNode names, if any.</summary>
     private static T? ObjectAtCptr<T>(KernelImpl kernel, TaskObject caller, ulong cptr)

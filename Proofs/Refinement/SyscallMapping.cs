@@ -21,13 +21,11 @@ public static partial class SyscallMapping
     public static ulong AbsentObject => K.Obj.Mask;
 
     /// <summary>
-    /// Syscalls (or cases of one) with no spec transition, and why (docs/REFINEMENT.md lists them).
-    /// Unknown syscall numbers (faults) are reported with their own reason in <see cref="Decide"/>.
+    /// Defined syscalls with no spec transition, and why (docs/REFINEMENT.md). None is left: each
+    /// is a spec operation, a lookup, or a stutter step (<see cref="StutterSyscalls"/>). Unknown
+    /// syscall numbers (faults) are reported as unmodelled with their own reason in <see cref="Decide"/>.
     /// </summary>
-    public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>
-    {
-        [SyscallNumber.Reply] = "a reply carrying a capability: the kernel allows it when the caller's endpoint capability had the grant right at the call (the one-shot reply capability's right), which the abstract state does not hold; a reply without a capability is a stutter step",
-    };
+    public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>();
 
     public static SpecCall Decide(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> a, CapIdentities ids)
     {
@@ -102,7 +100,7 @@ public static partial class SyscallMapping
             case SyscallNumber.TaskConfigure:
                 return DecideConfigure(kernel, caller, a);
             case SyscallNumber.Reply:
-                return DecideReply(a[1]);
+                return DecideReply(kernel, caller, a, ids);
             case SyscallNumber.ReplyRecv:
                 return DecideRecv(kernel, caller, n, a); // the reply part carries no capability and changes no abstract state
             case var _ when StutterSyscalls.Contains(n):

@@ -28,6 +28,7 @@ public sealed class BiteTests
         { nameof(Mutants.StartWithoutDependencies), "svc.start", "inv.boot_order.dependencies_up" },
         { nameof(Mutants.TaskCreateWithoutTypeCheck), "task.create", "inv.tasks.active_task_live" },
         { nameof(Mutants.ConfigureRecordsNextGeneration), "task.configure", "inv.tasks.fault_endpoint_generation" },
+        { nameof(Mutants.ReplyTransferGivesAllRights), "ipc.reply_transfer", "inv.no_rights_amplification.edge_rights_subset" },
     };
 
     internal static Operation MutantNamed(string name) =>

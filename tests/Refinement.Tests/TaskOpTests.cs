@@ -130,16 +130,63 @@ public sealed class TaskOpTests(ITestOutputHelper output)
         w.Checker.Steps.TakeLast(5).ShouldAllBe(s => s.Verdict == StepVerdict.Checked);
     }
 
-    [Fact]
-    public void A_reply_that_carries_a_capability_is_unmodelled_with_its_reason()
+    /// <summary>Task 1 serves on endpoint <paramref name="ep"/>; the root task calls naming reply slot +9 (or none) and blocks.</summary>
+    private static (Workload W, TaskObject Server, ulong First) Called(PlantedFaults? faults, ulong ep, bool replySlot)
     {
-        var (w, root, first, _) = Start();
+        var (w, root, first, _) = Start(faults);
         var server = w.Tasks[1];
-        w.Kernel.Syscall(server, SyscallNumber.Recv, first + 3, NoCap).Blocked.ShouldBeTrue();
-        w.Kernel.Syscall(root, SyscallNumber.Call, first + 3, (ulong)(first + 9) << 32 | 0xFFFF_FFFF, 1, 2, 3, 4).Blocked.ShouldBeTrue();
-        w.Kernel.Syscall(server, SyscallNumber.Reply, 0, first + 4, 5, 6, 7, 8).Status.ShouldBe(KernelError.Ok);
-        Last(w).Verdict.ShouldBe(StepVerdict.Unmodelled);
-        Last(w).Note.ShouldContain("grant right");
+        w.Kernel.Syscall(server, SyscallNumber.Recv, first + ep, NoCap).Blocked.ShouldBeTrue();
+        var slot = replySlot ? first + 9 : 0xFFFF_FFFFUL;
+        w.Kernel.Syscall(root, SyscallNumber.Call, first + ep, slot << 32 | 0xFFFF_FFFF, 1, 2, 3, 4).Blocked.ShouldBeTrue();
+        return (w, server, first);
+    }
+
+    [Fact]
+    public void A_reply_that_carries_a_capability_is_ipc_reply_transfer()
+    {
+        var (w, server, first) = Called(null, 3, replySlot: true);
+        w.Kernel.Syscall(server, SyscallNumber.Reply, 0, first + 5, 5, 6, 7, 8).Status.ShouldBe(KernelError.Ok);
+        Last(w).Note.ShouldStartWith("ipc.reply_transfer(");
+        Last(w).Note.ShouldContain("grant=True");
+        w.Kernel.SlotAt(new SlotAddress(w.Tasks[0].CSpaceRoot.Id, (int)(first + 9))).Cap.IsNull.ShouldBeFalse();
         w.Checker!.Violation.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_reply_transfer_to_a_caller_without_a_reply_slot_is_D6()
+    {
+        var (w, server, first) = Called(null, 3, replySlot: false);
+        w.Kernel.Syscall(server, SyscallNumber.Reply, 0, first + 5, 5, 6, 7, 8).Status.ShouldBe(KernelError.Ok);
+        Last(w).Verdict.ShouldBe(StepVerdict.Divergence);
+        Last(w).Note.ShouldContain("D6");
+        w.Checker!.Violation.ShouldBeNull();
+    }
+
+    [Fact]
+    public void A_reply_transfer_to_a_caller_whose_capability_lacked_grant_is_refused_and_the_planted_bug_caught()
+    {
+        // Endpoint 4's capability has no grant right: the reply may not carry a capability.
+        var (w, server, first) = Called(null, 4, replySlot: true);
+        w.Kernel.Syscall(server, SyscallNumber.Reply, 0, first + 5, 5, 6, 7, 8).Status.ShouldBe(KernelError.InsufficientRights);
+        Last(w).Verdict.ShouldBe(StepVerdict.Checked);
+        Last(w).Note.ShouldContain("NoGrantRight");
+        w.Checker!.Violation.ShouldBeNull();
+
+        const string fault = nameof(PlantedFaults.TransferWithoutGrant);
+        var (bad, badServer, _) = Called(PlantedFaultNames.FromNames([fault], out _), 4, replySlot: true);
+        bad.Kernel.Syscall(badServer, SyscallNumber.Reply, 0, first + 5, 5, 6, 7, 8);
+        PlantedReplay.Confirm(bad, fault, "ipc.reply_transfer.status", output);
+    }
+
+    [Fact]
+    public void A_reply_transfer_that_gives_the_capability_more_rights_is_a_violation()
+    {
+        var (w, server, first) = Called(null, 3, replySlot: true);
+        // The reply should carry a read-only copy (+8); the kernel reports Ok but puts a full-rights copy of the original into the reply slot.
+        w.Kernel.Syscall(server, SyscallNumber.CNodeMint, Root, first + 5, Root, first + 8, (ulong)Rights.Read, 0).Status.ShouldBe(KernelError.Ok);
+        var step = WrongKernel.Step(w, server, SyscallNumber.Reply, [0, first + 8, 5, 6, 7, 8], KernelError.Ok,
+            k => k.Syscall(server, SyscallNumber.CNodeMint, Root, first + 5, Root, first + 9, (ulong)Rights.All, 0).Status.ShouldBe(KernelError.Ok));
+        output.WriteLine(step.Note);
+        w.Checker!.Violation.ShouldNotBeNull().Clause.ShouldBe("ipc.reply_transfer.state");
     }
 }
