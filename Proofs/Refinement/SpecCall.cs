@@ -32,7 +32,7 @@ public abstract partial record SpecCall
     public sealed record IpcSend(string Syscall, Value EpSlot, Value? Src, Value? Dst, Value Id, Value? ReplySlot) : SpecCall;
 
     /// <summary>
-    /// IPC receive (Recv, NBRecv). The endpoint capability passes the lookup (read right); a queued
+    /// IPC receive (Recv, NBRecv, and ReplyRecv, whose reply carries no capability). The endpoint capability passes the lookup (read right); a queued
     /// sender's capability (<see cref="InFlight"/>, a ghost slot) is delivered by cap.move into the
     /// receive slot, or cap.delete when there is no slot or it went stale.
     /// </summary>
