@@ -88,7 +88,9 @@ public sealed partial class Kernel
             tables.Watermark = next;
         }
 
-        Slot(fslot).Cap = cap with { MappedTask = task.Ref, MappedVa = va };
+        Slot(fslot).Cap = Faults is { FrameMapStoresMappingRights: true }
+            ? cap with { MappedTask = task.Ref, MappedVa = va, Rights = rights }
+            : cap with { MappedTask = task.Ref, MappedVa = va };
         AddressSpacesChanged = true;
         return Ok(caller);
     }

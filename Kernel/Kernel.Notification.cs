@@ -16,6 +16,11 @@ public sealed partial class Kernel
 
         var badge = Slot(slot).Cap.Badge;
         var bits = badge == 0 ? 1UL : badge;
+        if (Faults is { SignalClearsBadge: true })
+        {
+            Slot(slot).Cap = Slot(slot).Cap with { Badge = 0 };
+        }
+
         if (n.Head >= 0)
         {
             var w = (TaskObject)Objects[n.Head]!;

@@ -61,8 +61,12 @@ public sealed partial class Kernel
 
         // invoke
         task.CSpaceRoot = cspace.Ref;
-        task.FaultEndpoint = fault?.Ref ?? ObjectRef.None;
-        task.FaultBadge = faultBadge;
+        if (Faults is not { ConfigureKeepsFaultEndpoint: true } || !task.FaultEndpoint.IsSome)
+        {
+            task.FaultEndpoint = fault?.Ref ?? ObjectRef.None; // spec: task.configure
+            task.FaultBadge = faultBadge;
+        }
+
         if (Objects.Resolve<GrantTableObject>(task.GrantTable) is { } old && old != grants)
         {
             old.Owner = ObjectRef.None;
@@ -165,6 +169,11 @@ public sealed partial class Kernel
         }
 
         Ok(caller);
+        if (Faults is { SuspendSkipsReadyTask: true } && task.State == TaskState.Ready)
+        {
+            return KernelError.Ok;
+        }
+
         CancelIpc(task); // spec: task.suspend — leaves every queue; a queued capability is deleted
         task.MessageIsFault = false;
         RunDeletions();
@@ -219,6 +228,13 @@ public sealed partial class Kernel
     private KernelError InvokeYield(TaskObject caller)
     {
         Ok(caller);
+        if (Faults is { YieldDeactivates: true } && caller.State == TaskState.Ready)
+        {
+            ReadyRemove(caller);
+            caller.State = TaskState.Inactive;
+            return KernelError.Ok;
+        }
+
         RotateToTail(caller);
         return KernelError.Ok;
     }

@@ -48,4 +48,21 @@ public sealed record PlantedFaults
 
     /// <summary>Task finalisation also frees, in other tasks' grant tables, every grant whose grantee is the dying task.</summary>
     public bool DestroyFreesGrantsToTask { get; init; }
+
+    // Faults in the syscalls the refinement checker compares with a stutter step or task.suspend/task.configure.
+
+    /// <summary>Frame map records the mapping's rights in the capability (it loses the rights the mapping did not ask for).</summary>
+    public bool FrameMapStoresMappingRights { get; init; }
+
+    /// <summary>Signal consumes the badge of the notification capability it was sent through.</summary>
+    public bool SignalClearsBadge { get; init; }
+
+    /// <summary>Yield takes the caller off the ready queue and leaves it inactive instead of rotating it.</summary>
+    public bool YieldDeactivates { get; init; }
+
+    /// <summary>Suspend handles only blocked tasks: a ready task is left running (status Ok).</summary>
+    public bool SuspendSkipsReadyTask { get; init; }
+
+    /// <summary>Configure sets the fault endpoint only of a task that has none (a reconfiguration keeps the old one).</summary>
+    public bool ConfigureKeepsFaultEndpoint { get; init; }
 }

@@ -172,7 +172,7 @@ public static class KernelLemmas
     public static ImmutableArray<KernelLemma> All { get; } =
     [
         RevokeStepExact, RevokeDoneMeansNoChildren, SafecopyRevokedRefused, RevokeThenReissueRefused,
-        NoNewRight("cap.copy", "src"), NoNewRight("cap.mint", "src"), NoNewRight("ipc.transfer", "src"), StaleEndpointRefused,
+        NoNewRight("cap.copy", "src"), NoNewRight("cap.mint", "src"), NoNewRight("ipc.transfer", "src"), NoNewRight("ipc.reply_transfer", "src"), StaleEndpointRefused,
         .. RevokeTermination.All,
     ];
 }

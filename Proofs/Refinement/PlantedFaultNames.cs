@@ -22,6 +22,11 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.DeleteLiftsChildren), f => f.DeleteLiftsChildren, f => f with { DeleteLiftsChildren = true }),
         (nameof(PlantedFaults.BadgeRefusesNotification), f => f.BadgeRefusesNotification, f => f with { BadgeRefusesNotification = true }),
         (nameof(PlantedFaults.DestroyFreesGrantsToTask), f => f.DestroyFreesGrantsToTask, f => f with { DestroyFreesGrantsToTask = true }),
+        (nameof(PlantedFaults.FrameMapStoresMappingRights), f => f.FrameMapStoresMappingRights, f => f with { FrameMapStoresMappingRights = true }),
+        (nameof(PlantedFaults.SignalClearsBadge), f => f.SignalClearsBadge, f => f with { SignalClearsBadge = true }),
+        (nameof(PlantedFaults.YieldDeactivates), f => f.YieldDeactivates, f => f with { YieldDeactivates = true }),
+        (nameof(PlantedFaults.SuspendSkipsReadyTask), f => f.SuspendSkipsReadyTask, f => f with { SuspendSkipsReadyTask = true }),
+        (nameof(PlantedFaults.ConfigureKeepsFaultEndpoint), f => f.ConfigureKeepsFaultEndpoint, f => f with { ConfigureKeepsFaultEndpoint = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

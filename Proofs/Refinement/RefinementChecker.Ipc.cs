@@ -94,6 +94,49 @@ public sealed partial class RefinementChecker
     }
 
     /// <summary>
+    /// A reply carrying a capability: NoReplyTarget without a caller waiting; the replier's checks
+    /// of ipc.reply_transfer (grant right of the reply capability, source) decide acceptance; the
+    /// caller's side (its reply slot) failing is D6 (the reply goes without the capability).
+    /// </summary>
+    private (StepVerdict, string, RefinementViolation?) JudgeReplyTransfer(SpecCall.ReplyTransfer c, ConcreteState before, ConcreteState after, KernelError status)
+    {
+        var label = $"Reply(transfer {c.Src} -> {c.Dst}, grant={c.Grant})";
+        if (!c.HasTarget) return Refused("ipc.reply_transfer", $"{label}: no caller waits for a reply", KernelError.NoReplyTarget, status, before, after);
+        var args = (Value dst) => new Dictionary<string, Value> { ["src"] = c.Src, ["dst"] = dst, ["id"] = c.Id, ["grant"] = BoolValue.Of(c.Grant) };
+        var replierErrors = FailingChecks.Of(eval, "ipc.reply_transfer", before, args(InFlight.GhostSlot((int)RefinementSpec.Sorts.Index.Mask)));
+        if (replierErrors.Count > 0)
+        {
+            if (status == KernelError.Ok || !replierErrors.Any(e => ErrorMap.Agree(status, e)))
+            {
+                return (StepVerdict.Violation, "", new RefinementViolation("refinement", "ipc.reply_transfer.status",
+                    $"{label}: the spec refuses the transfer ({string.Join("/", replierErrors)}), the kernel gives {status}", before, after));
+            }
+
+            return after.Equals(before)
+                ? (StepVerdict.Checked, $"{label} -> {status} (ipc.reply_transfer: {string.Join("/", replierErrors)})", null)
+                : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", $"{label} refused but the kernel changed the state", before, after));
+        }
+
+        if (status != KernelError.Ok)
+        {
+            return (StepVerdict.Violation, "", new RefinementViolation("refinement", "ipc.reply_transfer.status",
+                $"{label}: the spec allows the reply, the kernel refused it ({status})", before, after));
+        }
+
+        var step = eval.Step("ipc.reply_transfer", before, args(c.Dst));
+        if (!step.Ok)
+        {
+            return after.Equals(before)
+                ? (StepVerdict.Divergence, $"{label}: {Divergences.NoRoomAtReceiver} ({step.Error})", null)
+                : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", $"{label}: the caller has no room ({step.Error}) but the kernel changed the state", before, after));
+        }
+
+        var expected = Junk.Normalize(step.Next);
+        var opLabel = $"ipc.reply_transfer(src={c.Src}, dst={c.Dst}, id={c.Id}, grant={c.Grant})";
+        return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", opLabel, expected, after));
+    }
+
+    /// <summary>
     /// Capabilities queued in IPC that a finalisation cancelled (an endpoint or task died with
     /// blocked senders): live in <paramref name="expected"/>, gone in <paramref name="after"/>, in
     /// ghost in-flight slots. Each is one cap.delete on the expected state.

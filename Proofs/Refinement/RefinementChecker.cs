@@ -281,6 +281,14 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 return JudgeSend(send, before, after, status);
             case SpecCall.IpcRecv recv:
                 return JudgeRecv(recv, before, after, status);
+            case SpecCall.Stutter st:
+                return JudgeStutter(st, before, after, status);
+            case SpecCall.Suspend su:
+                return JudgeSuspend(su, before, after, status);
+            case SpecCall.Configure cf:
+                return JudgeConfigure(cf, before, after, status);
+            case SpecCall.ReplyTransfer rt:
+                return JudgeReplyTransfer(rt, before, after, status);
             default:
                 throw new InvalidOperationException($"RefinementChecker: unhandled spec call {c}");
         }

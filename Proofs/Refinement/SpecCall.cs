@@ -5,7 +5,7 @@ using Verified.Spec;
 namespace Verified.Proofs.Refinement;
 
 /// <summary>What the checker does with one kernel syscall (decided on the pre-state).</summary>
-public abstract record SpecCall
+public abstract partial record SpecCall
 {
     /// <summary>
     /// One spec operation with these argument values; <see cref="Moved"/> says how capability ids travel.
@@ -36,7 +36,7 @@ public abstract record SpecCall
     public sealed record IpcSend(string Syscall, Value EpSlot, Value? Src, Value? Dst, Value Id, Value? ReplySlot) : SpecCall;
 
     /// <summary>
-    /// IPC receive (Recv, NBRecv). The endpoint capability passes the lookup (read right); a queued
+    /// IPC receive (Recv, NBRecv, and ReplyRecv, whose reply carries no capability). The endpoint capability passes the lookup (read right); a queued
     /// sender's capability (<see cref="InFlight"/>, a ghost slot) is delivered by cap.move into the
     /// receive slot, or cap.delete when there is no slot or it went stale.
     /// </summary>

@@ -36,7 +36,7 @@ public static partial class SyscallMapping
         (SlotAddress, SlotAddress)? moved = inFlight is not null && recvSlot is not null && root is not null && a[1] < (ulong)root.View.Length
             ? (new SlotAddress(sender!.Id, 0), new SlotAddress(root.Id, (int)a[1]))
             : null;
-        return new SpecCall.IpcRecv(n.ToString(), ep, recvSlot, n == SyscallNumber.Recv, sender is not null, inFlight, moved);
+        return new SpecCall.IpcRecv(n.ToString(), ep, recvSlot, n != SyscallNumber.NBRecv, sender is not null, inFlight, moved);
     }
 
     /// <summary>The first task of the queue of the endpoint the cptr's capability names, when it waits in <paramref name="state"/>.</summary>

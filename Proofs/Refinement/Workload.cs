@@ -28,6 +28,11 @@ public enum ActionKind
     Exit,
     Suspend,
     Resume,
+    Configure,
+    Notify,
+    Yield,
+    Reply,
+    Frame,
 }
 
 /// <summary>One generated step: a kind, which ready task makes it, and small numbers the kind reads (slots in a window, rights, badges).</summary>
@@ -202,9 +207,39 @@ public sealed class Workload
             case ActionKind.Suspend: Call(t, SyscallNumber.TaskSuspend, first + (ulong)(Math.Abs(a.X) % 2)); break;
             case ActionKind.Resume: Call(t, SyscallNumber.TaskResume, first + (ulong)(Math.Abs(a.X) % 2)); break;
             case ActionKind.TaskDestroy: Call(t, SyscallNumber.TaskDestroy, first + (ulong)(Math.Abs(a.X) % 2)); break;
+            // Configure task X: W picks the fault endpoint (none, 3, 4 without grant), Y the grant
+            // table (none, 6, 7: another task's is refused), Z = 0 mod 5 a priority above the caller's.
+            case ActionKind.Configure:
+                Call(t, SyscallNumber.TaskConfigure, first + (ulong)(Math.Abs(a.X) % 2), Root, Pick(a.W, NoCap, first + 3, first + 4),
+                    Math.Abs(a.Z) % 5 == 0 ? 1000UL : 100UL, Pick(a.Y, NoCap, first + 6, first + 7));
+                break;
+            // Notifications on the cptr X (5 is the notification): Z picks signal, poll or wait (which may block).
+            case ActionKind.Notify:
+                Call(t, (Math.Abs(a.Z) % 3) switch { 0 => SyscallNumber.Signal, 1 => SyscallNumber.Poll, _ => SyscallNumber.Wait }, RootSlot(a.X));
+                break;
+            case ActionKind.Yield: Call(t, SyscallNumber.Yield); break;
+            // Reply (with the capability at Y when W is odd) or reply-and-receive on endpoint X.
+            case ActionKind.Reply:
+                if (Math.Abs(a.Z) % 2 == 0) Call(t, SyscallNumber.Reply, 0, Math.Abs(a.W) % 2 == 1 ? RootSlot(a.Y) : 0xFFFF_FFFFUL, 1, 2, 3, 4);
+                else Call(t, SyscallNumber.ReplyRecv, RootSlot(a.X), Math.Abs(a.W) % 2 == 1 ? RootSlot(a.Y) : NoCap, 1, 2, 3, 4);
+                break;
+            // Frames in root slots 8 and 9 (free after the setup; other actions move them around):
+            // Z picks retype a frame into 8 + Y, map the frame at 8 + X into task W (page tables
+            // from the untyped), or unmap it.
+            case ActionKind.Frame:
+                switch (Math.Abs(a.Z) % 3)
+                {
+                    case 0: Call(t, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Frame, 0, Root, first + 8 + (ulong)(Math.Abs(a.Y) % 2), 1); break;
+                    case 1: Call(t, SyscallNumber.FrameMap, first + 8 + (ulong)(Math.Abs(a.X) % 2), first + (ulong)(Math.Abs(a.W) % 2), 0x60_0000 + 0x1000 * (ulong)(Math.Abs(a.Y) % 4), (ulong)(Math.Abs(a.W) % 2 == 0 ? Rights.Read : Rights.Read | Rights.Write), untyped); break;
+                    default: Call(t, SyscallNumber.FrameUnmap, first + 8 + (ulong)(Math.Abs(a.X) % 2)); break;
+                }
+
+                break;
             default: throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "Workload: unknown action kind");
         }
     }
+
+    private static ulong Pick(int x, params ulong[] choices) => choices[Math.Abs(x) % choices.Length];
 
     // The handle of entry W of a task's grant table: its current generation, or one behind for odd Z.
     private ulong Handle(int taskPick, int w, int z, TaskObject? task = null)

@@ -27,6 +27,8 @@ public sealed class BiteTests
         { nameof(Mutants.IndirectGrantWithoutRangeCheck), "grant.create_indirect", "inv.grant_chain.within_source" },
         { nameof(Mutants.StartWithoutDependencies), "svc.start", "inv.boot_order.dependencies_up" },
         { nameof(Mutants.TaskCreateWithoutTypeCheck), "task.create", "inv.tasks.active_task_live" },
+        { nameof(Mutants.ConfigureRecordsNextGeneration), "task.configure", "inv.tasks.fault_endpoint_generation" },
+        { nameof(Mutants.ReplyTransferGivesAllRights), "ipc.reply_transfer", "inv.no_rights_amplification.edge_rights_subset" },
     };
 
     internal static Operation MutantNamed(string name) =>

@@ -60,6 +60,7 @@ public sealed class EvalZ3AgreementTests
         }
         return sort switch
         {
+            BoolSort => BoolValue.Of(rng.Next(2) == 1), // task.configure's has_ep, ipc.reply_transfer's grant
             EnumSort e => new EnumValue(e, rng.Next(e.Members.Length)),
             BitVecSort bv when bv.Width <= 4 => new BitVecValue(bv.Width, (ulong)rng.Next(1 << bv.Width)),
             BitVecSort bv when a.Name is "index" or "srcIndex" => new BitVecValue(bv.Width, (ulong)rng.Next(3)),

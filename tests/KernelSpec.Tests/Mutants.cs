@@ -119,4 +119,12 @@ internal static class Mutants
                     T.Eq(Ctx.Sel(s.ObjGen, Ctx.Sel(s.CapObj, Cap(s, a["src"]))), Ctx.Max(c.K.Gen)), a["rights"], Ctx.Sel(step.Next.CapRights, a["id"]))),
             },
         });
+
+    /// <summary>Configure that records the endpoint's next generation (off by one, as if retype's bump were applied): a future generation.</summary>
+    public static Operation ConfigureRecordsNextGeneration => Change(TaskOps.Configure, (c, s, a, step) =>
+        step with { Next = step.Next with { TaskFaultGen = T.Store(step.Next.TaskFaultGen, a["t"], T.Ite(a["has_ep"], Ctx.Inc(Ctx.Sel(s.ObjGen, a["ep"])), Ctx.Bv(c.K.Gen, 0))) } });
+
+    /// <summary>Reply transfer that gives the new capability every right (not its source's).</summary>
+    public static Operation ReplyTransferGivesAllRights => Change(CapOps.ReplyTransfer, (c, _, a, step) =>
+        step with { Next = step.Next with { CapRights = T.Store(step.Next.CapRights, a["id"], Ctx.Bv(c.K.Rights, Rights.All)) } });
 }

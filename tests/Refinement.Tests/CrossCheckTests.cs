@@ -17,17 +17,21 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
 
     /// <summary>
     /// An invariant break the refinement comparison cannot see: a copy of an endpoint capability,
-    /// then, in an unmodelled step (Null), the kernel mutates the parent down to read only with the
+    /// then, in an unmodelled step (a fault), the kernel mutates the parent down to read only with the
     /// old behaviour of finding F1 planted — the break is at the (child, parent) edge, which a
     /// touched-only check must still find. Returns the checker's verdict after its end-of-run check.
     /// </summary>
+    // Null is a stutter step now (checked as the identity transition); an unknown number (a fault) is still unmodelled.
+    private const Verified.Kernel.Abi.SyscallNumber UnmodelledFault = (Verified.Kernel.Abi.SyscallNumber)999;
+
     private static RefinementViolation? BreakAnInvariant(Workload w, Action? beforeBreak = null)
     {
         if (w.Run([A(ActionKind.Copy, 3, 10, z: 7)]) is { } early) return early;
         beforeBreak?.Invoke();
         var root = w.Tasks[0];
         var first = (ulong)w.Booted.FirstFreeSlot;
-        WrongKernel.Step(w, root, Verified.Kernel.Abi.SyscallNumber.Null, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok, k =>
+        // An unmodelled step (an unknown number, a fault) whose post-state only the invariants judge.
+        WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok, k =>
         {
             k.Faults = new Verified.Kernel.PlantedFaults { MutateIgnoresChildren = true };
             k.Syscall(root, (long)Verified.Kernel.Abi.SyscallNumber.CNodeMutate, [Verified.Kernel.Abi.AbiConstants.SlotRootCNode, first + 3, Verified.Kernel.Abi.AbiConstants.SlotRootCNode, first + 9, 1, 0]);
@@ -64,7 +68,7 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
     [Fact]
     public void Cross_check_reports_an_abstraction_that_missed_a_step()
     {
-        // From after the setup, every post-state is stale; an unmodelled step (Null, while the
+        // From after the setup, every post-state is stale; an unmodelled step (a fault, while the
         // kernel suspends task t1) changes the state with no transition to compare, so the stale
         // post-state is seen only by comparing with the abstraction rebuilt from scratch.
         RefinementViolation? Run(int crossCheckEvery)
@@ -73,7 +77,7 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
             w.Checker!.Shortcuts = new ShortcutFaults { StalePostState = true };
             var root = w.Tasks[0];
             var first = (ulong)w.Booted.FirstFreeSlot;
-            WrongKernel.Step(w, root, Verified.Kernel.Abi.SyscallNumber.Null, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok,
+            WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok,
                 k => k.Syscall(root, (long)Verified.Kernel.Abi.SyscallNumber.TaskSuspend, [first, 0, 0, 0, 0, 0]));
             return w.Checker.Finish(w.Kernel);
         }

@@ -26,6 +26,12 @@ public sealed class PlantedBugTests(ITestOutputHelper output)
         { nameof(PlantedFaults.MutateIgnoresChildren), "cap.mutate.status", [ActionKind.Copy, ActionKind.Mutate] },
         { nameof(PlantedFaults.DeleteLiftsChildren), "cap.delete.status", [ActionKind.Copy, ActionKind.Delete] },
         { nameof(PlantedFaults.DestroyLeavesCapabilities), "task.destroy.state", [ActionKind.Copy, ActionKind.TaskDestroy] },
+        // Faults in syscalls checked as stutter steps or task.suspend / task.configure.
+        // (SignalClearsBadge needs a badged notification capability in a root slot the signal names: directed, StutterTests.)
+        { nameof(PlantedFaults.FrameMapStoresMappingRights), "stutter.FrameMap.state", [ActionKind.Frame, ActionKind.Yield] },
+        { nameof(PlantedFaults.YieldDeactivates), "stutter.Yield.state", [ActionKind.Yield, ActionKind.Copy] },
+        { nameof(PlantedFaults.SuspendSkipsReadyTask), "task.suspend.state", [ActionKind.Suspend, ActionKind.Copy] },
+        { nameof(PlantedFaults.ConfigureKeepsFaultEndpoint), "task.configure.state", [ActionKind.Configure, ActionKind.Copy] },
     };
 
     [Theory]

@@ -187,5 +187,23 @@ public static class CapOps
                 .. CapUpdates.InsertChecks(c, s, a["dst"], a["id"]), CapUpdates.DepthCheck(s, cap)], next, []);
         });
 
-    public static ImmutableArray<Operation> All { get; } = [Copy, Mint, Move, Mutate, Delete, RevokeStep, Retype, Transfer];
+    /// <summary>
+    /// Capability transfer in a reply: the capability in src is copied (as its child) into the
+    /// caller's reply slot dst. The one-shot reply capability is not in the abstract state; its
+    /// grant right is the argument <c>grant</c> — in the kernel, whether the capability the caller
+    /// called through had the grant right (TaskObject.CallerCanGrant), as a send needs.
+    /// </summary>
+    public static Operation ReplyTransfer { get; } = new("ipc.reply_transfer",
+        "reply with a reply capability whose grant right is grant, transferring the capability in src into dst",
+        [Slot("src"), Slot("dst"), Id("id"), new OpArg("grant", _ => Sort.Bool)],
+        (c, s, a) =>
+        {
+            var cap = Ctx.CapAt(s, a["src"]);
+            var next = CapUpdates.Insert(c, s, a["dst"], a["id"], Ctx.Sel(s.CapObj, cap), Ctx.Sel(s.CapGen, cap),
+                Ctx.Sel(s.CapRights, cap), Ctx.Sel(s.CapBadge, cap), cap);
+            return new Step([(a["grant"], "NoGrantRight"), .. SourceChecks(c, s, a["src"]),
+                .. CapUpdates.InsertChecks(c, s, a["dst"], a["id"]), CapUpdates.DepthCheck(s, cap)], next, []);
+        });
+
+    public static ImmutableArray<Operation> All { get; } = [Copy, Mint, Move, Mutate, Delete, RevokeStep, Retype, Transfer, ReplyTransfer];
 }

@@ -1,0 +1,116 @@
+using Verified.Kernel.Abi;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+using Rights = Verified.Kernel.Abi.Rights;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>Stutter steps (the identity transition), task suspend (task.suspend) and task configure (task.configure).</summary>
+public sealed partial class RefinementChecker
+{
+    /// <summary>
+    /// The spec's identity transition: the abstract post-state must equal the pre-state,
+    /// whatever status the kernel gives (its checks concern state the abstraction does not hold).
+    /// FrameMap may only raise the watermark of the untyped it took page tables from, within that
+    /// untyped's region (D11).
+    /// </summary>
+    private static (StepVerdict, string, RefinementViolation?) JudgeStutter(SpecCall.Stutter c, ConcreteState before, ConcreteState after, KernelError status)
+    {
+        var op = $"stutter.{c.Syscall}";
+        if (after.Equals(before)) return (StepVerdict.Checked, $"{op} -> {status}: abstract state unchanged", null);
+        if (c.TablesUntyped is { } ut && status == KernelError.Ok && TablesOnly(before, after, ut))
+        {
+            return (StepVerdict.Divergence, $"{op}: {Divergences.PageTablesFromUntyped}", null);
+        }
+
+        return (StepVerdict.Violation, "", StateMismatch(op, $"{c.Syscall} -> {status} is a stutter step (identity transition) but the kernel changed the abstract state", before, after));
+    }
+
+    /// <summary>D11: only UtFree of <paramref name="ut"/> changed, upwards, and stays within the untyped's region.</summary>
+    private static bool TablesOnly(ConcreteState before, ConcreteState after, Value ut)
+    {
+        var withFree = before.With("UtFree", before.Map("UtFree").Store(ut, after.Map("UtFree").Select(ut)));
+        if (!withFree.Equals(after)) return false;
+        var was = ((BitVecValue)before.Map("UtFree").Select(ut)).Bits;
+        var now = ((BitVecValue)after.Map("UtFree").Select(ut)).Bits;
+        var end = ((BitVecValue)before.Map("ObjBase").Select(ut)).Bits + ((BitVecValue)before.Map("ObjSize").Select(ut)).Bits;
+        return now > was && now <= end;
+    }
+
+    private (StepVerdict, string, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
+    {
+        var label = $"suspend(cap in {c.CapSlot})";
+        var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);
+        if (lookup != KernelError.Ok) return Refused("task.suspend", label, lookup, status, before, after);
+        var t = CapLookup.ObjectAt(before, c.CapSlot);
+        var step = eval.Step("task.suspend", before, new Dictionary<string, Value> { ["t"] = t });
+        var opLabel = $"task.suspend(t={t})";
+        if (!step.Ok || status != KernelError.Ok)
+        {
+            return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.suspend.status",
+                $"{opLabel}: the spec gives {step.Error}, the kernel {status}", before, after));
+        }
+
+        var expected = Junk.Normalize(step.Next, before);
+        if (expected.Equals(after)) return (StepVerdict.Checked, opLabel, null);
+
+        // A capability the task had queued in IPC is deleted (its in-flight slot, and only that one).
+        var ghost = InFlight.GhostSlot((int)((BitVecValue)t).Bits);
+        if (expected.Map("SlotFull").Select(ghost) is BoolValue { Value: true })
+        {
+            var del = eval.Step("cap.delete", expected, new Dictionary<string, Value> { ["slot"] = ghost });
+            if (del.Ok && Junk.Normalize(del.Next, expected).Equals(after)) return (StepVerdict.Checked, $"{opLabel} + cap.delete of its queued capability", null);
+        }
+
+        return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel, expected, after));
+    }
+
+    private (StepVerdict, string, RefinementViolation?) JudgeConfigure(SpecCall.Configure c, ConcreteState before, ConcreteState after, KernelError status)
+    {
+        var label = $"configure(task cap in {c.TaskSlot})";
+        // The ABI's checks in the kernel's order; the first that fails is the status.
+        var abi = CapLookup.Expected(before, c.TaskSlot, "Task", Rights.Write);
+        if (abi == KernelError.Ok) abi = CapLookup.Expected(before, c.CSpaceSlot, "CNode", Rights.None);
+        if (abi == KernelError.Ok && c.FaultSlot is { } fs) abi = CapLookup.Expected(before, fs, "Endpoint", Rights.Write);
+        if (abi == KernelError.Ok && !c.PriorityOk) abi = KernelError.InvalidArgument;
+        if (abi == KernelError.Ok && c.GrantSlot is { } gs) abi = CapLookup.Expected(before, gs, "GrantTable", Rights.Write);
+        if (abi == KernelError.Ok && !c.GrantOwnerOk) abi = KernelError.InvalidState;
+        if (abi != KernelError.Ok) return Refused("task.configure", label, abi, status, before, after);
+
+        var t = CapLookup.ObjectAt(before, c.TaskSlot);
+        var ep = c.FaultSlot is { } f ? CapLookup.ObjectAt(before, f) : new BitVecValue(RefinementSpec.Sorts.Obj.Width, 0);
+        var args = new Dictionary<string, Value> { ["t"] = t, ["ep"] = ep, ["has_ep"] = BoolValue.Of(c.FaultSlot is not null) };
+        var step = eval.Step("task.configure", before, args);
+        var opLabel = $"task.configure(t={t}, ep={ep}, has_ep={c.FaultSlot is not null})";
+        if (!step.Ok || status != KernelError.Ok)
+        {
+            return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.configure.status",
+                $"{opLabel}: the ABI's checks pass; the spec gives {step.Error}, the kernel {status}", before, after));
+        }
+
+        var expected = Junk.Normalize(step.Next, before);
+        if (expected.Equals(after)) return (StepVerdict.Checked, opLabel, null);
+        return c.RebindsGrants && GrantsDifferOnlyFor(expected, after, (BitVecValue)t)
+            ? (StepVerdict.Divergence, $"{opLabel}: {Divergences.GrantTableRebound}", null)
+            : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
+    }
+
+    /// <summary>D10: the states differ only in grant fields, and only at keys owned by <paramref name="task"/>.</summary>
+    private static bool GrantsDifferOnlyFor(ConcreteState expected, ConcreteState after, BitVecValue task)
+    {
+        var k = RefinementSpec.Sorts;
+        foreach (var field in expected.DifferingFields(after))
+        {
+            if (!field.StartsWith("Gr", StringComparison.Ordinal)) return false;
+            var a = expected.Map(field);
+            var b = after.Map(field);
+            if (!a.Default.Equals(b.Default)) return false;
+            foreach (var key in a.Entries.Keys.Concat(b.Entries.Keys))
+            {
+                if (!a.Select(key).Equals(b.Select(key)) && ((BitVecValue)key).Bits >> k.Config.GrantIndexBits != task.Bits) return false;
+            }
+        }
+
+        return true;
+    }
+}

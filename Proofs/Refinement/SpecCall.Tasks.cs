@@ -1,0 +1,37 @@
+using Verified.Spec;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>Spec calls for the syscalls whose abstract effect is none (stutter steps) or a task-field update.</summary>
+public abstract partial record SpecCall
+{
+    /// <summary>
+    /// A syscall whose whole effect is outside the abstract state (registers, scheduling, the
+    /// console, notifications, page tables, read-only queries): the spec's identity transition,
+    /// so the abstract post-state must equal the pre-state whatever the status (clause
+    /// stutter.&lt;syscall&gt;.state). <see cref="TablesUntyped"/>: for FrameMap, the untyped the
+    /// caller named for page tables (the object id), whose watermark alone may grow (D11).
+    /// </summary>
+    public sealed record Stutter(string Syscall, Value? TablesUntyped) : SpecCall;
+
+    /// <summary>Task suspend: the ABI's lookup (task, write right), then task.suspend; a capability the task had queued in IPC is one cap.delete.</summary>
+    public sealed record Suspend(Value CapSlot) : SpecCall;
+
+    /// <summary>
+    /// Task configure: the ABI's lookups in the kernel's order — task (write), CNode root,
+    /// fault endpoint (write; none when <see cref="FaultSlot"/> is null), the priority check
+    /// (<see cref="PriorityOk"/>, read from the kernel: priorities are not abstracted), grant
+    /// table (write; none when <see cref="GrantSlot"/> is null) and its owner check
+    /// (<see cref="GrantOwnerOk"/>) — then task.configure. <see cref="RebindsGrants"/>: the
+    /// task's grant table changes, so the grants keyed by the task change with it (D10).
+    /// </summary>
+    /// <summary>
+    /// Reply carrying a capability: no reply target (<see cref="HasTarget"/> false) is NoReplyTarget;
+    /// else ipc.reply_transfer of <see cref="Src"/> into the caller's reply slot <see cref="Dst"/>
+    /// with the reply capability's grant right <see cref="Grant"/> (read from the kernel: the reply
+    /// capability is not abstracted).
+    /// </summary>
+    public sealed record ReplyTransfer(bool HasTarget, Value Src, Value Dst, Value Id, bool Grant) : SpecCall;
+
+    public sealed record Configure(Value TaskSlot, Value CSpaceSlot, Value? FaultSlot, bool PriorityOk, Value? GrantSlot, bool GrantOwnerOk, bool RebindsGrants) : SpecCall;
+}
