@@ -38,7 +38,91 @@ public sealed class TraceJsonTests
     {
         var json = TraceJson.ToJson(Sample());
         json["format"]!.GetValue<string>().ShouldBe("verified-trace");
-        json["version"]!.GetValue<int>().ShouldBe(1);
+        json["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    private static readonly byte[] Elf = [0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, 0xAB];
+
+    internal static TraceDocument MachineSample() => Sample() with
+    {
+        Machine = new TraceMachine([new TraceImage("root.elf", [.. Elf]), new TraceImage("seed", [1, 2, 3])], 16 << 20, 500, 20_000, 4, 16,
+            ["MintKeepsRights"], 62, 1_240_000, "machine fuzz, seed 0xc0ffee"),
+    };
+
+    [Fact]
+    public void AMachineSectionRoundTripsWithItsImagesByValue()
+    {
+        var original = MachineSample();
+        var text = TraceJson.Serialize(original);
+        TraceJson.TryLoad(text, out var parsed, out var failure).ShouldBeTrue(failure?.Detail);
+        parsed.ShouldBe(original);
+        parsed.Machine!.Images[0].Bytes.ShouldBe(Elf);
+        // The SHA-256 of the bytes, as `sha256sum` prints it.
+        JsonNode.Parse(text)!["machine"]!["images"]![0]!["sha256"]!.GetValue<string>()
+            .ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Elf)));
+        original.ShouldNotBe(original with { Machine = original.Machine! with { Images = [new TraceImage("root.elf", [.. Elf[..^1], 0xAC])] } });
+    }
+
+    [Fact]
+    public void AVersionOneTraceWithoutAMachineStillReads()
+    {
+        var json = TraceJson.ToJson(Sample());
+        json["version"] = 1;
+        json.Remove("machine");
+        TraceJson.TryLoad(json.ToJsonString(), out var parsed, out var failure).ShouldBeTrue(failure?.Detail);
+        parsed.ShouldBe(Sample());
+    }
+
+    [Fact]
+    public void AnAlteredImageIsMalformedNamingTheImageAndBothHashes()
+    {
+        var json = TraceJson.ToJson(MachineSample());
+        var image = json["machine"]!["images"]![0]!;
+        var recorded = image["sha256"]!.GetValue<string>();
+        image["base64"] = Convert.ToBase64String([.. Elf[..^1], 0xAC]);
+        TraceJson.TryLoad(json.ToJsonString(), out var trace, out var failure).ShouldBeFalse();
+        trace.ShouldBeNull();
+        failure!.Error.ShouldBe(TraceReadError.Malformed);
+        failure.Detail.ShouldContain("image 'root.elf'");
+        failure.Detail.ShouldContain(recorded);
+        failure.Detail.ShouldContain("was altered after recording");
+    }
+
+    [Theory]
+    [InlineData("version", "9", TraceReadError.UnsupportedVersion, "trace format version 9 is not supported (this build reads versions 1 to 2)")]
+    [InlineData("version", "0", TraceReadError.UnsupportedVersion, "version 0 is not supported")]
+    [InlineData("version", "1", TraceReadError.Malformed, "field 'machine' exists from trace format version 2 on")]
+    [InlineData("version", "1.5", TraceReadError.Malformed, "field 'version' must be an integer")]
+    [InlineData("machine", "[]", TraceReadError.Malformed, "field 'machine' must be an object")]
+    public void EnvelopeDefectsHaveTheirDefinedError(string field, string value, TraceReadError error, string message)
+    {
+        var json = TraceJson.ToJson(MachineSample());
+        json[field] = JsonNode.Parse(value);
+        TraceJson.TryLoad(json.ToJsonString(), out _, out var failure).ShouldBeFalse();
+        failure!.Error.ShouldBe(error);
+        failure.Detail.ShouldContain(message);
+    }
+
+    [Theory]
+    [InlineData("seeds", "1", "unknown field 'machine.seeds'")]
+    [InlineData("step", "-1", "field 'machine.step' must be in [0,")]
+    [InlineData("step", "1e30", "field 'machine.step' must be an integer")]
+    [InlineData("timeSlice", "0", "field 'machine.timeSlice' must be in [1,")]
+    [InlineData("memoryBytes", null, "missing field 'machine.memoryBytes'")]
+    [InlineData("plantedFaults", "[3]", "field 'machine.plantedFaults[0]' must be a string")]
+    [InlineData("images", "[{\"name\":\"a\",\"sha256\":\"00\",\"base64\":\"!!\"}]", "field 'machine.images[0].base64' (a) is not valid base64")]
+    [InlineData("images", "[{\"name\":\"a\",\"sha256\":\"00\",\"base64\":\"AA==\",\"size\":1}]", "unknown field 'machine.images[0].size'")]
+    [InlineData("images", "[7]", "field 'machine.images[0]' must be an object")]
+    public void MachineSectionDefectsAreMalformedNamingTheField(string field, string? value, string message)
+    {
+        var json = TraceJson.ToJson(MachineSample());
+        var machine = json["machine"]!.AsObject();
+        if (value is null) machine.Remove(field);
+        else machine[field] = JsonNode.Parse(value);
+        TraceJson.TryLoad(json.ToJsonString(), out var trace, out var failure).ShouldBeFalse();
+        trace.ShouldBeNull();
+        failure!.Error.ShouldBe(TraceReadError.Malformed);
+        failure.Detail.ShouldContain(message);
     }
 
     [Theory]

@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using Shouldly;
+using Verified.Proofs.Refinement;
+using Verified.Tests.Shared;
+using Verified.Trace;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Verified.Cli.Tests;
+
+/// <summary>
+/// Counterexamples found while guest programs run on the emulated CPU (an example program, the
+/// random x86 tasks of the machine fuzz) replay through `verified replay`: the trace embeds the
+/// images and the machine settings, and the replay runs the same machine with the checker on.
+/// </summary>
+public sealed class MachineReplayTests(ITestOutputHelper output)
+{
+    private static byte[] Elf(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "userland", name + ".elf"));
+
+    private static (int Code, string Out, string Err) Replay(string json)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"verified-machine-replay-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var code = Program.Run(["replay", path], stdout, stderr);
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Runs a recipe with the checker on until it reports (bounded), and returns the counterexample.</summary>
+    private static TraceDocument Find(MachineRecipe recipe, string expectedClause)
+    {
+        CheckedMachineRun.TryStart(recipe, out var run, out var error).ShouldBeTrue(error);
+        var v = run!.Run(maxSteps: 20_000, maxInstructions: 200_000_000).ShouldNotBeNull("the planted fault is caught on the CPU");
+        v.Clause.ShouldBe(expectedClause, v.Message);
+        return Counterexample.ToMachineTrace(run, recipe.Origin!);
+    }
+
+    private static TraceDocument GrantsWithPlantedFault() =>
+        Find(MachineRecipe.Program("grants.elf", Elf("grants"), [nameof(Kernel.PlantedFaults.GrantRevokeKeepsGeneration)]), "grant.revoke.state");
+
+    private static JsonObject Json(TraceDocument trace) => TraceJson.ToJson(trace);
+
+    [Fact]
+    public void AnExampleProgramsViolationReplaysWithTheClauseNamed()
+    {
+        var trace = GrantsWithPlantedFault();
+        trace.Machine.ShouldNotBeNull().Step.ShouldBe(trace.Steps.Length);
+        var (code, stdout, stderr) = Replay(TraceJson.Serialize(trace));
+        code.ShouldBe(ExitCodes.Failure, stderr);
+        stdout.ShouldContain($"reproduced at step {trace.Steps.Length}: refinement / grant.revoke.state");
+        stdout.ShouldContain($"the same {trace.Steps.Length} syscalls as recorded");
+        stdout.ShouldMatchGolden("replay-grants-planted-fault");
+    }
+
+    [Fact]
+    public void WithThePlantedFaultOffTheProgramRunsCleanAndReplayExitsZero()
+    {
+        var json = Json(GrantsWithPlantedFault());
+        json["machine"]!["plantedFaults"] = new JsonArray();
+        var (code, stdout, stderr) = Replay(json.ToJsonString());
+        code.ShouldBe(ExitCodes.Success, stderr);
+        stdout.ShouldContain("not reproduced: the machine ran to its end (Exited { Code = 0 })");
+    }
+
+    [Fact]
+    public void AFuzzSeedsViolationReplaysAndNoLongerReproducesWithoutTheFault()
+    {
+        var trace = Find(MachineRecipe.Fuzz(Elf("fuzz"), 0xC0FFEE, [nameof(Kernel.PlantedFaults.MintKeepsRights)]), "cap.mint.state");
+        trace.Machine.ShouldNotBeNull().Origin.ShouldNotBeNull().ShouldContain("seed 0xc0ffee");
+        var (code, stdout, stderr) = Replay(TraceJson.Serialize(trace));
+        output.WriteLine(stdout);
+        code.ShouldBe(ExitCodes.Failure, stderr);
+        stdout.ShouldContain($"reproduced at step {trace.Steps.Length}: refinement / cap.mint.state");
+
+        var json = Json(trace);
+        json["machine"]!["plantedFaults"] = new JsonArray();
+        (code, stdout, stderr) = Replay(json.ToJsonString());
+        output.WriteLine(stdout);
+        code.ShouldBe(ExitCodes.Success, stderr);
+        stdout.ShouldContain("not reproduced:");
+        stdout.ShouldNotContain("cap.mint.state");
+    }
+
+    [Fact]
+    public void AReplayThatNoLongerFailsStopsAtTheStepBound()
+    {
+        // A clean program that issues tens of thousands of syscalls, recorded as if it broke at step 10.
+        var json = Json(GrantsWithPlantedFault());
+        var bench = Elf("ipcbench");
+        json["machine"]!["images"] = new JsonArray(new JsonObject { ["name"] = "ipcbench.elf", ["sha256"] = TraceImage.Hash(bench), ["base64"] = Convert.ToBase64String(bench) });
+        json["machine"]!["plantedFaults"] = new JsonArray();
+        json["machine"]!["step"] = 10;
+        var (code, stdout, stderr) = Replay(json.ToJsonString());
+        output.WriteLine(stdout);
+        code.ShouldBe(ExitCodes.Success, stderr);
+        stdout.ShouldContain($"not reproduced: no violation within the bound");
+        var replayed = int.Parse(stdout.Split("the bound: ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        replayed.ShouldBeInRange(10 + (int)MachineReplayer.StepMargin, 10 + (int)MachineReplayer.StepMargin + 2_000, "stopped one run slice after the bound at most");
+    }
+
+    [Fact]
+    public void ATamperedImageIsExitTwoNamingTheHashMismatch()
+    {
+        var json = Json(GrantsWithPlantedFault());
+        var image = json["machine"]!["images"]![0]!;
+        var bytes = Convert.FromBase64String(image["base64"]!.GetValue<string>());
+        bytes[^1] ^= 0xFF;
+        image["base64"] = Convert.ToBase64String(bytes);
+        var (code, _, stderr) = Replay(json.ToJsonString());
+        code.ShouldBe(ExitCodes.UsageOrInput);
+        stderr.ShouldContain("image 'grants.elf'");
+        stderr.ShouldContain("does not match its hash");
+    }
+
+    [Fact]
+    public void ATruncatedTraceIsExitTwo()
+    {
+        var text = TraceJson.Serialize(GrantsWithPlantedFault());
+        var (code, stdout, stderr) = Replay(text[..(text.Length / 2)]);
+        code.ShouldBe(ExitCodes.UsageOrInput);
+        stderr.ShouldContain("not a valid trace: not valid JSON");
+        stdout.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("bogus", "1", "unknown field 'machine.bogus'")]
+    [InlineData("timeSlice", "\"fast\"", "field 'machine.timeSlice' must be an integer")]
+    [InlineData("memoryBytes", "4096", "machine memory must be 1 MiB to 1 GiB")]
+    [InlineData("plantedFaults", "[\"NoSuchFault\"]", "unknown planted fault 'NoSuchFault'")]
+    [InlineData("images", "[]", "must name at least the root task's image")]
+    public void ABadMachineFieldIsExitTwoNamingIt(string field, string value, string expected)
+    {
+        var json = Json(GrantsWithPlantedFault());
+        json["machine"]![field] = JsonNode.Parse(value);
+        var (code, _, stderr) = Replay(json.ToJsonString());
+        code.ShouldBe(ExitCodes.UsageOrInput);
+        stderr.ShouldContain(expected);
+    }
+
+    [Fact]
+    public void AMachineSectionInAVersionOneTraceOrAnUnknownVersionIsExitTwo()
+    {
+        var json = Json(GrantsWithPlantedFault());
+        json["version"] = 1;
+        var (code, _, stderr) = Replay(json.ToJsonString());
+        code.ShouldBe(ExitCodes.UsageOrInput);
+        stderr.ShouldContain("field 'machine' exists from trace format version 2 on");
+        json["version"] = 3;
+        (code, _, stderr) = Replay(json.ToJsonString());
+        code.ShouldBe(ExitCodes.UsageOrInput);
+        stderr.ShouldContain("unsupported trace: trace format version 3 is not supported");
+    }
+}
