@@ -23,13 +23,17 @@ public sealed record MachineRecipe(
     int? RevokeDeletionsPerEntry = null,
     string? Origin = null)
 {
-    /// <summary>The kernel tests' run of an example program: one root image, 32 MiB, the default time slice of 20,000 instructions, run 20,000 instructions at a time (so a bound is tested often).</summary>
-    public static MachineRecipe Program(string name, byte[] elf, IEnumerable<string>? plantedFaults = null, IEnumerable<(string Name, byte[] Bytes)>? modules = null)
+    /// <summary>
+    /// A program booted as the root task (with optional boot modules), as the kernel tests and
+    /// `verified boot` run it: 32 MiB unless given, the default time slice of 20,000 instructions,
+    /// run 20,000 instructions at a time (so a bound is tested often).
+    /// </summary>
+    public static MachineRecipe Program(string name, byte[] elf, IEnumerable<string>? plantedFaults = null, IEnumerable<(string Name, byte[] Bytes)>? modules = null, ulong memoryBytes = 32 << 20)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(elf);
         ImmutableArray<TraceImage> images = [new(name, [.. elf]), .. (modules ?? []).Select(m => new TraceImage(m.Name, [.. m.Bytes]))];
-        return new MachineRecipe(images, 32 << 20, 20_000, 20_000, [.. plantedFaults ?? []], Origin: $"example program {name}");
+        return new MachineRecipe(images, memoryBytes, 20_000, 20_000, [.. plantedFaults ?? []], Origin: $"program {name}");
     }
 
     /// <summary>The random x86 tasks of <see cref="MachineFuzz"/> with a seed: the same boot, time slice and run loop as MachineFuzz.Run.</summary>

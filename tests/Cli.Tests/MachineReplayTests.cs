@@ -158,4 +158,60 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
         code.ShouldBe(ExitCodes.UsageOrInput);
         stderr.ShouldContain("unsupported trace: trace format version 3 is not supported");
     }
+
+    /// <summary>
+    /// Finding F7 (open; tests/Kernel.Tests MachineFuzzTests pins it): the random x86 tasks with seed
+    /// 0xC0FFEE and no planted fault reach a revoke that finalises a non-empty CNode. Its
+    /// counterexample replays: the real finding is reproducible outside the test that found it.
+    /// </summary>
+    [Fact]
+    public void TheFuzzFindingF7ReplaysFromItsTrace()
+    {
+        var trace = Find(MachineRecipe.Fuzz(Elf("fuzz"), 0xC0FFEE), "cap.revoke_step.status");
+        trace.Violation!.Message.ShouldEndWith("refuses it: NotEmpty");
+        var (code, stdout, stderr) = Replay(TraceJson.Serialize(trace));
+        code.ShouldBe(ExitCodes.Failure, stderr);
+        stdout.ShouldContain($"reproduced at step {trace.Steps.Length}: refinement / cap.revoke_step.status");
+        stdout.ShouldContain($"the same {trace.Steps.Length} syscalls as recorded");
+    }
+
+    [Fact]
+    public void BootWithTheRefinementCheckerWritesACounterexampleThatReplays()
+    {
+        var seed = Path.GetTempFileName();
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(seed, Kernel.Run.MachineFuzz.SeedModule(0xC0FFEE));
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+            var code = Program.Run(["boot", Path.Combine(AppContext.BaseDirectory, "userland", "fuzz.elf"), seed, "--refinement", "--trace", path, "--max-instructions", "100000000"], stdout, stderr);
+            output.WriteLine(stderr.ToString());
+            code.ShouldBe(ExitCodes.Failure, stderr.ToString());
+            var clause = stderr.ToString().Split(" / ")[1].Split('\n')[0].Trim();
+            stderr.ToString().ShouldContain("refinement violation at step");
+            TraceJson.TryLoad(File.ReadAllText(path), out var trace, out var failure).ShouldBeTrue(failure?.Detail);
+            trace.Violation!.Clause.ShouldBe(clause);
+            trace.Machine!.Images.Length.ShouldBe(2, "the root image and the seed module");
+
+            stdout = new StringWriter();
+            stderr = new StringWriter();
+            Program.Run(["replay", path], stdout, stderr).ShouldBe(ExitCodes.Failure, stderr.ToString());
+            stdout.ToString().ShouldContain($"reproduced at step {trace.Steps.Length}: refinement / {clause}");
+        }
+        finally
+        {
+            File.Delete(seed);
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void BootWithTheRefinementCheckerOfACleanProgramExitsWithItsCode()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        Program.Run(["boot", Path.Combine(AppContext.BaseDirectory, "userland", "pingpong.elf"), "--refinement"], stdout, stderr).ShouldBe(0, stderr.ToString());
+        stdout.ToString().ShouldStartWith("ping-pong: 10/10 replies correct");
+    }
 }
