@@ -8,8 +8,9 @@ namespace Verified.Proofs.Refinement;
 /// recorded settings and planted faults, runs the same loop with the checker on, and compares
 /// the violation (property and clause) with the recorded one. Bounded: it stops once the run has
 /// gone <see cref="StepMargin"/> syscalls past the recorded step, or as many instructions again
-/// as the recording needed (at least <see cref="MinimumSlices"/> slices) — so a kernel that no
-/// longer fails, or now loops, still ends.
+/// as the recording needed (at least <see cref="MinimumSlices"/> slices, at most
+/// <see cref="MaximumInstructionMargin"/>) — so a kernel that no longer fails, or now keeps its
+/// guests from making syscalls, still ends.
 /// </summary>
 public static class MachineReplayer
 {
@@ -19,6 +20,9 @@ public static class MachineReplayer
     /// <summary>The instruction margin is at least this many run slices.</summary>
     public const long MinimumSlices = 64;
 
+    /// <summary>The instruction margin is at most this (about a minute of guest time with the checker on).</summary>
+    public const long MaximumInstructionMargin = 1_000_000_000;
+
     public static ReplayOutcome Replay(TraceDocument trace, TraceMachine m, TraceViolation recorded)
     {
         ArgumentNullException.ThrowIfNull(trace);
@@ -26,7 +30,8 @@ public static class MachineReplayer
         ArgumentNullException.ThrowIfNull(recorded);
         var recipe = new MachineRecipe(m.Images, m.MemoryBytes, m.TimeSlice, m.SliceInstructions, m.PlantedFaults, m.CrossCheckEvery, m.RevokeDeletionsPerEntry, m.Origin);
         if (!CheckedMachineRun.TryStart(recipe, out var run, out var error)) return new ReplayOutcome.BadInput(error!);
-        var maxInstructions = SaturatingAdd(m.Instructions, Math.Max(m.Instructions, SaturatingMultiply(m.SliceInstructions, MinimumSlices)));
+        var margin = Math.Min(MaximumInstructionMargin, Math.Max(m.Instructions, SaturatingMultiply(m.SliceInstructions, MinimumSlices)));
+        var maxInstructions = SaturatingAdd(m.Instructions, margin);
         var v = run!.Run(SaturatingAdd(m.Step, StepMargin), maxInstructions);
         var steps = run.Checker.Steps.Count;
         var divergence = FirstDifference(trace.Steps, Counterexample.ToTrace(run.Checker, "replay").Steps);

@@ -107,6 +107,23 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AReplayWhoseGuestStopsMakingSyscallsStopsAtTheInstructionBound()
+    {
+        // A root task that spins (jmp $) never makes a syscall: only the instruction bound ends it.
+        var spin = Verified.Machine.Tests.Support.TinyElf.Build([0xEB, 0xFE], null);
+        var json = Json(GrantsWithPlantedFault());
+        json["machine"]!["images"] = new JsonArray(new JsonObject { ["name"] = "spin.elf", ["sha256"] = TraceImage.Hash(spin), ["base64"] = Convert.ToBase64String(spin) });
+        json["machine"]!["instructions"] = 1_000;
+        var (code, stdout, stderr) = Replay(json.ToJsonString());
+        output.WriteLine(stdout);
+        code.ShouldBe(ExitCodes.Success, stderr);
+        stdout.ShouldContain("not reproduced: no violation within the bound: 0 syscalls");
+        var slice = json["machine"]!["sliceInstructions"]!.GetValue<long>();
+        var ran = long.Parse(stdout.Split("margin 1000), ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        ran.ShouldBeInRange(1_000 + (MachineReplayer.MinimumSlices * slice), 1_000 + ((MachineReplayer.MinimumSlices + 1) * slice), "the recorded instructions plus the minimum margin, overshooting by less than one slice");
+    }
+
+    [Fact]
     public void ATamperedImageIsExitTwoNamingTheHashMismatch()
     {
         var json = Json(GrantsWithPlantedFault());
