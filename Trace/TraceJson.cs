@@ -14,6 +14,10 @@ public static class TraceJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    // A duplicate property is refused while parsing: JsonObject would otherwise throw a host
+    // exception (ArgumentException) the first time the object is read.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     public static JsonObject ToJson(TraceDocument trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
@@ -73,7 +77,7 @@ public static class TraceJson
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(text);
+            root = JsonNode.Parse(text, documentOptions: Strict);
         }
         catch (JsonException e)
         {

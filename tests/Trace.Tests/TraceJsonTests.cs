@@ -133,6 +133,8 @@ public sealed class TraceJsonTests
     [InlineData("{\"format\":\"verified-trace\",\"version\":1,\"producer\":\"p\",\"source\":{\"kind\":\"k\",\"name\":\"n\"},\"steps\":{}}", "field 'steps' must be an array")]
     [InlineData("{\"format\":\"verified-trace\",\"version\":1,\"producer\":\"p\",\"source\":{\"kind\":\"k\",\"name\":\"n\"},\"steps\":[{\"kind\":\"syscall\"}]}", "missing field 'steps[0].operation'")]
     [InlineData("{\"format\":\"verified-trace\",\"version\":1,\"producer\":\"p\",\"source\":{\"kind\":\"k\"},\"steps\":[]}", "missing field 'source.name'")]
+    [InlineData("{\"format\":\"verified-trace\",\"format\":\"x\"}", "not valid JSON: Duplicate")]
+    [InlineData("{\"format\":\"verified-trace\",\"version\":2,\"producer\":\"p\",\"source\":{\"kind\":\"k\",\"name\":\"n\"},\"steps\":[],\"machine\":{\"step\":1,\"step\":2}}", "not valid JSON: Duplicate")]
     [InlineData("{\"format\":\"verified-trace\",\"version\":1,\"producer\":3,\"source\":{\"kind\":\"k\",\"name\":\"n\"},\"steps\":[]}", "field 'producer' must be a string")]
     public void MalformedTracesAreErrorsNotExceptions(string text, string expectedMessage)
     {
