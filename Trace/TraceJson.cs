@@ -84,6 +84,13 @@ public static class TraceJson
             failure = new TraceReadFailure(TraceReadError.Malformed, $"not valid JSON: {e.Message}");
             return false;
         }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-property check decodes property names while parsing, and a name escaping a
+            // lone surrogate throws this rather than a JsonException. Parsing is a function of the text alone.
+            failure = new TraceReadFailure(TraceReadError.Malformed, $"not valid JSON text: {e.Message}");
+            return false;
+        }
 
         if (root is not JsonObject obj)
         {
@@ -91,7 +98,49 @@ public static class TraceJson
             return false;
         }
 
+        if (UnreadableString(obj) is { } where)
+        {
+            failure = new TraceReadFailure(TraceReadError.Malformed, $"{where}: a string escapes a lone surrogate (\\uD800-\\uDFFF without its pair), which is not text");
+            return false;
+        }
+
         return TryLoad(obj, out trace, out failure);
+    }
+
+    // System.Text.Json parses an escaped lone surrogate ("\ud800") but throws
+    // InvalidOperationException when the string (value or property name) is first read. Every
+    // string is read once here, so that defect is an error message rather than a host exception
+    // at some later read. Returns the path of the first such string, or null. Depth is bounded by
+    // the parser's maximum depth (64).
+    private static string? UnreadableString(JsonNode node, string path = "$")
+    {
+        try
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (key, child) in o)
+                    {
+                        if (child is not null && UnreadableString(child, $"{path}.{key}") is { } inner) return inner;
+                    }
+
+                    return null;
+                case JsonArray a:
+                    for (var i = 0; i < a.Count; i++)
+                    {
+                        if (a[i] is { } child && UnreadableString(child, $"{path}[{i}]") is { } inner) return inner;
+                    }
+
+                    return null;
+                default:
+                    _ = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return path;
+        }
     }
 
     public static bool TryRead(JsonObject obj, [NotNullWhen(true)] out TraceDocument? trace, [NotNullWhen(false)] out string? error)

@@ -88,6 +88,51 @@ public sealed class TraceJsonTests
         failure.Detail.ShouldContain("was altered after recording");
     }
 
+    /// <summary>
+    /// A trace is untrusted input: 3,000 random corruptions of a machine trace (truncation, a
+    /// character replaced, deleted or duplicated, a value swapped for another JSON value) are each
+    /// read to an error or a document, never a host exception.
+    /// </summary>
+    [Fact]
+    public void RandomCorruptionsOfAMachineTraceNeverThrow()
+    {
+        var text = TraceJson.Serialize(MachineSample());
+        var random = new Random(20261121);
+        string[] values = ["null", "-1", "1e400", "\"x\"", "[]", "{}", "true", "18446744073709551616", "\"\\ud800\""];
+        var (read, refused) = (0, 0);
+        for (var i = 0; i < 3_000; i++)
+        {
+            var at = random.Next(text.Length);
+            var mutated = (i % 5) switch
+            {
+                0 => text[..at],
+                1 => text[..at] + (char)random.Next(32, 127) + text[(at + 1)..],
+                2 => text.Remove(at, 1),
+                3 => text.Insert(at, text[at].ToString()),
+                _ => ReplaceValue(text, at, values[random.Next(values.Length)]),
+            };
+            if (TraceJson.TryLoad(mutated, out var trace, out var failure)) read++;
+            else
+            {
+                refused++;
+                failure.Detail.ShouldNotBeNullOrWhiteSpace();
+                trace.ShouldBeNull();
+            }
+        }
+
+        refused.ShouldBeGreaterThan(1_000, "most corruptions break the trace");
+        read.ShouldBeGreaterThan(0, "some corruptions leave a readable trace (e.g. a changed origin or message)");
+    }
+
+    // Replaces the JSON value after the first ':' at or after a position with another value.
+    private static string ReplaceValue(string text, int at, string value)
+    {
+        var colon = text.IndexOf(':', at);
+        if (colon < 0) return text;
+        var end = text.IndexOfAny([',', '\n', '}', ']'], colon + 1);
+        return end < 0 ? text : text[..(colon + 1)] + " " + value + text[end..];
+    }
+
     [Theory]
     [InlineData("version", "9", TraceReadError.UnsupportedVersion, "trace format version 9 is not supported (this build reads versions 1 to 2)")]
     [InlineData("version", "0", TraceReadError.UnsupportedVersion, "version 0 is not supported")]
@@ -134,6 +179,9 @@ public sealed class TraceJsonTests
     [InlineData("{\"format\":\"verified-trace\",\"version\":1,\"producer\":\"p\",\"source\":{\"kind\":\"k\",\"name\":\"n\"},\"steps\":[{\"kind\":\"syscall\"}]}", "missing field 'steps[0].operation'")]
     [InlineData("{\"format\":\"verified-trace\",\"version\":1,\"producer\":\"p\",\"source\":{\"kind\":\"k\"},\"steps\":[]}", "missing field 'source.name'")]
     [InlineData("{\"format\":\"verified-trace\",\"format\":\"x\"}", "not valid JSON: Duplicate")]
+    [InlineData("{\"format\":\"verified-trace\",\"version\":2,\"producer\":\"p\\ud800\"}", "$.producer: a string escapes a lone surrogate")]
+    [InlineData("{\"format\":\"verified-trace\",\"initialState\":{\"a\":[1,\"\\udc00x\"]}}", "$.initialState.a[1]: a string escapes a lone surrogate")]
+    [InlineData("{\"format\":\"verified-trace\",\"initialState\":{\"\\ud800\":1}}", "missing low surrogate")]
     [InlineData("{\"format\":\"verified-trace\",\"version\":2,\"producer\":\"p\",\"source\":{\"kind\":\"k\",\"name\":\"n\"},\"steps\":[],\"machine\":{\"step\":1,\"step\":2}}", "not valid JSON: Duplicate")]
     [InlineData("{\"format\":\"verified-trace\",\"version\":1,\"producer\":3,\"source\":{\"kind\":\"k\",\"name\":\"n\"},\"steps\":[]}", "field 'producer' must be a string")]
     public void MalformedTracesAreErrorsNotExceptions(string text, string expectedMessage)
