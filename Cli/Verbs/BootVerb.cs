@@ -12,7 +12,8 @@ namespace Verified.Cli.Verbs;
 /// image or unreadable file; 4 when the instruction limit is reached or no task can run).
 /// --trace FILE writes the syscalls and faults in the project's trace format. --refinement checks
 /// every syscall against the specification (<see cref="CheckedBoot"/>): a violation stops the run,
-/// exits 1, and --trace then holds a counterexample that `verified replay` runs again.
+/// exits 1, and --trace then holds a counterexample that `verified replay` runs again; --plant NAME
+/// plants a known kernel bug for the checker to catch.
 /// </summary>
 internal static class BootVerb
 {
@@ -31,18 +32,33 @@ internal static class BootVerb
         {
             Description = "Check every syscall against the specification; stop at a violation (exit 1), and with --trace write a counterexample `verified replay` runs again.",
         };
+        var plant = new Option<string[]>("--plant")
+        {
+            Description = "With --refinement: plant a known kernel bug by name (Kernel/PlantedFaults.cs), to see the checker catch it. Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         command.Options.Add(memory);
         command.Options.Add(trace);
         command.Options.Add(refinement);
-        command.SetAction(parse => Run(parse.GetValue(root)!, parse.GetValue(modules) ?? [], parse.GetValue(max), parse.GetValue(memory), parse.GetValue(trace), parse.GetValue(refinement), stdout, stderr));
+        command.Options.Add(plant);
+        command.SetAction(parse => Run(
+            parse.GetValue(root)!, parse.GetValue(modules) ?? [], parse.GetValue(max), parse.GetValue(memory), parse.GetValue(trace),
+            parse.GetValue(refinement), parse.GetValue(plant) ?? [], stdout, stderr));
         return command;
     }
 
-    private static int Run(FileInfo root, FileInfo[] modules, long maxInstructions, ulong memoryMib, FileInfo? tracePath, bool refinement, TextWriter stdout, TextWriter stderr)
+    private static int Run(
+        FileInfo root, FileInfo[] modules, long maxInstructions, ulong memoryMib, FileInfo? tracePath, bool refinement, string[] plant, TextWriter stdout, TextWriter stderr)
     {
         if (maxInstructions <= 0 || memoryMib is 0 or > 1024)
         {
             stderr.WriteLine("verified boot: --max-instructions must be positive and --memory-mib in [1, 1024]");
+            return ExitCodes.UsageOrInput;
+        }
+
+        if (plant.Length > 0 && !refinement)
+        {
+            stderr.WriteLine("verified boot: --plant needs --refinement (a planted bug is there to be caught by the checker)");
             return ExitCodes.UsageOrInput;
         }
 
@@ -64,7 +80,7 @@ internal static class BootVerb
 
         if (refinement)
         {
-            var recipe = MachineRecipe.Program(root.Name, rootBytes, modules: modules.Zip(moduleBytes, (f, b) => (f.Name, b)), memoryBytes: memoryMib << 20);
+            var recipe = MachineRecipe.Program(root.Name, rootBytes, plant, modules.Zip(moduleBytes, (f, b) => (f.Name, b)), memoryMib << 20);
             return CheckedBoot.Run(recipe, maxInstructions, tracePath, stdout, stderr);
         }
 

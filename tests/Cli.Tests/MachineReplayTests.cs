@@ -176,22 +176,6 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
         stderr.ShouldContain("unsupported trace: trace format version 3 is not supported");
     }
 
-    /// <summary>
-    /// Finding F7 (open; tests/Kernel.Tests MachineFuzzTests pins it): the random x86 tasks with seed
-    /// 0xC0FFEE and no planted fault reach a revoke that finalises a non-empty CNode. Its
-    /// counterexample replays: the real finding is reproducible outside the test that found it.
-    /// </summary>
-    [Fact]
-    public void TheFuzzFindingF7ReplaysFromItsTrace()
-    {
-        var trace = Find(MachineRecipe.Fuzz(Elf("fuzz"), 0xC0FFEE), "cap.revoke_step.status");
-        trace.Violation!.Message.ShouldEndWith("refuses it: NotEmpty");
-        var (code, stdout, stderr) = Replay(TraceJson.Serialize(trace));
-        code.ShouldBe(ExitCodes.Failure, stderr);
-        stdout.ShouldContain($"reproduced at step {trace.Steps.Length}: refinement / cap.revoke_step.status");
-        stdout.ShouldContain($"the same {trace.Steps.Length} syscalls as recorded");
-    }
-
     [Fact]
     public void BootWithTheRefinementCheckerWritesACounterexampleThatReplays()
     {
@@ -202,25 +186,38 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
             File.WriteAllBytes(seed, Kernel.Run.MachineFuzz.SeedModule(0xC0FFEE));
             var stdout = new StringWriter();
             var stderr = new StringWriter();
-            var code = Program.Run(["boot", Path.Combine(AppContext.BaseDirectory, "userland", "fuzz.elf"), seed, "--refinement", "--trace", path, "--max-instructions", "100000000"], stdout, stderr);
+            string[] boot = ["boot", Path.Combine(AppContext.BaseDirectory, "userland", "fuzz.elf"), seed, "--refinement", "--max-instructions", "100000000"];
+            var code = Program.Run([.. boot, "--plant", nameof(Kernel.PlantedFaults.MintKeepsRights), "--trace", path], stdout, stderr);
             output.WriteLine(stderr.ToString());
             code.ShouldBe(ExitCodes.Failure, stderr.ToString());
-            var clause = stderr.ToString().Split(" / ")[1].Split('\n')[0].Trim();
             stderr.ToString().ShouldContain("refinement violation at step");
+            stderr.ToString().ShouldContain("refinement / cap.mint.state");
             TraceJson.TryLoad(File.ReadAllText(path), out var trace, out var failure).ShouldBeTrue(failure?.Detail);
-            trace.Violation!.Clause.ShouldBe(clause);
-            trace.Machine!.Images.Length.ShouldBe(2, "the root image and the seed module");
+            trace.Violation!.Clause.ShouldBe("cap.mint.state");
+            trace.Machine!.Images.Select(i => i.Name).ShouldBe(["fuzz.elf", Path.GetFileName(seed)], "the root image and the seed module");
+            trace.Machine.PlantedFaults.ShouldBe([nameof(Kernel.PlantedFaults.MintKeepsRights)]);
 
             stdout = new StringWriter();
             stderr = new StringWriter();
             Program.Run(["replay", path], stdout, stderr).ShouldBe(ExitCodes.Failure, stderr.ToString());
-            stdout.ToString().ShouldContain($"reproduced at step {trace.Steps.Length}: refinement / {clause}");
+            stdout.ToString().ShouldContain($"reproduced at step {trace.Steps.Length}: refinement / cap.mint.state");
         }
         finally
         {
             File.Delete(seed);
             File.Delete(path);
         }
+    }
+
+    [Theory]
+    [InlineData("--plant", "NoSuchFault", "--refinement", "unknown planted fault 'NoSuchFault'")]
+    [InlineData("--plant", "MintKeepsRights", "--max-instructions", "--plant needs --refinement")]
+    public void BootRefusesAPlantedFaultItCannotUse(string option, string value, string other, string message)
+    {
+        var stderr = new StringWriter();
+        string[] args = other == "--refinement" ? [option, value, other] : [option, value, other, "1000"];
+        Program.Run(["boot", Path.Combine(AppContext.BaseDirectory, "userland", "hello.elf"), .. args], new StringWriter(), stderr).ShouldBe(ExitCodes.UsageOrInput);
+        stderr.ToString().ShouldContain(message);
     }
 
     [Fact]
