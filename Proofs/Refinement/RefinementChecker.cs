@@ -277,7 +277,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     {
         var step = eval.Step(s.Operation, before, s.Args);
         var expected = Junk.Normalize(step.Next, before);
-        var label = SpecCall.Label(s.Operation, s.Args);
+        var label = SpecCallLabel.Of(s.Operation, s.Args);
         if (step.Ok && status == KernelError.Ok)
         {
             if (expected.Equals(after)) return (StepVerdict.Checked, label, null);

@@ -7,14 +7,6 @@ namespace Verified.Proofs.Refinement;
 /// <summary>What the checker does with one kernel syscall (decided on the pre-state).</summary>
 public abstract record SpecCall
 {
-    /// <summary>
-    /// "op(a=…, b=…)" with the arguments in name order: the dictionary's own order follows string
-    /// hashes, which differ from process to process, and a counterexample's message must read the
-    /// same when its replay runs in another process.
-    /// </summary>
-    public static string Label(string operation, ImmutableDictionary<string, Value> args) =>
-        $"{operation}({string.Join(", ", args.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"))})";
-
     /// <summary>One spec operation with these argument values; <see cref="Moved"/> says how capability ids travel.</summary>
     public sealed record Single(string Operation, ImmutableDictionary<string, Value> Args, (SlotAddress From, SlotAddress To)? Moved) : SpecCall;
 
