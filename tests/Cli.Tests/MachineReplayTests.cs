@@ -60,6 +60,25 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
         stdout.ShouldMatchGolden("replay-grants-planted-fault");
     }
 
+    /// <summary>
+    /// The verdict is the clause, not the step: a run that reaches the same violation on another
+    /// path (here the random tasks get another seed) still reproduces it, and the output says where
+    /// it broke against the recording.
+    /// </summary>
+    [Fact]
+    public void TheSameClauseOnAnotherPathReproducesAndSaysWhereItDiffers()
+    {
+        var trace = Find(MachineRecipe.Fuzz(Elf("fuzz"), 0xC0FFEE, [nameof(Kernel.PlantedFaults.MintKeepsRights)]), "cap.mint.state");
+        var json = Json(trace);
+        var seed = Kernel.Run.MachineFuzz.SeedModule(0xBEEF);
+        json["machine"]!["images"]![1] = new JsonObject { ["name"] = "seed", ["sha256"] = TraceImage.Hash(seed), ["base64"] = Convert.ToBase64String(seed) };
+        var (code, stdout, stderr) = Replay(json.ToJsonString());
+        output.WriteLine(stdout);
+        code.ShouldBe(ExitCodes.Failure, stderr);
+        stdout.ShouldContain("refinement / cap.mint.state");
+        stdout.ShouldContain($"recorded at step {trace.Steps.Length}; the syscalls differ from the recording from step");
+    }
+
     [Fact]
     public void WithThePlantedFaultOffTheProgramRunsCleanAndReplayExitsZero()
     {
