@@ -17,7 +17,7 @@ namespace Verified.Trace;
 /// <param name="CrossCheckEvery">The checker's cross-check period (0 = off).</param>
 /// <param name="PlantedFaults">Names of the planted kernel faults the run had on.</param>
 /// <param name="Step">Syscalls the checker had seen when it reported the violation (the violating one included).</param>
-/// <param name="Instructions">Guest instructions retired at the end of the run slice in which the violation was reported.</param>
+/// <param name="Instructions">Guest instructions retired when the run stopped at the violation.</param>
 /// <param name="Origin">How the images came about, for people (e.g. the fuzz seed and its parameters); not used to replay.</param>
 public sealed record TraceMachine(
     ImmutableArray<TraceImage> Images,

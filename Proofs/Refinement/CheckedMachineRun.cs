@@ -10,6 +10,7 @@ namespace Verified.Proofs.Refinement;
 public sealed class CheckedMachineRun
 {
     private readonly long start;
+    private bool ran;
 
     private CheckedMachineRun(MachineRecipe recipe, KernelSystem system, RefinementChecker checker)
     {
@@ -28,7 +29,7 @@ public sealed class CheckedMachineRun
     /// <summary>How the machine stopped, when it stopped by itself (the root task exited, or nothing can run); null while it could go on.</summary>
     public RunOutcome? Ended { get; private set; }
 
-    /// <summary>Guest instructions retired so far (at the end of the last run slice).</summary>
+    /// <summary>Guest instructions retired so far (where the run stopped).</summary>
     public long Instructions => System.Cpu.InstructionsRetired - start;
 
     /// <summary>
@@ -65,23 +66,29 @@ public sealed class CheckedMachineRun
     }
 
     /// <summary>
-    /// Runs slice by slice until the checker reports a violation, the machine stops by itself
-    /// (then the checker's end-of-run cross-check runs), or a bound is reached: at least
-    /// <paramref name="maxSteps"/> checked syscalls or <paramref name="maxInstructions"/> guest
-    /// instructions (both tested between slices). Returns the violation, if any.
+    /// Runs slice by slice until the checker reports a violation (the machine stops at that
+    /// syscall), the machine stops by itself (then the checker's end-of-run cross-check runs), or
+    /// a bound is reached: <paramref name="maxSteps"/> checked syscalls (exact), or
+    /// <paramref name="maxInstructions"/> guest instructions (tested between slices). Returns the
+    /// violation, if any. A run is run once: an interruption cuts a slice short, so continuing
+    /// would not be the schedule a fresh run of the recipe has.
     /// </summary>
     public RefinementViolation? Run(long maxSteps, long maxInstructions)
     {
+        if (ran) throw new InvalidOperationException("CheckedMachineRun.Run: a run is run once; start another with TryStart");
+        ran = true;
+        System.Interrupt = () => Checker.Violation is not null || Checker.Steps.Count >= maxSteps;
         while (Checker.Violation is null && Ended is null && Checker.Steps.Count < maxSteps && Instructions < maxInstructions)
         {
             var outcome = System.Run(Recipe.SliceInstructions);
-            if (outcome is not RunOutcome.InstructionLimit)
+            if (outcome is RunOutcome.Exited or RunOutcome.Stuck)
             {
                 Ended = outcome;
                 Checker.Finish(System.Kernel);
             }
         }
 
+        System.Interrupt = null;
         return Checker.Violation;
     }
 

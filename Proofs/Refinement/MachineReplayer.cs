@@ -10,7 +10,8 @@ namespace Verified.Proofs.Refinement;
 /// gone <see cref="StepMargin"/> syscalls past the recorded step, or as many instructions again
 /// as the recording needed (at least <see cref="MinimumSlices"/> slices, at most
 /// <see cref="MaximumInstructionMargin"/>) — so a kernel that no longer fails, or now keeps its
-/// guests from making syscalls, still ends.
+/// guests from making syscalls, still ends. The step bound is exact (the machine is interrupted at
+/// that syscall); the instruction bound is tested between run slices.
 /// </summary>
 public static class MachineReplayer
 {
