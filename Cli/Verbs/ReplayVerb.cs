@@ -45,8 +45,8 @@ internal static class ReplayVerb
         if (trace.Machine is { } m)
         {
             var faults = m.PlantedFaults.IsEmpty ? "none" : string.Join(", ", m.PlantedFaults);
-            stdout.WriteLine($"machine: {string.Join(" + ", m.Images.Select(i => i.Name))}, {m.MemoryBytes >> 20} MiB, planted faults: {faults}");
-            if (m.Origin is not null) stdout.WriteLine($"  {m.Origin}");
+            stdout.WriteLine(Printable($"machine: {string.Join(" + ", m.Images.Select(i => i.Name))}, {m.MemoryBytes >> 20} MiB, planted faults: {faults}"));
+            if (m.Origin is not null) stdout.WriteLine(Printable($"  {m.Origin}"));
         }
 
         switch (Replayer.Replay(trace))
@@ -66,4 +66,8 @@ internal static class ReplayVerb
                 throw new InvalidOperationException("verified replay: unhandled replay outcome");
         }
     }
+
+    // Names and the origin line come from the (untrusted) file: control characters, which could
+    // move the cursor or forge lines on a terminal, are shown as '?'.
+    private static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
 }

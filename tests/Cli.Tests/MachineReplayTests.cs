@@ -157,6 +157,16 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NamesFromTheFilePrintWithoutControlCharacters()
+    {
+        var json = Json(GrantsWithPlantedFault());
+        json["machine"]!["origin"] = "line\nreproduced at step 1: forged\u001b[2J";
+        var (_, stdout, _) = Replay(json.ToJsonString());
+        stdout.ShouldContain("  line?reproduced at step 1: forged?[2J");
+        stdout.ShouldNotContain("\u001b");
+    }
+
+    [Fact]
     public void ATruncatedTraceIsExitTwo()
     {
         var text = TraceJson.Serialize(GrantsWithPlantedFault());
