@@ -61,6 +61,40 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The recipe of a fuzz seed is the run the machine fuzz harness makes (tests/Kernel.Tests
+    /// MachineFuzzTests): the checker attached through MachineFuzz.Run and the one of the recipe's
+    /// run see the same syscalls with the same results, and end alike (the same violation, or none),
+    /// so a seed that fails there replays from MachineRecipe.Fuzz(seed).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AFuzzRecipeIsTheRunTheMachineFuzzHarnessMakes(bool planted)
+    {
+        string[] faults = planted ? [nameof(Kernel.PlantedFaults.MintKeepsRights)] : [];
+        RefinementChecker? harness = null;
+        Kernel.Run.MachineFuzz.Run(Elf("fuzz"), 0xC0FFEE, 600, Kernel.Checking.CheckMode.Incremental, configure: k =>
+        {
+            k.Faults = PlantedFaultNames.FromNames(faults, out _);
+            harness = RefinementChecker.Attach(k, new RefinementChecker { CrossCheckEvery = 16 });
+        });
+        CheckedMachineRun.TryStart(MachineRecipe.Fuzz(Elf("fuzz"), 0xC0FFEE, faults), out var run, out var error).ShouldBeTrue(error);
+        run!.Run(harness!.Steps.Count, long.MaxValue);
+        output.WriteLine($"{harness.Steps.Count} syscalls, violation: {harness.Violation?.Clause ?? "none"}");
+        Counterexample.ToTrace(run.Checker, "recipe").Steps.ShouldBe(Counterexample.ToTrace(harness, "harness").Steps);
+        run.Checker.Violation?.Message.ShouldBe(harness.Violation?.Message);
+        (run.Checker.Violation is null).ShouldBe(harness.Violation is null);
+    }
+
+    [Fact]
+    public void ACheckedRunIsRunOnce()
+    {
+        CheckedMachineRun.TryStart(MachineRecipe.Program("hello.elf", Elf("hello")), out var run, out var error).ShouldBeTrue(error);
+        run!.Run(100, 1_000_000);
+        Should.Throw<InvalidOperationException>(() => run.Run(100, 1_000_000)).Message.ShouldContain("a run is run once");
+    }
+
+    /// <summary>
     /// The verdict is the clause, not the step: a run that reaches the same violation on another
     /// path (here the random tasks get another seed) still reproduces it, and the output says where
     /// it broke against the recording.
