@@ -16,8 +16,17 @@ public sealed record TraceDocument(
     ImmutableArray<TraceStep> Steps,
     TraceViolation? Violation)
 {
-    /// <summary>The format version this code writes and the only one it reads.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The format version this code writes. Version 2 added the optional <see cref="Machine"/>
+    /// section (runs on the emulated CPU); version 1 traces, which have none, are still read.
+    /// </summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The oldest format version this code reads.</summary>
+    public const int OldestReadableVersion = 1;
+
+    /// <summary>For a run on the emulated CPU: the machine to boot again to replay it (version 2); null otherwise.</summary>
+    public TraceMachine? Machine { get; init; }
 
     /// <summary>The value of the "format" field, so a stray JSON file is recognised as not a trace.</summary>
     public const string FormatName = "verified-trace";
@@ -28,7 +37,8 @@ public sealed record TraceDocument(
         && Source == other.Source
         && JsonNode.DeepEquals(InitialState, other.InitialState)
         && Steps.SequenceEqual(other.Steps)
-        && Equals(Violation, other.Violation);
+        && Equals(Violation, other.Violation)
+        && Equals(Machine, other.Machine);
 
     public override int GetHashCode() => HashCode.Combine(Producer, Source, Steps.Length, Violation?.Property);
 }

@@ -14,6 +14,10 @@ public static class TraceJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    // A duplicate property is refused while parsing: JsonObject would otherwise throw a host
+    // exception (ArgumentException) the first time the object is read.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     public static JsonObject ToJson(TraceDocument trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
@@ -52,6 +56,7 @@ public static class TraceJson
                 ["expected"] = trace.Violation.Expected?.DeepClone(),
                 ["actual"] = trace.Violation.Actual?.DeepClone(),
             },
+            ["machine"] = trace.Machine is null ? null : TraceMachineJson.Write(trace.Machine),
         };
     }
 
@@ -59,29 +64,94 @@ public static class TraceJson
 
     public static bool TryParse(string text, [NotNullWhen(true)] out TraceDocument? trace, [NotNullWhen(false)] out string? error)
     {
+        var ok = TryLoad(text, out trace, out var failure);
+        error = failure?.Detail;
+        return ok;
+    }
+
+    /// <summary>Parses a trace; a defect is a <see cref="TraceReadFailure"/> (Malformed or UnsupportedVersion), never an exception.</summary>
+    public static bool TryLoad(string text, [NotNullWhen(true)] out TraceDocument? trace, [NotNullWhen(false)] out TraceReadFailure? failure)
+    {
         ArgumentNullException.ThrowIfNull(text);
         trace = null;
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(text);
+            root = JsonNode.Parse(text, documentOptions: Strict);
         }
         catch (JsonException e)
         {
-            error = $"not valid JSON: {e.Message}";
+            failure = new TraceReadFailure(TraceReadError.Malformed, $"not valid JSON: {e.Message}");
+            return false;
+        }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-property check decodes property names while parsing, and a name escaping a
+            // lone surrogate throws this rather than a JsonException. Parsing is a function of the text alone.
+            failure = new TraceReadFailure(TraceReadError.Malformed, $"not valid JSON text: {e.Message}");
             return false;
         }
 
         if (root is not JsonObject obj)
         {
-            error = "a trace must be a JSON object";
+            failure = new TraceReadFailure(TraceReadError.Malformed, "a trace must be a JSON object");
             return false;
         }
 
-        return TryRead(obj, out trace, out error);
+        if (UnreadableString(obj) is { } where)
+        {
+            failure = new TraceReadFailure(TraceReadError.Malformed, $"{where}: a string escapes a lone surrogate (\\uD800-\\uDFFF without its pair), which is not text");
+            return false;
+        }
+
+        return TryLoad(obj, out trace, out failure);
+    }
+
+    // System.Text.Json parses an escaped lone surrogate ("\ud800") but throws
+    // InvalidOperationException when the string (value or property name) is first read. Every
+    // string is read once here, so that defect is an error message rather than a host exception
+    // at some later read. Returns the path of the first such string, or null. Depth is bounded by
+    // the parser's maximum depth (64).
+    private static string? UnreadableString(JsonNode node, string path = "$")
+    {
+        try
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (key, child) in o)
+                    {
+                        if (child is not null && UnreadableString(child, $"{path}.{key}") is { } inner) return inner;
+                    }
+
+                    return null;
+                case JsonArray a:
+                    for (var i = 0; i < a.Count; i++)
+                    {
+                        if (a[i] is { } child && UnreadableString(child, $"{path}[{i}]") is { } inner) return inner;
+                    }
+
+                    return null;
+                default:
+                    _ = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+                    return null;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return path;
+        }
     }
 
     public static bool TryRead(JsonObject obj, [NotNullWhen(true)] out TraceDocument? trace, [NotNullWhen(false)] out string? error)
+    {
+        var ok = TryLoad(obj, out trace, out var failure);
+        error = failure?.Detail;
+        return ok;
+    }
+
+    /// <summary>Reads a parsed trace; a defect is a <see cref="TraceReadFailure"/> (Malformed or UnsupportedVersion), never an exception.</summary>
+    public static bool TryLoad(JsonObject obj, [NotNullWhen(true)] out TraceDocument? trace, [NotNullWhen(false)] out TraceReadFailure? failure)
     {
         ArgumentNullException.ThrowIfNull(obj);
         trace = null;
@@ -92,9 +162,11 @@ public static class TraceJson
         }
 
         var version = reader.Int(obj, "version");
-        if (reader.Error is null && version != TraceDocument.CurrentVersion)
+        if (reader.Error is null && version is < TraceDocument.OldestReadableVersion or > TraceDocument.CurrentVersion)
         {
-            reader.Fail($"trace format version {version} is not supported (this build reads version {TraceDocument.CurrentVersion})");
+            reader.Fail(
+                $"trace format version {version} is not supported (this build reads versions {TraceDocument.OldestReadableVersion} to {TraceDocument.CurrentVersion})",
+                TraceReadError.UnsupportedVersion);
         }
 
         var producer = reader.String(obj, "producer", required: true);
@@ -144,74 +216,22 @@ public static class TraceJson
                 reader.Object(violationObj, "actual", required: false, "violation."));
         }
 
-        if (reader.Error is not null)
+        TraceMachine? machine = null;
+        if (obj["machine"] is { } machineNode && reader.Error is null)
         {
-            error = reader.Error;
+            if (version < 2) reader.Fail("field 'machine' exists from trace format version 2 on; this trace says version 1");
+            else if (machineNode is not JsonObject machineObj) reader.Fail("field 'machine' must be an object");
+            else machine = TraceMachineJson.Read(machineObj, reader);
+        }
+
+        if (reader.Failure is not null)
+        {
+            failure = reader.Failure;
             return false;
         }
 
-        error = null;
-        trace = new TraceDocument(producer!, source!, initial, steps.ToImmutable(), violation);
+        failure = null;
+        trace = new TraceDocument(producer!, source!, initial, steps.ToImmutable(), violation) { Machine = machine };
         return true;
-    }
-
-    /// <summary>Reads typed fields, keeping the first error (the one a user should fix first).</summary>
-    private sealed class FieldReader
-    {
-        public string? Error { get; private set; }
-
-        public void Fail(string message) => Error ??= message;
-
-        public string? String(JsonObject obj, string name, bool required, string path = "")
-        {
-            var node = obj[name];
-            if (node is null)
-            {
-                if (required)
-                {
-                    Fail($"missing field '{path}{name}'");
-                }
-
-                return null;
-            }
-
-            if (node is JsonValue value && value.TryGetValue<string>(out var s))
-            {
-                return s;
-            }
-
-            Fail($"field '{path}{name}' must be a string");
-            return null;
-        }
-
-        public int Int(JsonObject obj, string name)
-        {
-            if (obj[name] is JsonValue value && value.TryGetValue<int>(out var i))
-            {
-                return i;
-            }
-
-            Fail($"field '{name}' must be an integer");
-            return 0;
-        }
-
-        public JsonObject? Object(JsonObject obj, string name, bool required, string path = "")
-        {
-            var node = obj[name];
-            switch (node)
-            {
-                case null when required:
-                    Fail($"missing field '{path}{name}'");
-                    return null;
-                case null:
-                    return null;
-                case JsonObject o:
-                    // Detach a copy: the document owns its states, independent of the parsed tree.
-                    return (JsonObject)o.DeepClone();
-                default:
-                    Fail($"field '{path}{name}' must be an object");
-                    return null;
-            }
-        }
     }
 }

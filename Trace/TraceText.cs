@@ -32,6 +32,11 @@ public static class TraceText
             text.Append(CultureInfo.InvariantCulture, $"\n  {v.Message}\n");
         }
 
+        if (trace.Machine is { } m)
+        {
+            AppendMachine(text, m);
+        }
+
         if (trace.InitialState is not null)
         {
             text.Append("initial state:\n");
@@ -79,6 +84,20 @@ public static class TraceText
         }
 
         return text.ToString();
+    }
+
+    // Enough to tell which machine ran and where it broke; the images themselves stay in the JSON.
+    private static void AppendMachine(StringBuilder text, TraceMachine m)
+    {
+        var images = string.Join(", ", m.Images.Select(i => $"{i.Name} ({i.Bytes.Length} bytes, sha256 {i.Sha256[..16]}…)"));
+        var faults = m.PlantedFaults.IsEmpty ? "none" : string.Join(", ", m.PlantedFaults);
+        text.Append(CultureInfo.InvariantCulture, $"machine: {images}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  {m.MemoryBytes} bytes of memory, time slice {m.TimeSlice}, run slice {m.SliceInstructions}, revoke deletions per entry {m.RevokeDeletionsPerEntry}, cross-check every {m.CrossCheckEvery}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  planted faults: {faults}; broke at step {m.Step}, {m.Instructions} instructions\n");
+        if (m.Origin is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {m.Origin}\n");
+        }
     }
 
     private static string Inline(JsonObject args) =>

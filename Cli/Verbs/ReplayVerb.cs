@@ -5,10 +5,12 @@ using Verified.Trace;
 namespace Verified.Cli.Verbs;
 
 /// <summary>
-/// `verified replay TRACE.json`: re-executes a refinement counterexample's syscalls on a freshly
-/// booted kernel (with the planted faults the trace names) and the refinement checker on.
-/// Exit 1 when the same violation (property and clause, at the last step) is reproduced, 0 when
-/// the trace no longer fails, 2 for an unreadable or unsupported trace.
+/// `verified replay TRACE.json`: re-executes a refinement counterexample on a freshly booted
+/// kernel (with the planted faults the trace names) and the refinement checker on — a C#-driven
+/// trace by its syscalls, a trace of a run on the emulated CPU (format version 2, with a machine
+/// section) by running its embedded images again. Exit 1 when the same violation (property and
+/// clause; for syscall traces at the last step) is reproduced, 0 when the trace no longer fails,
+/// 2 for an unreadable, malformed or unsupported trace (an altered image included).
 /// </summary>
 internal static class ReplayVerb
 {
@@ -33,10 +35,18 @@ internal static class ReplayVerb
             return ExitCodes.UsageOrInput;
         }
 
-        if (!TraceJson.TryParse(text, out var trace, out var error))
+        if (!TraceJson.TryLoad(text, out var trace, out var failure))
         {
-            stderr.WriteLine($"verified replay: {file.Name}: not a trace: {error}");
+            var what = failure.Error == TraceReadError.UnsupportedVersion ? "unsupported trace" : "not a valid trace";
+            stderr.WriteLine($"verified replay: {file.Name}: {what}: {failure.Detail}");
             return ExitCodes.UsageOrInput;
+        }
+
+        if (trace.Machine is { } m)
+        {
+            var faults = m.PlantedFaults.IsEmpty ? "none" : string.Join(", ", m.PlantedFaults);
+            stdout.WriteLine(Printable($"machine: {string.Join(" + ", m.Images.Select(i => i.Name))}, {m.MemoryBytes >> 20} MiB, planted faults: {faults}"));
+            if (m.Origin is not null) stdout.WriteLine(Printable($"  {m.Origin}"));
         }
 
         switch (Replayer.Replay(trace))
@@ -44,6 +54,7 @@ internal static class ReplayVerb
             case ReplayOutcome.Reproduced r:
                 stdout.WriteLine($"reproduced at step {r.Step}: {r.Violation.Property} / {r.Violation.Clause}");
                 stdout.WriteLine($"  {r.Violation.Message}");
+                if (r.Note is not null) stdout.WriteLine($"  {r.Note}");
                 return ExitCodes.Failure;
             case ReplayOutcome.NotReproduced n:
                 stdout.WriteLine($"not reproduced: {n.Why}");
@@ -55,4 +66,8 @@ internal static class ReplayVerb
                 throw new InvalidOperationException("verified replay: unhandled replay outcome");
         }
     }
+
+    // Names and the origin line come from the (untrusted) file: control characters, which could
+    // move the cursor or forge lines on a terminal, are shown as '?'.
+    private static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
 }

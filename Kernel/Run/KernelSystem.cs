@@ -42,6 +42,14 @@ public sealed class KernelSystem
     /// <summary>Instructions a task runs before it is preempted.</summary>
     public long TimeSlice { get; set; } = 20_000;
 
+    /// <summary>
+    /// Asked by <see cref="Run"/> after each exit is handled (syscall, fault, preemption), before the
+    /// next task is chosen: true ends the run with <see cref="RunOutcome.Interrupted"/>, so an
+    /// observer (the refinement checker) stops the machine at the step it reports, not at the end of
+    /// the run's instruction budget. Null (the default) never interrupts.
+    /// </summary>
+    public Func<bool>? Interrupt { get; set; }
+
     /// <summary>Boots ELF images: the root task from the first; the others become module frames. Bad images are errors, not exceptions.</summary>
     public static bool TryBoot(byte[] rootElf, IReadOnlyList<byte[]> modules, ulong memoryBytes, out KernelSystem? system, out string? error)
     {
@@ -82,6 +90,11 @@ public sealed class KernelSystem
             }
 
             var used = Cpu.InstructionsRetired - start;
+            if (Interrupt?.Invoke() == true)
+            {
+                return new RunOutcome.Interrupted(used);
+            }
+
             if (used >= maxInstructions)
             {
                 return new RunOutcome.InstructionLimit(used);

@@ -49,19 +49,31 @@ public static class MachineFuzz
 {
     private static readonly HashSet<KernelError> Documented = [.. Enum.GetValues<KernelError>()];
 
+    /// <summary>Physical memory of the fuzz machine.</summary>
+    public const ulong MemoryBytes = 16 << 20;
+
+    /// <summary>The fuzz tasks' time slice: short, so the random tasks interleave often.</summary>
+    public const long TimeSlice = 500;
+
+    /// <summary>The run loop drives the system this many instructions at a time (the schedule depends on it, so a replay uses the same).</summary>
+    public const long SliceInstructions = 20_000;
+
+    /// <summary>The boot module that hands the seed to the fuzz program.</summary>
+    public static byte[] SeedModule(ulong seed) => BitConverter.GetBytes(seed);
+
     /// <summary>Boots the fuzz program with a seed and runs it until the random tasks issued <paramref name="syscalls"/> syscalls or something broke.</summary>
     public static MachineFuzzResult Run(byte[] fuzzElf, ulong seed, long syscalls, CheckMode mode, int crossCheckEvery = 1000, Action<Kernel>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(fuzzElf);
         var clock = Stopwatch.StartNew();
-        if (!KernelSystem.TryBoot(fuzzElf, [BitConverter.GetBytes(seed)], 16 << 20, out var system, out var error))
+        if (!KernelSystem.TryBoot(fuzzElf, [SeedModule(seed)], MemoryBytes, out var system, out var error))
         {
             throw new ArgumentException($"the fuzz program does not boot: {error}", nameof(fuzzElf));
         }
 
         var k = system!.Kernel;
         configure?.Invoke(k);
-        system.TimeSlice = 500;
+        system.TimeSlice = TimeSlice;
         var checker = new StepChecker(k, mode, crossCheckEvery);
         long fuzzer = 0, root = 0, faults = 0, step = 0;
         var succeeded = new Dictionary<SyscallNumber, long>();
@@ -104,7 +116,7 @@ public static class MachineFuzz
         {
             while (failure is null && fuzzer < syscalls)
             {
-                var outcome = system.Run(20_000);
+                var outcome = system.Run(SliceInstructions);
                 if (outcome is not RunOutcome.InstructionLimit)
                 {
                     failure = $"seed 0x{seed:x}: the fuzz system ended early after {fuzzer} random syscalls: {outcome}";

@@ -37,6 +37,29 @@ public static class Counterexample
         return new TraceDocument(Producer, new TraceSource("scenario", scenario), initial, steps, violation);
     }
 
+    /// <summary>
+    /// The trace of a checked run on the emulated CPU (format version 2): the syscalls and the
+    /// violation as for a C#-driven run, plus the machine section — the images by value with their
+    /// hashes, the boot and run settings, the planted faults, and the step and instruction count
+    /// at the violation — from which <see cref="Replayer"/> runs the same machine again.
+    /// </summary>
+    public static TraceDocument ToMachineTrace(CheckedMachineRun run, string scenario)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var r = run.Recipe;
+        var initial = new JsonObject
+        {
+            ["rootTask"] = run.System.RootTask.ToString(),
+            ["images"] = new JsonArray([.. r.Images.Select(i => (JsonNode)JsonValue.Create(i.Name))]),
+            ["memoryBytes"] = r.MemoryBytes,
+            ["plantedFaults"] = new JsonArray([.. r.PlantedFaults.Select(f => (JsonNode)JsonValue.Create(f))]),
+        };
+        var machine = new TraceMachine(
+            r.Images, r.MemoryBytes, r.TimeSlice, r.SliceInstructions, run.System.Kernel.RevokeDeletionsPerEntry, r.CrossCheckEvery,
+            r.PlantedFaults, run.Checker.Steps.Count, run.Instructions, r.Origin);
+        return ToTrace(run.Checker, scenario) with { Source = new TraceSource("machine", scenario), InitialState = initial, Machine = machine };
+    }
+
     public static string Render(RefinementChecker checker) => TraceText.Render(ToTrace(checker, "refinement check"));
 
     private static JsonObject ArgsJson(long number, ImmutableArray<ulong> args)

@@ -9,7 +9,7 @@ public sealed partial class RefinementChecker
 {
     private (StepVerdict, string, RefinementViolation?) JudgeGrantCreate(SpecCall.GrantCreate c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"{c.Operation}({string.Join(", ", c.Args.Select(a => $"{a.Key}={a.Value}"))})";
+        var label = SpecCallLabel.Of(c.Operation, c.Args);
         if (c.AbiStatus != KernelError.Ok) return Refused(c.Operation, $"{label}: the ABI's argument checks", c.AbiStatus, status, before, after);
         var step = eval.Step(c.Operation, before, c.Args);
         if (step.Ok && status == KernelError.Ok)

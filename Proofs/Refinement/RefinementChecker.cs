@@ -298,7 +298,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     {
         var step = eval.Step(s.Operation, before, s.Args);
         var expected = Junk.Normalize(step.Next, before);
-        var label = $"{s.Operation}({string.Join(", ", s.Args.Select(a => $"{a.Key}={a.Value}"))})";
+        var label = SpecCallLabel.Of(s.Operation, s.Args);
         if (step.Ok && status == KernelError.Ok)
         {
             if (expected.Equals(after)) return (StepVerdict.Checked, label, null);

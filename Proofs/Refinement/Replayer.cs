@@ -8,8 +8,8 @@ namespace Verified.Proofs.Refinement;
 /// <summary>The outcome of replaying a refinement trace.</summary>
 public abstract record ReplayOutcome
 {
-    /// <summary>The same property and clause broke at the same step.</summary>
-    public sealed record Reproduced(RefinementViolation Violation, int Step) : ReplayOutcome;
+    /// <summary>The same property and clause broke (for a C#-driven trace, at the same step; <paramref name="Note"/> says how a machine replay compares with the recording).</summary>
+    public sealed record Reproduced(RefinementViolation Violation, int Step, string? Note = null) : ReplayOutcome;
 
     /// <summary>The trace ran and the recorded violation did not happen (fixed, or another one happened).</summary>
     public sealed record NotReproduced(string Why) : ReplayOutcome;
@@ -18,7 +18,10 @@ public abstract record ReplayOutcome
     public sealed record BadInput(string Why) : ReplayOutcome;
 }
 
-/// <summary>Re-executes a refinement trace's syscalls on a freshly booted kernel with the checker on.</summary>
+/// <summary>
+/// Re-executes a refinement trace on a freshly booted kernel with the checker on: a C#-driven
+/// trace by its syscalls, a run on the emulated CPU by running its machine again (<see cref="MachineReplayer"/>).
+/// </summary>
 public static class Replayer
 {
     public static ReplayOutcome Replay(TraceDocument trace)
@@ -26,6 +29,7 @@ public static class Replayer
         ArgumentNullException.ThrowIfNull(trace);
         if (trace.Producer != Counterexample.Producer) return new ReplayOutcome.BadInput($"producer is '{trace.Producer}', this replays '{Counterexample.Producer}' traces");
         if (trace.Violation is null) return new ReplayOutcome.BadInput("the trace records no violation to reproduce");
+        if (trace.Machine is not null) return MachineReplayer.Replay(trace, trace.Machine, trace.Violation);
         var init = trace.InitialState;
         if (init?["memoryBytes"] is not JsonValue mem || !mem.TryGetValue<ulong>(out var memoryBytes) || memoryBytes is 0 or > 1UL << 32
             || init["cnodeBits"] is not JsonValue cb || !cb.TryGetValue<int>(out var cnodeBits) || cnodeBits is < 2 or > 12)

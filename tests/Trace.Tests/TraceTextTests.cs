@@ -13,6 +13,12 @@ public sealed class TraceTextTests
     }
 
     [Fact]
+    public void RenderingOfAMachineRunNamesItsImagesAndWhereItBroke()
+    {
+        TraceText.Render(TraceJsonTests.MachineSample()).ShouldMatchApproved(c => c.NoDiff().WithDiscriminator("machine"));
+    }
+
+    [Fact]
     public void RenderingOfARefinementMismatchShowsOnlyTheDifferences()
     {
         var trace = new TraceDocument(
