@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Verified.Spec;
 using Verified.Spec.Kernel;
+using Verified.Kernel.Objects;
 using KernelImpl = Verified.Kernel.Kernel;
 
 namespace Verified.Proofs.Refinement;
@@ -18,12 +19,16 @@ public sealed class AbstractionCache
 {
     private readonly ValueMemo memo = new();
     private Abstraction.Builder? lastEntries;
+    private Abstraction.Builder? spare; // the builder before last, cleared and refilled (its dictionaries keep their capacity)
     private ConcreteState? last;
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
     internal bool PlantStaleOnce { get; set; }
 
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel));
+
+    /// <summary>As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/> as it is now.</summary>
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
     {
         if (PlantStaleOnce && last is not null)
         {
@@ -31,8 +36,10 @@ public sealed class AbstractionCache
             return last;
         }
 
-        var b = new Abstraction.Builder();
-        Abstraction.Collect(kernel, ids, b, memo);
+        var b = spare ?? new Abstraction.Builder();
+        spare = null;
+        b.Clear();
+        Abstraction.Collect(kernel, ids, b, memo, occupied);
         memo.Flip();
         if (last is null)
         {
@@ -60,6 +67,7 @@ public sealed class AbstractionCache
             changed[f.Name] = m;
         }
 
+        spare = lastEntries;
         lastEntries = b;
         if (changed is not null) last = new ConcreteState(changed.ToImmutable());
         return last;
