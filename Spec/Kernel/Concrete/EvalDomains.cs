@@ -47,17 +47,23 @@ public static class EvalDomains
     private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, Value v)
     {
         if (r == Role.None || v is not BitVecValue bv) return;
+        Add(k, sets, r, bv.Bits);
+    }
+
+    // The id's bits (no value is built: this runs for every entry of every state checked).
+    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, ulong bits)
+    {
         if (!sets.TryGetValue(r, out var set)) sets[r] = set = [];
-        set.Add(bv.Bits);
+        set.Add(bits);
         // Composite keys: a slot is (cnode, index), a grant key is (owner, index).
         if (r == Role.Slot)
         {
-            Add(k, sets, Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.CNodeIndexBits));
-            Add(k, sets, Role.CNodeIndex, new BitVecValue(k.Config.CNodeIndexBits, bv.Bits & k.Index.Mask));
+            Add(k, sets, Role.Obj, bits >> k.Config.CNodeIndexBits);
+            Add(k, sets, Role.CNodeIndex, bits & k.Index.Mask);
         }
         else if (r == Role.GrantKey)
         {
-            Add(k, sets, Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.GrantIndexBits));
+            Add(k, sets, Role.Obj, bits >> k.Config.GrantIndexBits);
         }
     }
 }
