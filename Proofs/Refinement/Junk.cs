@@ -13,12 +13,17 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public static class Junk
 {
-    public static Value DefaultOf(Sort sort) => sort switch
+    // Defaults are immutable values: one per sort (DefaultOf runs for every map normalised).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Sort, Value> Defaults = new();
+
+    public static Value DefaultOf(Sort sort) => Defaults.GetOrAdd(sort, MakeDefault);
+
+    private static Value MakeDefault(Sort sort) => sort switch
     {
         BoolSort => BoolValue.False,
         BitVecSort b => new BitVecValue(b.Width, 0),
         EnumSort e => new EnumValue(e, 0),
-        MapSort m => MapValue.Const(m, DefaultOf(m.Value)),
+        MapSort m => MapValue.Const(m, MakeDefault(m.Value)),
         _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Junk.DefaultOf: no default for this sort"),
     };
 
