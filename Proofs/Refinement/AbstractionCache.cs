@@ -25,14 +25,33 @@ public sealed class AbstractionCache
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
     internal bool PlantStaleOnce { get; set; }
 
+    /// <summary>Test-only: the next call reports no changed keys (a wrong shortcut for the cross-check tests to catch: as a cache that forgot what it rebuilt).</summary>
+    internal bool PlantLostChangesOnce { get; set; }
+
+    /// <summary>The result of the last call.</summary>
+    public ConcreteState? Last => last;
+
+    /// <summary>The result of the call before the last one (null before two calls).</summary>
+    public ConcreteState? Previous { get; private set; }
+
+    /// <summary>
+    /// What differs between <see cref="Previous"/> and the last result: the fields (every other
+    /// field is the same object in both) and, per field, the keys (the defaults never change: every
+    /// map has its sort's canonical default). Null when unknown (the first call).
+    /// </summary>
+    public IReadOnlyDictionary<string, HashSet<Value>>? LastChanges { get; private set; }
+
     public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel));
 
     /// <summary>As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/> as it is now.</summary>
     public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
     {
+        Previous = last;
+        LastChanges = null;
         if (PlantStaleOnce && last is not null)
         {
             PlantStaleOnce = false;
+            LastChanges = new Dictionary<string, HashSet<Value>>();
             return last;
         }
 
@@ -49,6 +68,7 @@ public sealed class AbstractionCache
         }
 
         ImmutableDictionary<string, Value>.Builder? changed = null;
+        var changes = new Dictionary<string, HashSet<Value>>(StringComparer.Ordinal);
         for (var i = 0; i < KernelState.Fields.Length; i++)
         {
             var f = KernelState.Fields[i];
@@ -57,14 +77,34 @@ public sealed class AbstractionCache
             if (SameEntries(now, before)) continue;
             var m = (MapValue)last[f.Name];
             var def = Junk.DefaultOf(m.MapSort.Value);
+            var keys = new HashSet<Value>();
             if (before is not null)
                 foreach (var k in before.Keys)
-                    if (now is null || !now.ContainsKey(k)) m = m.Store(k, def);
+                    if (now is null || !now.ContainsKey(k))
+                    {
+                        m = m.Store(k, def);
+                        keys.Add(k);
+                    }
+
             if (now is not null)
                 foreach (var (k, v) in now)
-                    if (before is null || !before.TryGetValue(k, out var old) || !old.Equals(v)) m = m.Store(k, v);
+                    if (before is null || !before.TryGetValue(k, out var old) || !old.Equals(v))
+                    {
+                        m = m.Store(k, v);
+                        keys.Add(k);
+                    }
+
+            if (ReferenceEquals(m, last[f.Name])) continue; // equal entries after all (e.g. only reordered)
+            changes[f.Name] = keys;
             changed ??= last.Values.ToBuilder();
             changed[f.Name] = m;
+        }
+
+        LastChanges = changes;
+        if (PlantLostChangesOnce)
+        {
+            PlantLostChangesOnce = false;
+            LastChanges = new Dictionary<string, HashSet<Value>>();
         }
 
         spare = lastEntries;

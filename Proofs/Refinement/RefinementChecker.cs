@@ -113,6 +113,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         var occupied = Abstraction.OccupiedSlots(kernel);
         ids.Update(occupied, moved?.Item1, moved?.Item2);
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
+        if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
         var post = abstraction.Abstract(kernel, ids, occupied);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
@@ -217,7 +218,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
             return eval.BrokenClauses(post, before, c => c.Relational);
         }
 
-        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched);
+        // The abstraction knows which keys changed when these are its last two results.
+        var known = ReferenceEquals(abstraction.Previous, before) && ReferenceEquals(abstraction.Last, post) ? abstraction.LastChanges : null;
+        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched, known);
         Touched.Full += eval.Clauses.Length;
         return eval.BrokenClauses(post, before);
     }

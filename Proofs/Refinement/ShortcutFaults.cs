@@ -18,4 +18,7 @@ public sealed record ShortcutFaults
 
     /// <summary>The incremental abstraction returns the pre-state as the post-state (as a cache that missed the step's changes would).</summary>
     public bool StalePostState { get; init; }
+
+    /// <summary>The incremental abstraction reports no changed keys for the step (as a cache that forgot what it rebuilt would), so the touched-only check sees an unchanged state.</summary>
+    public bool LoseChangedKeys { get; init; }
 }

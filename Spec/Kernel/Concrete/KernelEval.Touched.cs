@@ -36,12 +36,23 @@ public sealed partial class KernelEval
     /// reading a field whose default changed — is evaluated in full.</item>
     /// </list>
     /// </summary>
-    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts)
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts) =>
+        BrokenClausesTouched(post, pre, counts, null);
+
+    /// <summary>
+    /// As <see cref="BrokenClausesTouched(ConcreteState, ConcreteState, TouchedCounts)"/>, given the
+    /// differences of pre → post when the caller knows them (an incremental abstraction does):
+    /// <paramref name="changedKeys"/> names exactly the fields that differ (every other field is the
+    /// same object in both states), each a map with the same default in both, with the keys at
+    /// which it differs. Comparing the maps is then not needed. The caller vouches for the
+    /// differences (a wrong set would skip clause instances; the cross-check mode tests that).
+    /// </summary>
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys)
     {
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post);
+        var changes = new FieldChanges(pre, post, changedKeys);
         var domains = DomainsOf(post).Union(DomainsOf(pre));
         var full = new EvalEnv(post, pre, null, domains);
         var broken = new List<string>();
@@ -139,13 +150,14 @@ public sealed partial class KernelEval
     }
 
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
-    private sealed class FieldChanges(ConcreteState pre, ConcreteState post)
+    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known)
     {
         private readonly Dictionary<string, bool> changed = [];
         private readonly Dictionary<string, HashSet<Value>?> keys = [];
 
         public bool Changed(string field)
         {
+            if (known is not null) return known.ContainsKey(field);
             if (!changed.TryGetValue(field, out var c))
             {
                 var a = pre[field];
@@ -159,6 +171,7 @@ public sealed partial class KernelEval
         /// <summary>The keys where the field's map differs; null when it is not a map or its default changed.</summary>
         public HashSet<Value>? Keys(string field)
         {
+            if (known is not null) return known.GetValueOrDefault(field);
             if (keys.TryGetValue(field, out var k)) return k;
             k = null;
             if (pre[field] is MapValue a && post[field] is MapValue b && a.Default.Equals(b.Default))
