@@ -65,6 +65,7 @@ internal static class RefinementMode
         long skipped = 0, keyed = 0, full = 0;
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var paused = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
         foreach (var seq in work)
         {
@@ -89,8 +90,8 @@ internal static class RefinementMode
 
         clock.Stop();
         var gc = string.Create(CultureInfo.InvariantCulture,
-            $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1 << 20)} MiB, collections gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
-        var phases = string.Join(", ", Enum.GetValues<CheckerPhase>().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} {timings.Sum(t => t[p].TotalMilliseconds):F1} ms / {timings.Sum(t => t.Allocated(p)) >> 20} MiB")));
+            $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1 << 20)} MiB, collections gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms");
+        var phases = string.Join(", ", Enum.GetValues<CheckerPhase>().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} {timings.Sum(t => t[p].TotalMilliseconds):F1} ms (CPU {timings.Sum(t => t.Cpu(p).TotalMilliseconds):F1} ms) / {timings.Sum(t => t.Allocated(p)) >> 20} MiB")));
         if (!check) return (clock.Elapsed, steps, gc);
         return (clock.Elapsed, steps, $"{gc}; checked {verified}, unmodelled {unmodelled}, divergences {divergent}, violations {violations}; invariant clauses skipped as untouched {skipped}, on changed keys {keyed}, in full {full}; time per phase: {phases}");
     }
