@@ -53,7 +53,7 @@ public sealed partial class KernelEval
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
         var changes = new FieldChanges(pre, post, changedKeys);
-        var domains = DomainsOf(post).Union(DomainsOf(pre));
+        var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
         var full = new EvalEnv(post, pre, null, domains);
         var broken = new List<string>();
         foreach (var c in Clauses)
@@ -93,6 +93,21 @@ public sealed partial class KernelEval
         }
 
         return broken;
+    }
+
+    // With the step's differences known, the post-state's domains are the pre-state's plus the ids
+    // of the changed entries (RoleDomains.Plus: a superset of both states' ids, so also their
+    // union), kept as the post-state's domains for the next step; recomputed from the whole state
+    // every DerivationLimit steps so that ids of entries gone long ago drop out.
+    private const int DerivationLimit = 16;
+
+    private RoleDomains DerivedDomains(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    {
+        if (domains.TryGetValue(post, out var known)) return known.Union(DomainsOf(pre));
+        if (!domains.TryGetValue(pre, out var before) || before.Derivations >= DerivationLimit) return DomainsOf(post).Union(DomainsOf(pre));
+        var derived = before.Plus(post, changedKeys);
+        domains.AddOrUpdate(post, derived);
+        return derived;
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).

@@ -24,6 +24,24 @@ public sealed class RoleDomains
         this.present = present;
     }
 
+    /// <summary>How many steps these domains were carried over by <see cref="Plus"/> since they were last computed from a whole state.</summary>
+    public int Derivations { get; private init; }
+
+    /// <summary>
+    /// These domains (of a state pre) plus the ids in the entries of <paramref name="state"/> at
+    /// <paramref name="changedKeys"/> (per field): a superset of the ids present in
+    /// <paramref name="state"/> when every other entry, and every map default, is as in pre —
+    /// which is as exact as the present ids themselves (see the class comment), without reading
+    /// the unchanged entries. Ids of entries that went away stay: callers recompute from the whole
+    /// state after some derivations so the domains do not keep growing.
+    /// </summary>
+    public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    {
+        var copy = Copy();
+        EvalDomains.AddEntries(k, copy, state, changedKeys);
+        return new RoleDomains(k, copy) { Derivations = Derivations + 1 };
+    }
+
     /// <summary>The ids present in <paramref name="state"/>, per role.</summary>
     public static RoleDomains Of(KernelSorts k, ConcreteState state) => new(k, EvalDomains.Present(k, state, []));
 
