@@ -78,13 +78,29 @@ public sealed class RoleDomains
         {
             var sort = k.SortOf(role);
             var ids = Ids(role);
-            var mapSort = Sort.Map(DomainQuantify.IndexSort, sort);
-            var entries = ids.Select((id, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), new BitVecValue(sort.Width, id)));
-            values[role] = v = (MapValue.Create(mapSort, new BitVecValue(sort.Width, 0), entries), new BitVecValue(32, (ulong)ids.Length));
+            // Consecutive states mostly have the same ids per role: the map built last time on
+            // this thread for the same ids is reused (maps are immutable values).
+            var recent = lastBuilt ??= [];
+            if (recent.TryGetValue(role, out var r) && ReferenceEquals(r.K, k) && r.Ids.AsSpan().SequenceEqual(ids))
+            {
+                v = (r.Map, r.Count);
+            }
+            else
+            {
+                var mapSort = Sort.Map(DomainQuantify.IndexSort, sort);
+                var entries = ids.Select((id, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), new BitVecValue(sort.Width, id)));
+                v = (MapValue.Create(mapSort, new BitVecValue(sort.Width, 0), entries), new BitVecValue(32, (ulong)ids.Length));
+                recent[role] = (k, ids, v.Map, v.Count);
+            }
+
+            values[role] = v;
         }
 
         return count ? v.Count : v.Map;
     }
+
+    [ThreadStatic]
+    private static Dictionary<Role, (KernelSorts K, ulong[] Ids, MapValue Map, BitVecValue Count)>? lastBuilt;
 
     /// <summary>The ids of a role: those present plus the two smallest absent ones, ascending.</summary>
     public ulong[] Ids(Role role)
