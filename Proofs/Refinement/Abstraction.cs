@@ -93,8 +93,10 @@ public static class Abstraction
         Generations.AddDead(kernel, b.Set);
 
         // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
-        var stack = new List<(ulong Id, int Depth, MapValue? Anc)>();
-        var roots = new Dictionary<int, (ulong Id, int Depth)>();
+        var stack = b.Stack;
+        var roots = b.Roots;
+        stack.Clear();
+        roots.Clear();
         foreach (var slot in occupied)
         {
             var s = kernel.SlotAt(slot);
@@ -276,6 +278,11 @@ public static class Abstraction
 
         /// <summary>The entries of field number <paramref name="field"/> (in <see cref="KernelState.Fields"/> order), or null when it has none.</summary>
         public Dictionary<Value, Value>? EntriesOf(int field) => entries[field];
+
+        /// <summary>Scratch space of <see cref="Collect"/>'s derivation-list walk (kept for the next fill).</summary>
+        internal List<(ulong Id, int Depth, MapValue? Anc)> Stack { get; } = [];
+
+        internal Dictionary<int, (ulong Id, int Depth)> Roots { get; } = [];
 
         /// <summary>Forgets every entry (keeping the dictionaries for the next fill).</summary>
         public void Clear()

@@ -12,7 +12,9 @@ namespace Verified.Proofs.Refinement;
 /// an object) but builds values only for what differs from the previous call: a field whose
 /// entries are all equal keeps its previous map object, a changed field is the previous map with
 /// the differing keys stored, and when nothing differs the previous state object itself is
-/// returned — so "the kernel did not change" is a reference comparison for the checker. The
+/// returned — so "the kernel did not change" is a reference comparison for the checker. Before
+/// building anything it compares the raw words the abstraction reads (<see cref="KernelImage"/>)
+/// with those of the last read, and returns the previous state at once when they are equal. The
 /// result equals <see cref="Abstraction.Abstract"/> (the cross-check mode compares them).
 /// </summary>
 public sealed class AbstractionCache
@@ -20,6 +22,8 @@ public sealed class AbstractionCache
     private readonly ValueMemo memo = new();
     private Abstraction.Builder? lastEntries;
     private Abstraction.Builder? spare; // the builder before last, cleared and refilled (its dictionaries keep their capacity)
+    private KernelImage? lastImage; // what the last full read read
+    private KernelImage spareImage = new();
     private ConcreteState? last;
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
@@ -27,6 +31,9 @@ public sealed class AbstractionCache
 
     /// <summary>Test-only: the next call reports no changed keys (a wrong shortcut for the cross-check tests to catch: as a cache that forgot what it rebuilt).</summary>
     internal bool PlantLostChangesOnce { get; set; }
+
+    /// <summary>Test-only: the kernel image leaves out the capabilities' contents (a wrong shortcut for the cross-check tests to catch).</summary>
+    internal bool PlantImageMissesCapabilities { get; set; }
 
     /// <summary>The result of the last call.</summary>
     public ConcreteState? Last => last;
@@ -55,11 +62,25 @@ public sealed class AbstractionCache
             return last;
         }
 
+        // First the raw words the abstraction reads: unchanged since the last read, the state is
+        // unchanged too (KernelImage) — no abstract value is built or compared.
+        var image = spareImage;
+        image.PlantMissCapabilities = PlantImageMissesCapabilities;
+        image.Capture(kernel, occupied, ids.Version);
+        if (last is not null && lastImage is not null && image.SameAs(lastImage))
+        {
+            LastChanges = new Dictionary<string, HashSet<Value>>();
+            return last;
+        }
+
         var b = spare ?? new Abstraction.Builder();
         spare = null;
         b.Clear();
         Abstraction.Collect(kernel, ids, b, memo, occupied);
         memo.Flip();
+        image.SetIdsVersion(ids.Version);
+        spareImage = lastImage ?? new KernelImage();
+        lastImage = image;
         if (last is null)
         {
             last = b.Build();

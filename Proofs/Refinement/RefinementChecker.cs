@@ -96,8 +96,10 @@ public sealed partial class RefinementChecker : ISyscallObserver
     {
         if (Violation is not null) return;
         var mark = CheckerTimings.Mark();
-        // Read the whole kernel; when nothing changed since the last post-state this is that same
-        // object (AbstractionCache), which the touched-only invariant check relies on.
+        // Read the whole kernel (cheaply when nothing changed: AbstractionCache compares the raw
+        // words it reads first); when nothing changed since the last post-state this is that same
+        // object, which the touched-only invariant check relies on.
+        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
         pre = abstraction.Abstract(kernel, ids);
         mark = Timings.Add(CheckerPhase.AbstractPre, mark);
         call = SyscallMapping.Decide(kernel, caller, number, args, ids);
@@ -114,6 +116,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         ids.Update(occupied, moved?.Item1, moved?.Item2);
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
         if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
+        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
         var post = abstraction.Abstract(kernel, ids, occupied);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
