@@ -128,8 +128,10 @@ public sealed partial class KernelEval
             if (changes.Keys(field) is not { } keys) return null;
             var g = post.Map(via);
             if (keys.Contains(g.Default)) return null; // every key not in G's entries reads a changed key
-            foreach (var (k, value) in g.Entries)
-                if (keys.Contains(value)) sets[v].Add(k);
+            // The keys k with G[k] a changed key, through G's inverse (built once per step).
+            var inverse = changes.Inverse(via, g);
+            foreach (var key in keys)
+                if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
         return [.. sets.Select(s => s.ToList())];
@@ -169,6 +171,22 @@ public sealed partial class KernelEval
     {
         private readonly Dictionary<string, bool> changed = [];
         private readonly Dictionary<string, HashSet<Value>?> keys = [];
+        private readonly Dictionary<string, Dictionary<Value, List<Value>>> inverses = [];
+
+        /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
+        public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
+        {
+            if (inverses.TryGetValue(field, out var inv)) return inv;
+            inv = [];
+            foreach (var (k, v) in map.Entries)
+            {
+                if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
+                ks.Add(k);
+            }
+
+            inverses[field] = inv;
+            return inv;
+        }
 
         public bool Changed(string field)
         {

@@ -37,9 +37,24 @@ public sealed class RoleDomains
     /// </summary>
     public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
     {
-        var copy = Copy();
-        EvalDomains.AddEntries(k, copy, state, changedKeys);
-        return new RoleDomains(k, copy) { Derivations = Derivations + 1 };
+        var added = new Dictionary<Role, HashSet<ulong>>();
+        EvalDomains.AddEntries(k, added, state, changedKeys);
+        // Copy on write: a role with no new id shares this object's set (sets are never changed
+        // after construction) and its built domain value.
+        var merged = new Dictionary<Role, HashSet<ulong>>(present);
+        foreach (var (r, ids) in added)
+        {
+            var mine = present.GetValueOrDefault(r);
+            if (mine is not null && ids.IsSubsetOf(mine)) continue;
+            var grown = mine is null ? [] : new HashSet<ulong>(mine);
+            grown.UnionWith(ids);
+            merged[r] = grown;
+        }
+
+        var result = new RoleDomains(k, merged) { Derivations = Derivations + 1 };
+        foreach (var (r, v) in values)
+            if (ReferenceEquals(merged.GetValueOrDefault(r), present.GetValueOrDefault(r))) result.values[r] = v;
+        return result;
     }
 
     /// <summary>The ids present in <paramref name="state"/>, per role.</summary>
