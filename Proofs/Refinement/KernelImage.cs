@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Verified.Kernel.Caps;
 using Verified.Kernel.Objects;
 using KernelImpl = Verified.Kernel.Kernel;
 
@@ -12,11 +14,15 @@ namespace Verified.Proofs.Refinement;
 /// reads nothing else. Comparing words is far cheaper than building and comparing the abstract
 /// maps, so <see cref="AbstractionCache"/> returns its last state when the image is unchanged —
 /// the common case for the pre-state, which the last post-state already read. Exact equality,
-/// not a hash: a change the abstraction could see always changes the image.
+/// not a hash: a change the abstraction could see always changes the image. Grant entries and
+/// capabilities are kept whole (record structs compared field by field), so a field added to
+/// them later is covered without a change here.
 /// </summary>
 internal sealed class KernelImage
 {
     private readonly List<ulong> words = [];
+    private readonly List<GrantEntry> grants = [];
+    private readonly List<Capability> caps = [];
 
     /// <summary>Test-only: leave the capabilities' contents out (a wrong image for the cross-check tests to catch).</summary>
     public bool PlantMissCapabilities { get; set; }
@@ -24,6 +30,8 @@ internal sealed class KernelImage
     public void Capture(KernelImpl kernel, IReadOnlyList<SlotAddress> occupied, long idsVersion)
     {
         words.Clear();
+        grants.Clear();
+        caps.Clear();
         words.Add((ulong)idsVersion);
         var table = kernel.Objects;
         words.Add((ulong)table.Capacity);
@@ -55,16 +63,7 @@ internal sealed class KernelImage
                 case GrantTableObject g:
                     Add(g.Owner);
                     words.Add((ulong)g.View.Length);
-                    foreach (var e in g.View)
-                    {
-                        words.Add((e.InUse ? 1UL : 0) | (e.Indirect ? 2UL : 0) | ((ulong)e.Access << 2));
-                        words.Add(e.Generation);
-                        Add(e.Grantee);
-                        words.Add(e.Address);
-                        words.Add(e.Length);
-                        Add(e.FromGranter);
-                        words.Add(e.FromHandle);
-                    }
+                    foreach (var e in g.View) grants.Add(e);
 
                     break;
                 default:
@@ -79,10 +78,7 @@ internal sealed class KernelImage
             if (PlantMissCapabilities) continue;
             var s = kernel.SlotAt(a);
             words.Add((ulong)s.Depth);
-            words.Add((ulong)s.Cap.Type);
-            Add(s.Cap.Object);
-            words.Add((ulong)s.Cap.Rights);
-            words.Add(s.Cap.Badge);
+            caps.Add(s.Cap);
         }
     }
 
@@ -92,7 +88,10 @@ internal sealed class KernelImage
         if (words.Count > 0) words[0] = (ulong)idsVersion;
     }
 
-    public bool SameAs(KernelImage other) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(words).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(other.words));
+    public bool SameAs(KernelImage other) =>
+        CollectionsMarshal.AsSpan(words).SequenceEqual(CollectionsMarshal.AsSpan(other.words))
+        && CollectionsMarshal.AsSpan(grants).SequenceEqual(CollectionsMarshal.AsSpan(other.grants))
+        && CollectionsMarshal.AsSpan(caps).SequenceEqual(CollectionsMarshal.AsSpan(other.caps));
 
     private void Add(ObjectRef r) => words.Add(((ulong)(uint)r.Id << 32) | r.Generation);
 }
