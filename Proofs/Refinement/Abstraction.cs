@@ -45,7 +45,7 @@ public static class Abstraction
     public static ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
     {
         var b = new Builder();
-        Collect(kernel, ids, b, null);
+        Collect(kernel, ids, b, null, OccupiedSlots(kernel));
         return Junk.Normalize(b.Build());
     }
 
@@ -53,8 +53,9 @@ public static class Abstraction
     /// Every entry of the abstract state, field by field, into <paramref name="b"/> (only entries
     /// that differ from the field's default). <paramref name="ancestry"/>, when given, reuses the
     /// ancestor sets (CapAnc values) of the previous call where the parent's set is the same object.
+    /// <paramref name="occupied"/> is <see cref="OccupiedSlots"/> of the kernel as it is now (read once per step by the caller).
     /// </summary>
-    internal static void Collect(KernelImpl kernel, CapIdentities ids, Builder b, ValueMemo? memo)
+    internal static void Collect(KernelImpl kernel, CapIdentities ids, Builder b, ValueMemo? memo, IReadOnlyList<SlotAddress> occupied)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(ids);
@@ -64,26 +65,26 @@ public static class Abstraction
         {
             if (!o.IsLive) continue;
             var id = Obj((ulong)o.Id);
-            b.Set("ObjAlive", id, BoolValue.True);
-            b.Set("ObjType", id, new EnumValue(KernelSorts.ObjType, ObjTypeName(o.Type)));
-            b.Set("ObjGen", id, Bv(K.Gen, AbstractGeneration(o.Generation)));
-            b.Set("ObjBase", id, Bv(K.Addr, o.Paddr));
-            b.Set("ObjSize", id, Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits));
+            b.Set(F.ObjAlive, id, BoolValue.True);
+            b.Set(F.ObjType, id, ObjTypeValue(ObjTypeName(o.Type)));
+            b.Set(F.ObjGen, id, Bv(K.Gen, AbstractGeneration(o.Generation)));
+            b.Set(F.ObjBase, id, Bv(K.Addr, o.Paddr));
+            b.Set(F.ObjSize, id, Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits));
             if (o.ParentUntyped >= 0)
             {
-                b.Set("ObjHasUt", id, BoolValue.True);
-                b.Set("ObjUt", id, Obj((ulong)o.ParentUntyped));
+                b.Set(F.ObjHasUt, id, BoolValue.True);
+                b.Set(F.ObjUt, id, Obj((ulong)o.ParentUntyped));
             }
 
-            if (o is UntypedObject u) b.Set("UtFree", id, Bv(K.Addr, u.Paddr + u.Watermark));
+            if (o is UntypedObject u) b.Set(F.UtFree, id, Bv(K.Addr, u.Paddr + u.Watermark));
             if (o is TaskObject t)
             {
                 var running = t.State != KTaskState.Inactive;
-                b.Set("TaskState", id, new EnumValue(KernelSorts.TaskState, running ? "Runnable" : "Inactive"));
+                b.Set(F.TaskState, id, TaskStateValue(running ? "Runnable" : "Inactive"));
                 if (running && t.FaultEndpoint.IsSome)
                 {
-                    b.Set("TaskFaultEp", id, Obj((ulong)t.FaultEndpoint.Id));
-                    b.Set("TaskFaultGen", id, Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation)));
+                    b.Set(F.TaskFaultEp, id, Obj((ulong)t.FaultEndpoint.Id));
+                    b.Set(F.TaskFaultGen, id, Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation)));
                 }
             }
         }
@@ -92,32 +93,34 @@ public static class Abstraction
         Generations.AddDead(kernel, b.Set);
 
         // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
-        var stack = new List<(ulong Id, int Depth, MapValue? Anc)>();
-        var roots = new Dictionary<int, (ulong Id, int Depth)>();
-        foreach (var slot in kernel.MdbOrder())
+        var stack = b.Stack;
+        var roots = b.Roots;
+        stack.Clear();
+        roots.Clear();
+        foreach (var slot in occupied)
         {
             var s = kernel.SlotAt(slot);
             var capId = ids.IdOf(slot);
             var c = Cap(capId);
             while (stack.Count > 0 && stack[^1].Depth >= s.Depth) stack.RemoveAt(stack.Count - 1);
             var sk = Bv(K.Slot, InFlight.SlotKey(kernel, slot));
-            b.Set("SlotFull", sk, BoolValue.True);
-            b.Set("SlotCap", sk, c);
-            b.Set("CapLive", c, BoolValue.True);
-            b.Set("CapObj", c, Obj((ulong)s.Cap.Object.Id));
-            b.Set("CapGen", c, Bv(K.Gen, AbstractGeneration(s.Cap.Object.Generation)));
-            b.Set("CapRights", c, Bv(K.Rights, (ulong)s.Cap.Rights & 0xF));
-            b.Set("CapBadge", c, Bv(K.Badge, s.Cap.Badge));
-            b.Set("CapDepth", c, Bv(K.Depth, (ulong)s.Depth));
+            b.Set(F.SlotFull, sk, BoolValue.True);
+            b.Set(F.SlotCap, sk, c);
+            b.Set(F.CapLive, c, BoolValue.True);
+            b.Set(F.CapObj, c, Obj((ulong)s.Cap.Object.Id));
+            b.Set(F.CapGen, c, Bv(K.Gen, AbstractGeneration(s.Cap.Object.Generation)));
+            b.Set(F.CapRights, c, Bv(K.Rights, (ulong)s.Cap.Rights & 0xF));
+            b.Set(F.CapBadge, c, Bv(K.Badge, s.Cap.Badge));
+            b.Set(F.CapDepth, c, Bv(K.Depth, (ulong)s.Depth));
             MapValue? anc = null;
             if (stack.Count > 0)
             {
-                b.Set("CapHasParent", c, BoolValue.True);
-                b.Set("CapParent", c, Cap(stack[^1].Id));
+                b.Set(F.CapHasParent, c, BoolValue.True);
+                b.Set(F.CapParent, c, Cap(stack[^1].Id));
                 // The ancestors are the parent's ancestors and the parent.
                 var parent = stack[^1];
                 anc = memo is not null ? memo.Ancestors(capId, parent.Id, parent.Anc) : AncestorsOf(parent.Id, parent.Anc);
-                b.Set("CapAnc", c, anc);
+                b.Set(F.CapAnc, c, anc);
             }
 
             // ObjRoot (ghost): the shallowest current capability to the object, first in preorder.
@@ -130,7 +133,7 @@ public static class Abstraction
             stack.Add((capId, s.Depth, anc));
         }
 
-        foreach (var (obj, root) in roots) b.Set("ObjRoot", Obj((ulong)obj), Cap(root.Id));
+        foreach (var (obj, root) in roots) b.Set(F.ObjRoot, Obj((ulong)obj), Cap(root.Id));
 
         // Grants: each grant table with an owner task; key (owner, index).
         foreach (var g in kernel.Objects.All.OfType<GrantTableObject>())
@@ -143,23 +146,23 @@ public static class Abstraction
                 var key = Bv(K.GrantKey, GrantKey(owner.Id, (ulong)i));
                 if (e.Generation != 0)
                 {
-                    b.Set("GrGen", key, Bv(K.GrantGen, e.Generation));
+                    b.Set(F.GrGen, key, Bv(K.GrantGen, e.Generation));
                     // Generations only move on by revoke, so every earlier one was revoked.
-                    b.Set("GrRevoked", key, memo is not null ? memo.Revoked(e.Generation) : RevokedBefore(e.Generation));
+                    b.Set(F.GrRevoked, key, memo is not null ? memo.Revoked(e.Generation) : RevokedBefore(e.Generation));
                 }
 
                 if (!e.InUse) continue;
-                b.Set("GrValid", key, BoolValue.True);
-                b.Set("GrGrantee", key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
-                b.Set("GrBase", key, Bv(K.Addr, AbsoluteBase(kernel, e, 0)));
-                b.Set("GrLen", key, Bv(K.Addr, e.Length));
-                b.Set("GrAccess", key, Bv(K.Access, (ulong)e.Access & 3));
-                b.Set("GrDepth", key, Bv(K.GrantDepth, (ulong)Math.Min(ChainDepth(kernel, e, 0), 7)));
+                b.Set(F.GrValid, key, BoolValue.True);
+                b.Set(F.GrGrantee, key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
+                b.Set(F.GrBase, key, Bv(K.Addr, AbsoluteBase(kernel, e, 0)));
+                b.Set(F.GrLen, key, Bv(K.Addr, e.Length));
+                b.Set(F.GrAccess, key, Bv(K.Access, (ulong)e.Access & 3));
+                b.Set(F.GrDepth, key, Bv(K.GrantDepth, (ulong)Math.Min(ChainDepth(kernel, e, 0), 7)));
                 if (e.Indirect)
                 {
-                    b.Set("GrIndirect", key, BoolValue.True);
-                    b.Set("GrSrc", key, Bv(K.GrantKey, GrantKey(Math.Max(e.FromGranter.Id, 0), e.FromHandle & 0xFF)));
-                    b.Set("GrSrcGen", key, Bv(K.GrantGen, e.FromHandle >> 32));
+                    b.Set(F.GrIndirect, key, BoolValue.True);
+                    b.Set(F.GrSrc, key, Bv(K.GrantKey, GrantKey(Math.Max(e.FromGranter.Id, 0), e.FromHandle & 0xFF)));
+                    b.Set(F.GrSrcGen, key, Bv(K.GrantGen, e.FromHandle >> 32));
                 }
             }
         }
@@ -193,17 +196,77 @@ public static class Abstraction
     private const int SharedValues = 1024;
     private static readonly BitVecValue[]?[] Shared = new BitVecValue[]?[65];
 
-    private static BitVecValue Bv(BitVecSort s, ulong v)
+    // Larger ones (addresses, slot and grant keys) are shared per thread, the table bounded.
+    [ThreadStatic]
+    private static Dictionary<(int Width, ulong Bits), BitVecValue>? sharedWide;
+
+    internal static BitVecValue Bv(BitVecSort s, ulong v)
     {
         v &= s.Mask;
-        if (v >= SharedValues) return new(s.Width, v);
+        if (v >= SharedValues)
+        {
+            var wide = sharedWide ??= [];
+            if (wide.TryGetValue((s.Width, v), out var w)) return w;
+            if (wide.Count >= 1 << 16) wide.Clear();
+            return wide[(s.Width, v)] = new BitVecValue(s.Width, v);
+        }
+
         var table = Shared[s.Width] ??= [.. Enumerable.Range(0, s.Width >= 10 ? SharedValues : 1 << s.Width).Select(x => new BitVecValue(s.Width, (ulong)x))];
         return table[v];
     }
 
-    private static BitVecValue Obj(ulong id) => Bv(K.Obj, id);
+    internal static BitVecValue Obj(ulong id) => Bv(K.Obj, id);
+
+    // Enum members, shared for the same reason.
+    private static readonly EnumValue[] ObjTypes = Members(KernelSorts.ObjType);
+    private static readonly EnumValue[] TaskStates = Members(KernelSorts.TaskState);
+
+    private static EnumValue[] Members(EnumSort sort) => [.. Enumerable.Range(0, sort.Members.Length).Select(i => new EnumValue(sort, i))];
+
+    internal static EnumValue ObjTypeValue(string member) => ObjTypes[KernelSorts.ObjType.IndexOf(member)];
+
+    private static EnumValue TaskStateValue(string member) => TaskStates[KernelSorts.TaskState.IndexOf(member)];
 
     private static BitVecValue Cap(ulong id) => Bv(K.CapId, id);
+
+    // Field numbers of the fields Collect sets (a string lookup per entry cost more than the entry).
+    private static class F
+    {
+        public static readonly int CapAnc = Builder.Field("CapAnc");
+        public static readonly int CapBadge = Builder.Field("CapBadge");
+        public static readonly int CapDepth = Builder.Field("CapDepth");
+        public static readonly int CapGen = Builder.Field("CapGen");
+        public static readonly int CapHasParent = Builder.Field("CapHasParent");
+        public static readonly int CapLive = Builder.Field("CapLive");
+        public static readonly int CapObj = Builder.Field("CapObj");
+        public static readonly int CapParent = Builder.Field("CapParent");
+        public static readonly int CapRights = Builder.Field("CapRights");
+        public static readonly int GrAccess = Builder.Field("GrAccess");
+        public static readonly int GrBase = Builder.Field("GrBase");
+        public static readonly int GrDepth = Builder.Field("GrDepth");
+        public static readonly int GrGen = Builder.Field("GrGen");
+        public static readonly int GrGrantee = Builder.Field("GrGrantee");
+        public static readonly int GrIndirect = Builder.Field("GrIndirect");
+        public static readonly int GrLen = Builder.Field("GrLen");
+        public static readonly int GrRevoked = Builder.Field("GrRevoked");
+        public static readonly int GrSrc = Builder.Field("GrSrc");
+        public static readonly int GrSrcGen = Builder.Field("GrSrcGen");
+        public static readonly int GrValid = Builder.Field("GrValid");
+        public static readonly int ObjAlive = Builder.Field("ObjAlive");
+        public static readonly int ObjBase = Builder.Field("ObjBase");
+        public static readonly int ObjGen = Builder.Field("ObjGen");
+        public static readonly int ObjHasUt = Builder.Field("ObjHasUt");
+        public static readonly int ObjRoot = Builder.Field("ObjRoot");
+        public static readonly int ObjSize = Builder.Field("ObjSize");
+        public static readonly int ObjType = Builder.Field("ObjType");
+        public static readonly int ObjUt = Builder.Field("ObjUt");
+        public static readonly int SlotCap = Builder.Field("SlotCap");
+        public static readonly int SlotFull = Builder.Field("SlotFull");
+        public static readonly int TaskFaultEp = Builder.Field("TaskFaultEp");
+        public static readonly int TaskFaultGen = Builder.Field("TaskFaultGen");
+        public static readonly int TaskState = Builder.Field("TaskState");
+        public static readonly int UtFree = Builder.Field("UtFree");
+    }
 
     /// <summary>Accumulates entries per field over the canonical defaults.</summary>
     internal sealed class Builder
@@ -216,11 +279,24 @@ public static class Abstraction
         /// <summary>The entries of field number <paramref name="field"/> (in <see cref="KernelState.Fields"/> order), or null when it has none.</summary>
         public Dictionary<Value, Value>? EntriesOf(int field) => entries[field];
 
-        public void Set(string field, Value key, Value value)
+        /// <summary>Scratch space of <see cref="Collect"/>'s derivation-list walk (kept for the next fill).</summary>
+        internal List<(ulong Id, int Depth, MapValue? Anc)> Stack { get; } = [];
+
+        internal Dictionary<int, (ulong Id, int Depth)> Roots { get; } = [];
+
+        /// <summary>Forgets every entry (keeping the dictionaries for the next fill).</summary>
+        public void Clear()
         {
-            if (!FieldIndex.TryGetValue(field, out var i)) throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
-            (entries[i] ??= [])[key] = value;
+            foreach (var e in entries) e?.Clear();
         }
+
+        /// <summary>The number of a field in <see cref="KernelState.Fields"/> order.</summary>
+        public static int Field(string field) =>
+            FieldIndex.TryGetValue(field, out var i) ? i : throw new InvalidOperationException($"Abstraction: the spec state has no field {field}");
+
+        public void Set(string field, Value key, Value value) => Set(Field(field), key, value);
+
+        public void Set(int field, Value key, Value value) => (entries[field] ??= [])[key] = value;
 
         public ConcreteState Build()
         {

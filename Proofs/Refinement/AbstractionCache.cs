@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Verified.Spec;
 using Verified.Spec.Kernel;
+using Verified.Kernel.Objects;
 using KernelImpl = Verified.Kernel.Kernel;
 
 namespace Verified.Proofs.Refinement;
@@ -11,29 +12,75 @@ namespace Verified.Proofs.Refinement;
 /// an object) but builds values only for what differs from the previous call: a field whose
 /// entries are all equal keeps its previous map object, a changed field is the previous map with
 /// the differing keys stored, and when nothing differs the previous state object itself is
-/// returned — so "the kernel did not change" is a reference comparison for the checker. The
+/// returned — so "the kernel did not change" is a reference comparison for the checker. Before
+/// building anything it compares the raw words the abstraction reads (<see cref="KernelImage"/>)
+/// with those of the last read, and returns the previous state at once when they are equal. The
 /// result equals <see cref="Abstraction.Abstract"/> (the cross-check mode compares them).
 /// </summary>
 public sealed class AbstractionCache
 {
     private readonly ValueMemo memo = new();
     private Abstraction.Builder? lastEntries;
+    private Abstraction.Builder? spare; // the builder before last, cleared and refilled (its dictionaries keep their capacity)
+    private KernelImage? lastImage; // what the last full read read
+    private KernelImage spareImage = new();
     private ConcreteState? last;
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
     internal bool PlantStaleOnce { get; set; }
 
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
+    /// <summary>Test-only: the next call reports no changed keys (a wrong shortcut for the cross-check tests to catch: as a cache that forgot what it rebuilt).</summary>
+    internal bool PlantLostChangesOnce { get; set; }
+
+    /// <summary>Test-only: the kernel image leaves out the capabilities' contents (a wrong shortcut for the cross-check tests to catch).</summary>
+    internal bool PlantImageMissesCapabilities { get; set; }
+
+    /// <summary>The result of the last call.</summary>
+    public ConcreteState? Last => last;
+
+    /// <summary>The result of the call before the last one (null before two calls).</summary>
+    public ConcreteState? Previous { get; private set; }
+
+    /// <summary>
+    /// What differs between <see cref="Previous"/> and the last result: the fields (every other
+    /// field is the same object in both) and, per field, the keys (the defaults never change: every
+    /// map has its sort's canonical default). Null when unknown (the first call).
+    /// </summary>
+    public IReadOnlyDictionary<string, HashSet<Value>>? LastChanges { get; private set; }
+
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel));
+
+    /// <summary>As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/> as it is now.</summary>
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
     {
+        Previous = last;
+        LastChanges = null;
         if (PlantStaleOnce && last is not null)
         {
             PlantStaleOnce = false;
+            LastChanges = new Dictionary<string, HashSet<Value>>();
             return last;
         }
 
-        var b = new Abstraction.Builder();
-        Abstraction.Collect(kernel, ids, b, memo);
+        // First the raw words the abstraction reads: unchanged since the last read, the state is
+        // unchanged too (KernelImage) — no abstract value is built or compared.
+        var image = spareImage;
+        image.PlantMissCapabilities = PlantImageMissesCapabilities;
+        image.Capture(kernel, occupied, ids.Version);
+        if (last is not null && lastImage is not null && image.SameAs(lastImage))
+        {
+            LastChanges = new Dictionary<string, HashSet<Value>>();
+            return last;
+        }
+
+        var b = spare ?? new Abstraction.Builder();
+        spare = null;
+        b.Clear();
+        Abstraction.Collect(kernel, ids, b, memo, occupied);
         memo.Flip();
+        image.SetIdsVersion(ids.Version);
+        spareImage = lastImage ?? new KernelImage();
+        lastImage = image;
         if (last is null)
         {
             last = b.Build();
@@ -42,6 +89,7 @@ public sealed class AbstractionCache
         }
 
         ImmutableDictionary<string, Value>.Builder? changed = null;
+        var changes = new Dictionary<string, HashSet<Value>>(StringComparer.Ordinal);
         for (var i = 0; i < KernelState.Fields.Length; i++)
         {
             var f = KernelState.Fields[i];
@@ -50,16 +98,37 @@ public sealed class AbstractionCache
             if (SameEntries(now, before)) continue;
             var m = (MapValue)last[f.Name];
             var def = Junk.DefaultOf(m.MapSort.Value);
+            var keys = new HashSet<Value>();
             if (before is not null)
                 foreach (var k in before.Keys)
-                    if (now is null || !now.ContainsKey(k)) m = m.Store(k, def);
+                    if (now is null || !now.ContainsKey(k))
+                    {
+                        m = m.Store(k, def);
+                        keys.Add(k);
+                    }
+
             if (now is not null)
                 foreach (var (k, v) in now)
-                    if (before is null || !before.TryGetValue(k, out var old) || !old.Equals(v)) m = m.Store(k, v);
+                    if (before is null || !before.TryGetValue(k, out var old) || !old.Equals(v))
+                    {
+                        m = m.Store(k, v);
+                        keys.Add(k);
+                    }
+
+            if (ReferenceEquals(m, last[f.Name])) continue; // equal entries after all (e.g. only reordered)
+            changes[f.Name] = keys;
             changed ??= last.Values.ToBuilder();
             changed[f.Name] = m;
         }
 
+        LastChanges = changes;
+        if (PlantLostChangesOnce)
+        {
+            PlantLostChangesOnce = false;
+            LastChanges = new Dictionary<string, HashSet<Value>>();
+        }
+
+        spare = lastEntries;
         lastEntries = b;
         if (changed is not null) last = new ConcreteState(changed.ToImmutable());
         return last;

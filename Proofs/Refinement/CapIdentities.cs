@@ -12,8 +12,13 @@ namespace Verified.Proofs.Refinement;
 public sealed class CapIdentities
 {
     private Dictionary<SlotAddress, ulong> ids = [];
+    private Dictionary<SlotAddress, ulong> spare = []; // the map before last, refilled by Update
+    private readonly HashSet<SlotAddress> scratchOccupied = [];
 
     public ulong NextFresh { get; private set; }
+
+    /// <summary>Moves on whenever the map changes (so a reader can tell it is the same as when it last looked).</summary>
+    public long Version { get; private set; }
 
     public bool TryGet(SlotAddress slot, out ulong id) => ids.TryGetValue(slot, out id);
 
@@ -24,6 +29,7 @@ public sealed class CapIdentities
         {
             id = NextFresh++;
             ids[slot] = id;
+            Version++;
         }
 
         return id;
@@ -36,8 +42,12 @@ public sealed class CapIdentities
     /// </summary>
     public void Update(IReadOnlyList<SlotAddress> occupiedAfter, SlotAddress? movedFrom, SlotAddress? movedTo)
     {
-        var occupied = occupiedAfter.ToHashSet();
-        var next = new Dictionary<SlotAddress, ulong>();
+        // The two sets and the map before last are reused (this runs after every syscall).
+        var occupied = scratchOccupied;
+        occupied.Clear();
+        foreach (var slot in occupiedAfter) occupied.Add(slot);
+        var next = spare;
+        next.Clear();
         foreach (var (slot, id) in ids)
         {
             if (occupied.Contains(slot)) next[slot] = id;
@@ -49,9 +59,12 @@ public sealed class CapIdentities
             next[to] = carried;
         }
 
+        if (next.Count != ids.Count || movedFrom is not null) Version++; // otherwise next holds exactly the old pairs
+        spare = ids;
         ids = next;
         foreach (var slot in occupiedAfter) IdOf(slot);
     }
 
-    public CapIdentities Clone() => new() { ids = new(ids), NextFresh = NextFresh };
+
+    public CapIdentities Clone() => new() { ids = new(ids), NextFresh = NextFresh, Version = Version };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Verified.Proofs.Refinement;
 
@@ -7,13 +8,51 @@ namespace Verified.Proofs.Refinement;
 /// Where the checker's time goes, per phase (Stopwatch ticks summed over all steps): what the
 /// bench's `refinement` mode prints so a slowdown can be attributed before it is "fixed".
 /// </summary>
-public sealed class CheckerTimings
+public sealed partial class CheckerTimings
 {
     private readonly long[] ticks = new long[Enum.GetValues<CheckerPhase>().Length];
+    private readonly long[] bytes = new long[Enum.GetValues<CheckerPhase>().Length];
+    private readonly long[] cpu = new long[Enum.GetValues<CheckerPhase>().Length];
 
     public void Add(CheckerPhase phase, long elapsedTicks) => ticks[(int)phase] += elapsedTicks;
 
+    /// <summary>A point in time and in this thread's allocations, to measure a phase from.</summary>
+    public static (long Ticks, long Bytes, long CpuNs) Mark() => (Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread(), ThreadCpuNs());
+
+    /// <summary>Adds the time and the bytes allocated since <paramref name="from"/> to <paramref name="phase"/>; returns the new mark.</summary>
+    public (long Ticks, long Bytes, long CpuNs) Add(CheckerPhase phase, (long Ticks, long Bytes, long CpuNs) from)
+    {
+        var now = Mark();
+        ticks[(int)phase] += now.Ticks - from.Ticks;
+        bytes[(int)phase] += now.Bytes - from.Bytes;
+        cpu[(int)phase] += now.CpuNs - from.CpuNs;
+        return now;
+    }
+
+    /// <summary>CPU time this thread spent in the phase (steadier than wall time on a shared machine; 0 where the OS does not report it).</summary>
+    public TimeSpan Cpu(CheckerPhase phase) => TimeSpan.FromMicroseconds(cpu[(int)phase] / 1000.0);
+
+    // CLOCK_THREAD_CPUTIME_ID through clock_gettime (Linux); elsewhere 0.
+    private static long ThreadCpuNs()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        return ClockGetTime(3, out var ts) == 0 ? (ts.Seconds * 1_000_000_000) + ts.Nanoseconds : 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec ts);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
     public TimeSpan this[CheckerPhase phase] => TimeSpan.FromSeconds((double)ticks[(int)phase] / Stopwatch.Frequency);
+
+    /// <summary>Bytes this thread allocated in the phase (the garbage collector's work follows them).</summary>
+    public long Allocated(CheckerPhase phase) => bytes[(int)phase];
 
     public override string ToString() => string.Join(", ", Enum.GetValues<CheckerPhase>()
         .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p} {this[p].TotalMilliseconds:F1} ms")));

@@ -21,7 +21,7 @@ public static class Generations
         {
             if (kernel.Objects[id] is { IsLive: true }) continue;
             var g = kernel.Objects.GenerationAt(id);
-            if (g != 0) set("ObjGen", new BitVecValue(K.Obj.Width, (ulong)id), new BitVecValue(K.Gen.Width, g));
+            if (g != 0) set("ObjGen", Abstraction.Obj((ulong)id), Abstraction.Bv(K.Gen, g));
         }
     }
 }

@@ -42,8 +42,8 @@ public static class InFlight
     /// <summary>The ghost CNode is live in every abstract state (nothing names it, nothing finalises it).</summary>
     public static void AddGhostCNode(Action<string, Value, Value> set)
     {
-        var id = new BitVecValue(K.Obj.Width, GhostCNode);
+        var id = Abstraction.Obj(GhostCNode);
         set("ObjAlive", id, BoolValue.True);
-        set("ObjType", id, new EnumValue(KernelSorts.ObjType, "CNode"));
+        set("ObjType", id, Abstraction.ObjTypeValue("CNode"));
     }
 }

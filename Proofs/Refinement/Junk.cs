@@ -13,12 +13,17 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public static class Junk
 {
-    public static Value DefaultOf(Sort sort) => sort switch
+    // Defaults are immutable values: one per sort (DefaultOf runs for every map normalised).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Sort, Value> Defaults = new();
+
+    public static Value DefaultOf(Sort sort) => Defaults.GetOrAdd(sort, MakeDefault);
+
+    private static Value MakeDefault(Sort sort) => sort switch
     {
         BoolSort => BoolValue.False,
         BitVecSort b => new BitVecValue(b.Width, 0),
         EnumSort e => new EnumValue(e, 0),
-        MapSort m => MapValue.Const(m, DefaultOf(m.Value)),
+        MapSort m => MapValue.Const(m, MakeDefault(m.Value)),
         _ => throw new ArgumentOutOfRangeException(nameof(sort), sort, "Junk.DefaultOf: no default for this sort"),
     };
 
@@ -80,8 +85,13 @@ public static class Junk
         return values is null ? s : new ConcreteState(values.ToImmutable());
     }
 
-    // The fields each rule of Normalize reads (keep in step with Rule there).
-    private static string[] Guards(string field) => field switch
+    // The fields each rule of Normalize reads (keep in step with Rule there); built once.
+    private static readonly Dictionary<string, string[]> GuardTable =
+        KernelState.Fields.ToDictionary(f => f.Name, f => GuardsOf(f.Name), StringComparer.Ordinal);
+
+    private static string[] Guards(string field) => GuardTable[field];
+
+    private static string[] GuardsOf(string field) => field switch
     {
         "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => ["ObjAlive"],
         "ObjUt" => ["ObjAlive", "ObjHasUt"],
@@ -95,14 +105,22 @@ public static class Junk
         _ => [],
     };
 
+    private static bool IsCanonical(MapValue m, Func<Value, bool>? keep)
+    {
+        foreach (var (k, v) in m.Entries)
+        {
+            if (keep is not null && !keep(k)) return false;
+            if (v is MapValue inner && !ReferenceEquals(Canonical(inner, null), inner)) return false;
+        }
+
+        return true;
+    }
+
     private static MapValue Canonical(MapValue m, Func<Value, bool>? keep)
     {
         var def = DefaultOf(m.MapSort.Value);
         // Already canonical (the common case: most fields of a step's result): the same object.
-        if (m.Default.Equals(def) && m.Entries.All(e => (keep is null || keep(e.Key)) && (e.Value is not MapValue inner || ReferenceEquals(Canonical(inner, null), inner))))
-        {
-            return m;
-        }
+        if (m.Default.Equals(def) && IsCanonical(m, keep)) return m;
 
         var entries = new List<KeyValuePair<Value, Value>>();
         foreach (var (k, v) in m.Entries)

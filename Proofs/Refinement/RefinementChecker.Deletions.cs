@@ -39,7 +39,7 @@ public sealed partial class RefinementChecker
                 $"{label}: the spec refuses ({destroyed.Error}), the kernel destroyed the task ({status})", before, after));
         }
 
-        var (state, count, violation) = DeleteVictims(Junk.Normalize(destroyed.Next), before, after, "cap.delete", label);
+        var (state, count, violation) = DeleteVictims(Junk.Normalize(destroyed.Next, before), before, after, "cap.delete", label);
         if (violation is not null) return (StepVerdict.Violation, "", violation);
         if (state.Equals(after)) return (StepVerdict.Checked, $"{label} + {count} x cap.delete", null);
         return ClassifyD5(before, state, after) is { } d5

@@ -53,7 +53,7 @@ public sealed partial class RefinementChecker
                 : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", $"{label}: the receiver has no room ({step.Error}) but the kernel changed the state", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next);
+        var expected = Junk.Normalize(step.Next, before);
         var opLabel = $"ipc.transfer(ep={c.EpSlot}, src={c.Src}, dst={c.Dst}, id={c.Id})";
         return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", opLabel, expected, after));
     }
@@ -89,7 +89,7 @@ public sealed partial class RefinementChecker
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{op}.status", $"{label}: {opLabel} is refused by the spec ({step.Error})", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next);
+        var expected = Junk.Normalize(step.Next, before);
         return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch(op, opLabel, expected, after));
     }
 
@@ -153,7 +153,7 @@ public sealed partial class RefinementChecker
         {
             var st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = slot });
             if (!st.Ok) return (expected, 0);
-            state = Junk.Normalize(st.Next);
+            state = Junk.Normalize(st.Next, state);
         }
 
         return (state, queued.Count);

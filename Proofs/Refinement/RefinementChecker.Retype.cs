@@ -60,7 +60,7 @@ public sealed partial class RefinementChecker
             }
 
             objects.Add(args["obj"]);
-            state = Junk.Normalize(st.Next);
+            state = Junk.Normalize(st.Next, state);
         }
 
         if (status != KernelError.Ok)

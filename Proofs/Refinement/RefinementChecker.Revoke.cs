@@ -24,7 +24,7 @@ public sealed partial class RefinementChecker
         {
             var st = eval.Step("cap.revoke_step", state, new Dictionary<string, Value> { ["slot"] = slot, ["victim"] = victim });
             if (!st.Ok) break;
-            state = Junk.Normalize(st.Next);
+            state = Junk.Normalize(st.Next, state);
         }
 
         return state;

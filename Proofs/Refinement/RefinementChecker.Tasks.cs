@@ -26,12 +26,12 @@ public sealed partial class RefinementChecker
             var step = eval.Step("task.create", before, args);
             var opLabel = $"task.create(t={t}, ep={ep})";
             if (!step.Ok) return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.create.status", $"{opLabel}: the spec refuses ({step.Error}), the kernel resumed the task", before, after));
-            var expected = Junk.Normalize(step.Next);
+            var expected = Junk.Normalize(step.Next, before);
             return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.create", opLabel, expected, after));
         }
 
         // D9: the task becomes (or stays) runnable and nothing but its task fields changes.
-        var runnable = Junk.Normalize(before.With("TaskState", before.Map("TaskState").Store(t, new EnumValue(KernelSorts.TaskState, "Runnable"))));
+        var runnable = Junk.Normalize(before.With("TaskState", before.Map("TaskState").Store(t, new EnumValue(KernelSorts.TaskState, "Runnable"))), before);
         var differing = runnable.DifferingFields(after).ToList();
         return differing.All(f => f.StartsWith("TaskFault", StringComparison.Ordinal)) && after.Map("TaskState").Select(t).Equals(runnable.Map("TaskState").Select(t))
             ? (StepVerdict.Divergence, $"{label}: {Divergences.ResumeWithoutFaultEndpoint}", null)

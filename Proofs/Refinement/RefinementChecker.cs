@@ -96,31 +96,34 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private void BeforeCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args)
     {
         if (Violation is not null) return;
-        var t0 = Stopwatch.GetTimestamp();
-        // Read the whole kernel; when nothing changed since the last post-state this is that same
-        // object (AbstractionCache), which the touched-only invariant check relies on.
+        var mark = CheckerTimings.Mark();
+        // Read the whole kernel (cheaply when nothing changed: AbstractionCache compares the raw
+        // words it reads first); when nothing changed since the last post-state this is that same
+        // object, which the touched-only invariant check relies on.
+        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
         pre = abstraction.Abstract(kernel, ids);
-        var t1 = Stopwatch.GetTimestamp();
+        mark = Timings.Add(CheckerPhase.AbstractPre, mark);
         call = SyscallMapping.Decide(kernel, caller, number, args, ids);
-        Timings.Add(CheckerPhase.AbstractPre, t1 - t0);
-        Timings.Add(CheckerPhase.Decide, Stopwatch.GetTimestamp() - t1);
+        Timings.Add(CheckerPhase.Decide, mark);
     }
 
     private void AfterCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
     {
         if (Violation is not null || pre is null || call is null) return;
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
-        var t0 = Stopwatch.GetTimestamp();
-        ids.Update(Abstraction.OccupiedSlots(kernel), moved?.Item1, moved?.Item2);
+        var mark = CheckerTimings.Mark();
+        // The derivation list is walked once for the identities and the abstraction.
+        var occupied = Abstraction.OccupiedSlots(kernel);
+        ids.Update(occupied, moved?.Item1, moved?.Item2);
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
-        var post = abstraction.Abstract(kernel, ids);
-        var t1 = Stopwatch.GetTimestamp();
+        if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
+        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
+        var post = abstraction.Abstract(kernel, ids, occupied);
+        mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         judging = kernel;
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
         judging = null;
-        var t2 = Stopwatch.GetTimestamp();
-        Timings.Add(CheckerPhase.AbstractPost, t1 - t0);
-        Timings.Add(CheckerPhase.Transition, t2 - t1);
+        mark = Timings.Add(CheckerPhase.Transition, mark);
         if (violation is null && VerifyPre(pre) is { Count: > 0 } preBroken)
         {
             violation = new RefinementViolation("invariant", preBroken[0],
@@ -130,7 +133,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (violation is null)
         {
             var broken = CheckInvariants(pre, post);
-            Timings.Add(CheckerPhase.Invariants, Stopwatch.GetTimestamp() - t2);
+            Timings.Add(CheckerPhase.Invariants, mark);
             if (broken.Count > 0)
             {
                 violation = new RefinementViolation("invariant", broken[0], $"after {Describe(number)} the post-state breaks {string.Join(", ", broken)}", null, post);
@@ -231,14 +234,16 @@ public sealed partial class RefinementChecker : ISyscallObserver
             return eval.BrokenClauses(post, before, c => c.Relational);
         }
 
-        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched);
+        // The abstraction knows which keys changed when these are its last two results.
+        var known = ReferenceEquals(abstraction.Previous, before) && ReferenceEquals(abstraction.Last, post) ? abstraction.LastChanges : null;
+        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched, known);
         Touched.Full += eval.Clauses.Length;
         return eval.BrokenClauses(post, before);
     }
 
     private RefinementViolation? CrossCheck(KernelImpl kernel, ConcreteState incremental, string when)
     {
-        var t0 = Stopwatch.GetTimestamp();
+        var mark = CheckerTimings.Mark();
         CrossChecks++;
         var fresh = Abstraction.Abstract(kernel, ids.Clone());
         RefinementViolation? v = null;
@@ -253,7 +258,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 $"{when} the full evaluation finds {string.Join(", ", broken)} broken, which the touched-only check passed", null, fresh);
         }
 
-        Timings.Add(CheckerPhase.CrossCheck, Stopwatch.GetTimestamp() - t0);
+        Timings.Add(CheckerPhase.CrossCheck, mark);
         return v;
     }
 

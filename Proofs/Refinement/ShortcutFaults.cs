@@ -18,4 +18,10 @@ public sealed record ShortcutFaults
 
     /// <summary>The incremental abstraction returns the pre-state as the post-state (as a cache that missed the step's changes would).</summary>
     public bool StalePostState { get; init; }
+
+    /// <summary>The incremental abstraction reports no changed keys for the step (as a cache that forgot what it rebuilt would), so the touched-only check sees an unchanged state.</summary>
+    public bool LoseChangedKeys { get; init; }
+
+    /// <summary>The raw kernel image that lets the abstraction skip an unchanged kernel leaves out the capabilities' contents (as an image missing a field the abstraction reads would), so a change to a capability alone goes unread.</summary>
+    public bool ImageMissesCapabilities { get; init; }
 }

@@ -23,7 +23,7 @@ internal static class Boxing
         BoolSort => x => x != 0 ? BoolValue.True : BoolValue.False,
         BitVecSort { Width: <= 8 } bv => SmallBox(SmallBv[bv.Width]),
         BitVecSort { Width: <= 16 } bv => MidBox(bv.Width),
-        BitVecSort bv => x => new BitVecValue(bv.Width, x),
+        BitVecSort bv => WideBox(bv.Width),
         EnumSort e => EnumBox(e),
         _ => throw new InvalidOperationException($"internal: {sort} is not a scalar sort"),
     };
@@ -34,6 +34,21 @@ internal static class Boxing
     {
         var table = MidBv[width] ??= new BitVecValue?[1 << width];
         return x => table[x] ??= new BitVecValue(width, x);
+    }
+
+    // Wider ones (slot keys, generations, addresses) through a small direct-mapped cache per
+    // compiled site: the same few keys are read again and again. A race only replaces an entry;
+    // an entry is used only when its bits match.
+    private static Func<ulong, Value> WideBox(int width)
+    {
+        var cache = new BitVecValue?[256];
+        return x =>
+        {
+            var i = (int)((x ^ (x >> 8) ^ (x >> 16) ^ (x >> 32)) & 255);
+            var c = cache[i];
+            if (c is not null && c.Bits == x) return c;
+            return cache[i] = new BitVecValue(width, x);
+        };
     }
 
     private static Func<ulong, Value> EnumBox(EnumSort e)

@@ -63,9 +63,13 @@ public sealed record BoolValue : Value
 /// <summary>A bit-vector of <see cref="Width"/> bits; <see cref="Bits"/> holds them unsigned, high bits zero.</summary>
 public sealed record BitVecValue : Value
 {
+    // One sort object per width: a value is built for every boxed map key in Eval, and a sort
+    // per value doubled those allocations. Sorts compare by value, so sharing changes nothing else.
+    private static readonly BitVecSort[] Sorts = [.. Enumerable.Range(0, BitVecSort.MaxWidth + 1).Select(w => w == 0 ? null! : new BitVecSort(w))];
+
     public BitVecValue(int width, ulong bits)
     {
-        var sort = new BitVecSort(width);
+        var sort = width is >= 1 and <= BitVecSort.MaxWidth ? Sorts[width] : new BitVecSort(width); // the constructor rejects a bad width
         if ((bits & ~sort.Mask) != 0)
             throw new ArgumentOutOfRangeException(nameof(bits), $"BitVecValue: 0x{bits:x} does not fit in {width} bits");
         Width = width;
@@ -83,7 +87,7 @@ public sealed record BitVecValue : Value
     public long Signed => Width == 64 ? (long)Bits : (long)(Bits << (64 - Width)) >> (64 - Width);
 
     /// <summary>Truncates <paramref name="bits"/> to <paramref name="width"/> bits (wrap-around), unlike the constructor.</summary>
-    public static BitVecValue Wrap(int width, ulong bits) => new(width, bits & new BitVecSort(width).Mask);
+    public static BitVecValue Wrap(int width, ulong bits) => new(width, bits & (width is >= 1 and <= BitVecSort.MaxWidth ? Sorts[width] : new BitVecSort(width)).Mask);
 
     public override Sort Sort => _sort;
 

@@ -66,6 +66,19 @@ public sealed class RefinementCheckerTests
         v.Property.ShouldBe("cross-check");
         v.Clause.ShouldBe("inv.no_rights_amplification.edge_rights_subset");
     }
+
+    [Fact]
+    public void An_abstraction_skipping_a_kernel_whose_image_misses_the_capabilities_is_reported_by_the_cross_check()
+    {
+        // The corruption changes a capability's rights only: an image without capability contents
+        // looks unchanged, so the abstraction keeps its old state at the next syscall.
+        var planted = new ShortcutFaults { ImageMissesCapabilities = true };
+        RefinementOn.Of(AmplifiedChild(planted, 0).S.Kernel).Violation.ShouldBeNull("the planted shortcut hides the corruption");
+        var (s, _) = AmplifiedChild(planted, 1000);
+        var v = RefinementOn.Of(s.Kernel).Finish(s.Kernel).ShouldNotBeNull();
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+    }
 }
 
 /// <summary>Divergence D3 on the kernel's other documented refusal: a mutate that would take the read right from a mapped frame.</summary>

@@ -66,6 +66,20 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cross_check_reports_an_abstraction_that_lost_the_changed_keys_of_a_step()
+    {
+        // The touched-only check reads the step's changed keys from the incremental abstraction;
+        // a cache that forgot them would make the breaking step look like it changed nothing.
+        var lose = new ShortcutFaults { LoseChangedKeys = true };
+        BreakAnInvariant(new Workload(null, check: true, crossCheckEvery: 0, lose)).ShouldBeNull("the planted shortcut hides the break");
+        var w = new Workload(null, check: true, crossCheckEvery: 1000, lose);
+        var v = BreakAnInvariant(w).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("inv.no_rights_amplification.edge_rights_subset");
+    }
+
+    [Fact]
     public void Cross_check_reports_an_abstraction_that_missed_a_step()
     {
         // From after the setup, every post-state is stale; an unmodelled step (a fault, while the

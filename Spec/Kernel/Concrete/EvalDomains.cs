@@ -20,23 +20,40 @@ public static class EvalDomains
     public static Dictionary<Role, HashSet<ulong>> Present(KernelSorts k, ConcreteState state, IEnumerable<(Role Role, Value Value)> extra)
     {
         var sets = new Dictionary<Role, HashSet<ulong>>();
-        void AddMap(Value v, Role key, Role inner, Role value)
-        {
-            var m = (MapValue)v;
-            foreach (var (kk, vv) in m.Entries)
-            {
-                Add(k, sets, key, kk);
-                if (inner != Role.None) AddMap(vv, inner, Role.None, value); else Add(k, sets, value, vv);
-            }
-            if (inner != Role.None) AddMap(m.Default, inner, Role.None, value); else Add(k, sets, value, m.Default);
-        }
         foreach (var f in KernelState.Fields)
         {
             if (f.Key == Role.None) continue;
-            AddMap(state[f.Name], f.Key, f.InnerKey, f.Value);
+            AddMap(k, sets, state[f.Name], f.Key, f.InnerKey, f.Value);
         }
         AddAll(k, sets, extra);
         return sets;
+    }
+
+    /// <summary>Adds the ids of the entries of <paramref name="state"/> at the given keys (per field): their keys and values, as <see cref="Present"/> reads them.</summary>
+    internal static void AddEntries(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> keys)
+    {
+        foreach (var f in KernelState.Fields)
+        {
+            if (f.Key == Role.None || !keys.TryGetValue(f.Name, out var changed)) continue;
+            var m = state.Map(f.Name);
+            foreach (var kk in changed)
+            {
+                Add(k, sets, f.Key, kk);
+                var vv = m.Select(kk);
+                if (f.InnerKey != Role.None) AddMap(k, sets, vv, f.InnerKey, Role.None, f.Value); else Add(k, sets, f.Value, vv);
+            }
+        }
+    }
+
+    private static void AddMap(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Value v, Role key, Role inner, Role value)
+    {
+        var m = (MapValue)v;
+        foreach (var (kk, vv) in m.Entries)
+        {
+            Add(k, sets, key, kk);
+            if (inner != Role.None) AddMap(k, sets, vv, inner, Role.None, value); else Add(k, sets, value, vv);
+        }
+        if (inner != Role.None) AddMap(k, sets, m.Default, inner, Role.None, value); else Add(k, sets, value, m.Default);
     }
 
     internal static void AddAll(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, IEnumerable<(Role Role, Value Value)> extra)
@@ -47,17 +64,23 @@ public static class EvalDomains
     private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, Value v)
     {
         if (r == Role.None || v is not BitVecValue bv) return;
+        Add(k, sets, r, bv.Bits);
+    }
+
+    // The id's bits (no value is built: this runs for every entry of every state checked).
+    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, ulong bits)
+    {
         if (!sets.TryGetValue(r, out var set)) sets[r] = set = [];
-        set.Add(bv.Bits);
+        set.Add(bits);
         // Composite keys: a slot is (cnode, index), a grant key is (owner, index).
         if (r == Role.Slot)
         {
-            Add(k, sets, Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.CNodeIndexBits));
-            Add(k, sets, Role.CNodeIndex, new BitVecValue(k.Config.CNodeIndexBits, bv.Bits & k.Index.Mask));
+            Add(k, sets, Role.Obj, bits >> k.Config.CNodeIndexBits);
+            Add(k, sets, Role.CNodeIndex, bits & k.Index.Mask);
         }
         else if (r == Role.GrantKey)
         {
-            Add(k, sets, Role.Obj, new BitVecValue(k.Config.ObjBits, bv.Bits >> k.Config.GrantIndexBits));
+            Add(k, sets, Role.Obj, bits >> k.Config.GrantIndexBits);
         }
     }
 }

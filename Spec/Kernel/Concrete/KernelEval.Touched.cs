@@ -36,13 +36,24 @@ public sealed partial class KernelEval
     /// reading a field whose default changed — is evaluated in full.</item>
     /// </list>
     /// </summary>
-    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts)
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts) =>
+        BrokenClausesTouched(post, pre, counts, null);
+
+    /// <summary>
+    /// As <see cref="BrokenClausesTouched(ConcreteState, ConcreteState, TouchedCounts)"/>, given the
+    /// differences of pre → post when the caller knows them (an incremental abstraction does):
+    /// <paramref name="changedKeys"/> names exactly the fields that differ (every other field is the
+    /// same object in both states), each a map with the same default in both, with the keys at
+    /// which it differs. Comparing the maps is then not needed. The caller vouches for the
+    /// differences (a wrong set would skip clause instances; the cross-check mode tests that).
+    /// </summary>
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys)
     {
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post);
-        var domains = DomainsOf(post).Union(DomainsOf(pre));
+        var changes = new FieldChanges(pre, post, changedKeys);
+        var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
         var full = new EvalEnv(post, pre, null, domains);
         var broken = new List<string>();
         foreach (var c in Clauses)
@@ -84,6 +95,21 @@ public sealed partial class KernelEval
         return broken;
     }
 
+    // With the step's differences known, the post-state's domains are the pre-state's plus the ids
+    // of the changed entries (RoleDomains.Plus: a superset of both states' ids, so also their
+    // union), kept as the post-state's domains for the next step; recomputed from the whole state
+    // every DerivationLimit steps so that ids of entries gone long ago drop out.
+    private const int DerivationLimit = 16;
+
+    private RoleDomains DerivedDomains(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    {
+        if (domains.TryGetValue(post, out var known)) return known.Union(DomainsOf(pre));
+        if (!domains.TryGetValue(pre, out var before) || before.Derivations >= DerivationLimit) return DomainsOf(post).Union(DomainsOf(pre));
+        var derived = before.Plus(post, changedKeys);
+        domains.AddOrUpdate(post, derived);
+        return derived;
+    }
+
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
     private static List<Value>[]? DirtySets(KeyedReads keyed, int vars, FieldChanges changes, ConcreteState post)
     {
@@ -102,8 +128,10 @@ public sealed partial class KernelEval
             if (changes.Keys(field) is not { } keys) return null;
             var g = post.Map(via);
             if (keys.Contains(g.Default)) return null; // every key not in G's entries reads a changed key
-            foreach (var (k, value) in g.Entries)
-                if (keys.Contains(value)) sets[v].Add(k);
+            // The keys k with G[k] a changed key, through G's inverse (built once per step).
+            var inverse = changes.Inverse(via, g);
+            foreach (var key in keys)
+                if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
         return [.. sets.Select(s => s.ToList())];
@@ -139,13 +167,30 @@ public sealed partial class KernelEval
     }
 
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
-    private sealed class FieldChanges(ConcreteState pre, ConcreteState post)
+    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known)
     {
         private readonly Dictionary<string, bool> changed = [];
         private readonly Dictionary<string, HashSet<Value>?> keys = [];
+        private readonly Dictionary<string, Dictionary<Value, List<Value>>> inverses = [];
+
+        /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
+        public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
+        {
+            if (inverses.TryGetValue(field, out var inv)) return inv;
+            inv = [];
+            foreach (var (k, v) in map.Entries)
+            {
+                if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
+                ks.Add(k);
+            }
+
+            inverses[field] = inv;
+            return inv;
+        }
 
         public bool Changed(string field)
         {
+            if (known is not null) return known.ContainsKey(field);
             if (!changed.TryGetValue(field, out var c))
             {
                 var a = pre[field];
@@ -159,6 +204,7 @@ public sealed partial class KernelEval
         /// <summary>The keys where the field's map differs; null when it is not a map or its default changed.</summary>
         public HashSet<Value>? Keys(string field)
         {
+            if (known is not null) return known.GetValueOrDefault(field);
             if (keys.TryGetValue(field, out var k)) return k;
             k = null;
             if (pre[field] is MapValue a && post[field] is MapValue b && a.Default.Equals(b.Default))

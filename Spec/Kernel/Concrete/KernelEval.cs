@@ -43,11 +43,20 @@ public sealed partial class KernelEval(KernelSpec spec)
         var p = OperationOf(operation);
         var env = p.Env(this, state, args);
         var error = ((EnumValue)p.Error.Run(env)).Member;
-        // A field the operation leaves as it was is the pre-state's value (no evaluation needed).
-        var next = state.Values.ToBuilder();
-        foreach (var (field, program) in p.Post) next[field] = program.Run(env);
+        // The post-state is Ok ? Next : pre field by field (Operation.Apply); the error is known
+        // here, so only the chosen side is evaluated — the post terms would each evaluate every
+        // check again. On error the state is unchanged (the same object). A field the operation
+        // leaves as it was is the pre-state's value (no evaluation needed).
+        var nextState = state;
+        if (error == "Ok")
+        {
+            var next = state.Values.ToBuilder();
+            foreach (var (field, program) in p.Post) next[field] = program.Run(env);
+            nextState = new ConcreteState(next.ToImmutable());
+        }
+
         var results = p.Results.ToImmutableDictionary(r => r.Name, r => r.Program.Run(env), StringComparer.Ordinal);
-        return new ConcreteStep(error, new ConcreteState(next.ToImmutable()), results);
+        return new ConcreteStep(error, nextState, results);
     }
 
     /// <summary>Every check of <paramref name="operation"/> that fails on <paramref name="state"/> (not only the first).</summary>
@@ -124,7 +133,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         var post = new List<(string, EvalProgram)>();
         foreach (var f in KernelState.Fields)
         {
-            var t = f.Get(tr.Post);
+            var t = f.Get(tr.Next); // evaluated only when the error is Ok (see Step)
             if (t is VarTerm v && v.Name == Pre + f.Name) continue; // unchanged by the operation
             post.Add((f.Name, Compile(t)));
         }

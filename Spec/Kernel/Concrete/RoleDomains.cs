@@ -24,6 +24,39 @@ public sealed class RoleDomains
         this.present = present;
     }
 
+    /// <summary>How many steps these domains were carried over by <see cref="Plus"/> since they were last computed from a whole state.</summary>
+    public int Derivations { get; private init; }
+
+    /// <summary>
+    /// These domains (of a state pre) plus the ids in the entries of <paramref name="state"/> at
+    /// <paramref name="changedKeys"/> (per field): a superset of the ids present in
+    /// <paramref name="state"/> when every other entry, and every map default, is as in pre —
+    /// which is as exact as the present ids themselves (see the class comment), without reading
+    /// the unchanged entries. Ids of entries that went away stay: callers recompute from the whole
+    /// state after some derivations so the domains do not keep growing.
+    /// </summary>
+    public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    {
+        var added = new Dictionary<Role, HashSet<ulong>>();
+        EvalDomains.AddEntries(k, added, state, changedKeys);
+        // Copy on write: a role with no new id shares this object's set (sets are never changed
+        // after construction) and its built domain value.
+        var merged = new Dictionary<Role, HashSet<ulong>>(present);
+        foreach (var (r, ids) in added)
+        {
+            var mine = present.GetValueOrDefault(r);
+            if (mine is not null && ids.IsSubsetOf(mine)) continue;
+            var grown = mine is null ? [] : new HashSet<ulong>(mine);
+            grown.UnionWith(ids);
+            merged[r] = grown;
+        }
+
+        var result = new RoleDomains(k, merged) { Derivations = Derivations + 1 };
+        foreach (var (r, v) in values)
+            if (ReferenceEquals(merged.GetValueOrDefault(r), present.GetValueOrDefault(r))) result.values[r] = v;
+        return result;
+    }
+
     /// <summary>The ids present in <paramref name="state"/>, per role.</summary>
     public static RoleDomains Of(KernelSorts k, ConcreteState state) => new(k, EvalDomains.Present(k, state, []));
 
@@ -60,13 +93,29 @@ public sealed class RoleDomains
         {
             var sort = k.SortOf(role);
             var ids = Ids(role);
-            var mapSort = Sort.Map(DomainQuantify.IndexSort, sort);
-            var entries = ids.Select((id, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), new BitVecValue(sort.Width, id)));
-            values[role] = v = (MapValue.Create(mapSort, new BitVecValue(sort.Width, 0), entries), new BitVecValue(32, (ulong)ids.Length));
+            // Consecutive states mostly have the same ids per role: the map built last time on
+            // this thread for the same ids is reused (maps are immutable values).
+            var recent = lastBuilt ??= [];
+            if (recent.TryGetValue(role, out var r) && ReferenceEquals(r.K, k) && r.Ids.AsSpan().SequenceEqual(ids))
+            {
+                v = (r.Map, r.Count);
+            }
+            else
+            {
+                var mapSort = Sort.Map(DomainQuantify.IndexSort, sort);
+                var entries = ids.Select((id, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), new BitVecValue(sort.Width, id)));
+                v = (MapValue.Create(mapSort, new BitVecValue(sort.Width, 0), entries), new BitVecValue(32, (ulong)ids.Length));
+                recent[role] = (k, ids, v.Map, v.Count);
+            }
+
+            values[role] = v;
         }
 
         return count ? v.Count : v.Map;
     }
+
+    [ThreadStatic]
+    private static Dictionary<Role, (KernelSorts K, ulong[] Ids, MapValue Map, BitVecValue Count)>? lastBuilt;
 
     /// <summary>The ids of a role: those present plus the two smallest absent ones, ascending.</summary>
     public ulong[] Ids(Role role)
