@@ -48,4 +48,7 @@ public sealed record PlantedFaults
 
     /// <summary>Task finalisation also frees, in other tasks' grant tables, every grant whose grantee is the dying task.</summary>
     public bool DestroyFreesGrantsToTask { get; init; }
+
+    /// <summary>The old behaviour of finding F8: a task losing its grant table leaves the grants re-delegated from it in place (current, through a source that is gone).</summary>
+    public bool DetachKeepsDerivedGrants { get; init; }
 }

@@ -22,6 +22,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.DeleteLiftsChildren), f => f.DeleteLiftsChildren, f => f with { DeleteLiftsChildren = true }),
         (nameof(PlantedFaults.BadgeRefusesNotification), f => f.BadgeRefusesNotification, f => f with { BadgeRefusesNotification = true }),
         (nameof(PlantedFaults.DestroyFreesGrantsToTask), f => f.DestroyFreesGrantsToTask, f => f with { DestroyFreesGrantsToTask = true }),
+        (nameof(PlantedFaults.DetachKeepsDerivedGrants), f => f.DetachKeepsDerivedGrants, f => f with { DetachKeepsDerivedGrants = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];
