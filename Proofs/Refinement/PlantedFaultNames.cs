@@ -23,6 +23,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.BadgeRefusesNotification), f => f.BadgeRefusesNotification, f => f with { BadgeRefusesNotification = true }),
         (nameof(PlantedFaults.DestroyFreesGrantsToTask), f => f.DestroyFreesGrantsToTask, f => f with { DestroyFreesGrantsToTask = true }),
         (nameof(PlantedFaults.DetachKeepsDerivedGrants), f => f.DetachKeepsDerivedGrants, f => f with { DetachKeepsDerivedGrants = true }),
+        (nameof(PlantedFaults.MutateIgnoresWritableMapping), f => f.MutateIgnoresWritableMapping, f => f with { MutateIgnoresWritableMapping = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];
