@@ -67,9 +67,12 @@ public sealed partial class Kernel
             }
 
             cap = cap with { Rights = cap.Rights & (Rights)a[4], Badge = badge };
-            if (cap.Type == ObjectType.Frame && cap.IsMapped && (cap.Rights & Rights.Read) == 0)
+            // A mapped frame keeps at least the access of its mapping: read always, write when the
+            // mapping is writable (finding F9: a writable page through a read-only capability).
+            if (cap.Type == ObjectType.Frame && cap.IsMapped && ((cap.Rights & Rights.Read) == 0
+                || ((cap.Rights & Rights.Write) == 0 && MapsWritable(cap) && Faults is not { MutateIgnoresWritableMapping: true })))
             {
-                return KernelError.InvalidArgument; // a mapped frame keeps at least the access of its mapping
+                return KernelError.InvalidArgument;
             }
         }
 

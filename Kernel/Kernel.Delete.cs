@@ -108,6 +108,7 @@ public sealed partial class Kernel
                 if (Objects.Resolve<TaskObject>(g.Owner) is { } owner)
                 {
                     owner.GrantTable = ObjectRef.None;
+                    RevokeGrantsDerivedFrom(owner);
                 }
 
                 break;
@@ -129,6 +130,7 @@ public sealed partial class Kernel
         if (Objects.Resolve<GrantTableObject>(t.GrantTable) is { } g)
         {
             g.Owner = ObjectRef.None;
+            RevokeGrantsDerivedFrom(t);
         }
 
         if (Faults is { DestroyFreesGrantsToTask: true })
@@ -137,6 +139,34 @@ public sealed partial class Kernel
         }
 
         AddressSpacesChanged = true;
+    }
+
+    /// <summary>
+    /// Finding F8: a task losing its grant table (its death, the table's, or a rebinding) revokes every
+    /// entry of that table, so the grants other tasks re-delegated from it are revoked too (freed, the
+    /// generation bumped, as by grant revoke). They could not verify through a dead task, and through a
+    /// fresh table of the same task (generations from 0 again) the same (index, generation) would verify
+    /// again. Their own re-delegations become stale (their recorded generation is now past).
+    /// </summary>
+    internal void RevokeGrantsDerivedFrom(TaskObject owner)
+    {
+        if (Faults is { DetachKeepsDerivedGrants: true })
+        {
+            return;
+        }
+
+        foreach (var table in Objects.All.OfType<GrantTableObject>())
+        {
+            for (var i = 0; table.IsLive && i < table.Entries.Length; i++)
+            {
+                // By id: a dying task's generation has already moved on (Objects.Kill); a grant from an
+                // earlier task of the id was revoked when that one lost its table.
+                if (table.Entries[i] is { InUse: true, Indirect: true } e && e.FromGranter.Id == owner.Id)
+                {
+                    table.Entries[i] = GrantEntry.Free(e.Generation + 1);
+                }
+            }
+        }
     }
 
     // Planted (DestroyFreesGrantsToTask): other tasks' grants to a dying task are freed as by a revoke.

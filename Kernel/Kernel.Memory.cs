@@ -10,6 +10,11 @@ namespace Verified.Kernel;
 /// </summary>
 public sealed partial class Kernel
 {
+    /// <summary>Whether the mapping a frame capability records is a present, writable page (its task alive); a stale record maps nothing.</summary>
+    public bool MapsWritable(Caps.Capability cap) =>
+        cap.IsMapped && Objects.Resolve<TaskObject>(cap.MappedTask) is { } t
+        && (PageTables.Leaf(Memory, t.Pml4, cap.MappedVa) & (PageTables.Present | PageTables.Writable)) == (PageTables.Present | PageTables.Writable);
+
     private KernelError DecodeFrameMap(TaskObject caller, ReadOnlySpan<ulong> a)
     {
         var e = LookupObject<FrameObject>(caller, a[0], Rights.None, out var fslot, out var frame);

@@ -70,6 +70,7 @@ public sealed partial class Kernel
         if (Objects.Resolve<GrantTableObject>(task.GrantTable) is { } old && old != grants)
         {
             old.Owner = ObjectRef.None;
+            RevokeGrantsDerivedFrom(task);
         }
 
         task.GrantTable = grants?.Ref ?? ObjectRef.None;

@@ -65,4 +65,10 @@ public sealed record PlantedFaults
 
     /// <summary>Configure sets the fault endpoint only of a task that has none (a reconfiguration keeps the old one).</summary>
     public bool ConfigureKeepsFaultEndpoint { get; init; }
+
+    /// <summary>The old behaviour of finding F8: a task losing its grant table leaves the grants re-delegated from it in place (current, through a source that is gone).</summary>
+    public bool DetachKeepsDerivedGrants { get; init; }
+
+    /// <summary>The old behaviour of finding F9: mutate of a frame mapped writable may drop the write right (only read is kept).</summary>
+    public bool MutateIgnoresWritableMapping { get; init; }
 }

@@ -47,6 +47,7 @@ public static class Divergences
         if (died.Any(d => d.Type == "GrantTable")) owners.UnionWith(tasksWithoutTable());
         if (owners.Count == 0) return null;
         var indexBits = RefinementSpec.Config.GrantIndexBits;
+        bool OfOwner(Spec.Value key) => owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits);
         foreach (var field in differing)
         {
             var e = expected.Map(field);
@@ -54,11 +55,24 @@ public static class Divergences
             if (!e.Default.Equals(a.Default)) return null;
             foreach (var key in e.Entries.Keys.Concat(a.Entries.Keys))
             {
-                if (!e.Select(key).Equals(a.Select(key)) && !owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits)) return null;
+                if (!e.Select(key).Equals(a.Select(key)) && !OfOwner(key) && !RevokedAsDerived(expected, actual, key, OfOwner)) return null;
             }
         }
 
-        return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish); the spec keeps grants of a dead owner";
+        return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish) and revokes the grants re-delegated from it (finding F8); the spec keeps grants of a dead owner";
+    }
+
+    // Finding F8: another owner's grant may differ only as the kernel's revoke of a grant re-delegated
+    // from a detached table: in the spec valid, indirect, its source the dead owner's; in the kernel
+    // freed with the generation bumped and the old one recorded revoked, exactly as grant.revoke.
+    private static bool RevokedAsDerived(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Spec.Value key, Func<Spec.Value, bool> ofOwner)
+    {
+        static bool True(Spec.Kernel.ConcreteState s, string f, Spec.Value k) => s.Map(f).Select(k) is Spec.BoolValue { Value: true };
+        if (!True(expected, "GrValid", key) || !True(expected, "GrIndirect", key) || !ofOwner(expected.Map("GrSrc").Select(key)) || True(actual, "GrValid", key)) return false;
+        var gen = (Spec.BitVecValue)expected.Map("GrGen").Select(key);
+        var revoked = ((Spec.MapValue)expected.Map("GrRevoked").Select(key)).Store(gen, Spec.BoolValue.True);
+        return actual.Map("GrGen").Select(key).Equals(new Spec.BitVecValue(gen.Width, (gen.Bits + 1) & RefinementSpec.Sorts.GrantGen.Mask))
+            && actual.Map("GrRevoked").Select(key).Equals(revoked);
     }
 
     public const string NoRoomAtReceiver = "D6 capability transfer to a receiver that named no free receive slot: the kernel delivers the message without the capability (seL4); ipc.transfer refuses";

@@ -155,7 +155,8 @@ public static partial class SyscallMapping
     /// Divergence D3: the reason, true of the source capability, for which the kernel refuses with
     /// InvalidArgument a mint or mutate the spec (which has no capability types) allows — a badge on
     /// a capability that is neither an endpoint nor a notification (Kernel.DecodeBadge), or a mutate
-    /// whose mask takes the read right from a mapped frame (Kernel.DecodeCNodeMove). Null otherwise.
+    /// whose mask takes the read right from a mapped frame, or the write right from a frame mapped
+    /// writable (Kernel.DecodeCNodeMove; finding F9). Null otherwise.
     /// </summary>
     private static string? KernelRefusal(KernelImpl kernel, SlotAddress? src, ulong badge, Verified.Kernel.Abi.Rights? mutateMask)
     {
@@ -163,9 +164,10 @@ public static partial class SyscallMapping
         var cap = kernel.SlotAt(address).Cap;
         if (cap.IsNull) return null;
         if (badge != 0 && cap.Type is not (ObjectType.Endpoint or ObjectType.Notification)) return $"badge on a non-badgeable {cap.Type} capability";
-        return mutateMask is { } mask && cap.Type == ObjectType.Frame && cap.IsMapped && (cap.Rights & mask & Verified.Kernel.Abi.Rights.Read) == 0
-            ? "a mapped frame losing read"
-            : null;
+        if (mutateMask is not { } mask || cap.Type != ObjectType.Frame || !cap.IsMapped) return null;
+        if ((cap.Rights & mask & Verified.Kernel.Abi.Rights.Read) == 0) return "a mapped frame losing read";
+        // Finding F9: write too, when the recorded mapping is a writable page.
+        return (cap.Rights & mask & Verified.Kernel.Abi.Rights.Write) == 0 && kernel.MapsWritable(cap) ? "a frame mapped writable losing write" : null;
     }
 
     /// <summary>(cnode cptr, index) → spec slot value; <paramref name="address"/> is the kernel slot when it resolves.</summary>

@@ -45,5 +45,14 @@ internal sealed record Finding(string Name, string Description, Func<RefinementV
     public static Finding PlantedDestroyLeavesCapabilities { get; } = new("planted DestroyLeavesCapabilities",
         "task destroy leaving capabilities to the dead task", v => v.Clause == "task.destroy.state");
 
+    public static Finding PlantedDetachKeepsDerivedGrants { get; } = new("planted DetachKeepsDerivedGrants",
+        "a task losing its grant table leaves the grants re-delegated from it current (finding F8's old behaviour)",
+        v => v.Clause == "inv.grant_chain.current_source_valid");
+
+    /// <summary>The same at a task's death: the kept derived grant's abstract base (followed through its now missing source) moves too, which D5 does not cover.</summary>
+    public static Finding PlantedDetachKeepsDerivedGrantsAtDestroy { get; } = new("planted DetachKeepsDerivedGrants at task destroy",
+        "a dying task's table leaves the grants re-delegated from it in place: their abstract base moves",
+        v => v.Clause == "task.destroy.state" && v.Message.Contains("GrBase", StringComparison.Ordinal));
+
     public override string ToString() => $"{Name}: {Description}";
 }

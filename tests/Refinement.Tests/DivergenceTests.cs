@@ -76,20 +76,52 @@ public sealed class DivergenceTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Pinned (found while tightening D5): t2 grants t1, t1 re-delegates it to the root, the root
-    /// destroys t2. t2's grant vanishes with its table, so the root's indirect grant has no valid
-    /// source: the kernel's post-state breaks inv.grant_chain.current_source_valid (the spec keeps
-    /// the dead owner's grant). D5 does not cover it (it is another owner's grant); when the kernel
-    /// or the spec changes, this test fails and must be updated.
+    /// Finding F8: t2 grants t1, t1 re-delegates it to the root, the root destroys t2. The kernel
+    /// revokes the re-delegated grant with t2's table (D5 covers that), so no grant is left current
+    /// through a source that is gone, and the root's old handle is refused. With the old behaviour
+    /// planted, the kernel's state breaks inv.grant_chain.current_source_valid.
     /// </summary>
     [Fact]
-    public void Destroying_the_source_of_a_re_delegated_grant_breaks_current_source_valid()
+    public void F8_destroying_the_source_of_a_re_delegated_grant_revokes_the_re_delegation()
     {
+        WorkAction[] run = [A(ActionKind.GrantCreate, 2, 0, 1, 0, 0), A(ActionKind.GrantCreateIndirect, 1, 2, 0, 0, 0), A(ActionKind.TaskDestroy, 0, 1)];
         var w = new Workload(null, check: true);
-        var v = w.Run([A(ActionKind.GrantCreate, 2, 0, 1, 0, 0), A(ActionKind.GrantCreateIndirect, 1, 2, 0, 0, 0), A(ActionKind.TaskDestroy, 0, 1)]);
+        // Z = 1: the handle one generation behind the entry's (now bumped) one, the root's original handle.
+        w.Run([.. run, A(ActionKind.SafeCopy, 0, 0, 1, 1, 0)]).ShouldBeNull();
         Show(w);
-        w.Checker!.Steps[^2].Verdict.ShouldBe(StepVerdict.Checked, "the re-delegation was made");
+        var steps = w.Checker!.Steps;
+        steps[^3].Verdict.ShouldBe(StepVerdict.Checked, "the re-delegation was made");
+        steps[^2].Verdict.ShouldBe(StepVerdict.Divergence);
+        steps[^2].Note.ShouldContain("revokes the grants re-delegated from it");
+        var entry = w.Kernel.Objects.Resolve<Verified.Kernel.Objects.GrantTableObject>(w.Tasks[1].GrantTable).ShouldNotBeNull().View[0];
+        entry.InUse.ShouldBeFalse("t1's re-delegation is revoked");
+        entry.Generation.ShouldBe(1u, "as by grant revoke");
+        steps[^1].Status.ShouldBe(KernelError.GrantInvalid, "the root's handle through the dead source is refused");
+        steps[^1].Verdict.ShouldBe(StepVerdict.Checked);
+
+        var old = new Workload(new PlantedFaults { DetachKeepsDerivedGrants = true }, check: true);
+        var v = old.Run(run);
+        output.WriteLine(Counterexample.Render(old.Checker!));
         v.ShouldNotBeNull().Clause.ShouldBe("inv.grant_chain.current_source_valid");
+    }
+
+    [Fact]
+    public void D5_does_not_cover_revoking_a_re_delegation_whose_source_lives()
+    {
+        // t1 grants itself (entry 0) and re-delegates that to t2 (entry 1); the root destroys t2.
+        // Planted DestroyFreesGrantsToTask revokes t1's entry 1 (granted to t2) exactly as the F8
+        // revoke would, but its source is t1's, alive: D5 does not cover it.
+        WorkAction[] run = [A(ActionKind.GrantCreate, 1, 0, 1, 0, 0), A(ActionKind.GrantCreateIndirect, 1, 1, 2, 0, 0), A(ActionKind.TaskDestroy, 0, 1)];
+        var clean = new Workload(null, check: true);
+        clean.Run(run).ShouldBeNull();
+        Show(clean);
+        clean.Checker!.Steps[^2].Status.ShouldBe(KernelError.Ok, "the re-delegation was made");
+        clean.Tasks[2].IsLive.ShouldBeFalse();
+
+        var w = new Workload(new PlantedFaults { DestroyFreesGrantsToTask = true }, check: true);
+        var v = w.Run(run);
+        output.WriteLine(Counterexample.Render(w.Checker!));
+        v.ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
     }
 
     [Fact]
