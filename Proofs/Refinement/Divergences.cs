@@ -62,10 +62,13 @@ public static class Divergences
         return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish) and revokes the grants re-delegated from it (finding F8); the spec keeps grants of a dead owner";
     }
 
-    // Finding F8: another owner's grant may differ only as the kernel's revoke of a grant re-delegated
-    // from a detached table: in the spec valid, indirect, its source the dead owner's; in the kernel
-    // freed with the generation bumped and the old one recorded revoked, exactly as grant.revoke.
-    private static bool RevokedAsDerived(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Spec.Value key, Func<Spec.Value, bool> ofOwner)
+    /// <summary>
+    /// Finding F8: another owner's grant may differ only as the kernel's revoke of a grant re-delegated
+    /// from a detached table (D5, and D10 when configure swaps the table): in the spec valid, indirect,
+    /// its source of a detached owner; in the kernel freed with the generation bumped and the old one
+    /// recorded revoked, exactly as grant.revoke.
+    /// </summary>
+    internal static bool RevokedAsDerived(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Spec.Value key, Func<Spec.Value, bool> ofOwner)
     {
         static bool True(Spec.Kernel.ConcreteState s, string f, Spec.Value k) => s.Map(f).Select(k) is Spec.BoolValue { Value: true };
         if (!True(expected, "GrValid", key) || !True(expected, "GrIndirect", key) || !ofOwner(expected.Map("GrSrc").Select(key)) || True(actual, "GrValid", key)) return false;
@@ -83,7 +86,7 @@ public static class Divergences
 
     public const string ResumeWithoutFaultEndpoint = "D9 resume of a task without a live fault endpoint (the kernel runs it; a fault then stops it), or of a running task (a no-op): task.create needs an inactive task and a live endpoint";
 
-    public const string GrantTableRebound = "D10 configure gives the task another grant table (or none): the abstraction keys grants by their owner task, so the task's grants become the new table's; the spec has no operation that swaps a task's grant table. Required: task.configure's post-state except grant fields at the task's own keys";
+    public const string GrantTableRebound = "D10 configure gives the task another grant table (or none): the abstraction keys grants by their owner task, so the task's grants become the new table's; the spec has no operation that swaps a task's grant table. Required: task.configure's post-state except grant fields at the task's own keys, and the grants re-delegated from its old table, revoked (finding F8)";
 
     public const string PageTablesFromUntyped = "D11 frame map takes its page-table pages from the untyped the caller named: the untyped's watermark rises; the spec has no address spaces. Required: nothing else changes, the watermark only rises and stays within the untyped's region";
 

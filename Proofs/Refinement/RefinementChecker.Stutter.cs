@@ -95,10 +95,14 @@ public sealed partial class RefinementChecker
             : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
     }
 
-    /// <summary>D10: the states differ only in grant fields, and only at keys owned by <paramref name="task"/>.</summary>
+    /// <summary>
+    /// D10: the states differ only in grant fields, and only at keys owned by <paramref name="task"/>
+    /// or at grants re-delegated from its old table, which the kernel revokes (finding F8).
+    /// </summary>
     private static bool GrantsDifferOnlyFor(ConcreteState expected, ConcreteState after, BitVecValue task)
     {
         var k = RefinementSpec.Sorts;
+        bool OfTask(Value key) => ((BitVecValue)key).Bits >> k.Config.GrantIndexBits == task.Bits;
         foreach (var field in expected.DifferingFields(after))
         {
             if (!field.StartsWith("Gr", StringComparison.Ordinal)) return false;
@@ -107,7 +111,7 @@ public sealed partial class RefinementChecker
             if (!a.Default.Equals(b.Default)) return false;
             foreach (var key in a.Entries.Keys.Concat(b.Entries.Keys))
             {
-                if (!a.Select(key).Equals(b.Select(key)) && ((BitVecValue)key).Bits >> k.Config.GrantIndexBits != task.Bits) return false;
+                if (!a.Select(key).Equals(b.Select(key)) && !OfTask(key) && !Divergences.RevokedAsDerived(expected, after, key, OfTask)) return false;
             }
         }
 
