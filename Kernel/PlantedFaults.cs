@@ -42,4 +42,11 @@ public sealed record PlantedFaults
 
     /// <summary>The old behaviour of finding F3: delete of a capability with descendants lifts them one level (several roots for one object).</summary>
     public bool DeleteLiftsChildren { get; init; }
+
+    /// <summary>
+    /// The old behaviour of finding F7: revoke deletes descendants in list order (a parent before
+    /// its children, lifting them) and deletes the last capability to a CNode that still holds
+    /// capabilities, finalising it and its contents.
+    /// </summary>
+    public bool RevokeFinalisesNonEmptyCNode { get; init; }
 }

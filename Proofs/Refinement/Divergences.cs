@@ -14,6 +14,7 @@ public static class Divergences
     public static string? Classify(string operation, string specError, KernelError status, bool unchanged)
     {
         // D1 (delete/mutate of a capability with descendants) is retired: the kernel now refuses both (findings F1, F3).
+        // D4 (a preempted revoke's intermediate state) is retired: the kernel now deletes leaves first, so every intermediate state is a sequence of cap.revoke_step (finding F7).
         if (status == KernelError.Ok && !unchanged && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
             return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
         if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate")
@@ -44,6 +45,4 @@ public static class Divergences
     public const string IndirectWholeChain = "D8 indirect grant creation: the kernel verifies the source's whole chain (as a safecopy through it would) and refuses a broken one; grant.create_indirect checks the source link only";
 
     public const string ResumeWithoutFaultEndpoint = "D9 resume of a task without a live fault endpoint (the kernel runs it; a fault then stops it), or of a running task (a no-op): task.create needs an inactive task and a live endpoint";
-
-    public const string Preempted = "D4 revoke preempted: the kernel's intermediate state lifts children of deleted nodes, which leaf-first cap.revoke_step cannot express; set RevokeDeletionsPerEntry high to check revoke whole";
 }

@@ -20,6 +20,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.MutateIgnoresChildren), f => f.MutateIgnoresChildren, f => f with { MutateIgnoresChildren = true }),
         (nameof(PlantedFaults.DestroyLeavesCapabilities), f => f.DestroyLeavesCapabilities, f => f with { DestroyLeavesCapabilities = true }),
         (nameof(PlantedFaults.DeleteLiftsChildren), f => f.DeleteLiftsChildren, f => f with { DeleteLiftsChildren = true }),
+        (nameof(PlantedFaults.RevokeFinalisesNonEmptyCNode), f => f.RevokeFinalisesNonEmptyCNode, f => f with { RevokeFinalisesNonEmptyCNode = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

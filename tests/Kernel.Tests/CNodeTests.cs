@@ -1,6 +1,7 @@
 using Shouldly;
 using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
+using Verified.Proofs.Refinement;
 using Xunit;
 using static Verified.Kernel.Tests.TestSystem;
 
@@ -238,5 +239,61 @@ public sealed class CNodeTests
 
         cnode.IsLive.ShouldBeFalse();
         s.ShouldHaveReported(Finding.UntypedWatermarkReset);
+    }
+
+    // Three objects from the untyped, the CNode in the middle holding a capability that does not
+    // descend from the untyped (a copy of the root CNode's capability). Derivation list after the
+    // untyped: second endpoint, CNode, first endpoint (each retype inserts a first child).
+    private static (TestSystem S, ulong First, ulong CNode, ulong Second) UntypedWithANonEmptyCNode(PlantedFaults? faults)
+    {
+        var s = new TestSystem();
+        s.Kernel.Faults = faults;
+        var first = s.Make(ObjectType.Endpoint);
+        var cn = s.Make(ObjectType.CNode, 2);
+        var second = s.Make(ObjectType.Endpoint);
+        s.Ok(SyscallNumber.CNodeCopy, Root, Root, cn, 1, (ulong)Rights.All);
+        return (s, first, cn, second);
+    }
+
+    private static SyscallOutcome RevokeWhole(TestSystem s, ulong slot)
+    {
+        SyscallOutcome o;
+        do
+        {
+            o = s.Call(SyscallNumber.CNodeRevoke, Root, slot);
+        }
+        while (o.Restarted);
+
+        return o;
+    }
+
+    [Fact]
+    public void RevokeStopsWithNotEmptyAtTheLastCapabilityToACNodeThatHoldsCapabilities()
+    {
+        // Finding F7 (fixed): the spec's cap.revoke_step refuses such a victim (NotEmpty); there is
+        // no recursive finalisation. The deletions before it stay done, the rest stays in place.
+        var (s, first, cn, second) = UntypedWithANonEmptyCNode(null);
+        var cnode = s.Object<CNodeObject>(cn);
+        RevokeWhole(s, s.Untyped).Status.ShouldBe(KernelError.NotEmpty);
+        s.Cap(second).IsNull.ShouldBeTrue("the leaf before the CNode was deleted");
+        s.Cap(cn).IsNull.ShouldBeFalse();
+        cnode.IsLive.ShouldBeTrue();
+        cnode.Slots[1].Cap.IsNull.ShouldBeFalse("the CNode's contents are untouched");
+        s.Cap(first).IsNull.ShouldBeFalse("the revoke stopped at the CNode");
+        s.Refinement.Violation.ShouldBeNull();
+        s.Refinement.Steps[^1].Verdict.ShouldBe(StepVerdict.Checked);
+        s.Refinement.Steps[^1].Note.ShouldContain("-> NotEmpty", Case.Sensitive, "the checker matched the stop with a refusing cap.revoke_step");
+    }
+
+    [Fact]
+    public void TheOldRevokeThatFinalisesANonEmptyCNodeIsCaughtByTheChecker()
+    {
+        var (s, first, cn, _) = UntypedWithANonEmptyCNode(new PlantedFaults { RevokeFinalisesNonEmptyCNode = true });
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedRevokeFinalisesNonEmptyCNode
+        var cnode = s.Object<CNodeObject>(cn);
+        RevokeWhole(s, s.Untyped).Status.ShouldBe(KernelError.Ok);
+        cnode.IsLive.ShouldBeFalse();
+        s.Cap(first).IsNull.ShouldBeTrue();
+        s.ShouldHaveReported(Finding.PlantedRevokeFinalisesNonEmptyCNode);
     }
 }
