@@ -49,4 +49,7 @@ public sealed record PlantedFaults
     /// capabilities, finalising it and its contents.
     /// </summary>
     public bool RevokeFinalisesNonEmptyCNode { get; init; }
+
+    /// <summary>The old behaviour of finding F4: the watermark of an untyped is reset when its last child dies (not at the next retype).</summary>
+    public bool ResetWatermarkWhenLastChildDies { get; init; }
 }

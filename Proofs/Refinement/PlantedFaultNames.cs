@@ -21,6 +21,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.DestroyLeavesCapabilities), f => f.DestroyLeavesCapabilities, f => f with { DestroyLeavesCapabilities = true }),
         (nameof(PlantedFaults.DeleteLiftsChildren), f => f.DeleteLiftsChildren, f => f with { DeleteLiftsChildren = true }),
         (nameof(PlantedFaults.RevokeFinalisesNonEmptyCNode), f => f.RevokeFinalisesNonEmptyCNode, f => f with { RevokeFinalisesNonEmptyCNode = true }),
+        (nameof(PlantedFaults.ResetWatermarkWhenLastChildDies), f => f.ResetWatermarkWhenLastChildDies, f => f with { ResetWatermarkWhenLastChildDies = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

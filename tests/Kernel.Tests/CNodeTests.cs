@@ -120,7 +120,6 @@ public sealed class CNodeTests
     public void DeletingTheLastCapabilityFinalisesTheObject()
     {
         var s = new TestSystem();
-        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var ep = s.Make(ObjectType.Endpoint);
         var obj = s.Object<EndpointObject>(ep);
         var copy = s.TakeSlot();
@@ -130,7 +129,6 @@ public sealed class CNodeTests
         s.Ok(SyscallNumber.CNodeDelete, Root, ep);
         obj.IsLive.ShouldBeFalse();
         s.Call(SyscallNumber.CNodeDelete, Root, ep).Status.ShouldBe(KernelError.InvalidCapability);
-        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     [Fact]
@@ -225,7 +223,6 @@ public sealed class CNodeTests
     public void ACNodeHoldingItsOwnOnlyCapabilityIsReclaimedByRevokingTheUntyped()
     {
         var s = new TestSystem();
-        s.ExpectRefinementReport(); // the checker reports the pinned finding Finding.UntypedWatermarkReset
         var cn = s.Make(ObjectType.CNode, 2);
         var cnode = s.Object<CNodeObject>(cn);
         s.Ok(SyscallNumber.CNodeMove, Root, cn, cn, 0);
@@ -238,7 +235,6 @@ public sealed class CNodeTests
         while (o.Restarted);
 
         cnode.IsLive.ShouldBeFalse();
-        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
     }
 
     // Three objects from the untyped, the CNode in the middle holding a capability that does not

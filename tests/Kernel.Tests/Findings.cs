@@ -10,11 +10,11 @@ namespace Verified.Kernel.Tests;
 internal sealed record Finding(string Name, string Description, Func<RefinementViolation, bool> Matches)
 {
     /// <summary>
-    /// F4: when the last child of an untyped dies (delete, revoke, task destroy), the kernel resets
-    /// the untyped's watermark (Kernel.Delete ReleaseChildOf: "spec: untyped.reset"), but the spec
-    /// has no such operation — its cap.delete / revoke_step / task.destroy leave UtFree as it was.
+    /// The old behaviour of finding F4 (fixed): when the last child of an untyped died (delete,
+    /// revoke, task destroy) the kernel reset the untyped's watermark, which no spec step does — its
+    /// cap.delete / revoke_step / task.destroy keep UtFree (the reset is cap.retype's now).
     /// </summary>
-    public static Finding UntypedWatermarkReset { get; } = new("F4 untyped watermark reset",
+    public static Finding PlantedResetAtLastChildDeath { get; } = new("planted ResetWatermarkWhenLastChildDies",
         "the kernel resets an untyped's watermark when its last child dies; the spec keeps UtFree",
         v => v.Clause is "cap.delete.state" or "cap.revoke.state" or "task.destroy.state" && v.Message.EndsWith("differ in UtFree", StringComparison.Ordinal));
 

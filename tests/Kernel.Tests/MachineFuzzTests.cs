@@ -77,13 +77,7 @@ public sealed class MachineFuzzTests(ITestOutputHelper output)
             configure: k => checker = RefinementChecker.Attach(kernel = k, new RefinementChecker { CrossCheckEvery = RefinementOn.CrossCheckEvery }));
         output.WriteLine($"seed 0x{seed:x}: {r.FuzzerSyscalls} random syscalls (+{r.RootSyscalls} by the root): {checker!.CheckedCount} compared, {checker.UnmodelledCount} unmodelled, {checker.DivergenceCount} divergences, {checker.CrossChecks} cross-checks, {r.Elapsed.TotalSeconds:F1} s");
         var v = checker.Violation;
-        if (v is not null)
-        {
-            // Finding F4 (pinned until fixed) is the next disagreement the run reaches.
-            Finding.UntypedWatermarkReset.Matches(v).ShouldBeTrue($"the checker reported at step {checker.Steps.Count}: {v.Property} / {v.Clause}: {v.Message}");
-            checker.Steps.Count.ShouldBeGreaterThan(300, "the run got past the old F7 stop (about step 200)");
-            return;
-        }
+        v.ShouldBeNull($"the checker reported at step {checker.Steps.Count}: {v?.Property} / {v?.Clause}: {v?.Message}");
 
         r.Failure.ShouldBeNull("the consistency check and status contract hold");
         r.FuzzerSyscalls.ShouldBeGreaterThanOrEqualTo(RefinedSyscalls);

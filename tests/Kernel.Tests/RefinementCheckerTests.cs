@@ -74,17 +74,43 @@ public sealed class RefinementCheckerTests
 /// </summary>
 public sealed class RefinementFindingTests
 {
+    /// <summary>
+    /// Finding F4 (fixed): the kernel reset an untyped's watermark when its last child died, which no
+    /// spec step does. Now deletions keep the watermark (as the spec keeps UtFree) and a retype from
+    /// an untyped without a live child starts at its base, as cap.retype does (seL4 resets the untyped there).
+    /// </summary>
     [Fact]
-    public void Finding_F4_the_kernel_resets_an_untyped_watermark_when_its_last_child_dies()
+    public void An_untyped_keeps_its_watermark_when_its_last_child_dies_and_retype_starts_again_at_its_base()
     {
         var s = new TestSystem();
-        s.ExpectRefinementReport();
-        var untyped = s.Object<UntypedObject>(s.Untyped);
-        var ep = s.Make(ObjectType.Endpoint);
-        untyped.Watermark.ShouldBeGreaterThan(0UL);
+        var small = s.Make(ObjectType.Untyped, 14);
+        var untyped = s.Object<UntypedObject>(small);
+        var ep = s.TakeSlot();
+        s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Endpoint, 0, Root, ep, 1);
+        var watermark = untyped.Watermark;
+        watermark.ShouldBeGreaterThan(0UL);
         s.Ok(SyscallNumber.CNodeDelete, Root, ep);
-        untyped.Watermark.ShouldBe(0UL, "the kernel: no child alive, the memory is free again");
-        s.ShouldHaveReported(Finding.UntypedWatermarkReset);
+        untyped.Watermark.ShouldBe(watermark, "cap.delete keeps UtFree");
+        s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Frame, 0, Root, ep, 1);
+        s.Object<FrameObject>(ep).Paddr.ShouldBe(untyped.Paddr, "no child alive: cap.retype places the object at the base");
+        s.Refinement.Violation.ShouldBeNull();
+        s.Refinement.Steps[^1].Verdict.ShouldBe(StepVerdict.Checked, "compared with cap.retype exactly");
+        var second = s.TakeSlot();
+        s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Frame, 0, Root, second, 1);
+        s.Object<FrameObject>(second).Paddr.ShouldBe(untyped.Paddr + 4096, "a child alive: at the watermark");
+        s.Refinement.Violation.ShouldBeNull();
+    }
+
+    /// <summary>The old behaviour of F4 (the reset at the last child's death, planted) is caught by the checker.</summary>
+    [Fact]
+    public void The_old_watermark_reset_at_the_last_childs_death_is_caught()
+    {
+        var s = new TestSystem();
+        s.ExpectRefinementReport(); // the checker reports the planted fault Finding.PlantedResetAtLastChildDeath
+        s.Kernel.Faults = new PlantedFaults { ResetWatermarkWhenLastChildDies = true };
+        var ep = s.Make(ObjectType.Endpoint);
+        s.Ok(SyscallNumber.CNodeDelete, Root, ep);
+        s.ShouldHaveReported(Finding.PlantedResetAtLastChildDeath);
     }
 
     [Fact]

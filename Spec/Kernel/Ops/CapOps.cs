@@ -131,7 +131,8 @@ public static class CapOps
     /// <summary>
     /// Retype part of an untyped: a new object of the given type and size at the untyped's
     /// watermark (so children are disjoint and inside the parent), with a capability that is a
-    /// child of the untyped capability and the original of the object's new generation.
+    /// child of the untyped capability and the original of the object's new generation. An untyped
+    /// with no live child is reset first (seL4's resetUntypedCap): the object goes at its base.
     /// </summary>
     public static Operation Retype { get; } = new("cap.retype",
         "create object obj of type and size from the untyped in ut, its capability id in dst",
@@ -141,7 +142,7 @@ public static class CapOps
             var utCap = Ctx.CapAt(s, a["ut"]);
             var u = Ctx.Sel(s.CapObj, utCap);
             var o = a["obj"];
-            var free = Ctx.Sel(s.UtFree, u);
+            var free = T.Ite(NoLiveChild(c, s, u), Ctx.Sel(s.ObjBase, u), Ctx.Sel(s.UtFree, u));
             var end = T.BvAdd(free, a["size"]);
             var gen = Ctx.Inc(Ctx.Sel(s.ObjGen, o));
             var objs = s with
@@ -166,6 +167,10 @@ public static class CapOps
                 (T.And(T.Neq(a["size"], Ctx.Bv(c.K.Addr, 0)), Ctx.NoWrap(free, a["size"]), T.BvUle(end, utEnd)), "NotEnoughMemory"),
                 .. CapUpdates.InsertChecks(c, s, a["dst"], a["id"]), CapUpdates.DepthCheck(s, utCap)], next, []);
         });
+
+    /// <summary>No live object was retyped from untyped <paramref name="u"/>: its memory is all free again.</summary>
+    public static Term NoLiveChild(Ctx c, KernelState s, Term u) => c.ForAll(Role.Obj, "o", o =>
+        T.Not(T.And(Ctx.Sel(s.ObjAlive, o), Ctx.Sel(s.ObjHasUt, o), T.Eq(Ctx.Sel(s.ObjUt, o), u))), o => [Ctx.Sel(s.ObjHasUt, o)]);
 
     /// <summary>
     /// Capability transfer in IPC: the capability in src is copied (as its child) into the
