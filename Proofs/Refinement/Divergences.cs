@@ -44,7 +44,5 @@ public static class Divergences
 
     public const string IndirectWholeChain = "D8 indirect grant creation: the kernel verifies the source's whole chain (as a safecopy through it would) and refuses a broken one; grant.create_indirect checks the source link only";
 
-    public const string TablesLentKeepWatermark = "D10 retype from an untyped with no live child object but page-table pages lent to address spaces (FrameMap; not in the spec): the kernel carves at the watermark; cap.retype resets to the base";
-
     public const string ResumeWithoutFaultEndpoint = "D9 resume of a task without a live fault endpoint (the kernel runs it; a fault then stops it), or of a running task (a no-op): task.create needs an inactive task and a live endpoint";
 }

@@ -31,12 +31,10 @@ public sealed partial class RefinementChecker
         var utBase = ((BitVecValue)before.Map("ObjBase").Select(ut)).Bits;
         var utEnd = utBase + ((BitVecValue)before.Map("ObjSize").Select(ut)).Bits;
         var free = ((BitVecValue)before.Map("UtFree").Select(ut)).Bits;
-        // cap.retype resets an untyped without a live child object (the object goes at its base).
-        // The kernel does not while it has lent page-table pages from it, which the spec does not
-        // model (D10): then the spec's step is taken from the watermark, as if a child were alive.
-        var reset = NoLiveChild(before, ut);
-        var tablesLent = reset && c.KernelHasChildren;
-        if (reset && !tablesLent) free = utBase;
+        // The kernel resets the untyped (cap.retype's reset: the first object at the base) when it
+        // holds no child, objects or lent page-table pages; the spec checks that no child object lives.
+        var reset = !c.KernelHasChildren;
+        if (reset) free = utBase;
         var aligned = utBase + ((free - utBase + c.Size - 1) & ~(c.Size - 1));
         if (aligned > utEnd || aligned < free) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
         var state = aligned == free ? before : before.With("UtFree", before.Map("UtFree").Store(ut, new BitVecValue(k.Addr.Width, aligned)));
@@ -56,8 +54,9 @@ public sealed partial class RefinementChecker
                 ["obj"] = created ? after.Map("CapObj").Select(after.Map("SlotCap").Select(dst[i])) : fresh[i],
                 ["type"] = new EnumValue(KernelSorts.ObjType, c.Type),
                 ["size"] = new BitVecValue(k.Addr.Width, c.Size),
+                ["reset"] = i == 0 && reset ? BoolValue.True : BoolValue.False,
             };
-            var st = i == 0 && tablesLent ? RetypeAtWatermark(state, args, ut, aligned) : eval.Step("cap.retype", state, args);
+            var st = eval.Step("cap.retype", state, args);
             if (!st.Ok)
             {
                 if (st.Error == "NotEnoughMemory" && status == KernelError.NotEnoughMemory) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
@@ -76,38 +75,9 @@ public sealed partial class RefinementChecker
 
         var opLabel = $"{label} = {c.Count} x cap.retype (objects {string.Join(", ", objects)})";
         if (!state.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("cap.retype", opLabel, state, after));
-        if (tablesLent) return (StepVerdict.Divergence, $"{opLabel}: {Divergences.TablesLentKeepWatermark}", null);
         return aligned == free
             ? (StepVerdict.Checked, opLabel, null)
             : (StepVerdict.Divergence, $"{opLabel}: {Divergences.RetypeAlignment}", null);
-    }
-
-    /// <summary>No live object of the state was retyped from <paramref name="ut"/> (cap.retype's reset condition).</summary>
-    private static bool NoLiveChild(ConcreteState s, Value ut)
-    {
-        var alive = s.Map("ObjAlive");
-        var hasUt = s.Map("ObjHasUt");
-        var parent = s.Map("ObjUt");
-        return !alive.Entries.Any(e => e.Value is BoolValue { Value: true }
-            && hasUt.Select(e.Key) is BoolValue { Value: true } && parent.Select(e.Key).Equals(ut));
-    }
-
-    /// <summary>
-    /// D10: cap.retype taken from the watermark <paramref name="at"/> although no child object is
-    /// alive — the spec's step from the base, with the new object (and the untyped's watermark)
-    /// moved to where the kernel's lent page-table pages leave room. Every other effect is the spec's.
-    /// </summary>
-    private ConcreteStep RetypeAtWatermark(ConcreteState state, IReadOnlyDictionary<string, Value> args, Value ut, ulong at)
-    {
-        var st = eval.Step("cap.retype", state, args);
-        if (!st.Ok) return st;
-        var k = RefinementSpec.Sorts;
-        var size = ((BitVecValue)args["size"]).Bits;
-        var end = ((BitVecValue)state.Map("ObjBase").Select(ut)).Bits + ((BitVecValue)state.Map("ObjSize").Select(ut)).Bits;
-        if (at + size > end || at + size < at) return st with { Error = "NotEnoughMemory" };
-        var obj = args["obj"];
-        var utFree = st.Next.Map("UtFree").Store(ut, new BitVecValue(k.Addr.Width, at + size)).Store(obj, new BitVecValue(k.Addr.Width, at));
-        return st with { Next = st.Next.With("ObjBase", st.Next.Map("ObjBase").Store(obj, new BitVecValue(k.Addr.Width, at))).With("UtFree", utFree) };
     }
 
     /// <summary>The first <paramref name="count"/> object ids no object of the state has (the ghost CNode's id excluded).</summary>

@@ -70,15 +70,8 @@ internal static class Mutants
     public static Operation RetypeKeepsWatermark => Change(CapOps.Retype, (_, s, a, step) =>
         step with { Next = step.Next with { UtFree = T.Store(s.UtFree, a["obj"], Ctx.Sel(s.UtFree, Ctx.Sel(s.CapObj, Cap(s, a["ut"])))) } });
 
-    /// <summary>Retype that always resets the untyped (places the object at its base), even while a child is alive.</summary>
-    public static Operation RetypeAlwaysResets => CapOps.Retype with
-    {
-        Body = (c, s, a) =>
-        {
-            var u = Ctx.Sel(s.CapObj, Cap(s, a["ut"]));
-            return CapOps.Retype.Body(c, s with { UtFree = T.Store(s.UtFree, u, Ctx.Sel(s.ObjBase, u)) }, a);
-        },
-    };
+    /// <summary>Retype that may reset the untyped (place the object at its base) while a child is alive.</summary>
+    public static Operation RetypeResetsWithChildAlive => WithoutCheck(CapOps.Retype, "ChildrenAlive");
 
     public static Operation IndirectGrantWithoutRangeCheck => WithoutCheck(GrantOps.CreateIndirect, "InvalidRange");
 
