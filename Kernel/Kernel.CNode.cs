@@ -53,17 +53,20 @@ public sealed partial class Kernel
                 return KernelError.StaleCapability;
             }
 
+            // spec: cap.mutate — only a capability without descendants (HasChildren): a new rights
+            // mask on a parent could leave a child with more rights than its parent (finding F1).
+            // Checked before the badge: a badge on a type without badges is the kernel's own refusal
+            // (the spec has no types, D3), so a parent asked for one must still get the spec's
+            // HasChildren (finding F8).
+            if (FirstDescendant(src).IsSome && Faults is not { MutateIgnoresChildren: true })
+            {
+                return KernelError.RevokeFirst;
+            }
+
             e = DecodeBadge(cap, a[5], out var badge);
             if (e != KernelError.Ok)
             {
                 return e;
-            }
-
-            // spec: cap.mutate — only a capability without descendants (HasChildren): a new rights
-            // mask on a parent could leave a child with more rights than its parent (finding F1).
-            if (FirstDescendant(src).IsSome && Faults is not { MutateIgnoresChildren: true })
-            {
-                return KernelError.RevokeFirst;
             }
 
             cap = cap with { Rights = cap.Rights & (Rights)a[4], Badge = badge };

@@ -331,22 +331,42 @@ public sealed partial class RefinementChecker : ISyscallObserver
             .ToDictionary(e => e.Value, e => e.Key);
         var victims = liveBefore.Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
             .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
+        // Deepest first, and among the rest the first the spec accepts: the kernel deletes leaves
+        // in its list order, which the abstract state does not show, and a capability to a CNode
+        // may go only after the CNode's contents (NotEmpty), whatever their depth.
         var state = before;
-        foreach (var v in victims)
+        var left = new List<Value>(victims);
+        while (left.Count > 0)
         {
-            var st = eval.Step("cap.revoke_step", state, stepArgs(capSlot[v]));
-            if (st.Error == "NotDescendant" && InFlight.IsGhost(capSlot[v]))
+            (Value Cap, ConcreteStep Step)? refused = null;
+            var taken = -1;
+            for (var i = 0; i < left.Count && taken < 0; i++)
             {
-                st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = capSlot[v] }); // queued in IPC cancelled by a finalisation
+                var v = left[i];
+                var st = eval.Step("cap.revoke_step", state, stepArgs(capSlot[v]));
+                if (st.Error == "NotDescendant" && InFlight.IsGhost(capSlot[v]))
+                {
+                    st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = capSlot[v] }); // queued in IPC cancelled by a finalisation
+                }
+
+                if (st.Ok)
+                {
+                    taken = i;
+                    state = Junk.Normalize(st.Next, state);
+                }
+                else
+                {
+                    refused ??= (v, st);
+                }
             }
 
-            if (!st.Ok)
+            if (taken < 0)
             {
                 return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke_step.status",
-                    $"revoke({r.Slot}) deleted capability {v}, but cap.revoke_step refuses it: {st.Error}", state, after));
+                    $"revoke({r.Slot}) deleted capability {refused!.Value.Cap}, but cap.revoke_step refuses it: {refused.Value.Step.Error}", state, after));
             }
 
-            state = Junk.Normalize(st.Next, state);
+            left.RemoveAt(taken);
         }
 
         if (!state.Equals(after) && Divergences.ClassifyStateDifference(before, state, state.DifferingFields(after)) is { } d5)

@@ -292,4 +292,42 @@ public sealed class CNodeTests
         s.Cap(first).IsNull.ShouldBeTrue();
         s.ShouldHaveReported(Finding.PlantedRevokeFinalisesNonEmptyCNode);
     }
+
+    [Fact]
+    public void MutateOfAParentAskingForABadgeOnATypeWithoutBadgesIsRevokeFirst()
+    {
+        // Finding F8 (found by the refinement-checked random x86 tasks at about step 13,500): the
+        // kernel refused the badge (InvalidArgument, a type the spec does not have) before the
+        // descendants, where the spec's cap.mutate refuses HasChildren. Both refused; the kernel now
+        // checks descendants first, so its error is the spec's.
+        var s = new TestSystem();
+        var frame = s.Make(ObjectType.Frame);
+        var child = s.TakeSlot();
+        s.Ok(SyscallNumber.CNodeCopy, Root, frame, Root, child, (ulong)Rights.Read);
+        s.Call(SyscallNumber.CNodeMutate, Root, frame, Root, s.TakeSlot(), (ulong)Rights.Read, 3).Status.ShouldBe(KernelError.RevokeFirst);
+        s.Refinement.Violation.ShouldBeNull();
+        s.Refinement.Steps[^1].Verdict.ShouldBe(StepVerdict.Checked, "compared with cap.mutate's HasChildren");
+        s.Call(SyscallNumber.CNodeMutate, Root, child, Root, s.TakeSlot(), (ulong)Rights.Read, 3).Status
+            .ShouldBe(KernelError.InvalidArgument, "without descendants the badge on a frame is still refused (D3)");
+    }
+
+    [Fact]
+    public void RevokeMayDeleteACNodesContentsBeforeAShallowerCapabilityToIt()
+    {
+        // The CNode's only capability and the endpoint retyped into the CNode are both children of
+        // the untyped (depth 1). The kernel deletes the endpoint's capability first (its list order);
+        // the checker must find that order, not try the CNode's capability first by id (NotEmpty).
+        // Found by the refinement-checked random x86 tasks at about step 31,700.
+        var s = new TestSystem();
+        var small = s.Make(ObjectType.Untyped, 14);
+        var cn = s.TakeSlot();
+        s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.CNode, 2, Root, cn, 1);
+        s.Ok(SyscallNumber.UntypedRetype, small, (ulong)ObjectType.Endpoint, 0, cn, 0, 1);
+        var cnode = s.Object<CNodeObject>(cn);
+        RevokeWhole(s, small).Status.ShouldBe(KernelError.Ok);
+        cnode.IsLive.ShouldBeFalse();
+        s.Refinement.Violation.ShouldBeNull();
+        s.Refinement.Steps.Where(st => st.Note.StartsWith("cap.revoke(", StringComparison.Ordinal)).ShouldAllBe(st => st.Verdict == StepVerdict.Checked);
+        s.Refinement.Steps.ShouldContain(st => st.Note.EndsWith("= 2 x cap.revoke_step", StringComparison.Ordinal), "both deletions were compared");
+    }
 }
