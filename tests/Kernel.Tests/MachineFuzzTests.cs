@@ -19,7 +19,7 @@ public sealed class MachineFuzzTests(ITestOutputHelper output)
 {
     private const long SyscallsPerSeed = 55_000;
 
-    private const int RefinedSyscalls = 3_000;
+    private const int RefinedSyscalls = 2_500;
 
     /// <summary>Operations the random tasks must have completed at least once per seed (not only failed decode).</summary>
     private static readonly SyscallNumber[] Exercised =
