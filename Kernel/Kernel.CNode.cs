@@ -53,17 +53,20 @@ public sealed partial class Kernel
                 return KernelError.StaleCapability;
             }
 
+            // spec: cap.mutate — only a capability without descendants (HasChildren): a new rights
+            // mask on a parent could leave a child with more rights than its parent (finding F1).
+            // Checked before the badge: a badge on a type without badges is the kernel's own refusal
+            // (the spec has no types, D3), so a parent asked for one must still get the spec's
+            // HasChildren (finding F10).
+            if (FirstDescendant(src).IsSome && Faults is not { MutateIgnoresChildren: true })
+            {
+                return KernelError.RevokeFirst;
+            }
+
             e = DecodeBadge(cap, a[5], out var badge);
             if (e != KernelError.Ok)
             {
                 return e;
-            }
-
-            // spec: cap.mutate — only a capability without descendants (HasChildren): a new rights
-            // mask on a parent could leave a child with more rights than its parent (finding F1).
-            if (FirstDescendant(src).IsSome && Faults is not { MutateIgnoresChildren: true })
-            {
-                return KernelError.RevokeFirst;
             }
 
             cap = cap with { Rights = cap.Rights & (Rights)a[4], Badge = badge };
@@ -107,9 +110,13 @@ public sealed partial class Kernel
     }
 
     /// <summary>
-    /// spec: cap.revoke — deletes every descendant, one at a time (each a complete, consistent
-    /// deletion); after <see cref="RevokeDeletionsPerEntry"/> deletions it is a preemption point:
-    /// the syscall is restarted, so a long revoke never stalls the system (seL4 cteRevoke).
+    /// spec: cap.revoke — deletes every descendant, one leaf at a time (each deletion is one
+    /// cap.revoke_step: a complete, consistent deletion of a capability without descendants);
+    /// after <see cref="RevokeDeletionsPerEntry"/> deletions it is a preemption point: the syscall
+    /// is restarted, so a long revoke never stalls the system (seL4 cteRevoke). A leaf that is the
+    /// last capability to a CNode still holding capabilities stops the revoke with
+    /// <see cref="KernelError.NotEmpty"/> (the spec's revoke_step refuses it; finding F7): the
+    /// deletions before it stay done, the rest stay in place.
     /// </summary>
     private KernelError DecodeCNodeRevoke(TaskObject caller, ReadOnlySpan<ulong> a, out bool restart)
     {
@@ -147,11 +154,12 @@ public sealed partial class Kernel
             return Ok(caller);
         }
 
+        var oldOrder = Faults is { RevokeFinalisesNonEmptyCNode: true };
         for (var done = 0; ; done++)
         {
             if (Objects[slot.Object] is not { IsLive: true } || Slot(slot).Cap.IsNull)
             {
-                break; // the revoked capability itself went (its CNode was finalised by a deletion)
+                break; // the revoked capability itself went (only the planted old order finalises its CNode)
             }
 
             var next = FirstDescendant(slot);
@@ -166,10 +174,53 @@ public sealed partial class Kernel
                 return KernelError.Ok;
             }
 
+            if (!oldOrder)
+            {
+                next = FirstLeaf(next);
+                if (FinalisesNonEmptyCNode(next))
+                {
+                    return KernelError.NotEmpty; // spec: cap.revoke_step — NotEmpty
+                }
+            }
+
             DeleteCap(next);
         }
 
         return Ok(caller);
+    }
+
+    /// <summary>The first slot without descendants at or below <paramref name="a"/> in the list (a leaf of its subtree).</summary>
+    private SlotAddress FirstLeaf(SlotAddress a)
+    {
+        while (SlotAt(a).Next is { IsSome: true } n && SlotAt(n).Depth > SlotAt(a).Depth)
+        {
+            a = n;
+        }
+
+        return a;
+    }
+
+    /// <summary>
+    /// Deleting the capability in <paramref name="a"/> would finalise a CNode that holds a
+    /// capability in another slot (spec: RemoveChecks NotEmpty — the last capability to a CNode
+    /// whose only full slot, if any, is its own).
+    /// </summary>
+    private bool FinalisesNonEmptyCNode(SlotAddress a)
+    {
+        if (Objects.Resolve(SlotAt(a).Cap.Object) is not CNodeObject { CapCount: 1 } c)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < c.Slots.Length; i++)
+        {
+            if (!c.Slots[i].Cap.IsNull && new SlotAddress(c.Id, i) != a)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private KernelError DecodeSourceAndDestination(TaskObject caller, ReadOnlySpan<ulong> a, out SlotAddress src, out SlotAddress dst)

@@ -208,7 +208,13 @@ public sealed partial class Kernel
                 return;
             }
 
-            u.Watermark = 0; // spec: untyped.reset — no child alive, the memory is free again
+            // No child alive: the memory is free again, but the watermark stays until the next
+            // retype resets it (FreeOffset; spec: cap.retype) — the spec's deletions keep UtFree (F4).
+            if (Faults is { ResetWatermarkWhenLastChildDies: true })
+            {
+                u.Watermark = 0;
+            }
+
             if (u.IsLive)
             {
                 return;

@@ -52,7 +52,9 @@ public sealed partial class Kernel
         }
 
         var gen = table.Entries[index].Generation;
-        table.Entries[index] = new GrantEntry(true, gen, true, ObjectRef.Unpack(a[0]), a[3], a[4], (GrantAccess)a[5], ObjectRef.Unpack(a[1]), a[2]);
+        var source = GrantSource(ObjectRef.Unpack(a[1]), a[2]); // verified above: in use, this generation
+        table.Entries[index] = new GrantEntry(true, gen, true, ObjectRef.Unpack(a[0]), a[3], a[4], (GrantAccess)a[5], ObjectRef.Unpack(a[1]), a[2],
+            source.AbsoluteBase + a[3], source.Depth + 1);
         Return(caller, KernelError.Ok, (uint)index | ((ulong)gen << 32));
         return KernelError.Ok;
     }
@@ -124,6 +126,15 @@ public sealed partial class Kernel
         }
 
         return Ok(caller);
+    }
+
+    /// <summary>The entry a (granter, handle) names, whatever its state; a free entry when none (a broken link).</summary>
+    internal GrantEntry GrantSource(ObjectRef granter, ulong handle)
+    {
+        var g = Objects.Resolve<TaskObject>(granter);
+        var table = g is null ? null : Objects.Resolve<GrantTableObject>(g.GrantTable);
+        var index = handle & 0xFFFF_FFFF;
+        return table is null || index >= (ulong)table.Entries.Length ? GrantEntry.Free(0) : table.Entries[index];
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public sealed partial class Kernel
             }
 
             tables = found;
-            start = AlignUp(tables.Watermark, 4096);
+            start = AlignUp(FreeOffset(tables), 4096);
             if (start > tables.Size || (tables.Size - start) / 4096 < (ulong)needed)
             {
                 return KernelError.NotEnoughMemory;

@@ -62,7 +62,7 @@ public sealed partial class Kernel
         }
 
         var size = 1UL << bits;
-        var start = AlignUp(u.Watermark, size);
+        var start = AlignUp(FreeOffset(u), size);
         if (start > u.Size || (u.Size - start) / size < (ulong)count)
         {
             return KernelError.NotEnoughMemory;
@@ -94,6 +94,14 @@ public sealed partial class Kernel
 
         u.Watermark = start + ((ulong)count * size);
     }
+
+    /// <summary>
+    /// Where the untyped's free memory starts: its watermark, or 0 when no child holds memory (spec:
+    /// cap.retype resets an untyped without a live child, as seL4's resetUntypedCap; finding F4 —
+    /// the reset used to happen when the last child died, which no spec step does). Page-table
+    /// pages lent to address spaces count as children here (the spec does not model them).
+    /// </summary>
+    internal static ulong FreeOffset(UntypedObject u) => u.LiveChildren == 0 ? 0 : u.Watermark;
 
     internal static KernelObject NewObject(ObjectType type, int param) => type switch
     {

@@ -71,4 +71,14 @@ public sealed record PlantedFaults
 
     /// <summary>The old behaviour of finding F9: mutate of a frame mapped writable may drop the write right (only read is kept).</summary>
     public bool MutateIgnoresWritableMapping { get; init; }
+
+    /// <summary>
+    /// The old behaviour of finding F7: revoke deletes descendants in list order (a parent before
+    /// its children, lifting them) and deletes the last capability to a CNode that still holds
+    /// capabilities, finalising it and its contents.
+    /// </summary>
+    public bool RevokeFinalisesNonEmptyCNode { get; init; }
+
+    /// <summary>The old behaviour of finding F4: the watermark of an untyped is reset when its last child dies (not at the next retype).</summary>
+    public bool ResetWatermarkWhenLastChildDies { get; init; }
 }

@@ -65,4 +65,10 @@ public enum KernelError : long
 
     /// <summary>The capability has descendants in the derivation tree: revoke them first (seL4's RevokeFirst).</summary>
     RevokeFirst = -19,
+
+    /// <summary>
+    /// Revoke reached the last capability to a CNode that still holds capabilities: empty that
+    /// CNode (or delete its capability directly) first. There is no recursive finalisation in revoke.
+    /// </summary>
+    NotEmpty = -20,
 }

@@ -115,7 +115,7 @@ public sealed partial class Kernel
         }
 
         var pages = c.Frames.Where(fr => fr.Mapping is not null).Select(fr => fr.Mapping!.VirtualAddress).ToList();
-        var end = Allocate(Allocate(untyped.Watermark, 12, 1), c.CSpaceRadixBits + 5, 1);
+        var end = Allocate(Allocate(FreeOffset(untyped), 12, 1), c.CSpaceRadixBits + 5, 1);
         end = c.GrantTable is { } g ? Allocate(end, g.EntryBits + 5, 1) : end;
         end = Allocate(Allocate(end, 12, c.Frames.Length), 12, TablesFor(pages));
         if (end > untyped.Size)
@@ -246,7 +246,10 @@ public sealed partial class Kernel
             for (var i = 0; i < grants.Entries.Length; i++)
             {
                 var e = c.GrantTable!.Entries[i];
-                grants.Entries[i] = new GrantEntry(e.InUse, e.Generation, e.Indirect, Party(e.Grantee), e.Address, e.Length, e.Access, Party(e.FromGranter), e.FromHandle);
+                var from = Party(e.FromGranter);
+                var source = e.Indirect ? GrantSource(from, e.FromHandle) : GrantEntry.Free(0); // recorded as at creation: the source as it is now
+                grants.Entries[i] = new GrantEntry(e.InUse, e.Generation, e.Indirect, Party(e.Grantee), e.Address, e.Length, e.Access, from, e.FromHandle,
+                    e.Indirect ? source.AbsoluteBase + e.Address : 0, e.Indirect ? source.Depth + 1 : 0);
             }
 
             grants.Owner = task.Ref;
@@ -270,14 +273,14 @@ public sealed partial class Kernel
 
     private KernelObject Carve(RestorePlan p, ObjectType type, int bits, int param, CNodeObject into, int index)
     {
-        var start = AlignUp(p.Untyped.Watermark, 1UL << bits);
+        var start = AlignUp(FreeOffset(p.Untyped), 1UL << bits);
         InvokeRetype(p.UntypedSlot, p.Untyped, type, bits, param, start, into, index, 1); // spec: untyped.retype
         return Objects[Slot(new SlotAddress(into.Id, index)).Cap.Object.Id]!;
     }
 
     private ulong TablePage(RestorePlan p, TaskObject task)
     {
-        var page = AlignUp(p.Untyped.Watermark, 4096);
+        var page = AlignUp(FreeOffset(p.Untyped), 4096);
         p.Untyped.Watermark = page + 4096;
         var paddr = p.Untyped.Paddr + page;
         Memory.Clear(paddr, 4096);

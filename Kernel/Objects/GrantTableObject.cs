@@ -7,10 +7,19 @@ namespace Verified.Kernel.Objects;
 /// Indirect: a re-delegation of the grant (FromGranter, FromHandle) the granter holds, restricted
 /// to [Address, Address+Length) as an offset range inside it. Verified at every use.
 /// </summary>
-public readonly record struct GrantEntry(bool InUse, uint Generation, bool Indirect, ObjectRef Grantee, ulong Address, ulong Length, GrantAccess Access, ObjectRef FromGranter, ulong FromHandle)
+/// <param name="ChainBase">An indirect grant's absolute base, recorded at creation (its source's base + <paramref name="Address"/>): the source's range is fixed while it is valid, and once it is revoked the grant never verifies again, so the base is a fact of creation, not a walk of today's chain (finding F5).</param>
+/// <param name="ChainDepth">An indirect grant's number of indirect links, recorded at creation (its source's + 1).</param>
+public readonly record struct GrantEntry(bool InUse, uint Generation, bool Indirect, ObjectRef Grantee, ulong Address, ulong Length, GrantAccess Access, ObjectRef FromGranter, ulong FromHandle,
+    ulong ChainBase = 0, int ChainDepth = 0)
 {
     /// <summary>An unused entry whose next use gets the given generation.</summary>
     public static GrantEntry Free(uint generation) => new(false, generation, false, ObjectRef.None, 0, 0, GrantAccess.None, ObjectRef.None, 0);
+
+    /// <summary>The absolute start of the granted range in the memory owner's address space (spec: GrBase).</summary>
+    public ulong AbsoluteBase => Indirect ? ChainBase : Address;
+
+    /// <summary>Indirect links from this grant to the direct one at the end of its chain (spec: GrDepth).</summary>
+    public int Depth => Indirect ? ChainDepth : 0;
 }
 
 /// <summary>A task's table of grants: 2^SizeBits entries; bound to one task by TaskConfigure.</summary>
@@ -54,6 +63,7 @@ public sealed class GrantTableObject : KernelObject
         {
             f.Add(e.InUse ? 1UL : 0); f.Add(e.Generation); f.Add(e.Indirect ? 1UL : 0); f.Add(e.Grantee.Packed);
             f.Add(e.Address); f.Add(e.Length); f.Add((ulong)e.Access); f.Add(e.FromGranter.Packed); f.Add(e.FromHandle);
+            f.Add(e.ChainBase); f.Add((ulong)e.ChainDepth);
         }
     }
 }

@@ -4,9 +4,9 @@ namespace Verified.Kernel.Objects;
 
 /// <summary>
 /// Untyped memory [Paddr, Paddr + 2^SizeBits). Retype carves children at the watermark, aligned
-/// to their size, so children are disjoint and contained (spec: untyped.retype). The watermark
-/// returns to 0 only when no child is alive (<see cref="LiveChildren"/> counts child objects not
-/// yet released, including page-table pages lent to address spaces).
+/// to their size, so children are disjoint and contained (spec: cap.retype). A retype when no
+/// child is alive (<see cref="LiveChildren"/> counts child objects not yet released, including
+/// page-table pages lent to address spaces) starts again at 0 (<see cref="Kernel.FreeOffset"/>).
 /// </summary>
 public sealed class UntypedObject : KernelObject
 {

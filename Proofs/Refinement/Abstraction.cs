@@ -152,12 +152,21 @@ public static class Abstraction
                 }
 
                 if (!e.InUse) continue;
+<<<<<<< HEAD
                 b.Set(F.GrValid, key, BoolValue.True);
                 b.Set(F.GrGrantee, key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
                 b.Set(F.GrBase, key, Bv(K.Addr, AbsoluteBase(kernel, e, 0)));
                 b.Set(F.GrLen, key, Bv(K.Addr, e.Length));
                 b.Set(F.GrAccess, key, Bv(K.Access, (ulong)e.Access & 3));
                 b.Set(F.GrDepth, key, Bv(K.GrantDepth, (ulong)Math.Min(ChainDepth(kernel, e, 0), 7)));
+=======
+                b.Set("GrValid", key, BoolValue.True);
+                b.Set("GrGrantee", key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
+                b.Set("GrBase", key, Bv(K.Addr, e.AbsoluteBase));
+                b.Set("GrLen", key, Bv(K.Addr, e.Length));
+                b.Set("GrAccess", key, Bv(K.Access, (ulong)e.Access & 3));
+                b.Set("GrDepth", key, Bv(K.GrantDepth, (ulong)Math.Min(e.Depth, 7)));
+>>>>>>> findings
                 if (e.Indirect)
                 {
                     b.Set(F.GrIndirect, key, BoolValue.True);
@@ -175,21 +184,6 @@ public static class Abstraction
 
     internal static MapValue AncestorsOf(ulong parent, MapValue? parentAncestors) =>
         (parentAncestors ?? MapValue.Const(Sort.Map(K.CapId, Sort.Bool), BoolValue.False)).Store(Cap(parent), BoolValue.True);
-
-    // An indirect grant's address is an offset in its source; the spec's base is absolute.
-    private static ulong AbsoluteBase(KernelImpl kernel, GrantEntry e, int hops) =>
-        !e.Indirect || hops > 8 || Source(kernel, e) is not { } src ? e.Address : e.Address + AbsoluteBase(kernel, src, hops + 1);
-
-    private static int ChainDepth(KernelImpl kernel, GrantEntry e, int hops) =>
-        !e.Indirect ? 0 : hops > 8 || Source(kernel, e) is not { } src ? 1 : 1 + ChainDepth(kernel, src, hops + 1);
-
-    private static GrantEntry? Source(KernelImpl kernel, GrantEntry e)
-    {
-        var t = kernel.Objects.Resolve<TaskObject>(e.FromGranter);
-        var table = t is null ? null : kernel.Objects.Resolve<GrantTableObject>(t.GrantTable);
-        var index = e.FromHandle & 0xFFFF_FFFF;
-        return table is null || index >= (ulong)table.View.Length ? null : table.View[(int)index];
-    }
 
     // Small values (ids, rights, depths, generations) are shared objects: fewer allocations, and
     // the incremental abstraction's comparisons mostly end at a reference check.

@@ -18,6 +18,7 @@ public static class Divergences
     public static string? Classify(string operation, string specError, KernelError status, bool unchanged, string? kernelRefusal)
     {
         // D1 (delete/mutate of a capability with descendants) is retired: the kernel now refuses both (findings F1, F3).
+        // D4 (a preempted revoke's intermediate state) is retired: the kernel now deletes leaves first, so every intermediate state is a sequence of cap.revoke_step (finding F7).
         if (status == KernelError.Ok && !unchanged && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
             return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
         if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate" && kernelRefusal is not null)
@@ -89,6 +90,4 @@ public static class Divergences
     public const string GrantTableRebound = "D10 configure gives the task another grant table (or none): the abstraction keys grants by their owner task, so the task's grants become the new table's; the spec has no operation that swaps a task's grant table. Required: task.configure's post-state except grant fields at the task's own keys, and the grants re-delegated from its old table, revoked (finding F8)";
 
     public const string PageTablesFromUntyped = "D11 frame map takes its page-table pages from the untyped the caller named: the untyped's watermark rises; the spec has no address spaces. Required: nothing else changes, the watermark only rises and stays within the untyped's region";
-
-    public const string Preempted = "D4 revoke preempted: the kernel's intermediate state lifts children of deleted nodes, which leaf-first cap.revoke_step cannot express; set RevokeDeletionsPerEntry high to check revoke whole";
 }

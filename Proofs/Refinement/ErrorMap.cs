@@ -22,6 +22,7 @@ public static class ErrorMap
         [KernelError.GrantInvalid] = ["InvalidGrant"],
         [KernelError.GrantChainTooDeep] = ["DepthExhausted"],
         [KernelError.RevokeFirst] = ["HasChildren"],
+        [KernelError.NotEmpty] = ["NotEmpty"], // revoke stopped at the last capability to a non-empty CNode (finding F7)
         [KernelError.InvalidState] = ["InvalidState", "WrongType", "InvalidGrant"], // grant calls by a task without a grant table name no grant
     };
 

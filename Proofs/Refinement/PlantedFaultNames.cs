@@ -29,6 +29,8 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.ConfigureKeepsFaultEndpoint), f => f.ConfigureKeepsFaultEndpoint, f => f with { ConfigureKeepsFaultEndpoint = true }),
         (nameof(PlantedFaults.DetachKeepsDerivedGrants), f => f.DetachKeepsDerivedGrants, f => f with { DetachKeepsDerivedGrants = true }),
         (nameof(PlantedFaults.MutateIgnoresWritableMapping), f => f.MutateIgnoresWritableMapping, f => f with { MutateIgnoresWritableMapping = true }),
+        (nameof(PlantedFaults.RevokeFinalisesNonEmptyCNode), f => f.RevokeFinalisesNonEmptyCNode, f => f with { RevokeFinalisesNonEmptyCNode = true }),
+        (nameof(PlantedFaults.ResetWatermarkWhenLastChildDies), f => f.ResetWatermarkWhenLastChildDies, f => f with { ResetWatermarkWhenLastChildDies = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

@@ -49,10 +49,13 @@ public sealed partial class RefinementChecker
 
     /// <summary>
     /// Applies one spec deletion (<paramref name="operation"/> with argument slot) per capability
-    /// live in <paramref name="before"/> and gone in <paramref name="after"/>, deepest first (so
-    /// each is a leaf when deleted), starting from <paramref name="from"/>. <paramref name="step"/>
-    /// replaces the plain spec step for one capability's slot (revoke's cap.revoke_step). A deleted
-    /// capability that no slot held (a corrupt kernel state) is a violation, not a host exception.
+    /// live in <paramref name="before"/> and gone in <paramref name="after"/>, starting from
+    /// <paramref name="from"/>: deepest first (so each is a leaf when deleted), and among those left
+    /// the first the spec accepts — the kernel deletes in its list order, which the abstract state
+    /// does not show, and a capability to a CNode may go only after the CNode's contents (NotEmpty),
+    /// whatever their depth. <paramref name="step"/> replaces the plain spec step for one
+    /// capability's slot (revoke's cap.revoke_step). A deleted capability that no slot held (a
+    /// corrupt kernel state) is a violation, not a host exception.
     /// </summary>
     private (ConcreteState State, int Count, RefinementViolation? Violation) DeleteVictims(ConcreteState from, ConcreteState before, ConcreteState after, string operation, string label,
         Func<ConcreteState, Value, ConcreteStep>? step = null)
@@ -65,6 +68,7 @@ public sealed partial class RefinementChecker
         var victims = before.Map("CapLive").Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
             .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
         var state = from;
+        var left = new List<(Value Cap, Value Slot)>(victims.Count);
         foreach (var v in victims)
         {
             if (!capSlot.TryGetValue(v, out var slot))
@@ -72,14 +76,36 @@ public sealed partial class RefinementChecker
                 return (state, 0, new RefinementViolation("refinement", $"{operation}.slot", $"{label}: the kernel deleted capability {v}, which no slot held", state, after));
             }
 
-            var st = step is not null ? step(state, slot) : eval.Step(operation, state, new Dictionary<string, Value> { ["slot"] = slot });
-            if (!st.Ok)
+            left.Add((v, slot));
+        }
+
+        while (left.Count > 0)
+        {
+            (Value Cap, Value Slot, ConcreteStep Step)? refused = null;
+            var taken = -1;
+            for (var i = 0; i < left.Count && taken < 0; i++)
             {
-                return (state, 0, new RefinementViolation("refinement", $"{operation}.status",
-                    $"{label}: the kernel deleted capability {v} (slot {slot}), but {operation} refuses it: {st.Error}", state, after));
+                var (v, slot) = left[i];
+                var st = step is not null ? step(state, slot) : eval.Step(operation, state, new Dictionary<string, Value> { ["slot"] = slot });
+                if (st.Ok)
+                {
+                    taken = i;
+                    state = Junk.Normalize(st.Next, state);
+                }
+                else
+                {
+                    refused ??= (v, slot, st);
+                }
             }
 
-            state = Junk.Normalize(st.Next, state);
+            if (taken < 0)
+            {
+                var (cap, at, failed) = refused!.Value;
+                return (state, 0, new RefinementViolation("refinement", $"{operation}.status",
+                    $"{label}: the kernel deleted capability {cap} (slot {at}), but {operation} refuses it: {failed.Error}", state, after));
+            }
+
+            left.RemoveAt(taken);
         }
 
         return (state, victims.Count, null);

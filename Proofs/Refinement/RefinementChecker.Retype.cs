@@ -31,6 +31,10 @@ public sealed partial class RefinementChecker
         var utBase = ((BitVecValue)before.Map("ObjBase").Select(ut)).Bits;
         var utEnd = utBase + ((BitVecValue)before.Map("ObjSize").Select(ut)).Bits;
         var free = ((BitVecValue)before.Map("UtFree").Select(ut)).Bits;
+        // The kernel resets the untyped (cap.retype's reset: the first object at the base) when it
+        // holds no child, objects or lent page-table pages; the spec checks that no child object lives.
+        var reset = !c.KernelHasChildren;
+        if (reset) free = utBase;
         var aligned = utBase + ((free - utBase + c.Size - 1) & ~(c.Size - 1));
         if (aligned > utEnd || aligned < free) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
         var state = aligned == free ? before : before.With("UtFree", before.Map("UtFree").Store(ut, new BitVecValue(k.Addr.Width, aligned)));
@@ -50,6 +54,7 @@ public sealed partial class RefinementChecker
                 ["obj"] = created ? after.Map("CapObj").Select(after.Map("SlotCap").Select(dst[i])) : fresh[i],
                 ["type"] = new EnumValue(KernelSorts.ObjType, c.Type),
                 ["size"] = new BitVecValue(k.Addr.Width, c.Size),
+                ["reset"] = i == 0 && reset ? BoolValue.True : BoolValue.False,
             };
             var st = eval.Step("cap.retype", state, args);
             if (!st.Ok)

@@ -271,7 +271,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
             case SpecCall.Single s:
                 return JudgeSingle(s, before, after, status);
             case SpecCall.Revoke r:
-                return restarted ? (StepVerdict.Divergence, Divergences.Preempted, null) : JudgeRevoke(r, before, after, status);
+                return JudgeRevoke(r, before, after, status, restarted);
             case SpecCall.Safecopy sc:
                 return JudgeSafecopy(sc, before, after, status);
             case SpecCall.Destroy d:
@@ -330,10 +330,10 @@ public sealed partial class RefinementChecker : ISyscallObserver
             : (StepVerdict.Violation, "", StateMismatch(s.Operation, $"{label} refused ({step.Error}) but the kernel changed the state", before, after));
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeRevoke(SpecCall.Revoke r, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, string, RefinementViolation?) JudgeRevoke(SpecCall.Revoke r, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
     {
         var stepArgs = (Value victim) => (IReadOnlyDictionary<string, Value>)new Dictionary<string, Value> { ["slot"] = r.Slot, ["victim"] = victim };
-        if (status != KernelError.Ok)
+        if (status is not (KernelError.Ok or KernelError.NotEmpty))
         {
             var refused = eval.Step("cap.revoke_step", before, stepArgs(r.Slot));
             if (refused.Error is not ("InvalidSlot" or "EmptySlot") || !ErrorMap.Agree(status, refused.Error))
@@ -361,6 +361,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
         }
 
         if (!state.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {count} cap.revoke_step", state, after));
+        if (status == KernelError.NotEmpty) return JudgeRevokeStopped(r, after, count);
+        if (restarted) return (StepVerdict.Checked, $"cap.revoke({r.Slot}) preempted after {count} x cap.revoke_step", null);
         if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(after, r.Slot))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.done",

@@ -47,7 +47,8 @@ public abstract partial record SpecCall
     /// one cap.retype per object into consecutive slots of the CNode named by <see cref="CNodeSlot"/>.
     /// <see cref="Type"/> is null and <see cref="Count"/> 0 when the arguments are out of range.
     /// </summary>
-    public sealed record Retype(Value UtSlot, string? Type, ulong Size, Value CNodeSlot, ulong Index, int Count) : SpecCall;
+    /// <param name="KernelHasChildren">The kernel's untyped holds unreleased children before the call (objects or lent page-table pages), so the kernel does not reset it (cap.retype's reset argument).</param>
+    public sealed record Retype(Value UtSlot, string? Type, ulong Size, Value CNodeSlot, ulong Index, int Count, bool KernelHasChildren = false) : SpecCall;
 
     /// <summary>
     /// Grant creation: grant.create_direct (<see cref="Src"/> null) or grant.create_indirect with

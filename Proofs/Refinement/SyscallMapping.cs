@@ -129,26 +129,18 @@ public static partial class SyscallMapping
         return table.View[(int)index].Generation == (uint)(handle >> 32) ? (ulong)caller.Id : AbsentObject;
     }
 
+    /// <summary>
+    /// The spec's GrBase of the grant with this key: the entry's recorded absolute base (an indirect
+    /// grant's is fixed at creation, <see cref="GrantEntry.AbsoluteBase"/>), the same value the
+    /// abstraction gives; 0 when the key names no entry.
+    /// </summary>
     private static ulong AbsoluteBaseOf(KernelImpl kernel, ulong grantKey)
     {
         var owner = (int)(grantKey >> K.Config.GrantIndexBits);
         var t = kernel.Objects[owner] as TaskObject;
         var table = t is { IsLive: true } ? kernel.Objects.Resolve<GrantTableObject>(t.GrantTable) : null;
         var index = (int)(grantKey & 0xFF);
-        if (table is null || index >= table.View.Length) return 0;
-        var e = table.View[index];
-        ulong b = e.Address;
-        for (var hops = 0; e.Indirect && hops < 8; hops++)
-        {
-            var st = kernel.Objects.Resolve<TaskObject>(e.FromGranter);
-            var stab = st is null ? null : kernel.Objects.Resolve<GrantTableObject>(st.GrantTable);
-            var si = e.FromHandle & 0xFFFF_FFFF;
-            if (stab is null || si >= (ulong)stab.View.Length) break;
-            e = stab.View[(int)si];
-            b += e.Address;
-        }
-
-        return b;
+        return table is null || index >= table.View.Length ? 0 : table.View[index].AbsoluteBase;
     }
 
     /// <summary>

@@ -3,41 +3,30 @@ using Verified.Proofs.Refinement;
 namespace Verified.Kernel.Tests;
 
 /// <summary>
-/// What the refinement checker reports in a kernel test on purpose: a real kernel-vs-spec
-/// disagreement found by turning the checker on (pinned here until the kernel or the spec changes;
-/// each has a test named Finding_*), or a planted kernel fault the test runs with.
+/// What the refinement checker reports in a kernel test on purpose: a planted kernel fault the test
+/// runs with (several are the old behaviours of fixed findings). A real kernel-vs-spec disagreement
+/// found by turning the checker on is pinned here too, with a test named Finding_*, until the
+/// kernel or the spec changes; none is open now (F1–F7 are fixed, docs/REFINEMENT.md).
 /// </summary>
 internal sealed record Finding(string Name, string Description, Func<RefinementViolation, bool> Matches)
 {
     /// <summary>
-    /// F4: when the last child of an untyped dies (delete, revoke, task destroy), the kernel resets
-    /// the untyped's watermark (Kernel.Delete ReleaseChildOf: "spec: untyped.reset"), but the spec
-    /// has no such operation — its cap.delete / revoke_step / task.destroy leave UtFree as it was.
+    /// The old behaviour of finding F4 (fixed): when the last child of an untyped died (delete,
+    /// revoke, task destroy) the kernel reset the untyped's watermark, which no spec step does — its
+    /// cap.delete / revoke_step / task.destroy keep UtFree (the reset is cap.retype's now).
     /// </summary>
-    public static Finding UntypedWatermarkReset { get; } = new("F4 untyped watermark reset",
+    public static Finding PlantedResetAtLastChildDeath { get; } = new("planted ResetWatermarkWhenLastChildDies",
         "the kernel resets an untyped's watermark when its last child dies; the spec keeps UtFree",
         v => v.Clause is "cap.delete.state" or "cap.revoke.state" or "task.destroy.state" && v.Message.EndsWith("differ in UtFree", StringComparison.Ordinal));
 
     /// <summary>
-    /// F5: an indirect grant keeps an offset into its source; once the source is revoked the
-    /// abstraction (which follows the chain to make the spec's absolute GrBase) reads the freed
-    /// entry, so grant.revoke of the source changes the derived grant's GrBase where the spec
-    /// keeps it. The derived grant can no longer verify either way; the abstraction cannot express it.
+    /// The old behaviour of finding F7 (found by the random x86 tasks with the checker on; fixed):
+    /// revoke deleted the last capability to a CNode that still held capabilities and finalised it
+    /// (its slots deleted in turn), where the spec's cap.revoke_step refuses that victim (NotEmpty)
+    /// and the CNode's contents are no descendants of the revoked capability.
     /// </summary>
-    public static Finding IndirectGrantBaseAfterSourceRevoke { get; } = new("F5 indirect grant base after its source is revoked",
-        "grant.revoke of a source changes the abstract base of the indirect grants derived from it",
-        v => v.Clause == "grant.revoke.state" && v.Message.EndsWith("differ in GrBase", StringComparison.Ordinal));
-
-    /// <summary>
-    /// F7 (found by the random x86 tasks with the checker on): revoke reaches the last capability to
-    /// a CNode that still holds capabilities; the kernel deletes it and finalises the CNode (its
-    /// slots are deleted in turn), but the spec's cap.revoke_step refuses that victim with NotEmpty —
-    /// the spec has no recursive finalisation (seL4's zombies), the same gap as the revoke stall in
-    /// tests/KernelSpec.Tests/RevokeStallTests.cs.
-    /// </summary>
-    public static Finding RevokeFinalisesNonEmptyCNode { get; } = new("F7 revoke finalises a non-empty CNode",
-        "the kernel's revoke deletes the last capability to a CNode that holds capabilities; the spec's revoke_step refuses it (NotEmpty)",
-        v => v.Clause == "cap.revoke_step.status" && v.Message.EndsWith("refuses it: NotEmpty", StringComparison.Ordinal));
+    public static Finding PlantedRevokeFinalisesNonEmptyCNode { get; } = new("planted RevokeFinalisesNonEmptyCNode",
+        "revoke finalising a CNode that holds capabilities (the spec's revoke_step refuses: NotEmpty)", v => v.Clause == "cap.revoke_step.status");
 
     public static Finding PlantedDeleteLiftsChildren { get; } = new("planted DeleteLiftsChildren",
         "delete of a capability with children (the spec refuses: HasChildren)", v => v.Clause == "cap.delete.status");

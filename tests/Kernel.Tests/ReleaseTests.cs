@@ -29,7 +29,7 @@ public sealed class ReleaseTests
         parent.LiveChildren.ShouldBe(2);
         s.Ok(SyscallNumber.CNodeDelete, Root, c); // TestSystem checks consistency after it
         parent.LiveChildren.ShouldBe(0);
-        parent.Watermark.ShouldBe(0UL);
+        Kernel.FreeOffset(parent).ShouldBe(0UL, "all its memory is free for the next retype");
         s.Ok(SyscallNumber.UntypedRetype, u, (ulong)ObjectType.Endpoint, 0, Root, s.TakeSlot(), 1);
         s.Ok(SyscallNumber.UntypedRetype, u, (ulong)ObjectType.Notification, 0, Root, s.TakeSlot(), 1);
         var ids = s.Kernel.Objects.All.Select(o => o.Id).ToList();

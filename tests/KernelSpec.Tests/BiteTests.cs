@@ -24,6 +24,7 @@ public sealed class BiteTests
         { nameof(Mutants.MoveKeepsSource), "cap.move", "inv.cap_table.one_slot_per_cap" },
         { nameof(Mutants.DeleteAlwaysFinalises), "cap.delete", "inv.cap_object.names_live_object" },
         { nameof(Mutants.RetypeKeepsWatermark), "cap.retype", "inv.untyped.child_contained" },
+        { nameof(Mutants.RetypeResetsWithChildAlive), "cap.retype", "inv.untyped.children_disjoint" },
         { nameof(Mutants.IndirectGrantWithoutRangeCheck), "grant.create_indirect", "inv.grant_chain.within_source" },
         { nameof(Mutants.StartWithoutDependencies), "svc.start", "inv.boot_order.dependencies_up" },
         { nameof(Mutants.TaskCreateWithoutTypeCheck), "task.create", "inv.tasks.active_task_live" },

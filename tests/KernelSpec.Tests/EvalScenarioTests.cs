@@ -16,7 +16,7 @@ public sealed class EvalScenarioTests
         // Retype object 100 as an endpoint from the root untyped into slot (1, 2), cap id 2.
         epSlot = w.Slot(1, 2);
         return w.Do(s, "cap.retype", ("ut", w.Slot(1, 1)), ("dst", epSlot), ("id", w.Cap(2)), ("obj", w.Obj(100)),
-            ("type", World.Type("Endpoint")), ("size", w.Addr(16)));
+            ("type", World.Type("Endpoint")), ("size", w.Addr(16)), ("reset", BoolValue.False));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class EvalScenarioTests
     {
         var s = w.Boot();
         s = w.Do(s, "cap.retype", ("ut", w.Slot(1, 1)), ("dst", w.Slot(1, 2)), ("id", w.Cap(2)), ("obj", w.Obj(100)),
-            ("type", World.Type("Endpoint")), ("size", w.Addr(16)));
+            ("type", World.Type("Endpoint")), ("size", w.Addr(16)), ("reset", BoolValue.False));
         s = w.Do(s, "cap.copy", ("src", w.Slot(1, 2)), ("dst", w.Slot(1, 3)), ("id", w.Cap(3)));
         s = w.Do(s, "svc.start", ("svc", w.Svc(0)));
         s = w.Do(s, "svc.begin_init", ("svc", w.Svc(0)));

@@ -39,7 +39,7 @@ public sealed class GenerationWrapTests
     {
         var w = new World(Narrow.WithOperation(Mutants.GrantRevokeWrapping));
         var s = w.Do(w.Boot(), "cap.retype", ("ut", w.Slot(1, 1)), ("dst", w.Slot(1, 2)), ("id", w.Cap(2)), ("obj", w.Obj(50)),
-            ("type", World.Type("Task")), ("size", w.Addr(64)));
+            ("type", World.Type("Task")), ("size", w.Addr(64)), ("reset", BoolValue.False));
         (string, Value)[] create = [("owner", w.Obj(50)), ("index", w.GIndex(0)), ("grantee", w.Obj(60)), ("base", w.Addr(0)), ("len", w.Addr(4096)), ("access", w.Access(Access.Read))];
         var first = w.Try(s, "grant.create_direct", create);
         first.Results["generation"].ShouldBe(w.GGen(0));

@@ -70,6 +70,9 @@ internal static class Mutants
     public static Operation RetypeKeepsWatermark => Change(CapOps.Retype, (_, s, a, step) =>
         step with { Next = step.Next with { UtFree = T.Store(s.UtFree, a["obj"], Ctx.Sel(s.UtFree, Ctx.Sel(s.CapObj, Cap(s, a["ut"])))) } });
 
+    /// <summary>Retype that may reset the untyped (place the object at its base) while a child is alive.</summary>
+    public static Operation RetypeResetsWithChildAlive => WithoutCheck(CapOps.Retype, "ChildrenAlive");
+
     public static Operation IndirectGrantWithoutRangeCheck => WithoutCheck(GrantOps.CreateIndirect, "InvalidRange");
 
     public static Operation StartWithoutDependencies => WithoutCheck(ServiceOps.Start, "DependencyNotReady");

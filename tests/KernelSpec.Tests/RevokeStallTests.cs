@@ -17,7 +17,7 @@ public sealed class RevokeStallTests
         var untyped = w.Slot(1, 1);
         // CNode 200 from the root untyped (cap 2, a child of the untyped capability) ...
         var s = w.Do(w.Boot(), "cap.retype", ("ut", untyped), ("dst", w.Slot(1, 2)), ("id", w.Cap(2)), ("obj", w.Obj(200)),
-            ("type", World.Type("CNode")), ("size", w.Addr(64)));
+            ("type", World.Type("CNode")), ("size", w.Addr(64)), ("reset", BoolValue.False));
         // ... holding a copy of the root CNode capability: a descendant of cap 0, not of the untyped's.
         s = w.Do(s, "cap.copy", ("src", w.Slot(1, 0)), ("dst", w.Slot(200, 0)), ("id", w.Cap(3)));
 

@@ -36,7 +36,7 @@ internal sealed class ScriptedRun
             s = r.Next;
         }
 
-        Do("cap.retype", ("ut", Slot(1)), ("dst", Slot(2)), ("id", Cap(2)), ("obj", Obj(100)), ("type", Type("Endpoint")), ("size", Addr(16)));
+        Do("cap.retype", ("ut", Slot(1)), ("dst", Slot(2)), ("id", Cap(2)), ("obj", Obj(100)), ("type", Type("Endpoint")), ("size", Addr(16)), ("reset", BoolValue.False));
         Do("cap.copy", ("src", Slot(2)), ("dst", Slot(3)), ("id", Cap(3)));
         Do("cap.mint", ("src", Slot(2)), ("dst", Slot(4)), ("id", Cap(4)), ("rights", new BitVecValue(4, Rights.Read | Rights.Write)), ("badge", new BitVecValue(k.Badge.Width, 5)));
         Do("cap.move", ("src", Slot(4)), ("dst", Slot(5)));
@@ -44,8 +44,8 @@ internal sealed class ScriptedRun
         Do("ipc.transfer", ("ep", Slot(2)), ("src", Slot(0)), ("dst", Slot(7)), ("id", Cap(7)));
         Do("cap.delete", ("slot", Slot(7)));
         Do("cap.revoke_step", ("slot", Slot(2)), ("victim", Slot(5)));
-        Do("cap.retype", ("ut", Slot(1)), ("dst", Slot(8)), ("id", Cap(8)), ("obj", Obj(50)), ("type", Type("Task")), ("size", Addr(64)));
-        Do("cap.retype", ("ut", Slot(1)), ("dst", Slot(9)), ("id", Cap(9)), ("obj", Obj(51)), ("type", Type("Task")), ("size", Addr(64)));
+        Do("cap.retype", ("ut", Slot(1)), ("dst", Slot(8)), ("id", Cap(8)), ("obj", Obj(50)), ("type", Type("Task")), ("size", Addr(64)), ("reset", BoolValue.False));
+        Do("cap.retype", ("ut", Slot(1)), ("dst", Slot(9)), ("id", Cap(9)), ("obj", Obj(51)), ("type", Type("Task")), ("size", Addr(64)), ("reset", BoolValue.False));
         Do("task.create", ("t", Obj(50)), ("ep", Obj(100)));
         Do("task.crash", ("t", Obj(50)));
         Do("task.destroy", ("t", Obj(50)));

@@ -131,17 +131,23 @@ public static class CapOps
     /// <summary>
     /// Retype part of an untyped: a new object of the given type and size at the untyped's
     /// watermark (so children are disjoint and inside the parent), with a capability that is a
-    /// child of the untyped capability and the original of the object's new generation.
+    /// child of the untyped capability and the original of the object's new generation. With
+    /// <c>reset</c>, allowed only when no live object was retyped from the untyped (ChildrenAlive),
+    /// the untyped is reset first (seL4's resetUntypedCap) and the object goes at its base. Reset is
+    /// the implementation's choice, as object ids are (the kernel resets whenever it can; it cannot
+    /// while it lends page-table pages from the untyped, which the spec does not model). An argument
+    /// rather than a quantifier in the next state also keeps the post-state readable from a Z3 model.
     /// </summary>
     public static Operation Retype { get; } = new("cap.retype",
-        "create object obj of type and size from the untyped in ut, its capability id in dst",
-        [Slot("ut"), Slot("dst"), Id("id"), new("obj", k => k.Obj, Role.Obj), new("type", _ => KernelSorts.ObjType), new("size", k => k.Addr)],
+        "create object obj of type and size from the untyped in ut (reset first: at its base), its capability id in dst",
+        [Slot("ut"), Slot("dst"), Id("id"), new("obj", k => k.Obj, Role.Obj), new("type", _ => KernelSorts.ObjType), new("size", k => k.Addr),
+            new("reset", _ => Sort.Bool)],
         (c, s, a) =>
         {
             var utCap = Ctx.CapAt(s, a["ut"]);
             var u = Ctx.Sel(s.CapObj, utCap);
             var o = a["obj"];
-            var free = Ctx.Sel(s.UtFree, u);
+            var free = T.Ite(a["reset"], Ctx.Sel(s.ObjBase, u), Ctx.Sel(s.UtFree, u));
             var end = T.BvAdd(free, a["size"]);
             var gen = Ctx.Inc(Ctx.Sel(s.ObjGen, o));
             var objs = s with
@@ -161,11 +167,16 @@ public static class CapOps
             var utEnd = T.BvAdd(Ctx.Sel(s.ObjBase, u), Ctx.Sel(s.ObjSize, u));
             return new Step([.. SourceChecks(c, s, a["ut"]),
                 (Ctx.Is(Ctx.Sel(s.ObjType, u), "Untyped"), "WrongType"),
+                (T.Implies(a["reset"], NoLiveChild(c, s, u)), "ChildrenAlive"),
                 (T.Not(Ctx.Sel(s.ObjAlive, o)), "ObjectInUse"),
                 (T.BvUlt(Ctx.Sel(s.ObjGen, o), Ctx.Max(c.K.Gen)), "GenerationExhausted"),
                 (T.And(T.Neq(a["size"], Ctx.Bv(c.K.Addr, 0)), Ctx.NoWrap(free, a["size"]), T.BvUle(end, utEnd)), "NotEnoughMemory"),
                 .. CapUpdates.InsertChecks(c, s, a["dst"], a["id"]), CapUpdates.DepthCheck(s, utCap)], next, []);
         });
+
+    /// <summary>No live object was retyped from untyped <paramref name="u"/>: its memory is all free again.</summary>
+    public static Term NoLiveChild(Ctx c, KernelState s, Term u) => c.ForAll(Role.Obj, "o", o =>
+        T.Not(T.And(Ctx.Sel(s.ObjAlive, o), Ctx.Sel(s.ObjHasUt, o), T.Eq(Ctx.Sel(s.ObjUt, o), u))), o => [Ctx.Sel(s.ObjHasUt, o)]);
 
     /// <summary>
     /// Capability transfer in IPC: the capability in src is copied (as its child) into the

@@ -52,8 +52,7 @@ internal static class CapUpdates
         // Over slots, not indices: E-matching cannot invert concat(obj, i) to match a slot term.
         var cnodeEmpty = c.ForAll(Role.Slot, "x", x =>
             T.Implies(T.And(Ctx.Sel(s.SlotFull, x), T.Eq(c.CNodeOf(x), obj)), T.Eq(x, slot)), x => [Ctx.Sel(s.SlotFull, x)]);
-        var noLiveChildren = c.ForAll(Role.Obj, "o", o =>
-            T.Not(T.And(Ctx.Sel(s.ObjAlive, o), Ctx.Sel(s.ObjHasUt, o), T.Eq(Ctx.Sel(s.ObjUt, o), obj))), o => [Ctx.Sel(s.ObjHasUt, o)]);
+        var noLiveChildren = CapOps.NoLiveChild(c, s, obj);
         return
         [
             (c.NoDescendants(s, cap), "HasChildren"),

@@ -61,6 +61,7 @@
 #define VERR_BAD_ADDRESS (-17L)
 #define VERR_GRANT_TABLE_FULL (-18L)
 #define VERR_REVOKE_FIRST (-19L)
+#define VERR_NOT_EMPTY (-20L)
 
 /* ObjectType */
 #define VOBJ_NONE (0L)
