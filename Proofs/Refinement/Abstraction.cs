@@ -152,21 +152,12 @@ public static class Abstraction
                 }
 
                 if (!e.InUse) continue;
-<<<<<<< HEAD
                 b.Set(F.GrValid, key, BoolValue.True);
                 b.Set(F.GrGrantee, key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
-                b.Set(F.GrBase, key, Bv(K.Addr, AbsoluteBase(kernel, e, 0)));
+                b.Set(F.GrBase, key, Bv(K.Addr, e.AbsoluteBase));
                 b.Set(F.GrLen, key, Bv(K.Addr, e.Length));
                 b.Set(F.GrAccess, key, Bv(K.Access, (ulong)e.Access & 3));
-                b.Set(F.GrDepth, key, Bv(K.GrantDepth, (ulong)Math.Min(ChainDepth(kernel, e, 0), 7)));
-=======
-                b.Set("GrValid", key, BoolValue.True);
-                b.Set("GrGrantee", key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
-                b.Set("GrBase", key, Bv(K.Addr, e.AbsoluteBase));
-                b.Set("GrLen", key, Bv(K.Addr, e.Length));
-                b.Set("GrAccess", key, Bv(K.Access, (ulong)e.Access & 3));
-                b.Set("GrDepth", key, Bv(K.GrantDepth, (ulong)Math.Min(e.Depth, 7)));
->>>>>>> findings
+                b.Set(F.GrDepth, key, Bv(K.GrantDepth, (ulong)Math.Min(e.Depth, 7)));
                 if (e.Indirect)
                 {
                     b.Set(F.GrIndirect, key, BoolValue.True);

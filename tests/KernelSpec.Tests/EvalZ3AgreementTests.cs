@@ -60,9 +60,8 @@ public sealed class EvalZ3AgreementTests
         }
         return sort switch
         {
-            BoolSort => BoolValue.Of(rng.Next(2) == 1), // task.configure's has_ep, ipc.reply_transfer's grant
             EnumSort e => new EnumValue(e, rng.Next(e.Members.Length)),
-            BoolSort => rng.Next(2) == 0 ? BoolValue.False : BoolValue.True,
+            BoolSort => BoolValue.Of(rng.Next(2) == 1), // task.configure's has_ep, ipc.reply_transfer's grant, cap.retype's reset
             BitVecSort bv when bv.Width <= 4 => new BitVecValue(bv.Width, (ulong)rng.Next(1 << bv.Width)),
             BitVecSort bv when a.Name is "index" or "srcIndex" => new BitVecValue(bv.Width, (ulong)rng.Next(3)),
             BitVecSort bv => new BitVecValue(bv.Width, new ulong[] { 0, 1, 16, 64, 100, 4096 }[rng.Next(6)] & bv.Mask),
