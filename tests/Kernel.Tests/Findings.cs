@@ -35,18 +35,14 @@ internal sealed record Finding(string Name, string Description, Func<RefinementV
         "task destroy leaving capabilities to the dead task", v => v.Clause == "task.destroy.state");
 
     /// <summary>
-    /// At a configure that binds another grant table: the kept re-delegation is neither the task's own
-    /// grant nor revoked as D10 allows, so task.configure's comparison reports it (before the
-    /// invariant check would see its source gone).
+    /// F8's old behaviour, at a task's death or a configure binding another table: the kept
+    /// re-delegation's recorded base and depth are unchanged (F5), so it equals the spec's (which
+    /// keeps a dead owner's grants) and the step passes as D5/D10; the post-state then has a grant
+    /// current through a source that is not valid.
     /// </summary>
     public static Finding PlantedDetachKeepsDerivedGrants { get; } = new("planted DetachKeepsDerivedGrants",
         "a task losing its grant table leaves the grants re-delegated from it current (finding F8's old behaviour)",
-        v => v.Clause == "task.configure.state" && v.Message.Contains("GrValid", StringComparison.Ordinal));
-
-    /// <summary>The same at a task's death: the kept derived grant's abstract base (followed through its now missing source) moves too, which D5 does not cover.</summary>
-    public static Finding PlantedDetachKeepsDerivedGrantsAtDestroy { get; } = new("planted DetachKeepsDerivedGrants at task destroy",
-        "a dying task's table leaves the grants re-delegated from it in place: their abstract base moves",
-        v => v.Clause == "task.destroy.state" && v.Message.Contains("GrBase", StringComparison.Ordinal));
+        v => v.Clause == "inv.grant_chain.current_source_valid");
 
     public override string ToString() => $"{Name}: {Description}";
 }

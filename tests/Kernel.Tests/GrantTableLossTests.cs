@@ -62,7 +62,7 @@ public sealed class GrantTableLossTests
         var c = Setup(new PlantedFaults { DetachKeepsDerivedGrants = true });
         c.S.Ok(SyscallNumber.TaskDestroy, c.TaskSlots[0]);
         CopyThroughChain(c).ShouldBe(KernelError.GrantInvalid, "safecopy still refuses through a dead task");
-        c.S.ShouldHaveReported(Finding.PlantedDetachKeepsDerivedGrantsAtDestroy);
+        c.S.ShouldHaveReported(Finding.PlantedDetachKeepsDerivedGrants);
     }
 
     [Fact]
