@@ -61,10 +61,14 @@ internal sealed class AgreementProperty(EvalCompiler compiler, Z3Oracle oracle)
         }
     }
 
-    /// <summary>Runs the property; on failure throws with the shrunk counterexample.</summary>
-    public void Check(int cases)
+    /// <summary>
+    /// Runs the property; on failure throws with the shrunk counterexample. A <paramref name="seed"/>
+    /// makes the run reproducible (the planted-bug tests, which must catch and shrink every run).
+    /// </summary>
+    public void Check(int cases, ulong? seed = null)
     {
         var config = Config.QuickThrowOnFailure.WithMaxTest(cases).WithQuietOnSuccess(true).WithEndSize(MaxDepth);
+        if (seed is { } s) config = config.WithReplay(new Replay(new Rnd(s, 0x9E3779B97F4A7C15UL), null));
         try
         {
             FsCheck.Check.One(config, Prop.ForAll(Arbitrary(), Holds));

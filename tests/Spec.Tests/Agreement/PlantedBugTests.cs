@@ -52,7 +52,8 @@ public sealed class PlantedBugTests(ITestOutputHelper output)
         using var oracle = new Z3Oracle();
         var property = new AgreementProperty(compiler, oracle);
 
-        var e = Should.Throw<AgreementException>(() => property.Check(10_000));
+        // A fixed seed: a random one failed to catch or to shrink the shl mutant once in dozens of runs.
+        var e = Should.Throw<AgreementException>(() => property.Check(10_000, seed: 0x5EED_A6EE));
 
         output.WriteLine(e.Message);
         e.Message.ShouldContain("Eval and Z3 disagree");
