@@ -69,7 +69,9 @@ public sealed partial class Kernel
             }
 
             tables = found;
-            start = AlignUp(FreeOffset(tables), 4096);
+            // Page-table pages go above the watermark even when no child is alive: only retype
+            // resets an untyped (spec: cap.retype's reset), and D11 lets frame map only raise UtFree.
+            start = AlignUp(tables.Watermark, 4096);
             if (start > tables.Size || (tables.Size - start) / 4096 < (ulong)needed)
             {
                 return KernelError.NotEnoughMemory;

@@ -69,6 +69,29 @@ public sealed class StutterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Frame_map_takes_page_tables_above_the_watermark_of_an_untyped_whose_children_all_died()
+    {
+        var (w, root, first, ut) = Start();
+        var k = w.Kernel;
+        k.Syscall(root, SyscallNumber.UntypedRetype, ut, (ulong)ObjectType.Frame, 0, Root, first + 9, 1).Status.ShouldBe(KernelError.Ok);
+        k.Syscall(root, SyscallNumber.UntypedRetype, ut, (ulong)ObjectType.Untyped, 16, Root, first + 10, 1).Status.ShouldBe(KernelError.Ok);
+        // Eight frames from the child untyped raise its watermark to 32 KiB; deleting them leaves it there (F4).
+        k.Syscall(root, SyscallNumber.UntypedRetype, first + 10, (ulong)ObjectType.Frame, 0, Root, first + 11, 8).Status.ShouldBe(KernelError.Ok);
+        for (ulong i = 0; i < 8; i++) k.Syscall(root, SyscallNumber.CNodeDelete, Root, first + 11 + i).Status.ShouldBe(KernelError.Ok);
+        var cnode = k.Objects.Resolve<CNodeObject>(root.CSpaceRoot).ShouldNotBeNull();
+        var child = k.Objects.Resolve<UntypedObject>(cnode.View[(int)(first + 10)].Cap.Object).ShouldNotBeNull();
+        child.Watermark.ShouldBe(8 * 4096UL);
+        // The fresh task has no page tables: the kernel takes them from the child untyped, above the
+        // watermark (a reset here, outside cap.retype, was a false stutter.FrameMap.state report).
+        k.Syscall(root, SyscallNumber.FrameMap, first + 9, first, UserVa, (ulong)Rights.Read, first + 10).Status.ShouldBe(KernelError.Ok);
+        Show(w, 2);
+        child.Watermark.ShouldBeGreaterThan(8 * 4096UL, "the tables come from above the old watermark");
+        w.Checker!.Violation.ShouldBeNull();
+        w.Checker.Steps[^1].Verdict.ShouldBe(StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldContain("D11");
+    }
+
+    [Fact]
     public void A_stutter_syscall_that_changes_the_abstract_state_is_a_violation()
     {
         var (w, root, first, _) = Start();
