@@ -355,12 +355,21 @@ public sealed partial class RefinementChecker : ISyscallObserver
             return st.Error == "NotDescendant" && InFlight.IsGhost(slot) ? eval.Step("cap.delete", s, new Dictionary<string, Value> { ["slot"] = slot }) : st;
         });
         if (violation is not null) return (StepVerdict.Violation, "", violation);
-        if (!state.Equals(after) && ClassifyD5(before, state, after) is { } d5)
+        // A D5 difference (grants of a task the revoke finalised) does not excuse the revoke's own
+        // checks below: the stop, the preemption and RevokeDone are judged on the kernel's state first.
+        string? d5 = null;
+        if (!state.Equals(after))
         {
-            return (StepVerdict.Divergence, $"cap.revoke({r.Slot}): {d5}", null);
+            d5 = ClassifyD5(before, state, after);
+            if (d5 is null) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {count} cap.revoke_step", state, after));
         }
 
-        if (!state.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {count} cap.revoke_step", state, after));
+        var judged = JudgeRevokeEnd(r, after, status, restarted, count);
+        return d5 is not null && judged.Item1 == StepVerdict.Checked ? (StepVerdict.Divergence, $"cap.revoke({r.Slot}): {d5}", null) : judged;
+    }
+
+    private (StepVerdict, string, RefinementViolation?) JudgeRevokeEnd(SpecCall.Revoke r, ConcreteState after, KernelError status, bool restarted, int count)
+    {
         if (status == KernelError.NotEmpty) return JudgeRevokeStopped(r, after, count);
         if (restarted) return (StepVerdict.Checked, $"cap.revoke({r.Slot}) preempted after {count} x cap.revoke_step", null);
         if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(after, r.Slot))
