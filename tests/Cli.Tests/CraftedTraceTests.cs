@@ -114,6 +114,26 @@ public sealed class CraftedTraceTests
         }
     }
 
+    [Fact]
+    public void ARootImageOfManyPagesIsExitTwoNamingTheBootInformation()
+    {
+        // 500 data pages: each image page's address takes a word of the one boot-information page.
+        var elf = Verified.Machine.Tests.Support.TinyElf.Build([0xEB, 0xFE], new byte[500 * 4096]);
+        var path = Path.Combine(Path.GetTempPath(), $"verified-big-{Guid.NewGuid():N}.elf");
+        File.WriteAllBytes(path, elf);
+        try
+        {
+            var (code, _, stderr) = Run("boot", path);
+            code.ShouldBe(ExitCodes.UsageOrInput, stderr);
+            stderr.ShouldContain("the boot information needs");
+            stderr.ShouldContain(" image pages, 0 modules), more than one page");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData("plantedFaults", "[1]", "initial state field 'plantedFaults[0]' must be a string")]
     [InlineData("plantedFaults", "\"MintKeepsRights\"", "initial state field 'plantedFaults' must be an array of names")]
