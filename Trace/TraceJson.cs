@@ -222,6 +222,13 @@ public static class TraceJson
             if (version < 2) reader.Fail("field 'machine' exists from trace format version 2 on; this trace says version 1");
             else if (machineNode is not JsonObject machineObj) reader.Fail("field 'machine' must be an object");
             else machine = TraceMachineJson.Read(machineObj, reader);
+
+            // The replay runs a bounded margin past the recorded step: a step the recording never
+            // reached would make that bound whatever the file says.
+            if (machine is not null && machine.Step > steps.Count)
+            {
+                reader.Fail($"field 'machine.step' is {machine.Step}, beyond the {steps.Count} syscall steps the trace records");
+            }
         }
 
         if (reader.Failure is not null)

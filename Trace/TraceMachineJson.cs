@@ -18,6 +18,13 @@ internal static class TraceMachineJson
 
     private static readonly string[] KnownImage = ["name", "sha256", "base64"];
 
+    /// <summary>
+    /// The most guest instructions a recording may claim (about an hour and a half of guest time
+    /// with the checker on): the replay runs that many again, so a larger claim is refused rather
+    /// than run for days.
+    /// </summary>
+    public const long MaxInstructions = 100_000_000_000;
+
     public static JsonObject Write(TraceMachine m) => new()
     {
         ["images"] = new JsonArray([.. m.Images.Select(i => (JsonNode)new JsonObject
@@ -68,8 +75,8 @@ internal static class TraceMachineJson
             (int)reader.Integer(obj, "revokeDeletionsPerEntry", 1, int.MaxValue, Path),
             (int)reader.Integer(obj, "crossCheckEvery", 0, int.MaxValue, Path),
             faults.ToImmutable(),
-            reader.Integer(obj, "step", 0, long.MaxValue, Path),
-            reader.Integer(obj, "instructions", 0, long.MaxValue, Path),
+            reader.Integer(obj, "step", 0, int.MaxValue, Path),
+            reader.Integer(obj, "instructions", 0, MaxInstructions, Path),
             reader.String(obj, "origin", required: false, Path));
         return reader.Failure is null ? machine : null;
     }

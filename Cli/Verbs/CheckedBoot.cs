@@ -21,6 +21,7 @@ internal static class CheckedBoot
         }
 
         var violation = run!.Run(long.MaxValue, maxInstructions);
+        string? writeError = null;
         if (tracePath is not null)
         {
             try
@@ -29,18 +30,28 @@ internal static class CheckedBoot
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"verified boot: cannot write the trace: {e.Message}");
-                return ExitCodes.UsageOrInput;
+                writeError = $"verified boot: cannot write the trace: {e.Message}";
             }
         }
 
         if (violation is not null)
         {
+            // The violation is the finding: it is reported even when its counterexample could not
+            // be written, and the exit code stays "failure found".
             stdout.Write(System.Text.Encoding.UTF8.GetString([.. run.System.Kernel.ConsoleOutput]));
             stderr.WriteLine($"verified boot: refinement violation at step {run.Checker.Steps.Count}: {violation.Property} / {violation.Clause}");
             stderr.WriteLine($"  {violation.Message}");
-            stderr.WriteLine(tracePath is null ? "  (rerun with --trace FILE to write a counterexample for `verified replay`)" : $"  counterexample: {tracePath.Name} (`verified replay {tracePath.Name}` runs it again)");
+            stderr.WriteLine(tracePath is null ? "  (rerun with --trace FILE to write a counterexample for `verified replay`)"
+                : writeError is null ? $"  counterexample: {tracePath.Name} (`verified replay {tracePath.Name}` runs it again)"
+                : "  no counterexample was written:");
+            if (writeError is not null) stderr.WriteLine(writeError);
             return ExitCodes.Failure;
+        }
+
+        if (writeError is not null)
+        {
+            stderr.WriteLine(writeError);
+            return ExitCodes.UsageOrInput;
         }
 
         return BootVerb.Finish(run.System, run.Ended ?? new RunOutcome.InstructionLimit(run.Instructions), stdout, stderr);

@@ -38,7 +38,7 @@ internal static class ReplayVerb
         if (!TraceJson.TryLoad(text, out var trace, out var failure))
         {
             var what = failure.Error == TraceReadError.UnsupportedVersion ? "unsupported trace" : "not a valid trace";
-            stderr.WriteLine($"verified replay: {file.Name}: {what}: {failure.Detail}");
+            stderr.WriteLine(Printable($"verified replay: {file.Name}: {what}: {failure.Detail}"));
             return ExitCodes.UsageOrInput;
         }
 
@@ -60,14 +60,14 @@ internal static class ReplayVerb
                 stdout.WriteLine($"not reproduced: {n.Why}");
                 return ExitCodes.Success;
             case ReplayOutcome.BadInput b:
-                stderr.WriteLine($"verified replay: {file.Name}: {b.Why}");
+                stderr.WriteLine(Printable($"verified replay: {file.Name}: {b.Why}"));
                 return ExitCodes.UsageOrInput;
             default:
                 throw new InvalidOperationException("verified replay: unhandled replay outcome");
         }
     }
 
-    // Names and the origin line come from the (untrusted) file: control characters, which could
+    // Names, the origin line and error details quoting the file come from the (untrusted) file: control characters, which could
     // move the cursor or forge lines on a terminal, are shown as '?'.
     private static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
 }

@@ -157,6 +157,15 @@ public static class Genesis
             at0 += 1UL << bits;
         }
 
+        // The tables must fit the one boot-information page: counted before any word is written,
+        // so many modules or a root image of many pages is a boot error, not a write past the page.
+        var tableWords = table + (2 * untypedEntries.Count) + imagePages.Count + (3 * moduleEntries.Count);
+        if (tableWords > words.Length)
+        {
+            error = new BootError($"the boot information needs {tableWords} words ({untypedEntries.Count} untyped, {imagePages.Count} image pages, {moduleEntries.Count} modules), more than one page of {words.Length}");
+            return false;
+        }
+
         words[AbiConstants.BiMagic] = AbiConstants.BootInfoMagic;
         words[AbiConstants.BiCNodeBits] = (ulong)cnodeBits;
         words[AbiConstants.BiFirstFreeSlot] = (ulong)slot;
@@ -188,12 +197,6 @@ public static class Genesis
             words[table++] = (ulong)first;
             words[table++] = (ulong)count;
             words[table++] = (ulong)length;
-        }
-
-        if (table > 512)
-        {
-            error = new BootError($"the boot information needs {table} words, more than one page");
-            return false;
         }
 
         for (var i = 0; i < table; i++)

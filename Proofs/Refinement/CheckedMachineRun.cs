@@ -97,6 +97,7 @@ public sealed class CheckedMachineRun
     private static string? Validate(MachineRecipe r) =>
         r.Images.IsDefaultOrEmpty ? "the machine needs at least the root task's image"
         : r.MemoryBytes is < 1 << 20 or > 1UL << 30 ? $"machine memory must be 1 MiB to 1 GiB, not {r.MemoryBytes} bytes"
+        : r.MemoryBytes % 4096 != 0 ? $"machine memory must be a whole number of 4096-byte pages, not {r.MemoryBytes} bytes"
         : r.TimeSlice is < 1 or > 1_000_000_000 ? $"the time slice must be 1 to 10^9 instructions, not {r.TimeSlice}"
         : r.SliceInstructions is < 1 or > 1_000_000_000 ? $"the run slice must be 1 to 10^9 instructions, not {r.SliceInstructions}"
         : r.CrossCheckEvery < 0 ? "the cross-check period must not be negative"

@@ -31,13 +31,26 @@ public static class Replayer
         if (trace.Violation is null) return new ReplayOutcome.BadInput("the trace records no violation to reproduce");
         if (trace.Machine is not null) return MachineReplayer.Replay(trace, trace.Machine, trace.Violation);
         var init = trace.InitialState;
-        if (init?["memoryBytes"] is not JsonValue mem || !mem.TryGetValue<ulong>(out var memoryBytes) || memoryBytes is 0 or > 1UL << 32
-            || init["cnodeBits"] is not JsonValue cb || !cb.TryGetValue<int>(out var cnodeBits) || cnodeBits is < 2 or > 12)
+        if (init?["memoryBytes"] is not JsonValue mem || !mem.TryGetValue<ulong>(out var memoryBytes)
+            || init["cnodeBits"] is not JsonValue cb || !cb.TryGetValue<int>(out var cnodeBits))
         {
-            return new ReplayOutcome.BadInput("initial state needs memoryBytes (1..4 GiB) and cnodeBits (2..12)");
+            return new ReplayOutcome.BadInput("initial state needs memoryBytes and cnodeBits (integers)");
         }
 
-        var names = (init["plantedFaults"] as JsonArray)?.Select(n => n?.GetValue<string>() ?? "").ToList() ?? [];
+        var names = new List<string>();
+        if (init["plantedFaults"] is JsonArray planted)
+        {
+            for (var i = 0; i < planted.Count; i++)
+            {
+                if (planted[i] is not JsonValue pv || !pv.TryGetValue<string>(out var name)) return new ReplayOutcome.BadInput($"initial state field 'plantedFaults[{i}]' must be a string");
+                names.Add(name);
+            }
+        }
+        else if (init["plantedFaults"] is not null)
+        {
+            return new ReplayOutcome.BadInput("initial state field 'plantedFaults' must be an array of names");
+        }
+
         var faults = PlantedFaultNames.FromNames(names, out var error);
         if (faults is null) return new ReplayOutcome.BadInput(error!);
         var calls = new List<(int Task, long Number, ulong[] Args)>();
@@ -48,8 +61,8 @@ public static class Replayer
         }
 
         var boot = new BootParameters(memoryBytes, cnodeBits);
-        var booted = boot.BootKernel();
-        var kernel = booted.Kernel;
+        if (!boot.TryBootKernel(out var booted, out var bootError)) return new ReplayOutcome.BadInput($"initial state: {bootError}");
+        var kernel = booted!.Kernel;
         kernel.Faults = faults;
         kernel.RevokeDeletionsPerEntry = int.MaxValue;
         var checker = RefinementChecker.Attach(kernel, new RefinementChecker { Boot = boot, PlantedFaults = [.. names] });

@@ -46,7 +46,7 @@ public sealed class TraceJsonTests
     internal static TraceDocument MachineSample() => Sample() with
     {
         Machine = new TraceMachine([new TraceImage("root.elf", [.. Elf]), new TraceImage("seed", [1, 2, 3])], 16 << 20, 500, 20_000, 4, 16,
-            ["MintKeepsRights"], 62, 1_240_000, "machine fuzz, seed 0xc0ffee"),
+            ["MintKeepsRights"], 1, 1_240_000, "machine fuzz, seed 0xc0ffee"), // step 1: the sample's one recorded step
     };
 
     [Fact]
@@ -152,6 +152,8 @@ public sealed class TraceJsonTests
     [InlineData("seeds", "1", "unknown field 'machine.seeds'")]
     [InlineData("step", "-1", "field 'machine.step' must be in [0,")]
     [InlineData("step", "1e30", "field 'machine.step' must be an integer")]
+    [InlineData("step", "2", "field 'machine.step' is 2, beyond the 1 syscall steps the trace records")]
+    [InlineData("instructions", "100000000001", "field 'machine.instructions' must be in [0, 100000000000]")]
     [InlineData("timeSlice", "0", "field 'machine.timeSlice' must be in [1,")]
     [InlineData("memoryBytes", null, "missing field 'machine.memoryBytes'")]
     [InlineData("plantedFaults", "[3]", "field 'machine.plantedFaults[0]' must be a string")]
