@@ -16,6 +16,9 @@ public sealed record ShortcutFaults
     /// <summary>The touched-only invariant rule skips every state clause (as a read-set analysis that found no fields would).</summary>
     public bool SkipEveryClause { get; init; }
 
+    /// <summary>The touched-only check drops what it finds of the relational clauses (as a wrong per-key evaluation of them, e.g. one trusting a clause not true on an unchanged step, would).</summary>
+    public bool DropRelationalBreaks { get; init; }
+
     /// <summary>The incremental abstraction returns the pre-state as the post-state (as a cache that missed the step's changes would).</summary>
     public bool StalePostState { get; init; }
 

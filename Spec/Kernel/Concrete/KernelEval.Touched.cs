@@ -32,8 +32,14 @@ public sealed partial class KernelEval
     /// unchanged, hence each F[G[v]] too) and every other subterm depends only on the variables,
     /// so it has its pre value: true. The other variables range over the union of both states'
     /// domains (exact, as in a full evaluation).</item>
-    /// <item>Everything else — relational clauses, clauses not of the per-key form, and any clause
-    /// reading a field whose default changed — is evaluated in full.</item>
+    /// <item>A relational clause of the per-key form (<see cref="KeyedReads.OfRelational"/>: read
+    /// directly at bound variables in both states, and syntactically true on a step that changes
+    /// nothing) is evaluated only on the instances where some bound variable is a key at which a
+    /// field it reads changed. An instance with no such variable reads the same values in pre as in
+    /// post, so it has the value of the clause on the step post → post at the same values, which
+    /// OfRelational proved true. This needs nothing of pre.</item>
+    /// <item>Everything else — clauses not of the per-key form, and any clause reading a field
+    /// whose default changed — is evaluated in full.</item>
     /// </list>
     /// </summary>
     public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts) =>
@@ -65,7 +71,7 @@ public sealed partial class KernelEval
             }
 
             bool holds;
-            if (!c.Relational && c.Keyed is { } keyed && DirtySets(keyed, c.Clause.Vars.Length, changes, post) is { } dirty)
+            if (c.Keyed is { } keyed && DirtySets(keyed, c.Clause.Vars.Length, changes, post) is { } dirty)
             {
                 counts.Keyed++;
                 holds = true;

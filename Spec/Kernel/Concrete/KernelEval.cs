@@ -151,10 +151,13 @@ public sealed partial class KernelEval(KernelSpec spec)
         {
             var program = Compile(clause.Quantified(ctx, before, post));
             KeyedReads? keyed = null;
-            if (!clause.Relational && clause.Vars.Length > 0)
+            if (clause.Vars.Length > 0)
             {
                 var vars = clause.Vars.Select(v => ctx.Q.Fresh(v.Name, Spec.Sorts.SortOf(v.Role))).ToArray();
-                keyed = KeyedReads.Of(clause.At(ctx, before, post, [.. vars]), vars, Pre);
+                var body = clause.At(ctx, before, post, [.. vars]);
+                keyed = clause.Relational
+                    ? KeyedReads.OfRelational(body, clause.At(ctx, post, post, [.. vars]), vars, Pre, Before)
+                    : KeyedReads.Of(body, vars, Pre);
             }
 
             return new ClauseProgram(inv.ClauseName(clause), clause, program, program.FieldsRead(Pre), program.FieldsRead(Before), keyed);

@@ -49,6 +49,40 @@ public sealed record KeyedReads(ImmutableArray<(string Field, int Var)> Direct, 
         return Visit(body) ? new KeyedReads([.. direct], [.. hops]) : null;
     }
 
+    /// <summary>
+    /// The per-key form of a relational clause (reading the post-state with <paramref name="prefix"/>
+    /// and the pre-state with <paramref name="beforePrefix"/>): each state is read only directly at
+    /// bound variables (no hops, kept out for simplicity), and the clause is syntactically true on a
+    /// step that changes nothing — <paramref name="onSameState"/>, the body with the post-state for
+    /// both, reduces to true by <see cref="TriviallyTrue"/>. Then an instance whose variables are all
+    /// keys at which no field it reads changed reads in pre exactly what it reads in post, so its
+    /// value is that of <paramref name="onSameState"/> at the same values: true. Direct lists the
+    /// fields read in either state (by name: a changed key of a field is where pre and post differ).
+    /// Null when the clause is not of this form.
+    /// </summary>
+    public static KeyedReads? OfRelational(Term body, Term onSameState, IReadOnlyList<VarTerm> bound, string prefix, string beforePrefix)
+    {
+        if (!TriviallyTrue(onSameState)) return null;
+        if (Of(body, bound, prefix) is not { Hops.IsEmpty: true } post || Of(body, bound, beforePrefix) is not { Hops.IsEmpty: true } pre) return null;
+        return new KeyedReads([.. post.Direct.Union(pre.Direct)], []);
+    }
+
+    /// <summary>
+    /// A sound, incomplete syntactic proof that a Boolean term is true in every state and for every
+    /// value of its free variables: true, an equation of two structurally equal terms (evaluation is
+    /// deterministic), an implication with a true conclusion, a conjunction of true terms, a
+    /// disjunction with one. False means "not proved", never "false".
+    /// </summary>
+    public static bool TriviallyTrue(Term t) => t switch
+    {
+        LitTerm { Value: BoolValue { Value: true } } => true,
+        AppTerm { Op: Op.Eq } a => a.Args.Length == 2 && a.Args[0].Equals(a.Args[1]),
+        AppTerm { Op: Op.Implies } a => TriviallyTrue(a.Args[1]),
+        AppTerm { Op: Op.And } a => a.Args.All(TriviallyTrue),
+        AppTerm { Op: Op.Or } a => a.Args.Any(TriviallyTrue),
+        _ => false,
+    };
+
     private static int IndexOf(IReadOnlyList<VarTerm> vars, VarTerm v)
     {
         for (var i = 0; i < vars.Count; i++)
