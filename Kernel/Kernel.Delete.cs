@@ -111,6 +111,14 @@ public sealed partial class Kernel
                     RevokeGrantsDerivedFrom(owner);
                 }
 
+                if (Faults is { GrantTableDeathDetachesAnother: true }
+                    && Objects.All.OfType<TaskObject>().FirstOrDefault(t => t.IsLive && t.Ref != g.Owner && t.GrantTable.IsSome) is { } other)
+                {
+                    // planted: another task loses its (live) table too, consistently unbound on both sides
+                    if (Objects.Resolve<GrantTableObject>(other.GrantTable) is { } lost) lost.Owner = ObjectRef.None;
+                    other.GrantTable = ObjectRef.None;
+                }
+
                 break;
             default:
                 break;

@@ -81,4 +81,7 @@ public sealed record PlantedFaults
 
     /// <summary>The old behaviour of finding F4: the watermark of an untyped is reset when its last child dies (not at the next retype).</summary>
     public bool ResetWatermarkWhenLastChildDies { get; init; }
+
+    /// <summary>A grant table's death also detaches another task's live grant table (whose grants then vanish).</summary>
+    public bool GrantTableDeathDetachesAnother { get; init; }
 }

@@ -31,12 +31,12 @@ public static class Divergences
     /// only in grant fields: the kernel detaches the dead task's grant table so its grants vanish;
     /// the spec's finalisation leaves the grants of a dead owner in place. Every grant entry that
     /// differs must belong to such an owner: a task that died in the step, or, when a grant table
-    /// died, a task the kernel left without a live grant table (<paramref name="tasksWithoutTable"/>,
+    /// died, the task that table was bound to before the step (<paramref name="ownersOfDeadTables"/>,
     /// asked only then) — a change to any other task's grant is not D5.
     /// </summary>
-    public static string? ClassifyStateDifference(Spec.Kernel.ConcreteState pre, Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Func<IReadOnlySet<ulong>> tasksWithoutTable)
+    public static string? ClassifyStateDifference(Spec.Kernel.ConcreteState pre, Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Func<IReadOnlySet<ulong>> ownersOfDeadTables)
     {
-        ArgumentNullException.ThrowIfNull(tasksWithoutTable);
+        ArgumentNullException.ThrowIfNull(ownersOfDeadTables);
         var differing = expected.DifferingFields(actual).ToList();
         if (differing.Count == 0 || !differing.All(f => f.StartsWith("Gr", StringComparison.Ordinal))) return null;
         var before = pre.Map("ObjAlive");
@@ -45,7 +45,7 @@ public static class Divergences
         var died = before.Entries.Keys.Where(o => before.Select(o) is Spec.BoolValue { Value: true } && after.Select(o) is Spec.BoolValue { Value: false })
             .Select(o => (Id: ((Spec.BitVecValue)o).Bits, Type: ((Spec.EnumValue)type.Select(o)).Member)).ToList();
         var owners = died.Where(d => d.Type == "Task").Select(d => d.Id).ToHashSet();
-        if (died.Any(d => d.Type == "GrantTable")) owners.UnionWith(tasksWithoutTable());
+        if (died.Any(d => d.Type == "GrantTable")) owners.UnionWith(ownersOfDeadTables());
         if (owners.Count == 0) return null;
         var indexBits = RefinementSpec.Config.GrantIndexBits;
         bool OfOwner(Spec.Value key) => owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits);

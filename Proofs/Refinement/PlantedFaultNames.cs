@@ -27,6 +27,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.YieldDeactivates), f => f.YieldDeactivates, f => f with { YieldDeactivates = true }),
         (nameof(PlantedFaults.SuspendSkipsReadyTask), f => f.SuspendSkipsReadyTask, f => f with { SuspendSkipsReadyTask = true }),
         (nameof(PlantedFaults.ConfigureKeepsFaultEndpoint), f => f.ConfigureKeepsFaultEndpoint, f => f with { ConfigureKeepsFaultEndpoint = true }),
+        (nameof(PlantedFaults.GrantTableDeathDetachesAnother), f => f.GrantTableDeathDetachesAnother, f => f with { GrantTableDeathDetachesAnother = true }),
         (nameof(PlantedFaults.DetachKeepsDerivedGrants), f => f.DetachKeepsDerivedGrants, f => f with { DetachKeepsDerivedGrants = true }),
         (nameof(PlantedFaults.MutateIgnoresWritableMapping), f => f.MutateIgnoresWritableMapping, f => f with { MutateIgnoresWritableMapping = true }),
         (nameof(PlantedFaults.RevokeFinalisesNonEmptyCNode), f => f.RevokeFinalisesNonEmptyCNode, f => f with { RevokeFinalisesNonEmptyCNode = true }),

@@ -32,7 +32,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private ConcreteState? pre;
     private ConcreteState? verified; // the last state every invariant clause was seen to hold on
     private SpecCall? call;
-    private KernelImpl? judging; // the kernel whose step is being judged (read only by TasksWithoutGrantTable)
+    private KernelImpl? judging; // the kernel whose step is being judged (read only by OwnersOfDeadTables)
+    private readonly List<(ObjectRef Table, ulong Owner)> tableOwners = []; // bound grant tables before the step (D5)
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
     public bool ThrowOnViolation { get; set; }
@@ -104,7 +105,19 @@ public sealed partial class RefinementChecker : ISyscallObserver
         pre = abstraction.Abstract(kernel, ids);
         mark = Timings.Add(CheckerPhase.AbstractPre, mark);
         call = SyscallMapping.Decide(kernel, caller, number, args, ids);
+        RecordTableOwners(kernel);
         Timings.Add(CheckerPhase.Decide, mark);
+    }
+
+    // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other
+    // task's: the kernel detaches a dying table from its owner, so the owner is known only before.
+    private void RecordTableOwners(KernelImpl kernel)
+    {
+        tableOwners.Clear();
+        foreach (var g in kernel.Objects.All.OfType<GrantTableObject>())
+        {
+            if (g.IsLive && kernel.Objects.Resolve<TaskObject>(g.Owner) is { IsLive: true } t && t.GrantTable == g.Ref) tableOwners.Add((g.Ref, (ulong)t.Id));
+        }
     }
 
     private void AfterCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
@@ -406,12 +419,11 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
     // Divergence D5 (Divergences.ClassifyStateDifference) for a step whose spec post-state is expected.
     private string? ClassifyD5(ConcreteState before, ConcreteState expected, ConcreteState after) =>
-        Divergences.ClassifyStateDifference(before, expected, after, TasksWithoutGrantTable);
+        Divergences.ClassifyStateDifference(before, expected, after, OwnersOfDeadTables);
 
-    // Live tasks of the kernel being judged without a live grant table: a grant table's finalisation
-    // detaches it from its owner (Kernel.Finalise), so the owner of a table that died is one of them.
-    private IReadOnlySet<ulong> TasksWithoutGrantTable() => judging is not { } k ? new HashSet<ulong>()
-        : k.Objects.All.OfType<TaskObject>().Where(t => t.IsLive && k.Objects.Resolve<GrantTableObject>(t.GrantTable) is null).Select(t => (ulong)t.Id).ToHashSet();
+    // The tasks whose bound grant table (recorded before the step) died in it.
+    private IReadOnlySet<ulong> OwnersOfDeadTables() => judging is not { } k ? new HashSet<ulong>()
+        : tableOwners.Where(o => k.Objects.Resolve<GrantTableObject>(o.Table) is null).Select(o => o.Owner).ToHashSet();
 
     private static RefinementViolation StateMismatch(string op, string label, ConcreteState expected, ConcreteState actual) =>
         new("refinement", $"{op}.state", $"{label}: post-states differ in {string.Join(", ", expected.DifferingFields(actual))}", expected, actual);
