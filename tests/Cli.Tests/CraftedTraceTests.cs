@@ -24,19 +24,7 @@ public sealed class CraftedTraceTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    private static (int Code, string Out, string Err) Replay(JsonNode json)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"verified-crafted-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, json.ToJsonString());
-        try
-        {
-            return Run("replay", path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static (int Code, string Out, string Err) Replay(JsonNode json) => ReplayRun.Text(json.ToJsonString());
 
     private static JsonObject MachineTrace()
     {

@@ -17,22 +17,7 @@ public sealed class MachineReplayTests(ITestOutputHelper output)
 {
     private static byte[] Elf(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "userland", name + ".elf"));
 
-    private static (int Code, string Out, string Err) Replay(string json)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"verified-machine-replay-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, json);
-        try
-        {
-            var stdout = new StringWriter();
-            var stderr = new StringWriter();
-            var code = Program.Run(["replay", path], stdout, stderr);
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static (int Code, string Out, string Err) Replay(string json) => ReplayRun.Text(json);
 
     /// <summary>Runs a recipe with the checker on until it reports (bounded), and returns the counterexample.</summary>
     private static TraceDocument Find(MachineRecipe recipe, string expectedClause)

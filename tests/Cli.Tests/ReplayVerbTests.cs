@@ -15,22 +15,7 @@ public sealed class ReplayVerbTests
     // The workload's set-up syscalls come first in the trace; the mint is the step after them.
     private static int MintStep => new Workload(null, check: true).Checker!.Steps.Count + 1;
 
-    private static (int Code, string Out, string Err) Replay(string json)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"verified-replay-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, json);
-        try
-        {
-            var stdout = new StringWriter();
-            var stderr = new StringWriter();
-            var code = Program.Run(["replay", path], stdout, stderr);
-            return (code, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static (int Code, string Out, string Err) Replay(string json) => ReplayRun.Text(json);
 
     private static TraceDocument Counterexample_()
     {
