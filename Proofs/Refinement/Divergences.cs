@@ -48,19 +48,30 @@ public static class Divergences
         if (died.Any(d => d.Type == "GrantTable")) owners.UnionWith(ownersOfDeadTables());
         if (owners.Count == 0) return null;
         var indexBits = RefinementSpec.Config.GrantIndexBits;
-        bool OfOwner(Spec.Value key) => owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits);
-        foreach (var field in differing)
+        if (!GrantsDifferOnlyFor(expected, actual, key => owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits))) return null;
+        return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish) and revokes the grants re-delegated from it (finding F8); the spec keeps grants of a dead owner";
+    }
+
+    /// <summary>
+    /// The states differ only in grant fields, and each differing grant entry either belongs to an
+    /// owner <paramref name="ofOwner"/> excuses or is the kernel's revoke of a grant re-delegated
+    /// from such an owner (<see cref="RevokedAsDerived"/>). Shared by D5 and D10.
+    /// </summary>
+    internal static bool GrantsDifferOnlyFor(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Func<Spec.Value, bool> ofOwner)
+    {
+        foreach (var field in expected.DifferingFields(actual))
         {
+            if (!field.StartsWith("Gr", StringComparison.Ordinal)) return false;
             var e = expected.Map(field);
             var a = actual.Map(field);
-            if (!e.Default.Equals(a.Default)) return null;
+            if (!e.Default.Equals(a.Default)) return false;
             foreach (var key in e.Entries.Keys.Concat(a.Entries.Keys))
             {
-                if (!e.Select(key).Equals(a.Select(key)) && !OfOwner(key) && !RevokedAsDerived(expected, actual, key, OfOwner)) return null;
+                if (!e.Select(key).Equals(a.Select(key)) && !ofOwner(key) && !RevokedAsDerived(expected, actual, key, ofOwner)) return false;
             }
         }
 
-        return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish) and revokes the grants re-delegated from it (finding F8); the spec keeps grants of a dead owner";
+        return true;
     }
 
     /// <summary>
@@ -69,7 +80,7 @@ public static class Divergences
     /// its source of a detached owner; in the kernel freed with the generation bumped and the old one
     /// recorded revoked, exactly as grant.revoke.
     /// </summary>
-    internal static bool RevokedAsDerived(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Spec.Value key, Func<Spec.Value, bool> ofOwner)
+    private static bool RevokedAsDerived(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Spec.Value key, Func<Spec.Value, bool> ofOwner)
     {
         static bool True(Spec.Kernel.ConcreteState s, string f, Spec.Value k) => s.Map(f).Select(k) is Spec.BoolValue { Value: true };
         if (!True(expected, "GrValid", key) || !True(expected, "GrIndirect", key) || !ofOwner(expected.Map("GrSrc").Select(key)) || True(actual, "GrValid", key)) return false;

@@ -131,7 +131,7 @@ public sealed partial class RefinementChecker
                 : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", $"{label}: the caller has no room ({step.Error}) but the kernel changed the state", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next);
+        var expected = Junk.Normalize(step.Next, before);
         var opLabel = $"ipc.reply_transfer(src={c.Src}, dst={c.Dst}, id={c.Id}, grant={c.Grant})";
         return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", opLabel, expected, after));
     }

@@ -99,22 +99,6 @@ public sealed partial class RefinementChecker
     /// D10: the states differ only in grant fields, and only at keys owned by <paramref name="task"/>
     /// or at grants re-delegated from its old table, which the kernel revokes (finding F8).
     /// </summary>
-    private static bool GrantsDifferOnlyFor(ConcreteState expected, ConcreteState after, BitVecValue task)
-    {
-        var k = RefinementSpec.Sorts;
-        bool OfTask(Value key) => ((BitVecValue)key).Bits >> k.Config.GrantIndexBits == task.Bits;
-        foreach (var field in expected.DifferingFields(after))
-        {
-            if (!field.StartsWith("Gr", StringComparison.Ordinal)) return false;
-            var a = expected.Map(field);
-            var b = after.Map(field);
-            if (!a.Default.Equals(b.Default)) return false;
-            foreach (var key in a.Entries.Keys.Concat(b.Entries.Keys))
-            {
-                if (!a.Select(key).Equals(b.Select(key)) && !OfTask(key) && !Divergences.RevokedAsDerived(expected, after, key, OfTask)) return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool GrantsDifferOnlyFor(ConcreteState expected, ConcreteState after, BitVecValue task) =>
+        Divergences.GrantsDifferOnlyFor(expected, after, key => ((BitVecValue)key).Bits >> RefinementSpec.Config.GrantIndexBits == task.Bits);
 }

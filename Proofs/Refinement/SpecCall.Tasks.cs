@@ -18,14 +18,6 @@ public abstract partial record SpecCall
     public sealed record Suspend(Value CapSlot) : SpecCall;
 
     /// <summary>
-    /// Task configure: the ABI's lookups in the kernel's order — task (write), CNode root,
-    /// fault endpoint (write; none when <see cref="FaultSlot"/> is null), the priority check
-    /// (<see cref="PriorityOk"/>, read from the kernel: priorities are not abstracted), grant
-    /// table (write; none when <see cref="GrantSlot"/> is null) and its owner check
-    /// (<see cref="GrantOwnerOk"/>) — then task.configure. <see cref="RebindsGrants"/>: the
-    /// task's grant table changes, so the grants keyed by the task change with it (D10).
-    /// </summary>
-    /// <summary>
     /// Reply carrying a capability: no reply target (<see cref="HasTarget"/> false) is NoReplyTarget;
     /// else ipc.reply_transfer of <see cref="Src"/> into the caller's reply slot <see cref="Dst"/>
     /// with the reply capability's grant right <see cref="Grant"/> (read from the kernel: the reply
@@ -33,5 +25,13 @@ public abstract partial record SpecCall
     /// </summary>
     public sealed record ReplyTransfer(bool HasTarget, Value Src, Value Dst, Value Id, bool Grant) : SpecCall;
 
+    /// <summary>
+    /// Task configure: the ABI's lookups in the kernel's order — task (write), CNode root,
+    /// fault endpoint (write; none when <see cref="FaultSlot"/> is null), the priority check
+    /// (<see cref="PriorityOk"/>, read from the kernel: priorities are not abstracted), grant
+    /// table (write; none when <see cref="GrantSlot"/> is null) and its owner check
+    /// (<see cref="GrantOwnerOk"/>) — then task.configure. <see cref="RebindsGrants"/>: the
+    /// task's grant table changes, so the grants keyed by the task change with it (D10).
+    /// </summary>
     public sealed record Configure(Value TaskSlot, Value CSpaceSlot, Value? FaultSlot, bool PriorityOk, Value? GrantSlot, bool GrantOwnerOk, bool RebindsGrants) : SpecCall;
 }

@@ -12,8 +12,7 @@ public static partial class SyscallMapping
         var type = (ObjectType)a[1];
         var bits = Enum.IsDefined(type) ? KernelImpl.ObjectSizeBits(type, a[2]) : -1;
         var valid = bits >= 0 && a[5] is > 0 and <= AbiConstants.MaxRetypeCount;
-        var root = kernel.Objects.Resolve<CNodeObject>(caller.CSpaceRoot);
-        var untyped = root is not null && a[0] < (ulong)root.View.Length ? kernel.Objects.Resolve<UntypedObject>(root.View[(int)a[0]].Cap.Object) : null;
+        var untyped = ObjectAtCptr<UntypedObject>(kernel, caller, a[0]);
         return new SpecCall.Retype(CptrSlot(kernel, caller, a[0]), valid ? Abstraction.ObjTypeName(type) : null, valid ? 1UL << bits : 0,
             CptrSlot(kernel, caller, a[3]), a[4], valid ? (int)a[5] : 0, untyped is { LiveChildren: > 0 });
     }
