@@ -66,7 +66,12 @@ public sealed class Workload
     /// With the checker in cross-check mode every <paramref name="crossCheckEvery"/> steps (0 = off)
     /// and at the end of <see cref="Run"/>, and with <paramref name="shortcuts"/> planted in the checker.
     /// </summary>
-    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts)
+    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts) : this(faults, check, crossCheckEvery, shortcuts, timings: false)
+    {
+    }
+
+    /// <summary>As the four-argument constructor, with the checker's per-phase timings on when <paramref name="timings"/> (the bench).</summary>
+    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts, bool timings)
     {
         BootParameters = BootParameters.Default;
         Booted = BootParameters.BootKernel();
@@ -81,6 +86,7 @@ public sealed class Workload
                 CrossCheckEvery = crossCheckEvery,
                 Shortcuts = shortcuts,
             });
+            Checker.Timings.Enabled = timings;
         }
 
         untyped = LargestUntyped();
