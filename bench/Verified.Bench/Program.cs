@@ -24,6 +24,7 @@ public static class Program
             case "soak-kernel": return KernelSoak.Run(rest);
             case "soak-x86": return MachineFuzzSoak.Run(rest);
             case "refinement": return RefinementMode.Run(rest);
+            case "refinement-x86": return RefinementX86Mode.Run(rest);
             case "checkpoint": return CheckpointMode.Run(rest);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

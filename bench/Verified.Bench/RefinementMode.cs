@@ -7,7 +7,8 @@ namespace Verified.Bench;
 /// <summary>
 /// `refinement [--sequences N] [--length L]`: the same deterministic random workload (seeded)
 /// run on the kernel without and with the refinement checker; prints both times, the ratio and
-/// the checked transitions per second, then the checker's time per phase from one more pass.
+/// the checked transitions per second, then the checker's time per phase from one more pass, and
+/// the time per syscall kind checked and unchecked from one more pass each.
 /// Each side is warmed up first (1 s unchecked, 4 s checked) so that both are measured in
 /// optimised code.
 /// </summary>
@@ -63,7 +64,33 @@ internal static class RefinementMode
         Console.WriteLine(string.Create(inv, $"checked:   {checkedSteps} syscalls in {checkedTime.TotalMilliseconds:F1} ms ({checkedSteps / checkedTime.TotalSeconds:F1}/s), CPU {checkedCpu.TotalMilliseconds:F1} ms; {stats}"));
         Console.WriteLine(string.Create(inv, $"ratio checked/unchecked: wall {checkedTime / plain:F1}x, CPU {checkedCpu / plainCpu:F1}x"));
         Console.WriteLine(string.Create(inv, $"with per-phase timings (a separate pass, {phaseTime.TotalMilliseconds:F1} ms): {phaseStats}"));
+        var (checkedKinds, compared) = ByKind(work, check: true);
+        var (plainKinds, _) = ByKind(work, check: false);
+        Console.WriteLine("time per syscall kind (one more pass each way, kernel entry to exit, the workloads' setup syscalls left out):");
+        Console.WriteLine(SyscallKindTimer.Table(checkedKinds, plainKinds, compared));
         return 0;
+    }
+
+    // The per-kind breakdown: the same workload with a timer around every syscall after each
+    // workload's setup (and around the checker, when checking); the checker's verdicts by number.
+    private static (SyscallKindTimer Timer, Dictionary<long, int> Compared) ByKind(List<WorkAction[]> work, bool check)
+    {
+        var all = new SyscallKindTimer(null);
+        var compared = new Dictionary<long, int>();
+        foreach (var seq in work)
+        {
+            var w = new Workload(null, check);
+            var setup = w.Checker?.Steps.Count ?? 0;
+            var timer = SyscallKindTimer.Install(w.Kernel);
+            if (w.Run(seq) is { } v) Console.WriteLine($"violation: {v.Clause}: {v.Message}");
+            all.Add(timer);
+            foreach (var step in w.Checker?.Steps.Skip(setup) ?? [])
+            {
+                if (step.Verdict == StepVerdict.Checked) compared[SyscallKindTimer.Key(step.Number)] = compared.GetValueOrDefault(SyscallKindTimer.Key(step.Number)) + 1;
+            }
+        }
+
+        return (all, compared);
     }
 
     private static void WarmUp(List<WorkAction[]> work, bool check, TimeSpan atLeast)
