@@ -75,18 +75,19 @@ internal static class RefinementMode
     // workload's setup (and around the checker, when checking); the checker's verdicts by number.
     private static (SyscallKindTimer Timer, Dictionary<long, int> Compared) ByKind(List<WorkAction[]> work, bool check)
     {
-        var all = new SyscallKindTimer(null);
+        var all = new SyscallKindTimer(null, cpu: check);
         var compared = new Dictionary<long, int>();
         foreach (var seq in work)
         {
             var w = new Workload(null, check);
             var setup = w.Checker?.Steps.Count ?? 0;
-            var timer = SyscallKindTimer.Install(w.Kernel);
+            var timer = SyscallKindTimer.Install(w.Kernel, cpu: check);
             if (w.Run(seq) is { } v) Console.WriteLine($"violation: {v.Clause}: {v.Message}");
             all.Add(timer);
             foreach (var step in w.Checker?.Steps.Skip(setup) ?? [])
             {
-                if (step.Verdict == StepVerdict.Checked) compared[SyscallKindTimer.Key(step.Number)] = compared.GetValueOrDefault(SyscallKindTimer.Key(step.Number)) + 1;
+                var key = SyscallKindTimer.Key(step.Number);
+                if (step.Verdict == StepVerdict.Checked) compared[key] = compared.GetValueOrDefault(key) + 1;
             }
         }
 

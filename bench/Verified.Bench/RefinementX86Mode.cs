@@ -65,6 +65,14 @@ internal static class RefinementX86Mode
         Console.WriteLine(string.Create(inv, $"unchecked: {plain.Syscalls} syscalls in {plain.Wall.TotalMilliseconds:F1} ms ({plain.Syscalls / plain.Wall.TotalSeconds:F0}/s, {plain.Instructions / plain.Wall.TotalSeconds / 1e6:F1} MIPS), CPU {plain.Cpu.TotalMilliseconds:F1} ms (mean of {passes} passes); last pass {plain.Gc}"));
         Console.WriteLine(string.Create(inv, $"checked:   {chk.Syscalls} syscalls in {chk.Wall.TotalMilliseconds:F1} ms ({chk.Syscalls / chk.Wall.TotalSeconds:F1}/s; {c.CheckedCount / chk.Wall.TotalSeconds:F1} spec transitions compared/s), CPU {chk.Cpu.TotalMilliseconds:F1} ms; {chk.Gc}; checked {c.CheckedCount}, unmodelled {c.UnmodelledCount}, divergences {c.DivergenceCount}, violations {(c.Violation is null ? 0 : 1)}"));
         Console.WriteLine(string.Create(inv, $"ratio checked/unchecked: wall {chk.Wall / plain.Wall:F1}x, CPU {chk.Cpu / plain.Cpu:F1}x"));
+        // The checker costs per syscall, not per instruction: the ratio falls as guests compute
+        // more between syscalls. With E the checker's extra CPU time per syscall, u the unchecked
+        // CPU time per syscall and r the unchecked rate (instructions per CPU second, the kernel's
+        // time included, so the estimate errs high), CPU ratio <= 3 needs u + k/r >= E/2.
+        var extra = (chk.Cpu - plain.Cpu).TotalSeconds / chk.Syscalls;
+        var perSyscall = plain.Cpu.TotalSeconds / plain.Syscalls;
+        var rate = plain.Instructions / plain.Cpu.TotalSeconds;
+        Console.WriteLine(string.Create(inv, $"per syscall: unchecked {perSyscall * 1e6:F1} µs CPU ({(double)plain.Instructions / plain.Syscalls:F0} guest instructions), the checker's extra {extra * 1e6:F1} µs CPU; at {rate / 1e6:F1} MIPS a guest would need about {Math.Max(0, ((extra / 2) - perSyscall) * rate):N0} instructions between syscalls for the CPU ratio to reach 3x"));
 
         var phased = RunChecked(recipe, syscalls, long.MaxValue, timings: true, byKind: true);
         var plainKinds = RunPlain(recipe, syscalls, long.MaxValue, byKind: true);
@@ -112,7 +120,7 @@ internal static class RefinementX86Mode
         }
 
         run!.Checker.Timings.Enabled = timings;
-        var kinds = byKind ? SyscallKindTimer.Install(run.System.Kernel) : null;
+        var kinds = byKind ? SyscallKindTimer.Install(run.System.Kernel, cpu: true) : null;
         var before = run.System.Kernel.SyscallCount;
         var (wall, cpu, gc) = Timed(() => run.Run(maxSteps, maxInstructions));
         // The end-of-run check of the final state (CheckedMachineRun does it itself when the
@@ -140,7 +148,7 @@ internal static class RefinementX86Mode
         var k = system!.Kernel;
         if (recipe.RevokeDeletionsPerEntry is { } perEntry) k.RevokeDeletionsPerEntry = perEntry;
         system.TimeSlice = recipe.TimeSlice;
-        var kinds = byKind ? SyscallKindTimer.Install(k) : null;
+        var kinds = byKind ? SyscallKindTimer.Install(k, cpu: false) : null;
         var before = k.SyscallCount;
         var start = system.Cpu.InstructionsRetired;
         RunOutcome? ended = null;
@@ -161,11 +169,11 @@ internal static class RefinementX86Mode
     {
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var cpu0 = ProcessCpuTime.Now;
+        var cpu0 = CpuClock.Process;
         var clock = Stopwatch.StartNew();
         run();
         clock.Stop();
-        var cpu = ProcessCpuTime.Now - cpu0;
+        var cpu = CpuClock.Process - cpu0;
         var gc = string.Create(CultureInfo.InvariantCulture,
             $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1 << 20)} MiB, collections gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
         return (clock.Elapsed, cpu, gc);
