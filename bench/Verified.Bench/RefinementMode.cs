@@ -64,25 +64,35 @@ internal static class RefinementMode
         Console.WriteLine(string.Create(inv, $"checked:   {checkedSteps} syscalls in {checkedTime.TotalMilliseconds:F1} ms ({checkedSteps / checkedTime.TotalSeconds:F1}/s), CPU {checkedCpu.TotalMilliseconds:F1} ms; {stats}"));
         Console.WriteLine(string.Create(inv, $"ratio checked/unchecked: wall {checkedTime / plain:F1}x, CPU {checkedCpu / plainCpu:F1}x"));
         Console.WriteLine(string.Create(inv, $"with per-phase timings (a separate pass, {phaseTime.TotalMilliseconds:F1} ms): {phaseStats}"));
-        var (checkedKinds, compared) = ByKind(work, check: true);
-        var (plainKinds, _) = ByKind(work, check: false);
+        var (checkedKinds, compared, checkedSplit) = ByKind(work, check: true);
+        var (plainKinds, _, plainSplit) = ByKind(work, check: false);
         Console.WriteLine("time per syscall kind (one more pass each way, kernel entry to exit, the workloads' setup syscalls left out):");
         Console.WriteLine(SyscallKindTimer.Table(checkedKinds, plainKinds, compared));
+        Console.WriteLine(string.Create(inv, $"where those passes' CPU time went: checked {checkedSplit}; unchecked {plainSplit}"));
         return 0;
     }
 
     // The per-kind breakdown: the same workload with a timer around every syscall after each
-    // workload's setup (and around the checker, when checking); the checker's verdicts by number.
-    private static (SyscallKindTimer Timer, Dictionary<long, int> Compared) ByKind(List<WorkAction[]> work, bool check)
+    // workload's setup (and around the checker, when checking); the checker's verdicts by number;
+    // and where the pass's CPU time went: this thread's in booting plus the setup syscalls, in
+    // running the actions (the timed syscalls and the end-of-run check), and the whole process's
+    // (the rest is mostly the garbage collector's other threads).
+    private static (SyscallKindTimer Timer, Dictionary<long, int> Compared, string Split) ByKind(List<WorkAction[]> work, bool check)
     {
         var all = new SyscallKindTimer(null, cpu: check);
         var compared = new Dictionary<long, int>();
+        long bootNs = 0, runNs = 0;
+        var process0 = CpuClock.Process;
         foreach (var seq in work)
         {
+            var t0 = CpuClock.ThreadNanoseconds();
             var w = new Workload(null, check);
+            var t1 = CpuClock.ThreadNanoseconds();
             var setup = w.Checker?.Steps.Count ?? 0;
             var timer = SyscallKindTimer.Install(w.Kernel, cpu: check);
             if (w.Run(seq) is { } v) Console.WriteLine($"violation: {v.Clause}: {v.Message}");
+            runNs += CpuClock.ThreadNanoseconds() - t1;
+            bootNs += t1 - t0;
             all.Add(timer);
             foreach (var step in w.Checker?.Steps.Skip(setup) ?? [])
             {
@@ -91,7 +101,9 @@ internal static class RefinementMode
             }
         }
 
-        return (all, compared);
+        var process = CpuClock.Process - process0;
+        return (all, compared, string.Create(CultureInfo.InvariantCulture,
+            $"{process.TotalMilliseconds:F0} ms CPU in all, booting and the setup syscalls {bootNs / 1e6:F0} ms, the actions and the end check {runNs / 1e6:F0} ms, other threads {process.TotalMilliseconds - ((bootNs + runNs) / 1e6):F0} ms"));
     }
 
     private static void WarmUp(List<WorkAction[]> work, bool check, TimeSpan atLeast)
