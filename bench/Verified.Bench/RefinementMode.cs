@@ -81,7 +81,7 @@ internal static class RefinementMode
     {
         var all = new SyscallKindTimer(null, cpu: check);
         var compared = new Dictionary<long, int>();
-        long bootNs = 0, runNs = 0;
+        long bootNs = 0, runNs = 0, objects = 0, slots = 0;
         var process0 = CpuClock.Process;
         foreach (var seq in work)
         {
@@ -93,6 +93,8 @@ internal static class RefinementMode
             if (w.Run(seq) is { } v) Console.WriteLine($"violation: {v.Clause}: {v.Message}");
             runNs += CpuClock.ThreadNanoseconds() - t1;
             bootNs += t1 - t0;
+            objects += w.Kernel.Objects.All.Count(o => o.IsLive);
+            slots += Abstraction.OccupiedSlots(w.Kernel).Count;
             all.Add(timer);
             foreach (var step in w.Checker?.Steps.Skip(setup) ?? [])
             {
@@ -103,7 +105,7 @@ internal static class RefinementMode
 
         var process = CpuClock.Process - process0;
         return (all, compared, string.Create(CultureInfo.InvariantCulture,
-            $"{process.TotalMilliseconds:F0} ms CPU in all, booting and the setup syscalls {bootNs / 1e6:F0} ms, the actions and the end check {runNs / 1e6:F0} ms, other threads {process.TotalMilliseconds - ((bootNs + runNs) / 1e6):F0} ms"));
+            $"{process.TotalMilliseconds:F0} ms CPU in all, booting and the setup syscalls {bootNs / 1e6:F0} ms, the actions and the end check {runNs / 1e6:F0} ms, other threads {process.TotalMilliseconds - ((bootNs + runNs) / 1e6):F0} ms; at the end a kernel has {(double)objects / work.Count:F0} live objects and {(double)slots / work.Count:F0} occupied capability slots on average"));
     }
 
     private static void WarmUp(List<WorkAction[]> work, bool check, TimeSpan atLeast)

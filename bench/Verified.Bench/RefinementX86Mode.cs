@@ -61,7 +61,7 @@ internal static class RefinementX86Mode
         failed |= Report(chk);
         failed |= !SameWork("machine fuzz", chk, plain);
         var c = chk.Checker!;
-        Console.WriteLine(string.Create(inv, $"refinement-x86: machine fuzz (Userland/examples/fuzz.c), seed 0x{seed:x}: {chk.Syscalls:N0} syscalls (the root's included), {chk.Instructions:N0} guest instructions; the checked and unchecked runs end in the same machine state"));
+        Console.WriteLine(string.Create(inv, $"refinement-x86: machine fuzz (Userland/examples/fuzz.c), seed 0x{seed:x}: {chk.Syscalls:N0} syscalls (the root's included), {chk.Instructions:N0} guest instructions; the checked and unchecked runs end in the same machine state, {chk.Size}"));
         Console.WriteLine(string.Create(inv, $"unchecked: {plain.Syscalls} syscalls in {plain.Wall.TotalMilliseconds:F1} ms ({plain.Syscalls / plain.Wall.TotalSeconds:F0}/s, {plain.Instructions / plain.Wall.TotalSeconds / 1e6:F1} MIPS), CPU {plain.Cpu.TotalMilliseconds:F1} ms (mean of {passes} passes); last pass {plain.Gc}"));
         Console.WriteLine(string.Create(inv, $"checked:   {chk.Syscalls} syscalls in {chk.Wall.TotalMilliseconds:F1} ms ({chk.Syscalls / chk.Wall.TotalSeconds:F1}/s; {c.CheckedCount / chk.Wall.TotalSeconds:F1} spec transitions compared/s), CPU {chk.Cpu.TotalMilliseconds:F1} ms; {chk.Gc}; checked {c.CheckedCount}, unmodelled {c.UnmodelledCount}, divergences {c.DivergenceCount}, violations {(c.Violation is null ? 0 : 1)}"));
         Console.WriteLine(string.Create(inv, $"ratio checked/unchecked: wall {chk.Wall / plain.Wall:F1}x, CPU {chk.Cpu / plain.Cpu:F1}x"));
@@ -110,7 +110,11 @@ internal static class RefinementX86Mode
     }
 
     /// <summary>One run: what it did, its times (the run loop only, boot excluded) and its end state.</summary>
-    private sealed record Side(long Syscalls, long Instructions, TimeSpan Wall, TimeSpan Cpu, string Gc, ulong Fingerprint, RunOutcome? Ended, RefinementChecker? Checker, SyscallKindTimer? Kinds);
+    /// <param name="Size">How big the kernel state the checker abstracts was at the end (its cost per step grows with it).</param>
+    private sealed record Side(long Syscalls, long Instructions, TimeSpan Wall, TimeSpan Cpu, string Gc, ulong Fingerprint, RunOutcome? Ended, RefinementChecker? Checker, SyscallKindTimer? Kinds, string Size);
+
+    private static string StateSize(Kernel.Kernel kernel) =>
+        $"{kernel.Objects.All.Count(o => o.IsLive)} live objects and {Abstraction.OccupiedSlots(kernel).Count} occupied capability slots at the end";
 
     private static Side RunChecked(MachineRecipe recipe, long maxSteps, long maxInstructions, bool timings, bool byKind)
     {
@@ -132,7 +136,7 @@ internal static class RefinementX86Mode
             throw new InvalidOperationException($"refinement-x86: the checker saw {run.Checker.Steps.Count} of {syscalls} syscalls");
         }
 
-        return new Side(syscalls, run.Instructions, wall, cpu, gc, run.System.Fingerprint(), run.Ended, run.Checker, kinds);
+        return new Side(syscalls, run.Instructions, wall, cpu, gc, run.System.Fingerprint(), run.Ended, run.Checker, kinds, StateSize(run.System.Kernel));
     }
 
     // The same recipe with no observer, driven exactly as CheckedMachineRun.Run drives it (the
@@ -162,7 +166,7 @@ internal static class RefinementX86Mode
             }
         });
         system.Interrupt = null;
-        return new Side(k.SyscallCount - before, system.Cpu.InstructionsRetired - start, wall, cpu, gc, system.Fingerprint(), ended, null, kinds);
+        return new Side(k.SyscallCount - before, system.Cpu.InstructionsRetired - start, wall, cpu, gc, system.Fingerprint(), ended, null, kinds, StateSize(k));
     }
 
     private static (TimeSpan Wall, TimeSpan Cpu, string Gc) Timed(Action run)
