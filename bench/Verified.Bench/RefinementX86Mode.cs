@@ -110,7 +110,7 @@ internal static class RefinementX86Mode
     }
 
     /// <summary>One run: what it did, its times (the run loop only, boot excluded) and its end state.</summary>
-    /// <param name="Size">How big the kernel state the checker abstracts was at the end (its cost per step grows with it).</param>
+    /// <param name="Size">How big the kernel state the checker abstracts was at the end (the checker's cost per step seems to grow with it).</param>
     private sealed record Side(long Syscalls, long Instructions, TimeSpan Wall, TimeSpan Cpu, string Gc, ulong Fingerprint, RunOutcome? Ended, RefinementChecker? Checker, SyscallKindTimer? Kinds, string Size);
 
     private static string StateSize(Kernel.Kernel kernel) =>
