@@ -101,12 +101,18 @@ public sealed partial class RefinementChecker : ISyscallObserver
         // Read the whole kernel (cheaply when nothing changed: AbstractionCache compares the raw
         // words it reads first); when nothing changed since the last post-state this is that same
         // object, which the touched-only invariant check relies on.
-        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
+        PlantShortcuts();
         pre = abstraction.Abstract(kernel, ids);
         mark = Timings.Add(CheckerPhase.AbstractPre, mark);
         call = SyscallMapping.Decide(kernel, caller, number, args, ids);
         RecordTableOwners(kernel);
         Timings.Add(CheckerPhase.Decide, mark);
+    }
+
+    private void PlantShortcuts()
+    {
+        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
+        abstraction.PlantSlotDiffIgnoresContents = Shortcuts is { SlotDiffIgnoresContents: true };
     }
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other
@@ -130,7 +136,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
         ids.Update(occupied, moved?.Item1, moved?.Item2);
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
         if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
-        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
+        if (Shortcuts is { ObjectsUnread: true }) abstraction.PlantObjectsUnreadOnce = true;
+        if (Shortcuts is { GrantsUnread: true }) abstraction.PlantGrantsUnreadOnce = true;
+        PlantShortcuts();
         var post = abstraction.Abstract(kernel, ids, occupied);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         judging = kernel;
