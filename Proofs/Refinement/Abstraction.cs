@@ -355,6 +355,15 @@ public static class Abstraction
 
         internal Dictionary<int, (ulong Id, int Depth)> Roots { get; } = [];
 
+        /// <summary>A copy with its own dictionaries.</summary>
+        public Builder Clone()
+        {
+            var b = new Builder();
+            for (var i = 0; i < entries.Length; i++)
+                if (entries[i] is { } e) b.entries[i] = new(e);
+            return b;
+        }
+
         /// <summary>Forgets every entry (keeping the dictionaries for the next fill).</summary>
         public void Clear()
         {

@@ -62,6 +62,9 @@ public sealed class AbstractionCache
     /// <summary>Test-only: the next call re-reads no grant (a wrong shortcut for the cross-check tests to catch: as a rule missing what grants read).</summary>
     internal bool PlantGrantsUnreadOnce { get; set; }
 
+    /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
+    internal bool PlantSeedIgnoresImage { get; set; }
+
     /// <summary>The result of the last call.</summary>
     public ConcreteState? Last => last;
 
@@ -101,6 +104,9 @@ public sealed class AbstractionCache
         }
 
         var first = last is null;
+        var fresh = first && ids.Version == 0 && ids.NextFresh == 0;
+        if (fresh && TakeSeed(ids, occupied, image)) return last!;
+        var seedImage = fresh ? image.Clone() : null;
         pending.Clear();
         ReadObjects(kernel, image, first);
         var grantsToo = first || GrantsMayDiffer(image);
@@ -112,6 +118,7 @@ public sealed class AbstractionCache
         lastImage = image;
         var (state, changes) = Apply(last ?? Empty.Value);
         last = state;
+        if (seedImage is not null) seed = new Seed(seedImage, last, new(records), new(roots), grants.Clone(), memo.Snapshot());
         LastChanges = first ? null : changes;
         if (PlantLostChangesOnce && !first)
         {
@@ -120,6 +127,32 @@ public sealed class AbstractionCache
         }
 
         return last;
+    }
+
+    // A kernel booted like another starts in the same state, and most checkers start on a fresh
+    // kernel: the first read of a cache with fresh identities is the thread's last such first read
+    // when their images are equal (the identities a fresh map gives are a function of the
+    // derivation list, which the image holds). Building the first state from nothing was most of
+    // the pre-state's cost.
+    private sealed record Seed(KernelImage Image, ConcreteState State, Dictionary<SlotAddress, Abstraction.CapRecord> Records,
+        Dictionary<int, (ulong Id, int Depth)> Roots, Abstraction.Builder Grants, ValueMemo Memo);
+
+    [ThreadStatic]
+    private static Seed? seed;
+
+    private bool TakeSeed(CapIdentities ids, IReadOnlyList<SlotAddress> occupied, KernelImage image)
+    {
+        if (seed is not { } s || !(PlantSeedIgnoresImage || image.SameAs(s.Image))) return false;
+        foreach (var slot in occupied) ids.IdOf(slot); // as the walk would name them
+        records = new(s.Records);
+        roots = new(s.Roots);
+        grants = s.Grants.Clone();
+        memo.CopyFrom(s.Memo);
+        image.SetIdsVersion(ids.Version);
+        spareImage = lastImage ?? new KernelImage();
+        lastImage = image;
+        last = s.State;
+        return true;
     }
 
     private static readonly IReadOnlyDictionary<string, HashSet<Value>> NoChanges = new Dictionary<string, HashSet<Value>>();
@@ -266,6 +299,21 @@ internal sealed class ValueMemo
     private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> ancestors = [];
     private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> nextAncestors = [];
     private readonly Dictionary<uint, MapValue> revoked = [];
+
+    /// <summary>A copy of what the next walk reuses.</summary>
+    public ValueMemo Snapshot()
+    {
+        var m = new ValueMemo();
+        m.CopyFrom(this);
+        return m;
+    }
+
+    /// <summary>Takes <paramref name="other"/>'s ancestor sets as those of the last walk.</summary>
+    public void CopyFrom(ValueMemo other)
+    {
+        ancestors.Clear();
+        foreach (var (k, v) in other.ancestors) ancestors[k] = v;
+    }
 
     public MapValue Ancestors(ulong cap, ulong parent, MapValue? parentAnc)
     {

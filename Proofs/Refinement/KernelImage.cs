@@ -105,6 +105,18 @@ internal sealed class KernelImage
         && CollectionsMarshal.AsSpan(grants).SequenceEqual(CollectionsMarshal.AsSpan(other.grants))
         && CollectionsMarshal.AsSpan(caps).SequenceEqual(CollectionsMarshal.AsSpan(other.caps));
 
+    /// <summary>A copy (kept while this image is refilled).</summary>
+    public KernelImage Clone()
+    {
+        var c = new KernelImage();
+        c.words.AddRange(words);
+        c.grants.AddRange(grants);
+        c.caps.AddRange(caps);
+        c.objectStart.AddRange(objectStart);
+        c.grantStart.AddRange(grantStart);
+        return c;
+    }
+
     /// <summary>The number of object-table indices captured.</summary>
     public int Capacity => objectStart.Count - 1;
 

@@ -113,6 +113,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     {
         abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
         abstraction.PlantSlotDiffIgnoresContents = Shortcuts is { SlotDiffIgnoresContents: true };
+        abstraction.PlantSeedIgnoresImage = Shortcuts is { SeedIgnoresImage: true };
     }
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other

@@ -36,4 +36,7 @@ public sealed record ShortcutFaults
 
     /// <summary>The incremental abstraction re-reads no grant after a step (as a rule missing a grant table's change would), so a grant created alone is not seen.</summary>
     public bool GrantsUnread { get; init; }
+
+    /// <summary>A fresh checker's first abstraction takes the thread's seed state (the last fresh first state) without comparing kernel images (as a seed keyed on the wrong data would).</summary>
+    public bool SeedIgnoresImage { get; init; }
 }

@@ -151,6 +151,35 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fresh_checker_takes_the_seed_state_only_for_an_equal_kernel()
+    {
+        // A fresh checker's first state is the thread's last fresh first state when the kernel
+        // images are equal. Here the second kernel has a copied capability the first did not: a
+        // seed taken without comparing images is the wrong state from then on (each later read
+        // compares with this kernel's own image), seen only by the cross-check.
+        RefinementViolation? Run(ShortcutFaults? planted, int crossCheckEvery)
+        {
+            new Workload(null, check: true).Run([]).ShouldBeNull(); // seeds this thread with the boot state
+            var booted = BootParameters.Default.BootKernel();
+            const ulong root = Verified.Kernel.Abi.AbiConstants.SlotRootCNode;
+            booted.Kernel.Syscall(booted.Root, (long)Verified.Kernel.Abi.SyscallNumber.CNodeCopy,
+                [root, root, root, (ulong)booted.FirstFreeSlot, (ulong)Verified.Kernel.Abi.Rights.Read, 0]).Status.ShouldBe(Verified.Kernel.Abi.KernelError.Ok);
+            var checker = RefinementChecker.Attach(booted.Kernel, new RefinementChecker { Shortcuts = planted, CrossCheckEvery = crossCheckEvery });
+            booted.Kernel.Syscall(booted.Root, (long)Verified.Kernel.Abi.SyscallNumber.Null, [0, 0, 0, 0, 0, 0]);
+            return checker.Finish(booted.Kernel);
+        }
+
+        var seedless = new ShortcutFaults { SeedIgnoresImage = true };
+        Run(null, 1).ShouldBeNull();
+        Run(seedless, 0).ShouldBeNull("the planted shortcut hides the wrong state");
+        var v = Run(seedless, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+        v.Message.ShouldContain("SlotFull");
+    }
+
+    [Fact]
     public void Shortcuts_agree_with_the_full_computation_at_every_step_of_random_sequences()
     {
         var r = RefinementProperty.Run(Workload.AllKinds, faults: null, tests: 60, maxLength: 20, seed: 4242, crossCheckEvery: 1);
