@@ -41,6 +41,14 @@ public static class Abstraction
     /// <summary>Occupied slots the abstraction covers, in derivation-list order.</summary>
     public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => [.. kernel.MdbOrder()];
 
+    /// <summary>As <see cref="OccupiedSlots(KernelImpl)"/>, into <paramref name="into"/> (cleared first; reused by the checker every step).</summary>
+    public static List<SlotAddress> OccupiedSlots(KernelImpl kernel, List<SlotAddress> into)
+    {
+        into.Clear();
+        foreach (var a in kernel.MdbOrder()) into.Add(a);
+        return into;
+    }
+
     /// <summary>The abstract state of <paramref name="kernel"/>, built from scratch (the reference the incremental <see cref="AbstractionCache"/> is cross-checked against).</summary>
     public static ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
     {

@@ -78,7 +78,9 @@ public sealed class AbstractionCache
     /// </summary>
     public IReadOnlyDictionary<string, HashSet<Value>>? LastChanges { get; private set; }
 
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel));
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel, occupiedScratch));
+
+    private readonly List<SlotAddress> occupiedScratch = [];
 
     /// <summary>As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/> as it is now.</summary>
     public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)

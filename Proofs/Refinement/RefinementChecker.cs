@@ -34,6 +34,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private SpecCall? call;
     private KernelImpl? judging; // the kernel whose step is being judged (read only by OwnersOfDeadTables)
     private readonly List<(ObjectRef Table, ulong Owner)> tableOwners = []; // bound grant tables before the step (D5)
+    private readonly List<SlotAddress> occupiedScratch = []; // the derivation list after a step, refilled each step
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
     public bool ThrowOnViolation { get; set; }
@@ -121,9 +122,10 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private void RecordTableOwners(KernelImpl kernel)
     {
         tableOwners.Clear();
-        foreach (var g in kernel.Objects.All.OfType<GrantTableObject>())
+        var table = kernel.Objects;
+        for (var id = 0; id < table.Capacity; id++)
         {
-            if (g.IsLive && kernel.Objects.Resolve<TaskObject>(g.Owner) is { IsLive: true } t && t.GrantTable == g.Ref) tableOwners.Add((g.Ref, (ulong)t.Id));
+            if (table[id] is GrantTableObject { IsLive: true } g && table.Resolve<TaskObject>(g.Owner) is { IsLive: true } t && t.GrantTable == g.Ref) tableOwners.Add((g.Ref, (ulong)t.Id));
         }
     }
 
@@ -133,7 +135,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
         var mark = Timings.Mark();
         // The derivation list is walked once for the identities and the abstraction.
-        var occupied = Abstraction.OccupiedSlots(kernel);
+        var occupied = Abstraction.OccupiedSlots(kernel, occupiedScratch);
         ids.Update(occupied, moved?.Item1, moved?.Item2);
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
         if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
