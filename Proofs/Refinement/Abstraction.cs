@@ -41,6 +41,14 @@ public static class Abstraction
     /// <summary>Occupied slots the abstraction covers, in derivation-list order.</summary>
     public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => [.. kernel.MdbOrder()];
 
+    /// <summary>As <see cref="OccupiedSlots(KernelImpl)"/>, into <paramref name="into"/> (cleared first; reused by the checker every step).</summary>
+    public static List<SlotAddress> OccupiedSlots(KernelImpl kernel, List<SlotAddress> into)
+    {
+        into.Clear();
+        foreach (var a in kernel.MdbOrder()) into.Add(a);
+        return into;
+    }
+
     /// <summary>The abstract state of <paramref name="kernel"/>, built from scratch (the reference the incremental <see cref="AbstractionCache"/> is cross-checked against).</summary>
     public static ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
     {
@@ -60,70 +68,115 @@ public static class Abstraction
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(ids);
 
-        // Objects: every live table entry. Dead ones (zombies, removed) are junk but ObjAlive = false.
-        foreach (var o in kernel.Objects.All)
-        {
-            if (!o.IsLive) continue;
-            var id = Obj((ulong)o.Id);
-            b.Set(F.ObjAlive, id, BoolValue.True);
-            b.Set(F.ObjType, id, ObjTypeValue(ObjTypeName(o.Type)));
-            b.Set(F.ObjGen, id, Bv(K.Gen, AbstractGeneration(o.Generation)));
-            b.Set(F.ObjBase, id, Bv(K.Addr, o.Paddr));
-            b.Set(F.ObjSize, id, Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits));
-            if (o.ParentUntyped >= 0)
-            {
-                b.Set(F.ObjHasUt, id, BoolValue.True);
-                b.Set(F.ObjUt, id, Obj((ulong)o.ParentUntyped));
-            }
-
-            if (o is UntypedObject u) b.Set(F.UtFree, id, Bv(K.Addr, u.Paddr + u.Watermark));
-            if (o is TaskObject t)
-            {
-                var running = t.State != KTaskState.Inactive;
-                b.Set(F.TaskState, id, TaskStateValue(running ? "Runnable" : "Inactive"));
-                if (running && t.FaultEndpoint.IsSome)
-                {
-                    b.Set(F.TaskFaultEp, id, Obj((ulong)t.FaultEndpoint.Id));
-                    b.Set(F.TaskFaultGen, id, Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation)));
-                }
-            }
-        }
-
+        // Objects: every table index (a live object's fields; a dead one's generation).
+        for (var id = 0; id < kernel.Objects.Capacity; id++) EmitObject(kernel, id, b);
         InFlight.AddGhostCNode(b.Set);
-        Generations.AddDead(kernel, b.Set);
 
         // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
-        var stack = b.Stack;
         var roots = b.Roots;
+        WalkCaps(kernel, ids, memo, occupied, b.Stack, roots, r => EmitCap(r, b));
+        foreach (var (obj, root) in roots) b.Set(F.ObjRoot, Obj((ulong)obj), Cap(root.Id));
+
+        EmitGrants(kernel, b, memo);
+
+        // Supervision: the kernel has none (it lives in the user-level rs); constant maps.
+    }
+
+    /// <summary>
+    /// The entries keyed by object id <paramref name="id"/> alone (every field of <see cref="ObjectFields"/>):
+    /// a live object's (dead ones — zombies, removed — are junk but ObjAlive = false), and ObjGen of
+    /// an index with no live object (<see cref="Generations"/>). Reads only the table entry at the
+    /// index and its generation.
+    /// </summary>
+    internal static void EmitObject(KernelImpl kernel, int id, Builder b)
+    {
+        if (kernel.Objects[id] is not { IsLive: true } o)
+        {
+            if (Generations.OfDead(kernel, id) is { } dead) b.Set(F.ObjGen, Obj((ulong)id), dead);
+            return;
+        }
+
+        var key = Obj((ulong)o.Id);
+        b.Set(F.ObjAlive, key, BoolValue.True);
+        b.Set(F.ObjType, key, ObjTypeValue(ObjTypeName(o.Type)));
+        b.Set(F.ObjGen, key, Bv(K.Gen, AbstractGeneration(o.Generation)));
+        b.Set(F.ObjBase, key, Bv(K.Addr, o.Paddr));
+        b.Set(F.ObjSize, key, Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits));
+        if (o.ParentUntyped >= 0)
+        {
+            b.Set(F.ObjHasUt, key, BoolValue.True);
+            b.Set(F.ObjUt, key, Obj((ulong)o.ParentUntyped));
+        }
+
+        if (o is UntypedObject u) b.Set(F.UtFree, key, Bv(K.Addr, u.Paddr + u.Watermark));
+        if (o is TaskObject t)
+        {
+            var running = t.State != KTaskState.Inactive;
+            b.Set(F.TaskState, key, TaskStateValue(running ? "Runnable" : "Inactive"));
+            if (running && t.FaultEndpoint.IsSome)
+            {
+                b.Set(F.TaskFaultEp, key, Obj((ulong)t.FaultEndpoint.Id));
+                b.Set(F.TaskFaultGen, key, Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation)));
+            }
+        }
+    }
+
+    /// <summary>The fields <see cref="EmitObject"/> writes (ObjRoot, also keyed by object, comes from the capabilities).</summary>
+    internal static int[] ObjectFields { get; } =
+        [F.ObjAlive, F.ObjType, F.ObjGen, F.ObjBase, F.ObjSize, F.ObjHasUt, F.ObjUt, F.UtFree, F.TaskState, F.TaskFaultEp, F.TaskFaultGen];
+
+    /// <summary>The fields <see cref="EmitCap"/> writes keyed by capability id.</summary>
+    private static readonly int[] CapFields =
+        [F.CapLive, F.CapObj, F.CapGen, F.CapRights, F.CapBadge, F.CapDepth, F.CapHasParent, F.CapParent, F.CapAnc];
+
+    /// <summary>The fields <see cref="EmitGrants"/> writes.</summary>
+    internal static int[] GrantFields { get; } =
+        [F.GrGen, F.GrRevoked, F.GrValid, F.GrGrantee, F.GrBase, F.GrLen, F.GrAccess, F.GrDepth, F.GrIndirect, F.GrSrc, F.GrSrcGen];
+
+    /// <summary>Writes the defaults of every field <see cref="EmitObject"/> may write at <paramref name="id"/> (an object whose entries are re-read).</summary>
+    internal static void ClearObject(int id, Builder b)
+    {
+        var key = Obj((ulong)id);
+        foreach (var f in ObjectFields) b.Set(f, key, Builder.DefaultOf(f));
+    }
+
+    /// <summary>One occupied slot as the derivation-list walk sees it: the abstraction's entries for it depend on nothing else.</summary>
+    internal readonly record struct CapRecord(SlotAddress Slot, ulong SlotKey, ulong Id, Capability Cap, int Depth, ulong Parent, MapValue? Anc)
+    {
+        public const ulong NoParent = ulong.MaxValue;
+
+        /// <summary>Equal fields, the ancestor set compared by reference (the memo returns the same object for the same set).</summary>
+        public bool Same(in CapRecord o) => Slot == o.Slot && SlotKey == o.SlotKey && Id == o.Id && Depth == o.Depth && Parent == o.Parent
+            && ReferenceEquals(Anc, o.Anc) && Cap.Equals(o.Cap);
+    }
+
+    /// <summary>
+    /// Walks the derivation list (<paramref name="occupied"/>, in preorder with depths: a slot's
+    /// parent is the nearest earlier slot one level up) giving each slot's record to
+    /// <paramref name="visit"/>, and fills <paramref name="roots"/> with ObjRoot (ghost): the
+    /// shallowest current capability to each live object, first in preorder.
+    /// </summary>
+    internal static void WalkCaps(KernelImpl kernel, CapIdentities ids, ValueMemo? memo, IReadOnlyList<SlotAddress> occupied,
+        List<(ulong Id, int Depth, MapValue? Anc)> stack, Dictionary<int, (ulong Id, int Depth)> roots, Action<CapRecord> visit)
+    {
         stack.Clear();
         roots.Clear();
         foreach (var slot in occupied)
         {
             var s = kernel.SlotAt(slot);
             var capId = ids.IdOf(slot);
-            var c = Cap(capId);
             while (stack.Count > 0 && stack[^1].Depth >= s.Depth) stack.RemoveAt(stack.Count - 1);
-            var sk = Bv(K.Slot, InFlight.SlotKey(kernel, slot));
-            b.Set(F.SlotFull, sk, BoolValue.True);
-            b.Set(F.SlotCap, sk, c);
-            b.Set(F.CapLive, c, BoolValue.True);
-            b.Set(F.CapObj, c, Obj((ulong)s.Cap.Object.Id));
-            b.Set(F.CapGen, c, Bv(K.Gen, AbstractGeneration(s.Cap.Object.Generation)));
-            b.Set(F.CapRights, c, Bv(K.Rights, (ulong)s.Cap.Rights & 0xF));
-            b.Set(F.CapBadge, c, Bv(K.Badge, s.Cap.Badge));
-            b.Set(F.CapDepth, c, Bv(K.Depth, (ulong)s.Depth));
             MapValue? anc = null;
+            var parentId = CapRecord.NoParent;
             if (stack.Count > 0)
             {
-                b.Set(F.CapHasParent, c, BoolValue.True);
-                b.Set(F.CapParent, c, Cap(stack[^1].Id));
                 // The ancestors are the parent's ancestors and the parent.
                 var parent = stack[^1];
+                parentId = parent.Id;
                 anc = memo is not null ? memo.Ancestors(capId, parent.Id, parent.Anc) : AncestorsOf(parent.Id, parent.Anc);
-                b.Set(F.CapAnc, c, anc);
             }
 
-            // ObjRoot (ghost): the shallowest current capability to the object, first in preorder.
+            visit(new CapRecord(slot, InFlight.SlotKey(kernel, slot), capId, s.Cap, s.Depth, parentId, anc));
             var target = kernel.Objects.Resolve(s.Cap.Object);
             if (target is not null && (!roots.TryGetValue(target.Id, out var r) || s.Depth < r.Depth))
             {
@@ -132,13 +185,50 @@ public static class Abstraction
 
             stack.Add((capId, s.Depth, anc));
         }
+    }
 
-        foreach (var (obj, root) in roots) b.Set(F.ObjRoot, Obj((ulong)obj), Cap(root.Id));
-
-        // Grants: each grant table with an owner task; key (owner, index).
-        foreach (var g in kernel.Objects.All.OfType<GrantTableObject>())
+    /// <summary>The entries of one occupied slot and the capability in it.</summary>
+    internal static void EmitCap(in CapRecord r, Builder b)
+    {
+        var sk = Bv(K.Slot, r.SlotKey);
+        var c = Cap(r.Id);
+        b.Set(F.SlotFull, sk, BoolValue.True);
+        b.Set(F.SlotCap, sk, c);
+        b.Set(F.CapLive, c, BoolValue.True);
+        b.Set(F.CapObj, c, Obj((ulong)r.Cap.Object.Id));
+        b.Set(F.CapGen, c, Bv(K.Gen, AbstractGeneration(r.Cap.Object.Generation)));
+        b.Set(F.CapRights, c, Bv(K.Rights, (ulong)r.Cap.Rights & 0xF));
+        b.Set(F.CapBadge, c, Bv(K.Badge, r.Cap.Badge));
+        b.Set(F.CapDepth, c, Bv(K.Depth, (ulong)r.Depth));
+        if (r.Parent != CapRecord.NoParent)
         {
-            if (!g.IsLive || kernel.Objects.Resolve<TaskObject>(g.Owner) is not { } owner) continue;
+            b.Set(F.CapHasParent, c, BoolValue.True);
+            b.Set(F.CapParent, c, Cap(r.Parent));
+            b.Set(F.CapAnc, c, r.Anc!);
+        }
+    }
+
+    /// <summary>Writes the defaults of every entry <see cref="EmitCap"/> wrote for <paramref name="r"/> (a slot emptied or re-read).</summary>
+    internal static void ClearCap(in CapRecord r, Builder b)
+    {
+        var sk = Bv(K.Slot, r.SlotKey);
+        b.Set(F.SlotFull, sk, Builder.DefaultOf(F.SlotFull));
+        b.Set(F.SlotCap, sk, Builder.DefaultOf(F.SlotCap));
+        var c = Cap(r.Id);
+        foreach (var f in CapFields) b.Set(f, c, Builder.DefaultOf(f));
+    }
+
+    /// <summary>ObjRoot of object <paramref name="obj"/>: its root capability, or the default when it has none.</summary>
+    internal static void SetRoot(int obj, ulong? root, Builder b) =>
+        b.Set(F.ObjRoot, Obj((ulong)obj), root is { } r ? Cap(r) : Builder.DefaultOf(F.ObjRoot));
+
+    /// <summary>Grants: each grant table with an owner task; key (owner, index). Reads the grant tables and their owners' table entries.</summary>
+    internal static void EmitGrants(KernelImpl kernel, Builder b, ValueMemo? memo)
+    {
+        var table = kernel.Objects;
+        for (var id = 0; id < table.Capacity; id++)
+        {
+            if (table[id] is not GrantTableObject { IsLive: true } g || table.Resolve<TaskObject>(g.Owner) is not { } owner) continue;
             var view = g.View;
             for (var i = 0; i < view.Length; i++)
             {
@@ -166,8 +256,6 @@ public static class Abstraction
                 }
             }
         }
-
-        // Supervision: the kernel has none (it lives in the user-level rs); constant maps.
     }
 
     internal static MapValue RevokedBefore(uint generation) => MapValue.Create(Sort.Map(K.GrantGen, Sort.Bool), BoolValue.False,
@@ -261,6 +349,12 @@ public static class Abstraction
 
         private readonly Dictionary<Value, Value>?[] entries = new Dictionary<Value, Value>?[KernelState.Fields.Length];
 
+        // Each map field's canonical default value (what a key with no entry reads).
+        private static readonly Value?[] Defaults = [.. KernelState.Fields.Select(f => f.SortOf(K) is MapSort ms ? Junk.DefaultOf(ms.Value) : null)];
+
+        /// <summary>The default value of map field number <paramref name="field"/>.</summary>
+        public static Value DefaultOf(int field) => Defaults[field] ?? throw new InvalidOperationException($"Abstraction: field {KernelState.Fields[field].Name} is not a map");
+
         /// <summary>The entries of field number <paramref name="field"/> (in <see cref="KernelState.Fields"/> order), or null when it has none.</summary>
         public Dictionary<Value, Value>? EntriesOf(int field) => entries[field];
 
@@ -268,6 +362,15 @@ public static class Abstraction
         internal List<(ulong Id, int Depth, MapValue? Anc)> Stack { get; } = [];
 
         internal Dictionary<int, (ulong Id, int Depth)> Roots { get; } = [];
+
+        /// <summary>A copy with its own dictionaries.</summary>
+        public Builder Clone()
+        {
+            var b = new Builder();
+            for (var i = 0; i < entries.Length; i++)
+                if (entries[i] is { } e) b.entries[i] = new(e);
+            return b;
+        }
 
         /// <summary>Forgets every entry (keeping the dictionaries for the next fill).</summary>
         public void Clear()

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Verified.Spec;
 using Verified.Spec.Kernel;
+using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
 using KernelImpl = Verified.Kernel.Kernel;
 
@@ -9,22 +10,39 @@ namespace Verified.Proofs.Refinement;
 /// <summary>
 /// The abstraction function computed incrementally. Each call reads the whole kernel (so nothing
 /// the kernel changed can be missed, whoever changed it: a syscall, the run loop, a test poking
-/// an object) but builds values only for what differs from the previous call: a field whose
-/// entries are all equal keeps its previous map object, a changed field is the previous map with
-/// the differing keys stored, and when nothing differs the previous state object itself is
-/// returned — so "the kernel did not change" is a reference comparison for the checker. Before
-/// building anything it compares the raw words the abstraction reads (<see cref="KernelImage"/>)
-/// with those of the last read, and returns the previous state at once when they are equal. The
-/// result equals <see cref="Abstraction.Abstract"/> (the cross-check mode compares them).
+/// an object) but builds values only for what differs from the previous call. First it compares
+/// the raw words the abstraction reads (<see cref="KernelImage"/>) with those of the last read,
+/// and returns the previous state at once when they are equal — so "the kernel did not change" is
+/// a reference comparison for the checker. Otherwise it re-reads, section by section, only what
+/// the image says may differ: the entries keyed by each table index whose words changed, the
+/// capability entries of each slot whose walk record (slot, identity, capability, depth, parent,
+/// ancestor set) changed or that was emptied or filled, ObjRoot of each object whose root changed,
+/// and the grants when a grant table changed. The re-read entries are stored into the
+/// previous maps (a store of an equal value keeps the map object), so a field with no differing
+/// entry keeps its previous map object, and the changed keys are exactly those whose value
+/// differs. The result equals <see cref="Abstraction.Abstract"/> (the cross-check mode compares them).
 /// </summary>
 public sealed class AbstractionCache
 {
+    private static readonly Lazy<ConcreteState> Empty = new(() => new Abstraction.Builder().Build());
+
     private readonly ValueMemo memo = new();
-    private Abstraction.Builder? lastEntries;
-    private Abstraction.Builder? spare; // the builder before last, cleared and refilled (its dictionaries keep their capacity)
     private KernelImage? lastImage; // what the last full read read
     private KernelImage spareImage = new();
     private ConcreteState? last;
+
+    // The last read's capability walk and roots, and grant entries (each with a spare refilled by the next read).
+    private Dictionary<SlotAddress, Abstraction.CapRecord> records = [];
+    private Dictionary<SlotAddress, Abstraction.CapRecord> spareRecords = [];
+    private Dictionary<int, (ulong Id, int Depth)> roots = [];
+    private Dictionary<int, (ulong Id, int Depth)> spareRoots = [];
+    private Abstraction.Builder grants = new();
+    private Abstraction.Builder spareGrants = new();
+
+    private readonly Abstraction.Builder pending = new(); // the entries re-read by one call, later writes winning
+    private readonly List<(ulong Id, int Depth, MapValue? Anc)> stack = [];
+    private readonly List<Abstraction.CapRecord> filled = [];
+    private readonly List<int> changedObjects = [];
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
     internal bool PlantStaleOnce { get; set; }
@@ -34,6 +52,18 @@ public sealed class AbstractionCache
 
     /// <summary>Test-only: the kernel image leaves out the capabilities' contents (a wrong shortcut for the cross-check tests to catch).</summary>
     internal bool PlantImageMissesCapabilities { get; set; }
+
+    /// <summary>Test-only: the per-slot comparison sees only the slot and the capability's identity (a wrong shortcut for the cross-check tests to catch).</summary>
+    internal bool PlantSlotDiffIgnoresContents { get; set; }
+
+    /// <summary>Test-only: the next call re-reads no table index (a wrong shortcut for the cross-check tests to catch: as a per-object comparison against the wrong image).</summary>
+    internal bool PlantObjectsUnreadOnce { get; set; }
+
+    /// <summary>Test-only: the next call re-reads no grant (a wrong shortcut for the cross-check tests to catch: as a rule missing what grants read).</summary>
+    internal bool PlantGrantsUnreadOnce { get; set; }
+
+    /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
+    internal bool PlantSeedIgnoresImage { get; set; }
 
     /// <summary>The result of the last call.</summary>
     public ConcreteState? Last => last;
@@ -48,7 +78,9 @@ public sealed class AbstractionCache
     /// </summary>
     public IReadOnlyDictionary<string, HashSet<Value>>? LastChanges { get; private set; }
 
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel));
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel, occupiedScratch));
+
+    private readonly List<SlotAddress> occupiedScratch = [];
 
     /// <summary>As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/> as it is now.</summary>
     public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
@@ -58,7 +90,7 @@ public sealed class AbstractionCache
         if (PlantStaleOnce && last is not null)
         {
             PlantStaleOnce = false;
-            LastChanges = new Dictionary<string, HashSet<Value>>();
+            LastChanges = NoChanges;
             return last;
         }
 
@@ -69,78 +101,193 @@ public sealed class AbstractionCache
         image.Capture(kernel, occupied, ids.Version);
         if (last is not null && lastImage is not null && image.SameAs(lastImage))
         {
-            LastChanges = new Dictionary<string, HashSet<Value>>();
+            LastChanges = NoChanges;
             return last;
         }
 
-        var b = spare ?? new Abstraction.Builder();
-        spare = null;
-        b.Clear();
-        Abstraction.Collect(kernel, ids, b, memo, occupied);
+        var first = last is null;
+        var fresh = first && ids.Version == 0 && ids.NextFresh == 0;
+        if (fresh && TakeSeed(ids, occupied, image)) return last!;
+        var seedImage = fresh ? image.Clone() : null;
+        pending.Clear();
+        ReadObjects(kernel, image, first);
+        var grantsToo = first || GrantsMayDiffer(image);
+        ReadCaps(kernel, ids, occupied);
+        if (grantsToo) ReadGrants(kernel);
         memo.Flip();
         image.SetIdsVersion(ids.Version);
         spareImage = lastImage ?? new KernelImage();
         lastImage = image;
-        if (last is null)
-        {
-            last = b.Build();
-            lastEntries = b;
-            return last;
-        }
-
-        ImmutableDictionary<string, Value>.Builder? changed = null;
-        var changes = new Dictionary<string, HashSet<Value>>(StringComparer.Ordinal);
-        for (var i = 0; i < KernelState.Fields.Length; i++)
-        {
-            var f = KernelState.Fields[i];
-            var now = b.EntriesOf(i);
-            var before = lastEntries!.EntriesOf(i);
-            if (SameEntries(now, before)) continue;
-            var m = (MapValue)last[f.Name];
-            var def = Junk.DefaultOf(m.MapSort.Value);
-            var keys = new HashSet<Value>();
-            if (before is not null)
-                foreach (var k in before.Keys)
-                    if (now is null || !now.ContainsKey(k))
-                    {
-                        m = m.Store(k, def);
-                        keys.Add(k);
-                    }
-
-            if (now is not null)
-                foreach (var (k, v) in now)
-                    if (before is null || !before.TryGetValue(k, out var old) || !old.Equals(v))
-                    {
-                        m = m.Store(k, v);
-                        keys.Add(k);
-                    }
-
-            if (ReferenceEquals(m, last[f.Name])) continue; // equal entries after all (e.g. only reordered)
-            changes[f.Name] = keys;
-            changed ??= last.Values.ToBuilder();
-            changed[f.Name] = m;
-        }
-
-        LastChanges = changes;
-        if (PlantLostChangesOnce)
+        var (state, changes) = Apply(last ?? Empty.Value);
+        last = state;
+        if (seedImage is not null) seed = new Seed(seedImage, last, new(records), new(roots), grants.Clone(), memo.Snapshot());
+        LastChanges = first ? null : changes;
+        if (PlantLostChangesOnce && !first)
         {
             PlantLostChangesOnce = false;
-            LastChanges = new Dictionary<string, HashSet<Value>>();
+            LastChanges = NoChanges;
         }
 
-        spare = lastEntries;
-        lastEntries = b;
-        if (changed is not null) last = new ConcreteState(changed.ToImmutable());
         return last;
     }
 
-    private static bool SameEntries(Dictionary<Value, Value>? a, Dictionary<Value, Value>? b)
+    // A kernel booted like another starts in the same state, and most checkers start on a fresh
+    // kernel: the first read of a cache with fresh identities is the thread's last such first read
+    // when their images are equal (the identities a fresh map gives are a function of the
+    // derivation list, which the image holds). Building the first state from nothing was most of
+    // the pre-state's cost.
+    private sealed record Seed(KernelImage Image, ConcreteState State, Dictionary<SlotAddress, Abstraction.CapRecord> Records,
+        Dictionary<int, (ulong Id, int Depth)> Roots, Abstraction.Builder Grants, ValueMemo Memo);
+
+    [ThreadStatic]
+    private static Seed? seed;
+
+    private bool TakeSeed(CapIdentities ids, IReadOnlyList<SlotAddress> occupied, KernelImage image)
     {
-        if (a is null || b is null) return (a?.Count ?? 0) == (b?.Count ?? 0);
-        if (a.Count != b.Count) return false;
-        foreach (var (k, v) in a)
-            if (!b.TryGetValue(k, out var o) || !(ReferenceEquals(v, o) || v.Equals(o))) return false;
+        if (seed is not { } s || !(PlantSeedIgnoresImage || image.SameAs(s.Image))) return false;
+        foreach (var slot in occupied) ids.IdOf(slot); // as the walk would name them
+        records = new(s.Records);
+        roots = new(s.Roots);
+        grants = s.Grants.Clone();
+        memo.CopyFrom(s.Memo);
+        image.SetIdsVersion(ids.Version);
+        spareImage = lastImage ?? new KernelImage();
+        lastImage = image;
+        last = s.State;
         return true;
+    }
+
+    private static readonly IReadOnlyDictionary<string, HashSet<Value>> NoChanges = new Dictionary<string, HashSet<Value>>();
+
+    // The entries keyed by each changed table index: its defaults, then what the index holds now.
+    private void ReadObjects(KernelImpl kernel, KernelImage image, bool all)
+    {
+        changedObjects.Clear();
+        if (all)
+        {
+            for (var id = 0; id < kernel.Objects.Capacity; id++) changedObjects.Add(id);
+            InFlight.AddGhostCNode(pending.Set);
+        }
+        else if (PlantObjectsUnreadOnce)
+        {
+            PlantObjectsUnreadOnce = false;
+        }
+        else
+        {
+            image.ChangedObjects(lastImage!, changedObjects);
+        }
+
+        foreach (var id in changedObjects)
+        {
+            Abstraction.ClearObject(id, pending);
+            Abstraction.EmitObject(kernel, id, pending);
+        }
+    }
+
+    // Grant entries read only grant tables and whether each one's owner resolves, both in the
+    // table's words (KernelImage), so only a changed index that was or is a grant table can change them.
+    private bool GrantsMayDiffer(KernelImage image)
+    {
+        if (PlantGrantsUnreadOnce)
+        {
+            PlantGrantsUnreadOnce = false;
+            return false;
+        }
+
+        foreach (var id in changedObjects)
+        {
+            if (image.TypeAt(id) == ObjectType.GrantTable || lastImage!.TypeAt(id) == ObjectType.GrantTable) return true;
+        }
+
+        return false;
+    }
+
+    // The derivation list walked again (cheap: records, no values); entries written only for the
+    // slots whose record changed, was emptied or was filled. Every emptied or changed slot's old
+    // entries are cleared before any new entry is written, so a capability identity moved to
+    // another slot ends with the new slot's entries.
+    private void ReadCaps(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
+    {
+        var now = spareRecords;
+        now.Clear();
+        filled.Clear();
+        var before = records;
+        Abstraction.WalkCaps(kernel, ids, memo, occupied, stack, spareRoots, r =>
+        {
+            now[r.Slot] = r;
+            if (!before.TryGetValue(r.Slot, out var old) || !Same(r, old)) filled.Add(r);
+        });
+        foreach (var (slot, old) in before)
+        {
+            if (!now.TryGetValue(slot, out var r) || !Same(r, old)) Abstraction.ClearCap(old, pending);
+        }
+
+        foreach (var r in filled) Abstraction.EmitCap(r, pending);
+        (records, spareRecords) = (now, before);
+
+        var rootsNow = spareRoots;
+        foreach (var (obj, root) in roots)
+        {
+            if (!rootsNow.ContainsKey(obj)) Abstraction.SetRoot(obj, null, pending);
+        }
+
+        foreach (var (obj, root) in rootsNow)
+        {
+            if (!roots.TryGetValue(obj, out var old) || old.Id != root.Id) Abstraction.SetRoot(obj, root.Id, pending);
+        }
+
+        (roots, spareRoots) = (rootsNow, roots);
+    }
+
+    private bool Same(in Abstraction.CapRecord now, in Abstraction.CapRecord old) =>
+        PlantSlotDiffIgnoresContents ? now.Slot == old.Slot && now.Id == old.Id : now.Same(old);
+
+    // Every grant entry read again and compared with the last read's: the keys it no longer has get their defaults.
+    private void ReadGrants(KernelImpl kernel)
+    {
+        var now = spareGrants;
+        now.Clear();
+        Abstraction.EmitGrants(kernel, now, memo);
+        foreach (var f in Abstraction.GrantFields)
+        {
+            var n = now.EntriesOf(f);
+            if (grants.EntriesOf(f) is { } b)
+                foreach (var k in b.Keys)
+                    if (n is null || !n.ContainsKey(k)) pending.Set(f, k, Abstraction.Builder.DefaultOf(f));
+            if (n is not null)
+                foreach (var (k, v) in n) pending.Set(f, k, v);
+        }
+
+        (grants, spareGrants) = (now, grants);
+    }
+
+    // The re-read entries stored into the previous state's maps; a field keeps its map object, and
+    // the state its object, when no stored value differs.
+    private (ConcreteState, IReadOnlyDictionary<string, HashSet<Value>>) Apply(ConcreteState from)
+    {
+        ImmutableDictionary<string, Value>.Builder? changed = null;
+        Dictionary<string, HashSet<Value>>? changes = null;
+        for (var i = 0; i < KernelState.Fields.Length; i++)
+        {
+            if (pending.EntriesOf(i) is not { Count: > 0 } entries) continue;
+            var name = KernelState.Fields[i].Name;
+            var m = (MapValue)from[name];
+            HashSet<Value>? keys = null;
+            foreach (var (k, v) in entries)
+            {
+                var stored = m.Store(k, v);
+                if (ReferenceEquals(stored, m)) continue;
+                (keys ??= []).Add(k);
+                m = stored;
+            }
+
+            if (keys is null) continue;
+            (changes ??= new(StringComparer.Ordinal))[name] = keys;
+            changed ??= from.Values.ToBuilder();
+            changed[name] = m;
+        }
+
+        return changed is null ? (from, NoChanges) : (new ConcreteState(changed.ToImmutable()), changes!);
     }
 }
 
@@ -154,6 +301,21 @@ internal sealed class ValueMemo
     private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> ancestors = [];
     private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> nextAncestors = [];
     private readonly Dictionary<uint, MapValue> revoked = [];
+
+    /// <summary>A copy of what the next walk reuses.</summary>
+    public ValueMemo Snapshot()
+    {
+        var m = new ValueMemo();
+        m.CopyFrom(this);
+        return m;
+    }
+
+    /// <summary>Takes <paramref name="other"/>'s ancestor sets as those of the last walk.</summary>
+    public void CopyFrom(ValueMemo other)
+    {
+        ancestors.Clear();
+        foreach (var (k, v) in other.ancestors) ancestors[k] = v;
+    }
 
     public MapValue Ancestors(ulong cap, ulong parent, MapValue? parentAnc)
     {

@@ -42,6 +42,10 @@ public sealed class CapIdentities
     /// </summary>
     public void Update(IReadOnlyList<SlotAddress> occupiedAfter, SlotAddress? movedFrom, SlotAddress? movedTo)
     {
+        // The common step fills and empties no slot: the same slots, no move, nothing changes.
+        // (The derivation list holds each slot once, so equal counts and containment are set equality.)
+        if (movedFrom is null && occupiedAfter.Count == ids.Count && AllNamed(occupiedAfter)) return;
+
         // The two sets and the map before last are reused (this runs after every syscall).
         var occupied = scratchOccupied;
         occupied.Clear();
@@ -65,6 +69,13 @@ public sealed class CapIdentities
         foreach (var slot in occupiedAfter) IdOf(slot);
     }
 
+
+    private bool AllNamed(IReadOnlyList<SlotAddress> slots)
+    {
+        foreach (var slot in slots)
+            if (!ids.ContainsKey(slot)) return false;
+        return true;
+    }
 
     public CapIdentities Clone() => new() { ids = new(ids), NextFresh = NextFresh, Version = Version };
 }

@@ -15,13 +15,11 @@ public static class Generations
 {
     private static KernelSorts K => RefinementSpec.Sorts;
 
-    public static void AddDead(KernelImpl kernel, Action<string, Value, Value> set)
+    /// <summary>The spec's generation of table index <paramref name="id"/> when it holds no live object, or null when it reads the default (a live object, or an index never used).</summary>
+    public static Value? OfDead(KernelImpl kernel, int id)
     {
-        for (var id = 0; id < kernel.Objects.Capacity; id++)
-        {
-            if (kernel.Objects[id] is { IsLive: true }) continue;
-            var g = kernel.Objects.GenerationAt(id);
-            if (g != 0) set("ObjGen", Abstraction.Obj((ulong)id), Abstraction.Bv(K.Gen, g));
-        }
+        if (kernel.Objects[id] is { IsLive: true }) return null;
+        var g = kernel.Objects.GenerationAt(id);
+        return g != 0 ? Abstraction.Bv(K.Gen, g) : null;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Verified.Kernel.Abi;
 using Verified.Kernel.Caps;
 using Verified.Kernel.Objects;
 using KernelImpl = Verified.Kernel.Kernel;
@@ -8,7 +9,7 @@ namespace Verified.Proofs.Refinement;
 /// <summary>
 /// The raw kernel data the abstraction reads, as words: every object-table entry (liveness, type,
 /// generation, place, parent untyped, the untyped watermark, the task's state, fault endpoint and
-/// grant table, the grant table's owner and every entry) with the table's generation at its
+/// grant table, the grant table's owner, whether it resolves, and every entry) with the table's generation at its
 /// index, and every derivation-list slot in order (address, depth, capability). Two equal images
 /// abstract to the same state (with the same capability identities): <see cref="Abstraction.Collect"/>
 /// reads nothing else. Comparing words is far cheaper than building and comparing the abstract
@@ -23,6 +24,8 @@ internal sealed class KernelImage
     private readonly List<ulong> words = [];
     private readonly List<GrantEntry> grants = [];
     private readonly List<Capability> caps = [];
+    private readonly List<int> objectStart = []; // per table index: where its words start (one more: where the slots start)
+    private readonly List<int> grantStart = []; // per table index: where its grant entries start (one more: the end)
 
     /// <summary>Test-only: leave the capabilities' contents out (a wrong image for the cross-check tests to catch).</summary>
     public bool PlantMissCapabilities { get; set; }
@@ -32,11 +35,15 @@ internal sealed class KernelImage
         words.Clear();
         grants.Clear();
         caps.Clear();
+        objectStart.Clear();
+        grantStart.Clear();
         words.Add((ulong)idsVersion);
         var table = kernel.Objects;
         words.Add((ulong)table.Capacity);
         for (var id = 0; id < table.Capacity; id++)
         {
+            objectStart.Add(words.Count);
+            grantStart.Add(grants.Count);
             words.Add(table.GenerationAt(id));
             if (table[id] is not { } o)
             {
@@ -62,6 +69,9 @@ internal sealed class KernelImage
                     break;
                 case GrantTableObject g:
                     Add(g.Owner);
+                    // Whether the owner resolves (a live task of that generation): the grants' keys
+                    // name it, so the table's words alone decide its grant entries.
+                    words.Add(table.Resolve<TaskObject>(g.Owner) is null ? 0UL : 1UL);
                     words.Add((ulong)g.View.Length);
                     foreach (var e in g.View) grants.Add(e);
 
@@ -71,6 +81,8 @@ internal sealed class KernelImage
             }
         }
 
+        objectStart.Add(words.Count);
+        grantStart.Add(grants.Count);
         words.Add((ulong)occupied.Count);
         foreach (var a in occupied)
         {
@@ -92,6 +104,46 @@ internal sealed class KernelImage
         CollectionsMarshal.AsSpan(words).SequenceEqual(CollectionsMarshal.AsSpan(other.words))
         && CollectionsMarshal.AsSpan(grants).SequenceEqual(CollectionsMarshal.AsSpan(other.grants))
         && CollectionsMarshal.AsSpan(caps).SequenceEqual(CollectionsMarshal.AsSpan(other.caps));
+
+    /// <summary>A copy (kept while this image is refilled).</summary>
+    public KernelImage Clone()
+    {
+        var c = new KernelImage();
+        c.words.AddRange(words);
+        c.grants.AddRange(grants);
+        c.caps.AddRange(caps);
+        c.objectStart.AddRange(objectStart);
+        c.grantStart.AddRange(grantStart);
+        return c;
+    }
+
+    /// <summary>The number of object-table indices captured.</summary>
+    public int Capacity => objectStart.Count - 1;
+
+    /// <summary>
+    /// Adds to <paramref name="into"/> every table index whose captured words or grant entries
+    /// differ from <paramref name="before"/>'s (an index only one of them has counts as differing):
+    /// the indices whose object-keyed abstract entries may differ.
+    /// </summary>
+    public void ChangedObjects(KernelImage before, List<int> into)
+    {
+        var w = CollectionsMarshal.AsSpan(words);
+        var bw = CollectionsMarshal.AsSpan(before.words);
+        var g = CollectionsMarshal.AsSpan(grants);
+        var bg = CollectionsMarshal.AsSpan(before.grants);
+        for (var id = 0; id < Math.Max(Capacity, before.Capacity); id++)
+        {
+            if (id >= Capacity || id >= before.Capacity
+                || !w[objectStart[id]..objectStart[id + 1]].SequenceEqual(bw[before.objectStart[id]..before.objectStart[id + 1]])
+                || !g[grantStart[id]..grantStart[id + 1]].SequenceEqual(bg[before.grantStart[id]..before.grantStart[id + 1]]))
+            {
+                into.Add(id);
+            }
+        }
+    }
+
+    /// <summary>The type of the object captured at <paramref name="id"/>, or null when the index was empty or beyond the table.</summary>
+    public ObjectType? TypeAt(int id) => id < Capacity && words[objectStart[id] + 1] != 0 ? (ObjectType)words[objectStart[id] + 2] : null;
 
     private void Add(ObjectRef r) => words.Add(((ulong)(uint)r.Id << 32) | r.Generation);
 }

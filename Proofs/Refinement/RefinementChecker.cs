@@ -34,6 +34,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private SpecCall? call;
     private KernelImpl? judging; // the kernel whose step is being judged (read only by OwnersOfDeadTables)
     private readonly List<(ObjectRef Table, ulong Owner)> tableOwners = []; // bound grant tables before the step (D5)
+    private readonly List<SlotAddress> occupiedScratch = []; // the derivation list after a step, refilled each step
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
     public bool ThrowOnViolation { get; set; }
@@ -101,7 +102,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         // Read the whole kernel (cheaply when nothing changed: AbstractionCache compares the raw
         // words it reads first); when nothing changed since the last post-state this is that same
         // object, which the touched-only invariant check relies on.
-        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
+        PlantShortcuts();
         pre = abstraction.Abstract(kernel, ids);
         mark = Timings.Add(CheckerPhase.AbstractPre, mark);
         call = SyscallMapping.Decide(kernel, caller, number, args, ids);
@@ -109,14 +110,22 @@ public sealed partial class RefinementChecker : ISyscallObserver
         Timings.Add(CheckerPhase.Decide, mark);
     }
 
+    private void PlantShortcuts()
+    {
+        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
+        abstraction.PlantSlotDiffIgnoresContents = Shortcuts is { SlotDiffIgnoresContents: true };
+        abstraction.PlantSeedIgnoresImage = Shortcuts is { SeedIgnoresImage: true };
+    }
+
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other
     // task's: the kernel detaches a dying table from its owner, so the owner is known only before.
     private void RecordTableOwners(KernelImpl kernel)
     {
         tableOwners.Clear();
-        foreach (var g in kernel.Objects.All.OfType<GrantTableObject>())
+        var table = kernel.Objects;
+        for (var id = 0; id < table.Capacity; id++)
         {
-            if (g.IsLive && kernel.Objects.Resolve<TaskObject>(g.Owner) is { IsLive: true } t && t.GrantTable == g.Ref) tableOwners.Add((g.Ref, (ulong)t.Id));
+            if (table[id] is GrantTableObject { IsLive: true } g && table.Resolve<TaskObject>(g.Owner) is { IsLive: true } t && t.GrantTable == g.Ref) tableOwners.Add((g.Ref, (ulong)t.Id));
         }
     }
 
@@ -126,11 +135,13 @@ public sealed partial class RefinementChecker : ISyscallObserver
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
         var mark = Timings.Mark();
         // The derivation list is walked once for the identities and the abstraction.
-        var occupied = Abstraction.OccupiedSlots(kernel);
+        var occupied = Abstraction.OccupiedSlots(kernel, occupiedScratch);
         ids.Update(occupied, moved?.Item1, moved?.Item2);
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
         if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
-        abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
+        if (Shortcuts is { ObjectsUnread: true }) abstraction.PlantObjectsUnreadOnce = true;
+        if (Shortcuts is { GrantsUnread: true }) abstraction.PlantGrantsUnreadOnce = true;
+        PlantShortcuts();
         var post = abstraction.Abstract(kernel, ids, occupied);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         judging = kernel;

@@ -27,4 +27,16 @@ public sealed record ShortcutFaults
 
     /// <summary>The raw kernel image that lets the abstraction skip an unchanged kernel leaves out the capabilities' contents (as an image missing a field the abstraction reads would), so a change to a capability alone goes unread.</summary>
     public bool ImageMissesCapabilities { get; init; }
+
+    /// <summary>The incremental abstraction's per-slot comparison looks only at the slot and its capability's identity (as a record comparison missing the capability's contents would), so a capability changed in place keeps its old entries.</summary>
+    public bool SlotDiffIgnoresContents { get; init; }
+
+    /// <summary>The incremental abstraction re-reads no object-table index after a step (as a per-object comparison against the wrong image would), so a change to an object alone keeps its old entries.</summary>
+    public bool ObjectsUnread { get; init; }
+
+    /// <summary>The incremental abstraction re-reads no grant after a step (as a rule missing a grant table's change would), so a grant created alone is not seen.</summary>
+    public bool GrantsUnread { get; init; }
+
+    /// <summary>A fresh checker's first abstraction takes the thread's seed state (the last fresh first state) without comparing kernel images (as a seed keyed on the wrong data would).</summary>
+    public bool SeedIgnoresImage { get; init; }
 }

@@ -79,6 +79,20 @@ public sealed class RefinementCheckerTests
         v.Property.ShouldBe("cross-check");
         v.Clause.ShouldBe("abstraction.incremental");
     }
+
+    [Fact]
+    public void An_abstraction_comparing_slots_without_their_capabilities_is_reported_by_the_cross_check()
+    {
+        // The corruption changes a capability's rights in place: the image differs, but a per-slot
+        // comparison seeing only the slot and the capability's identity re-reads nothing.
+        var planted = new ShortcutFaults { SlotDiffIgnoresContents = true };
+        RefinementOn.Of(AmplifiedChild(planted, 0).S.Kernel).Violation.ShouldBeNull("the planted shortcut hides the corruption");
+        var (s, _) = AmplifiedChild(planted, 1000);
+        var v = RefinementOn.Of(s.Kernel).Finish(s.Kernel).ShouldNotBeNull();
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+        v.Message.ShouldContain("CapRights");
+    }
 }
 
 /// <summary>Divergence D3 on the kernel's other documented refusal: a mutate that would take the read right from a mapped frame.</summary>

@@ -103,6 +103,82 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
         v.Clause.ShouldBe("abstraction.incremental");
     }
 
+    // An unmodelled step (a fault) in which the kernel does <paramref name="instead"/>: no
+    // transition judges it, so a post-state missing its change is seen only by the cross-check.
+    private static RefinementViolation? UnmodelledChange(ShortcutFaults planted, int crossCheckEvery, Action<Workload, Verified.Kernel.Kernel> instead)
+    {
+        var w = new Workload(null, check: true, crossCheckEvery, null);
+        w.Checker!.Shortcuts = planted;
+        WrongKernel.Step(w, w.Tasks[0], UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok, k => instead(w, k));
+        return w.Checker.Finish(w.Kernel);
+    }
+
+    [Fact]
+    public void Cross_check_reports_an_abstraction_that_did_not_reread_a_changed_object()
+    {
+        // Suspending task t1 changes only its table entry (TaskState): an abstraction re-reading
+        // no object after the step keeps it Runnable.
+        var unread = new ShortcutFaults { ObjectsUnread = true };
+        void Suspend(Workload w, Verified.Kernel.Kernel k) =>
+            k.Syscall(w.Tasks[0], (long)Verified.Kernel.Abi.SyscallNumber.TaskSuspend, [(ulong)w.Booted.FirstFreeSlot, 0, 0, 0, 0, 0]).Status.ShouldBe(Verified.Kernel.Abi.KernelError.Ok);
+        UnmodelledChange(unread, 0, Suspend).ShouldBeNull("the planted shortcut hides the change");
+        var v = UnmodelledChange(unread, 1, Suspend).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+        v.Message.ShouldContain("TaskState");
+    }
+
+    [Fact]
+    public void Cross_check_reports_an_abstraction_that_did_not_reread_the_grants()
+    {
+        // A grant created changes only the granter's grant table: an abstraction re-reading no
+        // grant after the step misses it.
+        var unread = new ShortcutFaults { GrantsUnread = true };
+        void Grant(Workload w, Verified.Kernel.Kernel k)
+        {
+            var granter = w.Tasks.First(t => t.GrantTable.IsSome);
+            var grantee = w.Tasks.First(t => t != granter);
+            k.Syscall(granter, (long)Verified.Kernel.Abi.SyscallNumber.GrantCreate, [grantee.Ref.Packed, 0, 0x1000, 1, 0, 0]).Status.ShouldBe(Verified.Kernel.Abi.KernelError.Ok);
+        }
+
+        UnmodelledChange(unread, 0, Grant).ShouldBeNull("the planted shortcut hides the change");
+        var v = UnmodelledChange(unread, 1, Grant).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+        v.Message.ShouldContain("GrValid");
+    }
+
+    [Fact]
+    public void A_fresh_checker_takes_the_seed_state_only_for_an_equal_kernel()
+    {
+        // A fresh checker's first state is the thread's last fresh first state when the kernel
+        // images are equal. Here the second kernel has a copied capability the first did not: a
+        // seed taken without comparing images is the wrong state from then on (each later read
+        // compares with this kernel's own image), seen only by the cross-check.
+        RefinementViolation? Run(ShortcutFaults? planted, int crossCheckEvery)
+        {
+            new Workload(null, check: true).Run([]).ShouldBeNull(); // seeds this thread with the boot state
+            var booted = BootParameters.Default.BootKernel();
+            const ulong root = Verified.Kernel.Abi.AbiConstants.SlotRootCNode;
+            booted.Kernel.Syscall(booted.Root, (long)Verified.Kernel.Abi.SyscallNumber.CNodeCopy,
+                [root, root, root, (ulong)booted.FirstFreeSlot, (ulong)Verified.Kernel.Abi.Rights.Read, 0]).Status.ShouldBe(Verified.Kernel.Abi.KernelError.Ok);
+            var checker = RefinementChecker.Attach(booted.Kernel, new RefinementChecker { Shortcuts = planted, CrossCheckEvery = crossCheckEvery });
+            booted.Kernel.Syscall(booted.Root, (long)Verified.Kernel.Abi.SyscallNumber.Null, [0, 0, 0, 0, 0, 0]);
+            return checker.Finish(booted.Kernel);
+        }
+
+        var seedless = new ShortcutFaults { SeedIgnoresImage = true };
+        Run(null, 1).ShouldBeNull();
+        Run(seedless, 0).ShouldBeNull("the planted shortcut hides the wrong state");
+        var v = Run(seedless, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+        v.Message.ShouldContain("SlotFull");
+    }
+
     [Fact]
     public void Shortcuts_agree_with_the_full_computation_at_every_step_of_random_sequences()
     {
