@@ -15,8 +15,17 @@ public sealed record MapValue : Value
     // canonicalisation never needs the full table; below it the full table is cheap enough.
     private const ulong FullTableLimit = 1UL << 20;
 
+    private static readonly ImmutableDictionary<Value, Value> NoEntries = ImmutableDictionary<Value, Value>.Empty.WithComparers(ValueKeyComparer.Instance);
+
     private readonly int _entriesHash; // commutative sum of entry hashes: order independent, O(1) to update
     private readonly ulong? _keyCount;
+
+    // Selects by key bits go through a ScalarIndex once the map has been read often enough to pay
+    // for building one (a build enumerates the entries, about as costly as two reads per entry):
+    // maps in a state and quantifier domains are read many times, maps in the middle of a chain of
+    // stores a few times. Races only build it twice.
+    private ScalarIndex? _index;
+    private int _reads;
 
     private MapValue(MapSort sort, Value @default, ImmutableDictionary<Value, Value> entries, int entriesHash, ulong? keyCount)
     {
@@ -40,20 +49,68 @@ public sealed record MapValue : Value
     {
         ArgumentNullException.ThrowIfNull(sort);
         CheckSort(sort.Value, @default, "default");
-        return new MapValue(sort, @default, ImmutableDictionary<Value, Value>.Empty, 0, sort.Key.CardinalityUpTo(FullTableLimit));
+        return new MapValue(sort, @default, NoEntries, 0, sort.Key.CardinalityUpTo(FullTableLimit));
     }
 
     /// <summary>A map from a default and entries (later entries for the same key win); normalised.</summary>
     public static MapValue Create(MapSort sort, Value @default, IEnumerable<KeyValuePair<Value, Value>> entries)
     {
+        // The same map as storing the entries one by one into Const(sort, default), built in a
+        // mutable builder instead of one immutable dictionary per store. The canonical form is a
+        // function of the map's values at every key (see the class comment), so canonicalising
+        // once at the end gives what the stores would have given.
         var m = Const(sort, @default);
-        foreach (var (k, v) in entries) m = m.Store(k, v);
-        return m;
+        var builder = NoEntries.ToBuilder();
+        foreach (var (k, v) in entries)
+        {
+            CheckSort(sort.Key, k, "key");
+            CheckSort(sort.Value, v, "value");
+            if (v.Equals(@default)) builder.Remove(k);
+            else builder[k] = v;
+        }
+        if (builder.Count == 0) return m;
+        int hash = 0;
+        foreach (var (k, v) in builder) hash += EntryHash(k, v);
+        m = new MapValue(sort, @default, builder.ToImmutable(), hash, m._keyCount);
+        return m._keyCount is { } n && (ulong)m.Entries.Count * 2 >= n ? m.Canonicalise(n) : m;
     }
 
     public Value this[Value key] => Select(key);
 
-    public Value Select(Value key) => Entries.TryGetValue(key, out var v) ? v : Default;
+    public Value Select(Value key)
+    {
+        // Only a key of the map's key sort may go by its bits (a key of another sort is at no entry).
+        if (key is BitVecValue b && MapSort.Key is BitVecSort ks && ks.Width == b.Width && Index() is { } ix) return ix.Get(b.Bits) ?? Default;
+        return Entries.TryGetValue(key, out var v) ? v : Default;
+    }
+
+    /// <summary>
+    /// Select at the key with bits <paramref name="key"/>, for a map whose key sort is scalar;
+    /// <paramref name="box"/> makes the key <see cref="Value"/> while there is no index.
+    /// </summary>
+    internal Value SelectBits(ulong key, Func<ulong, Value> box)
+    {
+        if (Index() is { } ix) return ix.Get(key) ?? Default;
+        return Entries.Count == 0 ? Default : Entries.TryGetValue(box(key), out var v) ? v : Default;
+    }
+
+    /// <summary>As <see cref="SelectBits"/> for a map whose value sort is scalar too: the value's bits.</summary>
+    internal ulong SelectBitsToBits(ulong key, Func<ulong, Value> box)
+    {
+        if (Index() is { } ix) return ix.TryGetBits(key, out var bits) ? bits : ix.DefaultBits;
+        return Boxing.Unbox(Entries.Count == 0 ? Default : Entries.TryGetValue(box(key), out var v) ? v : Default);
+    }
+
+    /// <summary>Whether the map has built its index (for tests of the index).</summary>
+    internal bool HasIndex => _index is not null;
+
+    private ScalarIndex? Index()
+    {
+        var ix = _index;
+        if (ix is not null || Entries.Count == 0) return ix;
+        if (++_reads < 8 || _reads < Entries.Count * 2) return null;
+        return _index = ScalarIndex.Build(Entries, Default);
+    }
 
     public MapValue Store(Value key, Value value)
     {
@@ -101,7 +158,7 @@ public sealed record MapValue : Value
         }
         var best = counts.OrderByDescending(c => c.Value).ThenBy(c => firstSeen[c.Key]).First().Key;
         if (best.Equals(Default)) return this;
-        var builder = ImmutableDictionary.CreateBuilder<Value, Value>();
+        var builder = ImmutableDictionary.CreateBuilder<Value, Value>(ValueKeyComparer.Instance);
         int hash = 0;
         foreach (var k in keys)
         {
