@@ -26,6 +26,8 @@ public sealed record MapValue : Value
     // stores a few times. Races only build it twice.
     private ScalarIndex? _index;
     private int _reads;
+    private int _hash;
+    private bool _hashed;
 
     private MapValue(MapSort sort, Value @default, ImmutableDictionary<Value, Value> entries, int entriesHash, ulong? keyCount)
     {
@@ -173,7 +175,8 @@ public sealed record MapValue : Value
     private static void CheckSort(Sort expected, Value v, string what)
     {
         ArgumentNullException.ThrowIfNull(v, what);
-        if (!v.Sort.Equals(expected))
+        // Bit-vector keys and values (most of them) by width, without the record equality chain.
+        if (v is BitVecValue b && expected is BitVecSort s ? b.Width != s.Width : !v.Sort.Equals(expected))
             throw new ArgumentException($"MapValue: {what} must have sort {expected}, got {v.Sort}");
     }
 
@@ -181,13 +184,37 @@ public sealed record MapValue : Value
     {
         if (ReferenceEquals(this, other)) return true;
         if (other is null || _entriesHash != other._entriesHash || Entries.Count != other.Entries.Count) return false;
-        if (!MapSort.Equals(other.MapSort) || !Default.Equals(other.Default)) return false;
+        if (!ReferenceEquals(MapSort, other.MapSort) && !MapSort.Equals(other.MapSort)) return false;
+        if (!Default.Equals(other.Default)) return false;
+        // Entry by entry, through an index where one exists (no hashing, and with two indexes no
+        // walk of the immutable dictionaries at all); the counts are equal, so inclusion suffices.
+        var theirs = other._index;
+        var mine = _index;
+        if (mine is not null && theirs is not null) return mine.EntriesIn(theirs);
+        if (theirs is not null) return EntriesIn(Entries, theirs);
+        if (mine is not null) return EntriesIn(other.Entries, mine);
         foreach (var (k, v) in Entries)
             if (!other.Entries.TryGetValue(k, out var ov) || !v.Equals(ov)) return false;
         return true;
     }
 
-    public override int GetHashCode() => HashCode.Combine(MapSort, Default, _entriesHash);
+    private static bool EntriesIn(ImmutableDictionary<Value, Value> entries, ScalarIndex index)
+    {
+        foreach (var (k, v) in entries)
+            if (index.Get(Boxing.Unbox(k)) is not { } ov || !v.Equals(ov)) return false;
+        return true;
+    }
+
+    // Cached: a map of maps hashes its inner maps on every store, and the sort's record hash is recursive.
+    public override int GetHashCode()
+    {
+        if (!_hashed)
+        {
+            _hash = HashCode.Combine(MapSort, Default, _entriesHash);
+            _hashed = true;
+        }
+        return _hash;
+    }
 
     public override string ToString()
     {

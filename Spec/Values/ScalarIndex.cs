@@ -89,6 +89,14 @@ internal sealed class ScalarIndex
         }
     }
 
+    /// <summary>Whether every entry of this index is an entry of <paramref name="other"/> with an equal value.</summary>
+    public bool EntriesIn(ScalarIndex other)
+    {
+        foreach (ref var s in _slots.AsSpan())
+            if (s.Value is not null && (other.Get(s.Key) is not { } v || !s.Value.Equals(v))) return false;
+        return true;
+    }
+
     public Value? Get(ulong key)
     {
         int i = Find(key);

@@ -77,6 +77,36 @@ public sealed class MapValueIndexTests
     }
 
     [Fact]
+    public void Equality_holds_with_and_without_indexes()
+    {
+        // Equal maps built differently compare equal whichever of them has an index (the
+        // comparison then goes through it); a map differing at one key compares unequal.
+        var sort = Sort.Map(Sort.BitVec(24), Sort.BitVec(8));
+        var entries = Enumerable.Range(0, 40).Select(i => KeyValuePair.Create<Value, Value>(new BitVecValue(24, (ulong)i * 40503 % (1 << 24)), new BitVecValue(8, (ulong)(i % 7 + 1)))).ToList();
+        MapValue Fresh() => MapValue.Create(sort, new BitVecValue(8, 0), entries);
+        MapValue Stored()
+        {
+            var m = MapValue.Const(sort, new BitVecValue(8, 0));
+            foreach (var (k, v) in Enumerable.Reverse(entries)) m = m.Store(k, v);
+            return m;
+        }
+        MapValue Indexed(MapValue m)
+        {
+            for (int i = 0; i < 200; i++) m.Select(entries[i % entries.Count].Key);
+            m.HasIndex.ShouldBeTrue();
+            return m;
+        }
+        foreach (var (a, b) in new[] { (Fresh(), Stored()), (Indexed(Fresh()), Stored()), (Fresh(), Indexed(Stored())), (Indexed(Fresh()), Indexed(Stored())) })
+        {
+            a.ShouldBe(b);
+            b.ShouldBe(a);
+            var changed = b.Store(entries[5].Key, new BitVecValue(8, 200));
+            a.ShouldNotBe(changed);
+            changed.ShouldNotBe(a);
+        }
+    }
+
+    [Fact]
     public void Compiled_selects_through_the_index_agree_with_the_entries()
     {
         // Scalar and map values, bit-vector and enum keys: Eval's unboxed select paths, evaluated
