@@ -126,21 +126,22 @@ public sealed record MapValue : Value
     {
         int hash = _entriesHash;
         var entries = Entries;
+        bool toDefault;
         if (entries.TryGetValue(key, out var old))
         {
             if (old.Equals(value)) return this;
+            toDefault = value.Equals(Default);
             hash -= EntryHash(key, old);
-            entries = entries.Remove(key);
+            // Replacing an entry's value is one path copy (SetItem), not a removal and an addition.
+            entries = toDefault ? entries.Remove(key) : entries.SetItem(key, value);
         }
-        else if (value.Equals(Default))
+        else
         {
-            return this;
-        }
-        if (!value.Equals(Default))
-        {
+            toDefault = value.Equals(Default);
+            if (toDefault) return this;
             entries = entries.Add(key, value);
-            hash += EntryHash(key, value);
         }
+        if (!toDefault) hash += EntryHash(key, value);
         var m = new MapValue(MapSort, Default, entries, hash, _keyCount);
         return _keyCount is { } n && (ulong)entries.Count * 2 >= n ? m.Canonicalise(n) : m;
     }
