@@ -9,6 +9,8 @@ public sealed class CompiledTerm
     private readonly OCode _code;
     private readonly int _scalars;
     private readonly int _objects;
+    private readonly Sort?[] _sortChecked; // per free variable, the last value sort instance found equal to the variable's
+    private Frame? _spare; // one frame kept for the next evaluation: most callers evaluate from one thread at a time
 
     internal CompiledTerm(Term term, ImmutableArray<(VarTerm, Binding)> free, OCode code, Scope scope)
     {
@@ -18,6 +20,7 @@ public sealed class CompiledTerm
         _scalars = scope.Scalars;
         _objects = scope.Objects;
         FreeVariables = [.. free.Select(f => f.Item1)];
+        _sortChecked = new Sort?[free.Length];
     }
 
     public Term Term { get; }
@@ -52,17 +55,29 @@ public sealed class CompiledTerm
     {
         if (values.Length != _free.Length)
             throw new ArgumentException($"Eval: the term has {_free.Length} free variables ({string.Join(", ", FreeVariables.Select(v => v.Name))}), got {values.Length} values", nameof(values));
-        var f = new Frame(_scalars, _objects);
+        var f = Interlocked.Exchange(ref _spare, null) ?? new Frame(_scalars, _objects);
         for (int i = 0; i < values.Length; i++)
         {
             var (v, b) = _free[i];
             var x = values[i] ?? throw new ArgumentNullException(nameof(values), $"Eval: no value for '{v.Name}'");
-            if (!x.Sort.Equals(v.Sort))
-                throw new SortMismatchException($"Eval: variable '{v.Name}' has sort {v.Sort}, got a value of sort {x.Sort}");
+            // Sorts compare structurally (a map sort recursively); the same sort instance as last
+            // time needs no second comparison. A race only repeats a comparison.
+            var s = x.Sort;
+            if (!ReferenceEquals(s, _sortChecked[i]))
+            {
+                if (!s.Equals(v.Sort))
+                    throw new SortMismatchException($"Eval: variable '{v.Name}' has sort {v.Sort}, got a value of sort {x.Sort}");
+                _sortChecked[i] = s;
+            }
             if (b.Scalar) f.S[b.Slot] = Boxing.Unbox(x);
             else f.O[b.Slot] = x;
         }
-        return _code(f);
+        var result = _code(f);
+        // Every slot is written before it is read (scoping is fixed at compile time), so a used
+        // frame serves the next evaluation; its objects are dropped so that it retains no state.
+        Array.Clear(f.O);
+        _spare = f;
+        return result;
     }
 
     /// <summary>Evaluates a Bool term.</summary>

@@ -24,6 +24,11 @@ public partial class EvalCompiler
                         return otherwise;
                     };
                 }
+            case QuantDomainKind.Range when q.Body is LetTerm { Value: AppTerm { Op: Op.Select } sel } let
+                                            && sel.Args[1] is VarTerm index && index.Equals(q.Vars[0])
+                                            && sel.Args[0] is VarTerm domain && !domain.Equals(index)
+                                            && Lookup(domain, sc).PoisonOwner is null:
+                return RangeOverMap(q, let, domain, sc, want, otherwise);
             case QuantDomainKind.Range:
                 {
                     var (inner, b) = sc.Bind(q.Vars[0]);
@@ -46,6 +51,39 @@ public partial class EvalCompiler
             default:
                 return Unbounded(q, sc, want, otherwise);
         }
+    }
+
+    /// <summary>
+    /// The shape every kernel-spec quantifier has (<c>DomainQuantify</c>): i ranging over [lo, hi)
+    /// and the body <c>let v = select(d, i) in ...</c> with d a variable. d cannot change during
+    /// the loop (every variable has its own slot), so it is read once and v is set by selecting
+    /// at i's bits directly, instead of three closures per iteration boxing i.
+    /// </summary>
+    private SCode RangeOverMap(QuantTerm q, LetTerm let, VarTerm domain, Scope sc, ulong want, ulong otherwise)
+    {
+        var (inner, ib) = sc.Bind(q.Vars[0]);
+        SCode lo = S(q.DomainTerms[0], sc), hi = S(q.DomainTerms[1], sc);
+        OCode map = O(domain, inner);
+        var box = Boxing.Boxer(q.Vars[0].Sort);
+        var (bodyScope, vb) = inner.Bind(let.Var);
+        var body = S(let.Body, bodyScope);
+        int islot = ib.Slot, vslot = vb.Slot;
+        bool scalar = vb.Scalar;
+        return f =>
+        {
+            ulong l = lo(f), h = hi(f);
+            if (h > l && h - l > RangeLimit)
+                throw new NotEvaluableException($"Eval: the range [{l}, {h}) of {q.Kind} over '{q.Vars[0].Name}' has more than {RangeLimit} values", q);
+            var m = (MapValue)map(f);
+            for (ulong x = l; x < h; x++)
+            {
+                f.S[islot] = x;
+                if (scalar) f.S[vslot] = m.SelectBitsToBits(x, box);
+                else f.O[vslot] = m.SelectBits(x, box);
+                if (body(f) == want) return want;
+            }
+            return otherwise;
+        };
     }
 
     /// <summary>

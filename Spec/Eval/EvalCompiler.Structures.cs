@@ -59,6 +59,14 @@ public partial class EvalCompiler
                     var d = V(args[0], sc);
                     return f => MapValue.Const(sort, d(f));
                 }
+            case Op.Select when IsScalar(args[1].Sort):
+                {
+                    // The key stays unboxed: the map looks it up by its bits (boxing only until it has an index).
+                    OCode m = O(args[0], sc);
+                    SCode k = S(args[1], sc);
+                    var box = Boxing.Boxer(args[1].Sort);
+                    return f => ((MapValue)m(f)).SelectBits(k(f), box);
+                }
             case Op.Select:
                 {
                     OCode m = O(args[0], sc), k = V(args[1], sc);

@@ -167,6 +167,13 @@ public partial class EvalCompiler
                     var rule = UnaryRule(a.Op, ((BitVecSort)args[0].Sort).Width, a.P0, a.P1);
                     return f => rule(x(f));
                 }
+            case Op.Select when IsScalar(args[1].Sort):
+                {
+                    OCode m = O(args[0], sc);
+                    SCode k = S(args[1], sc);
+                    var box = Boxing.Boxer(args[1].Sort);
+                    return f => ((MapValue)m(f)).SelectBitsToBits(k(f), box);
+                }
             case Op.Select or Op.Field:
                 {
                     var v = OApp(a, sc);

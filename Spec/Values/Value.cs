@@ -57,6 +57,11 @@ public sealed record BoolValue : Value
 
     public override Sort Sort => BoolSort.Instance;
 
+    // Two instances exist; the compiler-made equality would also compare EqualityContract.
+    public bool Equals(BoolValue? other) => ReferenceEquals(this, other) || (other is not null && Value == other.Value);
+
+    public override int GetHashCode() => Value ? 1 : 0;
+
     public override string ToString() => Value ? "true" : "false";
 }
 
@@ -94,7 +99,9 @@ public sealed record BitVecValue : Value
     public bool Equals(BitVecValue? other) =>
         ReferenceEquals(this, other) || (other is not null && Width == other.Width && Bits == other.Bits);
 
-    public override int GetHashCode() => HashCode.Combine(Width, Bits);
+    // Map lookups hash keys constantly: a cheap mix, injective on the bits of one width (the
+    // multiplier is odd), instead of HashCode.Combine.
+    public override int GetHashCode() => unchecked((int)(Bits ^ (Bits >> 32)) * -1640531535 ^ Width);
 
     public override string ToString() => $"#x{Bits:x}[{Width}]";
 }
@@ -119,6 +126,12 @@ public sealed record EnumValue : Value
     public string Member => EnumSort.Members[Index];
 
     public override Sort Sort => EnumSort;
+
+    // Without the compiler-made EqualityContract comparison; the sort's hash is cached.
+    public bool Equals(EnumValue? other) =>
+        ReferenceEquals(this, other) || (other is not null && Index == other.Index && EnumSort.Equals(other.EnumSort));
+
+    public override int GetHashCode() => unchecked(EnumSort.GetHashCode() * 31 + Index);
 
     public override string ToString() => $"{EnumSort.Name}.{Member}";
 }
