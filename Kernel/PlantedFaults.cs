@@ -84,4 +84,7 @@ public sealed record PlantedFaults
 
     /// <summary>A grant table's death also detaches another task's live grant table (whose grants then vanish).</summary>
     public bool GrantTableDeathDetachesAnother { get; init; }
+
+    /// <summary>Configure binding a grant table clears it as a fresh one (every entry free, generation 0), so the generations it had revoked come back.</summary>
+    public bool BindResetsGrantTable { get; init; }
 }

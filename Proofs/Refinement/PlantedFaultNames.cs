@@ -32,6 +32,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.MutateIgnoresWritableMapping), f => f.MutateIgnoresWritableMapping, f => f with { MutateIgnoresWritableMapping = true }),
         (nameof(PlantedFaults.RevokeFinalisesNonEmptyCNode), f => f.RevokeFinalisesNonEmptyCNode, f => f with { RevokeFinalisesNonEmptyCNode = true }),
         (nameof(PlantedFaults.ResetWatermarkWhenLastChildDies), f => f.ResetWatermarkWhenLastChildDies, f => f with { ResetWatermarkWhenLastChildDies = true }),
+        (nameof(PlantedFaults.BindResetsGrantTable), f => f.BindResetsGrantTable, f => f with { BindResetsGrantTable = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];
