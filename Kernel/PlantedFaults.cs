@@ -87,4 +87,7 @@ public sealed record PlantedFaults
 
     /// <summary>Configure binding a grant table clears it as a fresh one (every entry free, generation 0), so the generations it had revoked come back.</summary>
     public bool BindResetsGrantTable { get; init; }
+
+    /// <summary>Finalising a CNode also deletes the descendants of every capability it held (a revoke where the kernel splices and lifts them).</summary>
+    public bool CNodeFinaliseRevokesContents { get; init; }
 }

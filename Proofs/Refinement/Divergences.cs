@@ -19,8 +19,7 @@ public static class Divergences
     {
         // D1 (delete/mutate of a capability with descendants) is retired: the kernel now refuses both (findings F1, F3).
         // D4 (a preempted revoke's intermediate state) is retired: the kernel now deletes leaves first, so every intermediate state is a sequence of cap.revoke_step (finding F7).
-        if (status == KernelError.Ok && !unchanged && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
-            return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
+        // D2 (a delete the kernel cascades where the spec refuses) is judged on its own: RefinementChecker.JudgeCascade.
         if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate" && kernelRefusal is not null)
             return $"D3 {kernelRefusal}: the kernel refuses (InvalidArgument); the spec has no capability types";
         return null;
@@ -140,6 +139,8 @@ public static class Divergences
             .With("GrGen", s.Map("GrGen").Store(key, new Spec.BitVecValue(gen.Width, (gen.Bits + 1) & RefinementSpec.Sorts.GrantGen.Mask)))
             .With("GrRevoked", s.Map("GrRevoked").Store(key, revoked));
     }
+
+    public const string DeleteCascades = "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses. Required: exactly the kernel's cascade (Cascade.Expected)";
 
     public const string NoRoomAtReceiver = "D6 capability transfer to a receiver that named no free receive slot: the kernel delivers the message without the capability (seL4); ipc.transfer refuses";
 

@@ -33,6 +33,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.RevokeFinalisesNonEmptyCNode), f => f.RevokeFinalisesNonEmptyCNode, f => f with { RevokeFinalisesNonEmptyCNode = true }),
         (nameof(PlantedFaults.ResetWatermarkWhenLastChildDies), f => f.ResetWatermarkWhenLastChildDies, f => f with { ResetWatermarkWhenLastChildDies = true }),
         (nameof(PlantedFaults.BindResetsGrantTable), f => f.BindResetsGrantTable, f => f with { BindResetsGrantTable = true }),
+        (nameof(PlantedFaults.CNodeFinaliseRevokesContents), f => f.CNodeFinaliseRevokesContents, f => f with { CNodeFinaliseRevokesContents = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

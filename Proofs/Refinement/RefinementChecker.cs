@@ -335,6 +335,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 : (StepVerdict.Violation, "", StateMismatch(s.Operation, label, expected, after));
         }
 
+        if (s.Operation == "cap.delete" && status == KernelError.Ok && step.Error is "NotEmpty" or "ChildrenAlive") return JudgeCascade(s.Args["slot"], label, before, after);
         var unchanged = after.Equals(before);
         if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
         if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
