@@ -90,4 +90,7 @@ public sealed record PlantedFaults
 
     /// <summary>Finalising a CNode also deletes the descendants of every capability it held (a revoke where the kernel splices and lifts them).</summary>
     public bool CNodeFinaliseRevokesContents { get; init; }
+
+    /// <summary>Revoke stops with NotEmpty at any capability to a CNode that holds capabilities, not only at the last one.</summary>
+    public bool RevokeStopsAtAnyCNode { get; init; }
 }
