@@ -93,4 +93,7 @@ public sealed record PlantedFaults
 
     /// <summary>Revoke stops with NotEmpty at any capability to a CNode that holds capabilities, not only at the last one.</summary>
     public bool RevokeStopsAtAnyCNode { get; init; }
+
+    /// <summary>Safecopy's length check refuses MaxCopyLength itself (an off-by-one: at least, not above).</summary>
+    public bool SafecopyRefusesMaxLength { get; init; }
 }

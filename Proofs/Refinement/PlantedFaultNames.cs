@@ -35,6 +35,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.BindResetsGrantTable), f => f.BindResetsGrantTable, f => f with { BindResetsGrantTable = true }),
         (nameof(PlantedFaults.CNodeFinaliseRevokesContents), f => f.CNodeFinaliseRevokesContents, f => f with { CNodeFinaliseRevokesContents = true }),
         (nameof(PlantedFaults.RevokeStopsAtAnyCNode), f => f.RevokeStopsAtAnyCNode, f => f with { RevokeStopsAtAnyCNode = true }),
+        (nameof(PlantedFaults.SafecopyRefusesMaxLength), f => f.SafecopyRefusesMaxLength, f => f with { SafecopyRefusesMaxLength = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];
