@@ -207,7 +207,7 @@ public sealed partial class Kernel
     /// </summary>
     private bool FinalisesNonEmptyCNode(SlotAddress a)
     {
-        if (Objects.Resolve(SlotAt(a).Cap.Object) is not CNodeObject { CapCount: 1 } c)
+        if (Objects.Resolve(SlotAt(a).Cap.Object) is not CNodeObject c || (c.CapCount != 1 && Faults is not { RevokeStopsAtAnyCNode: true }))
         {
             return false;
         }

@@ -78,6 +78,13 @@ public sealed partial class Kernel
                     if (!c.Slots[i].Cap.IsNull)
                     {
                         deletions.Push(new SlotAddress(c.Id, i));
+                        if (Faults is { CNodeFinaliseRevokesContents: true })
+                        {
+                            foreach (var d in Descendants(new SlotAddress(c.Id, i)).ToList())
+                            {
+                                deletions.Push(d); // planted
+                            }
+                        }
                     }
                 }
 

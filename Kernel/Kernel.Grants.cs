@@ -99,7 +99,7 @@ public sealed partial class Kernel
     private KernelError DecodeSafeCopy(TaskObject caller, ReadOnlySpan<ulong> a, bool toGrant)
     {
         var length = a[4];
-        if (length == 0 || length > AbiConstants.MaxCopyLength)
+        if (length == 0 || length > AbiConstants.MaxCopyLength || (Faults is { SafecopyRefusesMaxLength: true } && length == AbiConstants.MaxCopyLength))
         {
             return KernelError.InvalidArgument;
         }

@@ -76,6 +76,11 @@ public sealed partial class Kernel
         task.GrantTable = grants?.Ref ?? ObjectRef.None;
         if (grants is not null)
         {
+            if (Faults is { BindResetsGrantTable: true } && grants.Owner != task.Ref)
+            {
+                Array.Fill(grants.Entries, GrantEntry.Free(0)); // planted
+            }
+
             grants.Owner = task.Ref;
         }
 

@@ -84,4 +84,16 @@ public sealed record PlantedFaults
 
     /// <summary>A grant table's death also detaches another task's live grant table (whose grants then vanish).</summary>
     public bool GrantTableDeathDetachesAnother { get; init; }
+
+    /// <summary>Configure binding a grant table clears it as a fresh one (every entry free, generation 0), so the generations it had revoked come back.</summary>
+    public bool BindResetsGrantTable { get; init; }
+
+    /// <summary>Finalising a CNode also deletes the descendants of every capability it held (a revoke where the kernel splices and lifts them).</summary>
+    public bool CNodeFinaliseRevokesContents { get; init; }
+
+    /// <summary>Revoke stops with NotEmpty at any capability to a CNode that holds capabilities, not only at the last one.</summary>
+    public bool RevokeStopsAtAnyCNode { get; init; }
+
+    /// <summary>Safecopy's length check refuses MaxCopyLength itself (an off-by-one: at least, not above).</summary>
+    public bool SafecopyRefusesMaxLength { get; init; }
 }

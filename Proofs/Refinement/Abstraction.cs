@@ -229,31 +229,40 @@ public static class Abstraction
         for (var id = 0; id < table.Capacity; id++)
         {
             if (table[id] is not GrantTableObject { IsLive: true } g || table.Resolve<TaskObject>(g.Owner) is not { } owner) continue;
-            var view = g.View;
-            for (var i = 0; i < view.Length; i++)
-            {
-                var e = view[i];
-                var key = Bv(K.GrantKey, GrantKey(owner.Id, (ulong)i));
-                if (e.Generation != 0)
-                {
-                    b.Set(F.GrGen, key, Bv(K.GrantGen, e.Generation));
-                    // Generations only move on by revoke, so every earlier one was revoked.
-                    b.Set(F.GrRevoked, key, memo is not null ? memo.Revoked(e.Generation) : RevokedBefore(e.Generation));
-                }
+            CollectGrants(b, owner.Id, g.View, memo);
+        }
+    }
 
-                if (!e.InUse) continue;
-                b.Set(F.GrValid, key, BoolValue.True);
-                b.Set(F.GrGrantee, key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
-                b.Set(F.GrBase, key, Bv(K.Addr, e.AbsoluteBase));
-                b.Set(F.GrLen, key, Bv(K.Addr, e.Length));
-                b.Set(F.GrAccess, key, Bv(K.Access, (ulong)e.Access & 3));
-                b.Set(F.GrDepth, key, Bv(K.GrantDepth, (ulong)Math.Min(e.Depth, 7)));
-                if (e.Indirect)
-                {
-                    b.Set(F.GrIndirect, key, BoolValue.True);
-                    b.Set(F.GrSrc, key, Bv(K.GrantKey, GrantKey(Math.Max(e.FromGranter.Id, 0), e.FromHandle & 0xFF)));
-                    b.Set(F.GrSrcGen, key, Bv(K.GrantGen, e.FromHandle >> 32));
-                }
+    /// <summary>
+    /// The grant fields of one table's entries read as the grants of task <paramref name="owner"/>
+    /// (key (owner, index)). Also used by divergence D10: a table bound by configure is read
+    /// through its new owner, so that step's expected grants are this of the table's pre-state entries.
+    /// </summary>
+    internal static void CollectGrants(Builder b, int owner, ReadOnlySpan<GrantEntry> view, ValueMemo? memo)
+    {
+        for (var i = 0; i < view.Length; i++)
+        {
+            var e = view[i];
+            var key = Bv(K.GrantKey, GrantKey(owner, (ulong)i));
+            if (e.Generation != 0)
+            {
+                b.Set(F.GrGen, key, Bv(K.GrantGen, e.Generation));
+                // Generations only move on by revoke, so every earlier one was revoked.
+                b.Set(F.GrRevoked, key, memo is not null ? memo.Revoked(e.Generation) : RevokedBefore(e.Generation));
+            }
+
+            if (!e.InUse) continue;
+            b.Set(F.GrValid, key, BoolValue.True);
+            b.Set(F.GrGrantee, key, Obj((ulong)Math.Max(e.Grantee.Id, 0)));
+            b.Set(F.GrBase, key, Bv(K.Addr, e.AbsoluteBase));
+            b.Set(F.GrLen, key, Bv(K.Addr, e.Length));
+            b.Set(F.GrAccess, key, Bv(K.Access, (ulong)e.Access & 3));
+            b.Set(F.GrDepth, key, Bv(K.GrantDepth, (ulong)Math.Min(e.Depth, 7)));
+            if (e.Indirect)
+            {
+                b.Set(F.GrIndirect, key, BoolValue.True);
+                b.Set(F.GrSrc, key, Bv(K.GrantKey, GrantKey(Math.Max(e.FromGranter.Id, 0), e.FromHandle & 0xFF)));
+                b.Set(F.GrSrcGen, key, Bv(K.GrantGen, e.FromHandle >> 32));
             }
         }
     }

@@ -19,8 +19,7 @@ public static class Divergences
     {
         // D1 (delete/mutate of a capability with descendants) is retired: the kernel now refuses both (findings F1, F3).
         // D4 (a preempted revoke's intermediate state) is retired: the kernel now deletes leaves first, so every intermediate state is a sequence of cap.revoke_step (finding F7).
-        if (status == KernelError.Ok && !unchanged && operation == "cap.delete" && specError is "NotEmpty" or "ChildrenAlive")
-            return "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses";
+        // D2 (a delete the kernel cascades where the spec refuses) is judged on its own: RefinementChecker.JudgeCascade.
         if (status == KernelError.InvalidArgument && specError == "Ok" && unchanged && operation is "cap.mint" or "cap.mutate" && kernelRefusal is not null)
             return $"D3 {kernelRefusal}: the kernel refuses (InvalidArgument); the spec has no capability types";
         return null;
@@ -55,7 +54,7 @@ public static class Divergences
     /// <summary>
     /// The states differ only in grant fields, and each differing grant entry either belongs to an
     /// owner <paramref name="ofOwner"/> excuses or is the kernel's revoke of a grant re-delegated
-    /// from such an owner (<see cref="RevokedAsDerived"/>). Shared by D5 and D10.
+    /// from such an owner (<see cref="RevokedAsDerived"/>).
     /// </summary>
     internal static bool GrantsDifferOnlyFor(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Func<Spec.Value, bool> ofOwner)
     {
@@ -76,7 +75,7 @@ public static class Divergences
 
     /// <summary>
     /// Finding F8: another owner's grant may differ only as the kernel's revoke of a grant re-delegated
-    /// from a detached table (D5, and D10 when configure swaps the table): in the spec valid, indirect,
+    /// from a detached table (D5): in the spec valid, indirect,
     /// its source of a detached owner; in the kernel freed with the generation bumped and the old one
     /// recorded revoked, exactly as grant.revoke.
     /// </summary>
@@ -90,6 +89,59 @@ public static class Divergences
             && actual.Map("GrRevoked").Select(key).Equals(revoked);
     }
 
+    /// <summary>
+    /// D10: what configure's rebinding does to the grants, applied to task.configure's post-state
+    /// <paramref name="expected"/>. The kernel reads a task's grants through its bound table, so
+    /// every grant keyed by <paramref name="task"/> is replaced by <paramref name="bound"/>'s (the new
+    /// table's entries in the kernel pre-state read as the task's; null: no table, so none); and when
+    /// the task lost a table (<paramref name="revokesDerived"/>) every grant re-delegated from the
+    /// task — valid, indirect, its source keyed by the task, in any table including the new one — is
+    /// revoked as by grant.revoke (finding F8). The result is normalised; the kernel must equal it.
+    /// </summary>
+    public static Spec.Kernel.ConcreteState Rebound(Spec.Kernel.ConcreteState expected, ulong task, Spec.Kernel.ConcreteState? bound, bool revokesDerived)
+    {
+        var indexBits = RefinementSpec.Config.GrantIndexBits;
+        bool OfTask(Spec.Value key) => ((Spec.BitVecValue)key).Bits >> indexBits == task;
+        var state = expected;
+        foreach (var field in GrantFields)
+        {
+            var m = state.Map(field);
+            var entries = m.Entries.Where(e => !OfTask(e.Key));
+            if (bound is not null) entries = entries.Concat(bound.Map(field).Entries);
+            state = state.With(field, Spec.MapValue.Create(m.MapSort, m.Default, entries));
+        }
+
+        if (revokesDerived)
+        {
+            var valid = state.Map("GrValid");
+            var indirect = state.Map("GrIndirect");
+            var src = state.Map("GrSrc");
+            foreach (var key in valid.Entries.Keys.ToList())
+            {
+                if (valid.Select(key) is Spec.BoolValue { Value: true } && indirect.Select(key) is Spec.BoolValue { Value: true } && OfTask(src.Select(key)))
+                {
+                    state = Revoked(state, key);
+                }
+            }
+        }
+
+        return Junk.Normalize(state);
+    }
+
+    private static readonly string[] GrantFields = [.. Spec.Kernel.KernelState.Fields.Select(f => f.Name).Where(n => n.StartsWith("Gr", StringComparison.Ordinal))];
+
+    // grant.revoke's effect on one entry: freed, the generation bumped, the old one recorded revoked.
+    private static Spec.Kernel.ConcreteState Revoked(Spec.Kernel.ConcreteState s, Spec.Value key)
+    {
+        var gen = (Spec.BitVecValue)s.Map("GrGen").Select(key);
+        var revoked = ((Spec.MapValue)s.Map("GrRevoked").Select(key)).Store(gen, Spec.BoolValue.True);
+        return s.With("GrValid", s.Map("GrValid").Store(key, Spec.BoolValue.False))
+            .With("GrGen", s.Map("GrGen").Store(key, new Spec.BitVecValue(gen.Width, (gen.Bits + 1) & RefinementSpec.Sorts.GrantGen.Mask)))
+            .With("GrRevoked", s.Map("GrRevoked").Store(key, revoked));
+    }
+
+    public const string DeleteCascades = "D2 deleting the last capability to a non-empty CNode or an untyped with children: the kernel finalises it and cascades; the spec refuses. Required: exactly the kernel's cascade (Cascade.Expected)";
+
     public const string NoRoomAtReceiver = "D6 capability transfer to a receiver that named no free receive slot: the kernel delivers the message without the capability (seL4); ipc.transfer refuses";
 
     public const string RetypeAlignment = "D7 retype aligns each object to its size: the kernel moves the watermark up to the alignment first (the gap stays unused); cap.retype places the object at the watermark";
@@ -98,7 +150,7 @@ public static class Divergences
 
     public const string ResumeWithoutFaultEndpoint = "D9 resume of a task without a live fault endpoint (the kernel runs it; a fault then stops it), or of a running task (a no-op): task.create needs an inactive task and a live endpoint";
 
-    public const string GrantTableRebound = "D10 configure gives the task another grant table (or none): the abstraction keys grants by their owner task, so the task's grants become the new table's; the spec has no operation that swaps a task's grant table. Required: task.configure's post-state except grant fields at the task's own keys, and the grants re-delegated from its old table, revoked (finding F8)";
+    public const string GrantTableRebound = "D10 configure gives the task another grant table (or none): the abstraction keys grants by their owner task, so the task's grants become the new table's; the spec has no operation that swaps a task's grant table. Required: task.configure's post-state with the task's grants replaced by the new table's entries as they were before the step (none without a table) and, when the task had a table, every grant re-delegated from the task revoked (finding F8); nothing else differs";
 
     public const string PageTablesFromUntyped = "D11 frame map takes its page-table pages from the untyped the caller named: the untyped's watermark rises; the spec has no address spaces. Required: nothing else changes, the watermark only rises and stays within the untyped's region";
 }

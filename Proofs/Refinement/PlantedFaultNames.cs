@@ -32,6 +32,10 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.MutateIgnoresWritableMapping), f => f.MutateIgnoresWritableMapping, f => f with { MutateIgnoresWritableMapping = true }),
         (nameof(PlantedFaults.RevokeFinalisesNonEmptyCNode), f => f.RevokeFinalisesNonEmptyCNode, f => f with { RevokeFinalisesNonEmptyCNode = true }),
         (nameof(PlantedFaults.ResetWatermarkWhenLastChildDies), f => f.ResetWatermarkWhenLastChildDies, f => f with { ResetWatermarkWhenLastChildDies = true }),
+        (nameof(PlantedFaults.BindResetsGrantTable), f => f.BindResetsGrantTable, f => f with { BindResetsGrantTable = true }),
+        (nameof(PlantedFaults.CNodeFinaliseRevokesContents), f => f.CNodeFinaliseRevokesContents, f => f with { CNodeFinaliseRevokesContents = true }),
+        (nameof(PlantedFaults.RevokeStopsAtAnyCNode), f => f.RevokeStopsAtAnyCNode, f => f with { RevokeStopsAtAnyCNode = true }),
+        (nameof(PlantedFaults.SafecopyRefusesMaxLength), f => f.SafecopyRefusesMaxLength, f => f with { SafecopyRefusesMaxLength = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

@@ -48,6 +48,20 @@ public sealed partial class RefinementChecker
     }
 
     /// <summary>
+    /// D2: a delete the spec refuses (NotEmpty, ChildrenAlive) and the kernel performs, finalising
+    /// and cascading. The post-state must be exactly the kernel's cascade computed on the pre-state
+    /// (<see cref="Cascade.Expected"/>), up to D5's grants of a task or grant table it finalised.
+    /// </summary>
+    private (StepVerdict, string, RefinementViolation?) JudgeCascade(Value slot, string label, ConcreteState before, ConcreteState after)
+    {
+        var expected = Cascade.Expected(before, slot, after);
+        if (expected.Equals(after)) return (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}", null);
+        return ClassifyD5(before, expected, after) is { } d5
+            ? (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}; {d5}", null)
+            : (StepVerdict.Violation, "", StateMismatch("cap.delete", $"{label} with the kernel's cascade (D2)", expected, after));
+    }
+
+    /// <summary>
     /// Applies one spec deletion (<paramref name="operation"/> with argument slot) per capability
     /// live in <paramref name="before"/> and gone in <paramref name="after"/>, starting from
     /// <paramref name="from"/>: deepest first (so each is a leaf when deleted), and among those left

@@ -1,3 +1,4 @@
+using Verified.Kernel.Objects;
 using Verified.Spec;
 using Verified.Spec.Kernel;
 
@@ -7,19 +8,36 @@ public sealed partial class RefinementChecker
 {
     /// <summary>
     /// A revoke the kernel stopped with NotEmpty (finding F7) after <paramref name="done"/> revoke
-    /// steps, already matched: some descendant left must be a victim that cap.revoke_step refuses
-    /// with NotEmpty (the last capability to a CNode that still holds capabilities).
+    /// steps, already matched: the kernel stops at the victim its order reaches next — the first leaf
+    /// below the revoked capability's first remaining descendant in its derivation list (the order
+    /// among siblings is the kernel's, not abstract; read from the kernel after the step, where the
+    /// deletions, all of leaves, left the remaining slots in their order) — and cap.revoke_step must
+    /// refuse exactly that victim with NotEmpty (the last capability to a CNode that still holds
+    /// capabilities). Until this session some refused descendant anywhere was enough.
     /// </summary>
     private (StepVerdict, string, RefinementViolation?) JudgeRevokeStopped(SpecCall.Revoke r, ConcreteState after, int done)
     {
-        foreach (var victim in DescendantSlots(after, r.Slot))
+        var label = $"revoke({r.Slot}) stopped with NotEmpty after {done} x cap.revoke_step";
+        if (NextRevokeVictim(r.KernelSlot) is not { } victim)
         {
-            var st = eval.Step("cap.revoke_step", after, new Dictionary<string, Value> { ["slot"] = r.Slot, ["victim"] = victim });
-            if (st.Error == "NotEmpty") return (StepVerdict.Checked, $"cap.revoke({r.Slot}) = {done} x cap.revoke_step, then cap.revoke_step(victim={victim}) -> NotEmpty", null);
+            return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.status", $"{label}, but no descendant is left", after, after));
         }
 
+        var st = eval.Step("cap.revoke_step", after, new Dictionary<string, Value> { ["slot"] = r.Slot, ["victim"] = victim });
+        if (st.Error == "NotEmpty") return (StepVerdict.Checked, $"cap.revoke({r.Slot}) = {done} x cap.revoke_step, then cap.revoke_step(victim={victim}) -> NotEmpty", null);
         return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.status",
-            $"revoke({r.Slot}) stopped with NotEmpty after {done} x cap.revoke_step, but cap.revoke_step refuses no descendant left with NotEmpty", CompleteRevoke(after, r.Slot), after));
+            $"{label} at victim {victim} (the first leaf in the kernel's order), but cap.revoke_step gives {st.Error} there", CompleteRevoke(after, r.Slot), after));
+    }
+
+    // The slot the kernel's revoke deletes next: the first leaf at or below the first descendant of
+    // the revoked slot in the derivation list (Kernel.DecodeCNodeRevoke's FirstLeaf(FirstDescendant)).
+    private Value? NextRevokeVictim(SlotAddress revoked)
+    {
+        if (judging is not { } kernel || !revoked.IsSome) return null;
+        var a = kernel.FirstDescendant(revoked);
+        if (!a.IsSome) return null;
+        while (kernel.SlotAt(a).Next is { IsSome: true } n && kernel.SlotAt(n).Depth > kernel.SlotAt(a).Depth) a = n;
+        return new BitVecValue(RefinementSpec.Sorts.Slot.Width, InFlight.SlotKey(kernel, a));
     }
 
     /// <summary>The full slots holding a descendant of the capability in <paramref name="slot"/>, deepest first.</summary>

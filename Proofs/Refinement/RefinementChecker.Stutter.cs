@@ -89,16 +89,11 @@ public sealed partial class RefinementChecker
         }
 
         var expected = Junk.Normalize(step.Next, before);
-        if (expected.Equals(after)) return (StepVerdict.Checked, opLabel, null);
-        return c.RebindsGrants && GrantsDifferOnlyFor(expected, after, (BitVecValue)t)
-            ? (StepVerdict.Divergence, $"{opLabel}: {Divergences.GrantTableRebound}", null)
-            : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
+        if (!c.RebindsGrants) return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
+        // D10: the task's grants are read through the table it now has (required even when that
+        // changes nothing abstract: a kernel that kept the old table is caught).
+        var rebound = Divergences.Rebound(expected, ((BitVecValue)t).Bits, c.BoundGrants, c.RevokesDerived);
+        if (!rebound.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("task.configure", $"{opLabel} with the task's grants read through its new grant table (D10)", rebound, after));
+        return rebound.Equals(expected) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Divergence, $"{opLabel}: {Divergences.GrantTableRebound}", null);
     }
-
-    /// <summary>
-    /// D10: the states differ only in grant fields, and only at keys owned by <paramref name="task"/>
-    /// or at grants re-delegated from its old table, which the kernel revokes (finding F8).
-    /// </summary>
-    private static bool GrantsDifferOnlyFor(ConcreteState expected, ConcreteState after, BitVecValue task) =>
-        Divergences.GrantsDifferOnlyFor(expected, after, key => ((BitVecValue)key).Bits >> RefinementSpec.Config.GrantIndexBits == task.Bits);
 }

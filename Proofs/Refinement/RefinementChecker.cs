@@ -346,6 +346,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 : (StepVerdict.Violation, "", StateMismatch(s.Operation, label, expected, after));
         }
 
+        if (s.Operation == "cap.delete" && status == KernelError.Ok && step.Error is "NotEmpty" or "ChildrenAlive") return JudgeCascade(s.Args["slot"], label, before, after);
         var unchanged = after.Equals(before);
         if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
         if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
@@ -414,13 +415,27 @@ public sealed partial class RefinementChecker : ISyscallObserver
     {
         var label = $"safecopy(caller={s.Caller}, granter={s.Granter}, index={s.Index}, gen={s.Gen}, addr={s.Addr}, len={s.Len}, access={s.Access})";
         if (!after.Equals(before)) return (StepVerdict.Violation, "", StateMismatch("safecopy", $"{label} changed the abstract state", before, after));
+        if (!s.LengthOk || status == KernelError.InvalidArgument)
+        {
+            // The ABI's length check comes before the grant decision.
+            return s.LengthOk == (status != KernelError.InvalidArgument)
+                ? (StepVerdict.Checked, $"{label} -> InvalidArgument (the ABI's length check: 1..{AbiConstants.MaxCopyLength})", null)
+                : (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.status",
+                    $"{label}: the ABI's length check (1..{AbiConstants.MaxCopyLength}) {(s.LengthOk ? "passes" : "fails")}, the kernel gives {status}", before, after));
+        }
+
         bool? kernelAllowed = status switch
         {
             KernelError.Ok or KernelError.BadAddress => true, // BadAddress: the grant verified, the memory was not mapped
             KernelError.GrantInvalid or KernelError.GrantChainTooDeep => false,
             _ => null,
         };
-        if (kernelAllowed is null) return (StepVerdict.Unmodelled, $"{label} -> {status}: an argument check before the grant decision (length)", null);
+        if (kernelAllowed is null)
+        {
+            return (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.status",
+                $"{label}: the length passes the ABI's check; the kernel gives {status}, which is no grant decision (Ok, BadAddress, GrantInvalid, GrantChainTooDeep)", before, after));
+        }
+
         var specAllows = eval.SafecopyOk(before, s.Caller, s.Granter, s.Index, s.Gen, s.Addr, s.Len, s.Access);
         return specAllows == kernelAllowed
             ? (StepVerdict.Checked, $"{label} -> {(specAllows ? "allowed" : "refused")}", null)

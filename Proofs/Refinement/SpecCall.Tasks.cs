@@ -31,7 +31,11 @@ public abstract partial record SpecCall
     /// (<see cref="PriorityOk"/>, read from the kernel: priorities are not abstracted), grant
     /// table (write; none when <see cref="GrantSlot"/> is null) and its owner check
     /// (<see cref="GrantOwnerOk"/>) — then task.configure. <see cref="RebindsGrants"/>: the
-    /// task's grant table changes, so the grants keyed by the task change with it (D10).
+    /// task's grant table changes, so the grants keyed by the task change with it (D10):
+    /// they become <see cref="BoundGrants"/> — the new table's entries in the kernel pre-state,
+    /// abstracted as the task's grants (null: no table, or a fresh one, which reads as none) — and, when the task had a table
+    /// (<see cref="RevokesDerived"/>), every grant re-delegated from the task is revoked (F8).
     /// </summary>
-    public sealed record Configure(Value TaskSlot, Value CSpaceSlot, Value? FaultSlot, bool PriorityOk, Value? GrantSlot, bool GrantOwnerOk, bool RebindsGrants) : SpecCall;
+    public sealed record Configure(Value TaskSlot, Value CSpaceSlot, Value? FaultSlot, bool PriorityOk, Value? GrantSlot, bool GrantOwnerOk, bool RebindsGrants,
+        Spec.Kernel.ConcreteState? BoundGrants, bool RevokesDerived) : SpecCall;
 }

@@ -17,8 +17,12 @@ public abstract partial record SpecCall
     /// <summary>Revoke: a sequence of cap.revoke_step, then RevokeDone.</summary>
     public sealed record Revoke(Value Slot, SlotAddress KernelSlot) : SpecCall;
 
-    /// <summary>Safecopy: the spec's access decision, and no state change.</summary>
-    public sealed record Safecopy(Value Caller, Value Granter, Value Index, Value Gen, Value Addr, Value Len, Value Access) : SpecCall;
+    /// <summary>
+    /// Safecopy: the ABI's length check (<see cref="LengthOk"/>: 1..MaxCopyLength, checked by the
+    /// kernel first, InvalidArgument otherwise; stated here, as the spec's decision has no length
+    /// bound), then the spec's access decision, and no state change.
+    /// </summary>
+    public sealed record Safecopy(Value Caller, Value Granter, Value Index, Value Gen, Value Addr, Value Len, Value Access, bool LengthOk = true) : SpecCall;
 
     /// <summary>
     /// Task destroy (or exit, with no capability): the capability in <see cref="CapSlot"/> must pass the kernel's

@@ -1,6 +1,7 @@
 using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
 using Verified.Spec;
+using Verified.Spec.Kernel;
 using KernelImpl = Verified.Kernel.Kernel;
 
 namespace Verified.Proofs.Refinement;
@@ -44,6 +45,17 @@ public static partial class SyscallMapping
         // The kernel's "one grant table, one owner": a table owned by another live task is refused.
         var ownerOk = grants is null || task is null || !grants.Owner.IsSome || grants.Owner == task.Ref || kernel.Objects.Resolve(grants.Owner) is null;
         var current = task is null ? null : kernel.Objects.Resolve<GrantTableObject>(task.GrantTable);
+        // D10: the table the task will be read through, its entries as they are now (the kernel keeps
+        // them); built only when the kernel-side checks pass (a refused configure changes nothing)
+        // and some entry was used (a fresh table reads as no grants, as no table does).
+        ConcreteState? bound = null;
+        if (task is not null && grants is not null && current != grants && ownerOk && a[3] <= (ulong)caller.Priority && Used(grants.View))
+        {
+            var b = new Abstraction.Builder();
+            Abstraction.CollectGrants(b, task.Id, grants.View, null);
+            bound = b.Build();
+        }
+
         return new SpecCall.Configure(
             CptrSlot(kernel, caller, a[0]),
             CptrSlot(kernel, caller, a[1]),
@@ -51,7 +63,19 @@ public static partial class SyscallMapping
             a[3] <= (ulong)caller.Priority,
             a[4] == AbiConstants.NoCap ? null : CptrSlot(kernel, caller, a[4]),
             ownerOk,
-            current != grants);
+            current != grants,
+            bound,
+            current is not null && current != grants);
+    }
+
+    private static bool Used(ReadOnlySpan<GrantEntry> entries)
+    {
+        foreach (var e in entries)
+        {
+            if (e.InUse || e.Generation != 0) return true;
+        }
+
+        return false;
     }
 
     /// <summary>

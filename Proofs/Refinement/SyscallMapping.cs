@@ -84,7 +84,8 @@ public static partial class SyscallMapping
                     Bv(K.GrantGen, a[1] >> 32),
                     Bv(K.Addr, AbsoluteBaseOf(kernel, grantKey) + a[2]),
                     Bv(K.Addr, a[4]),
-                    Bv(K.Access, n == SyscallNumber.SafeCopyTo ? Access.Write : Access.Read));
+                    Bv(K.Access, n == SyscallNumber.SafeCopyTo ? Access.Write : Access.Read),
+                    a[4] is > 0 and <= AbiConstants.MaxCopyLength);
             }
 
             case SyscallNumber.Send or SyscallNumber.NBSend or SyscallNumber.Call:

@@ -94,6 +94,38 @@ public sealed class TaskOpTests(ITestOutputHelper output)
         w.Checker!.Violation.ShouldBeNull();
     }
 
+    /// <summary>
+    /// Task 1 (slot +0) grants a page (its table +6 holds a valid entry), moves to a fresh table +9
+    /// and back to +6: the grant is read through +6 again. D10 used to accept any value at the task's own
+    /// grant keys, so a kernel that cleared the table it binds passed; the task's grants must now
+    /// be the bound table's entries as they were before the step.
+    /// </summary>
+    [Fact]
+    public void Configure_back_to_an_old_grant_table_reads_its_grants_again()
+    {
+        var (w, root, first, ut) = Start();
+        w.Kernel.Syscall(w.Tasks[1], SyscallNumber.GrantCreate, root.Ref.Packed, 0, 0x1000, 1).Status.ShouldBe(KernelError.Ok);
+        w.Kernel.Syscall(root, SyscallNumber.UntypedRetype, ut, (ulong)ObjectType.GrantTable, 3, Root, first + 9, 1).Status.ShouldBe(KernelError.Ok);
+        w.Kernel.Syscall(root, SyscallNumber.TaskConfigure, first, Root, NoCap, 100, first + 9).Status.ShouldBe(KernelError.Ok);
+        Last(w).Note.ShouldContain("D10");
+        w.Kernel.Syscall(root, SyscallNumber.TaskConfigure, first, Root, NoCap, 100, first + 6).Status.ShouldBe(KernelError.Ok);
+        Last(w).Note.ShouldContain("D10");
+        w.Checker!.Violation.ShouldBeNull();
+    }
+
+    [Fact]
+    public void Planted_bind_that_clears_the_grant_table_is_caught()
+    {
+        const string fault = nameof(PlantedFaults.BindResetsGrantTable);
+        var (w, root, first, ut) = Start(PlantedFaultNames.FromNames([fault], out _));
+        w.Kernel.Syscall(w.Tasks[1], SyscallNumber.GrantCreate, root.Ref.Packed, 0, 0x1000, 1).Status.ShouldBe(KernelError.Ok);
+        w.Kernel.Syscall(root, SyscallNumber.UntypedRetype, ut, (ulong)ObjectType.GrantTable, 3, Root, first + 9, 1).Status.ShouldBe(KernelError.Ok);
+        w.Kernel.Syscall(root, SyscallNumber.TaskConfigure, first, Root, NoCap, 100, first + 9).Status.ShouldBe(KernelError.Ok);
+        w.Checker!.Violation.ShouldBeNull(); // clearing a fresh table changes nothing
+        w.Kernel.Syscall(root, SyscallNumber.TaskConfigure, first, Root, NoCap, 100, first + 6);
+        PlantedReplay.Confirm(w, fault, "task.configure.state", output);
+    }
+
     [Fact]
     public void A_configure_that_changes_nothing_is_a_violation()
     {

@@ -1,0 +1,160 @@
+using Verified.Spec;
+using Verified.Spec.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// Divergence D2 on the abstract state: what the kernel's delete of the last capability to a
+/// non-empty CNode (or to an untyped with live children) does, where cap.delete refuses. The
+/// kernel deletes the capability and, each time a deletion removes the last current capability
+/// to an object, finalises that object; a finalised CNode's capabilities are deleted in turn
+/// (Kernel.RunDeletions' work list). A deletion splices the capability out of the derivation
+/// tree, lifting its descendants one level. A finalised task or endpoint cancels IPC, whose
+/// queued capabilities (ghost in-flight slots) are deleted as well. Nothing else changes; a
+/// finalised task's or grant table's grants are D5's.
+/// </summary>
+internal static class Cascade
+{
+    private static bool True(MapValue m, Value k) => m.Select(k) is BoolValue { Value: true };
+
+    /// <summary>
+    /// The expected (normalised) post-state of deleting the capability in <paramref name="victim"/>
+    /// from <paramref name="pre"/> with the kernel's cascade. The capabilities queued in IPC that the
+    /// kernel cancelled are read from <paramref name="after"/> (which tasks wait on a dying endpoint is
+    /// not abstract): every ghost in-flight slot whose capability is gone there is deleted too, as
+    /// cap.delete is in the other steps that cancel IPC. Objects whose shallowest capability the
+    /// deletions changed may take any of their shallowest remaining capabilities as root (the abstraction
+    /// breaks ties by the derivation list's order, which the abstract state does not hold): the one
+    /// <paramref name="after"/> names is taken when it qualifies.
+    /// </summary>
+    public static ConcreteState Expected(ConcreteState pre, Value victim, ConcreteState after)
+    {
+        var indexBits = RefinementSpec.Config.CNodeIndexBits;
+        var slotFull = pre.Map("SlotFull");
+        var slotCap = pre.Map("SlotCap");
+        var capLive = pre.Map("CapLive");
+        var capObj = pre.Map("CapObj");
+        var capGen = pre.Map("CapGen");
+        var objAlive = pre.Map("ObjAlive");
+        var objGen = pre.Map("ObjGen");
+        var objType = pre.Map("ObjType");
+        var afterLive = after.Map("CapLive");
+
+        // The full slots of each CNode, the slot of each capability, the current capabilities of each object.
+        var held = new Dictionary<ulong, List<Value>>();
+        var slotOf = new Dictionary<Value, Value>();
+        var work = new Stack<Value>();
+        foreach (var (slot, cap) in slotCap.Entries)
+        {
+            if (!True(slotFull, slot)) continue;
+            slotOf[cap] = slot;
+            var cnode = ((BitVecValue)slot).Bits >> indexBits;
+            if (!held.TryGetValue(cnode, out var list)) held[cnode] = list = [];
+            list.Add(slot);
+            if (InFlight.IsGhost(slot) && !True(afterLive, cap)) work.Push(slot);
+        }
+
+        bool Current(Value cap) => True(capLive, cap) && True(objAlive, capObj.Select(cap)) && capGen.Select(cap).Equals(objGen.Select(capObj.Select(cap)));
+        var currentCount = new Dictionary<Value, int>();
+        foreach (var cap in capLive.Entries.Keys)
+        {
+            if (Current(cap)) currentCount[capObj.Select(cap)] = currentCount.GetValueOrDefault(capObj.Select(cap)) + 1;
+        }
+
+        // The kernel's work list: delete; the last current capability finalises its object; a CNode's slots follow.
+        var deleted = new HashSet<Value>();
+        var died = new List<Value>();
+        work.Push(victim);
+        while (work.Count > 0)
+        {
+            var s = work.Pop();
+            if (!True(slotFull, s)) continue;
+            var c = slotCap.Select(s);
+            if (!deleted.Add(c) || !Current(c)) continue;
+            var o = capObj.Select(c);
+            if (--currentCount[o] > 0) continue;
+            died.Add(o);
+            if (((EnumValue)objType.Select(o)).Member == "CNode" && held.TryGetValue(((BitVecValue)o).Bits, out var contents))
+            {
+                foreach (var h in contents) work.Push(h);
+            }
+        }
+
+        var state = pre;
+        var live = capLive;
+        var full = slotFull;
+        foreach (var c in deleted)
+        {
+            live = live.Store(c, BoolValue.False);
+            full = full.Store(slotOf[c], BoolValue.False);
+        }
+
+        var alive = objAlive;
+        foreach (var o in died) alive = alive.Store(o, BoolValue.False);
+        state = state.With("CapLive", live).With("SlotFull", full).With("ObjAlive", alive);
+        state = Lift(state, pre, deleted, out var lifted);
+        state = Reroot(state, after, died, deleted, lifted);
+        return Junk.Normalize(state);
+    }
+
+    // Splicing: every survivor loses its deleted ancestors, its depth drops by their number, and its
+    // parent is its deepest remaining ancestor.
+    private static ConcreteState Lift(ConcreteState state, ConcreteState pre, HashSet<Value> deleted, out HashSet<Value> lifted)
+    {
+        lifted = [];
+        var capLive = pre.Map("CapLive");
+        var ancM = pre.Map("CapAnc");
+        var depthM = pre.Map("CapDepth");
+        var anc = ancM;
+        var depth = depthM;
+        var parent = pre.Map("CapParent");
+        var hasParent = pre.Map("CapHasParent");
+        foreach (var cap in capLive.Entries.Keys)
+        {
+            if (!True(capLive, cap) || deleted.Contains(cap)) continue;
+            var a = (MapValue)ancM.Select(cap);
+            var gone = a.Entries.Where(e => e.Value is BoolValue { Value: true } && deleted.Contains(e.Key)).Select(e => e.Key).ToList();
+            if (gone.Count == 0) continue;
+            lifted.Add(cap);
+            foreach (var g in gone) a = a.Store(g, BoolValue.False);
+            var d = (BitVecValue)depthM.Select(cap);
+            depth = depth.Store(cap, new BitVecValue(d.Width, d.Bits - (ulong)gone.Count));
+            anc = anc.Store(cap, a);
+            var remaining = a.Entries.Where(e => e.Value is BoolValue { Value: true }).Select(e => e.Key).ToList();
+            hasParent = hasParent.Store(cap, BoolValue.Of(remaining.Count > 0));
+            if (remaining.Count > 0) parent = parent.Store(cap, remaining.MaxBy(r => ((BitVecValue)depthM.Select(r)).Bits)!);
+        }
+
+        return state.With("CapAnc", anc).With("CapDepth", depth).With("CapParent", parent).With("CapHasParent", hasParent);
+    }
+
+    // An object alive after the step whose root was deleted, or one of whose capabilities was lifted:
+    // its root is one of its shallowest current capabilities; after's choice is taken when it is one.
+    private static ConcreteState Reroot(ConcreteState state, ConcreteState after, List<Value> died, HashSet<Value> deleted, HashSet<Value> lifted)
+    {
+        var root = state.Map("ObjRoot");
+        var capLive = state.Map("CapLive");
+        var capObj = state.Map("CapObj");
+        var capGen = state.Map("CapGen");
+        var depth = state.Map("CapDepth");
+        var objGen = state.Map("ObjGen");
+        var dead = died.ToHashSet();
+        var touched = lifted.Select(c => capObj.Select(c)).ToHashSet();
+        foreach (var (o, r) in root.Entries)
+        {
+            if (deleted.Contains(r)) touched.Add(o);
+        }
+
+        foreach (var o in touched)
+        {
+            if (dead.Contains(o)) continue;
+            var caps = capLive.Entries.Keys.Where(c => True(capLive, c) && capObj.Select(c).Equals(o) && capGen.Select(c).Equals(objGen.Select(o))).ToList();
+            if (caps.Count == 0) continue;
+            var shallowest = caps.Min(c => ((BitVecValue)depth.Select(c)).Bits);
+            var chosen = after.Map("ObjRoot").Select(o);
+            if (caps.Contains(chosen) && ((BitVecValue)depth.Select(chosen)).Bits == shallowest) root = root.Store(o, chosen);
+        }
+
+        return state.With("ObjRoot", root);
+    }
+}

@@ -1,0 +1,59 @@
+using Shouldly;
+using Verified.Kernel;
+using Verified.Proofs.Refinement;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Verified.Refinement.Tests;
+
+/// <summary>
+/// Divergence D2: deleting the last capability to a non-empty CNode, which cap.delete refuses
+/// (NotEmpty) and the kernel performs with its cascade. D2 used to accept any change to the
+/// state; the post-state must now be exactly the cascade computed on the pre-state
+/// (<see cref="Cascade"/>). Window slot 2 holds the only capability to the second CNode, whose
+/// slots are window slots 10..19.
+/// </summary>
+public sealed class CascadeTests(ITestOutputHelper output)
+{
+    private static WorkAction A(ActionKind k, int x, int y = 0, int z = 7) => new(k, 0, x, y, z, 0);
+
+    // An endpoint capability copied into the second CNode (slot 10), and a copy of that back into
+    // the root CNode (slot 8): deleting the CNode's capability deletes slot 10's and lifts slot 8's.
+    private static readonly WorkAction[] Lifting = [A(ActionKind.Copy, 3, 10), A(ActionKind.Copy, 10, 8), A(ActionKind.Delete, 2)];
+
+    private void Show(Workload w) => output.WriteLine(string.Join("\n", w.Checker!.Steps.TakeLast(3).Select(s => $"{s.Verdict} {s.Status}: {s.Note}")));
+
+    [Fact]
+    public void Deleting_the_last_capability_to_a_non_empty_cnode_is_D2_with_the_contents_deleted_and_their_children_lifted()
+    {
+        var w = new Workload(null, check: true);
+        w.Run(Lifting).ShouldBeNull();
+        Show(w);
+        w.Checker!.Steps[^1].Verdict.ShouldBe(StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldContain("D2");
+    }
+
+    [Fact]
+    public void A_cascade_that_finalises_a_task_held_in_the_cnode_is_D2_and_D5()
+    {
+        // Task 1 grants task 2 a page; task 1's only capability moves into the second CNode;
+        // deleting the CNode's capability finalises the CNode, then the task (its grant table
+        // detached, so its grant vanishes: D5).
+        var w = new Workload(null, check: true);
+        w.Run([new(ActionKind.GrantCreate, 1, 0, 2, 0, 0), A(ActionKind.Move, 0, 11), A(ActionKind.Delete, 2)]).ShouldBeNull();
+        Show(w);
+        w.Tasks[1].IsLive.ShouldBeFalse();
+        w.Checker!.Steps[^1].Verdict.ShouldBe(StepVerdict.Divergence);
+        w.Checker.Steps[^1].Note.ShouldContain("D2");
+        w.Checker.Steps[^1].Note.ShouldContain("D5");
+    }
+
+    [Fact]
+    public void Planted_cnode_finalisation_that_revokes_its_contents_is_caught()
+    {
+        const string fault = nameof(PlantedFaults.CNodeFinaliseRevokesContents);
+        var w = new Workload(PlantedFaultNames.FromNames([fault], out _), check: true);
+        w.Run(Lifting);
+        PlantedReplay.Confirm(w, fault, "cap.delete.state", output);
+    }
+}
