@@ -27,4 +27,7 @@ public sealed record ShortcutFaults
 
     /// <summary>The raw kernel image that lets the abstraction skip an unchanged kernel leaves out the capabilities' contents (as an image missing a field the abstraction reads would), so a change to a capability alone goes unread.</summary>
     public bool ImageMissesCapabilities { get; init; }
+
+    /// <summary>Planted wrong shortcuts inside the touched-only evaluation of the invariants (see <see cref="Verified.Spec.Kernel.TouchedFaults"/>).</summary>
+    public Verified.Spec.Kernel.TouchedFaults? Touched { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace Verified.Spec.Kernel;
 
@@ -14,9 +15,9 @@ public sealed class TouchedCounts
 
 public sealed partial class KernelEval
 {
-    private const string DirtyName = "a.dirty";
-    private const string DirtyCountName = "a.dirty.n";
-    private readonly Dictionary<string, ImmutableArray<(EvalProgram Program, Sort VarSort)>> keyedVariantCache = [];
+    private readonly Dictionary<string, KeyedPlan> plans = [];
+    private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
+    private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
 
     /// <summary>
     /// The clauses <paramref name="post"/> breaks, evaluating only what the step pre → post can have
@@ -41,6 +42,26 @@ public sealed partial class KernelEval
     /// <item>Everything else — clauses not of the per-key form, and any clause reading a field
     /// whose default changed — is evaluated in full.</item>
     /// </list>
+    /// The instances of a per-key clause with variable j dirty are enumerated here, not by a
+    /// quantifier (<see cref="KeyedPlan"/>); leaving out an instance is sound only when it holds:
+    /// <list type="bullet">
+    /// <item>Guard: when the body is A ⇒ B, a conjunct of A that reads no bound variable but j is
+    /// tested first; where it is false every instance with that value of j holds (A is false).</item>
+    /// <item>Narrowing: a conjunct M[y] of A, with M a Boolean map reading no bound variable but j,
+    /// is false at every y that is not an entry of M when M's default is false, so y ranges over
+    /// M's entries; a conjunct G[y] = t of A (G a post-state field, t reading no bound variable but
+    /// j) is false at every y where G does not hold t, so when t is not G's default y ranges over
+    /// G's inverse at t (none: no instance). Of several, the smallest set is taken. Any other y
+    /// ranges over its domain. Ids outside the domain that a narrowing yields are real values of
+    /// the sort, so evaluating them cannot report a clause that holds.</item>
+    /// <item>Symmetry: two variables of one role whose body with the variables swapped is the same
+    /// up to the order of the operands of and, or and equality (<see cref="KeyedPlan.SameUpToOrder"/>):
+    /// instance (a, b) has the value of (b, a), so the instances with the second variable dirty are
+    /// those with the first variable at the same key; only j = 0 is run, over both dirty sets.</item>
+    /// <item>Inverses (value → keys) are cached per map object: maps are immutable values, so an
+    /// unchanged field (the same object in the next state) has the same inverse.</item>
+    /// </list>
+    /// Each has a planted wrong version (<see cref="TouchedFaults"/>) that a test catches.
     /// </summary>
     public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts) =>
         BrokenClausesTouched(post, pre, counts, null);
@@ -53,12 +74,16 @@ public sealed partial class KernelEval
     /// which it differs. Comparing the maps is then not needed. The caller vouches for the
     /// differences (a wrong set would skip clause instances; the cross-check mode tests that).
     /// </summary>
-    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys)
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys) =>
+        BrokenClausesTouched(post, pre, counts, changedKeys, null);
+
+    /// <summary>As above, with planted wrong shortcuts (<paramref name="faults"/>, for tests: each must be caught by comparing with the full evaluation).</summary>
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys, TouchedFaults? faults)
     {
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post, changedKeys);
+        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null);
         var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
         var full = new EvalEnv(post, pre, null, domains);
         var broken = new List<string>();
@@ -74,20 +99,7 @@ public sealed partial class KernelEval
             if (c.Keyed is { } keyed && DirtySets(keyed, c.Clause.Vars.Length, changes, post) is { } dirty)
             {
                 counts.Keyed++;
-                holds = true;
-                var variants = KeyedVariants(c);
-                for (var j = 0; j < dirty.Length && holds; j++)
-                {
-                    if (dirty[j].Count == 0) continue;
-                    var sort = (BitVecSort)variants[j].VarSort;
-                    var args = new Dictionary<string, Value>
-                    {
-                        ["dirty"] = MapValue.Create(Sort.Map(DomainQuantify.IndexSort, sort), new BitVecValue(sort.Width, 0),
-                            dirty[j].Select((v, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), v))),
-                        ["dirty.n"] = new BitVecValue(32, (ulong)dirty[j].Count),
-                    };
-                    holds = ((BoolValue)variants[j].Program.Run(full with { Args = args })).Value;
-                }
+                holds = KeyedHolds(PlanOf(c, faults is { GuardsFromConclusion: true }), dirty, post, pre, changes, domains, faults is { AssumeSymmetric: true });
             }
             else
             {
@@ -99,6 +111,80 @@ public sealed partial class KernelEval
         }
 
         return broken;
+    }
+
+    // Every instance with some variable j at one of its dirty keys (the rest of the instances hold,
+    // see BrokenClausesTouched): per j, each dirty key, then the other variables over their
+    // candidates. A symmetric clause runs only j = 0, over the dirty keys of both variables.
+    private static bool KeyedHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, FieldChanges changes, RoleDomains domains, bool assumeSymmetric)
+    {
+        var n = plan.Roles.Length;
+        plan.Body.Bind(post, pre);
+        var variants = n;
+        if (n == 2 && (plan.Symmetric || (assumeSymmetric && plan.Roles[0] == plan.Roles[1])))
+        {
+            variants = 1;
+            if (dirty[1].Count > 0) dirty = [[.. dirty[0], .. dirty[1]], []];
+        }
+
+        var vals = new Value[n];
+        for (var j = 0; j < variants; j++)
+        {
+            if (dirty[j].Count == 0) continue;
+            var variant = plan.Variants[j];
+            variant.Guard?.Bind(post, pre);
+            foreach (var others in variant.Others)
+                foreach (var w in others) w.Bind(post, pre);
+            foreach (var x in dirty[j])
+            {
+                vals[j] = x;
+                if (variant.Guard is { } g && !g.Holds(vals)) continue;
+                if (!Others(plan, variant, j, 0, vals, changes, domains, post)) return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The instances with variable j fixed, over variables i..n-1 (other than j).
+    private static bool Others(KeyedPlan plan, KeyedVariant variant, int j, int i, Value[] vals, FieldChanges changes, RoleDomains domains, ConcreteState post)
+    {
+        if (i == j) i++;
+        if (i >= vals.Length) return plan.Body.Holds(vals);
+        foreach (var y in Candidates(variant.Others[i], vals, changes, post) ?? domains.Values(plan.Roles[i]))
+        {
+            vals[i] = y;
+            if (!Others(plan, variant, j, i + 1, vals, changes, domains, post)) return false;
+        }
+
+        return true;
+    }
+
+    // The smallest candidate set any narrowing gives (null: none applies, the whole domain).
+    private static IEnumerable<Value>? Candidates(ImmutableArray<Narrowing> narrowings, Value[] vals, FieldChanges changes, ConcreteState post)
+    {
+        IEnumerable<Value>? best = null;
+        var bestCount = int.MaxValue;
+        foreach (var w in narrowings)
+        {
+            switch (w)
+            {
+                case Narrowing.TrueKeys t:
+                    var m = (MapValue)t.Map.Run(vals);
+                    if (m.Default is BoolValue { Value: false } && m.Entries.Count < bestCount) (best, bestCount) = (m.Entries.Keys, m.Entries.Count);
+                    break;
+                case Narrowing.Join jn:
+                    var g = post.Map(jn.Field);
+                    var at = jn.Value.Run(vals);
+                    if (at.Equals(g.Default)) break;
+                    var keys = changes.Inverse(jn.Field, g).GetValueOrDefault(at);
+                    if (keys is null) return [];
+                    if (keys.Count < bestCount) (best, bestCount) = (keys, keys.Count);
+                    break;
+            }
+        }
+
+        return best;
     }
 
     // With the step's differences known, the post-state's domains are the pre-state's plus the ids
@@ -117,7 +203,7 @@ public sealed partial class KernelEval
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
-    private static List<Value>[]? DirtySets(KeyedReads keyed, int vars, FieldChanges changes, ConcreteState post)
+    private static HashSet<Value>[]? DirtySets(KeyedReads keyed, int vars, FieldChanges changes, ConcreteState post)
     {
         var sets = new HashSet<Value>[vars];
         for (var j = 0; j < vars; j++) sets[j] = [];
@@ -134,63 +220,58 @@ public sealed partial class KernelEval
             if (changes.Keys(field) is not { } keys) return null;
             var g = post.Map(via);
             if (keys.Contains(g.Default)) return null; // every key not in G's entries reads a changed key
-            // The keys k with G[k] a changed key, through G's inverse (built once per step).
+            // The keys k with G[k] a changed key, through G's inverse.
             var inverse = changes.Inverse(via, g);
             foreach (var key in keys)
                 if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
-        return [.. sets.Select(s => s.ToList())];
+        return sets;
     }
 
-    private ImmutableArray<(EvalProgram Program, Sort VarSort)> KeyedVariants(ClauseProgram c)
+    private KeyedPlan PlanOf(ClauseProgram c, bool guardsFromConclusion)
     {
-        if (keyedVariantCache.TryGetValue(c.Name, out var v)) return v;
+        var cache = guardsFromConclusion ? plantedPlans : plans;
+        if (cache.TryGetValue(c.Name, out var plan)) return plan;
         var clause = c.Clause;
         var post = KernelState.Symbolic(Spec.Sorts, Pre);
         var before = KernelState.Symbolic(Spec.Sorts, Before);
-        var built = new List<(EvalProgram, Sort)>();
-        for (var j = 0; j < clause.Vars.Length; j++)
-        {
-            var vars = clause.Vars.Select(x => ctx.Q.Fresh(x.Name, Spec.Sorts.SortOf(x.Role))).ToArray();
-            var body = clause.At(ctx, before, post, [.. vars]);
-            for (var i = vars.Length - 1; i >= 0; i--)
-            {
-                var role = clause.Vars[i].Role;
-                var sort = vars[i].Sort;
-                var (map, count) = i == j
-                    ? (T.Var(DirtyName, Sort.Map(DomainQuantify.IndexSort, sort)), T.Var(DirtyCountName, DomainQuantify.IndexSort))
-                    : (T.Var(DomainQuantify.DomainName(role), Sort.Map(DomainQuantify.IndexSort, sort)), T.Var(DomainQuantify.CountName(role), DomainQuantify.IndexSort));
-                var index = ctx.Q.Fresh(vars[i].Name + ".i", DomainQuantify.IndexSort);
-                body = T.ForAllInRange(index, T.Bv(DomainQuantify.IndexSort, 0), count, T.Let(vars[i], T.Select(map, index), body));
-            }
-
-            built.Add((Compile(body), vars[j].Sort));
-        }
-
-        keyedVariantCache[c.Name] = v = [.. built];
-        return v;
+        var vars = clause.Vars.Select(x => ctx.Q.Fresh(x.Name, Spec.Sorts.SortOf(x.Role))).ToArray();
+        var body = clause.At(ctx, before, post, [.. vars]);
+        var swapped = vars.Length == 2 && clause.Vars[0].Role == clause.Vars[1].Role ? clause.At(ctx, before, post, [vars[1], vars[0]]) : null;
+        plan = KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], Pre, Before, guardsFromConclusion);
+        cache[c.Name] = plan;
+        return plan;
     }
 
+    // The entries of a map by value (value → the keys holding it), per map object: a field's map
+    // that did not change between steps is the same object, so its inverse is built once.
+    private static readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> Inverses = new();
+
+    private static Dictionary<Value, List<Value>> InverseOf(MapValue map) => Inverses.GetValue(map, m =>
+    {
+        var inv = new Dictionary<Value, List<Value>>();
+        foreach (var (k, v) in m.Entries)
+        {
+            if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
+            ks.Add(k);
+        }
+
+        return inv;
+    });
+
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
-    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known)
+    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses)
     {
         private readonly Dictionary<string, bool> changed = [];
         private readonly Dictionary<string, HashSet<Value>?> keys = [];
-        private readonly Dictionary<string, Dictionary<Value, List<Value>>> inverses = [];
 
         /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
         public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
         {
-            if (inverses.TryGetValue(field, out var inv)) return inv;
-            inv = [];
-            foreach (var (k, v) in map.Entries)
-            {
-                if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
-                ks.Add(k);
-            }
-
-            inverses[field] = inv;
+            if (staleInverses is null) return InverseOf(map);
+            // Planted fault: cached by field name, so a later step reads the inverse of an older map.
+            if (!staleInverses.TryGetValue(field, out var inv)) staleInverses[field] = inv = InverseOf(map);
             return inv;
         }
 
