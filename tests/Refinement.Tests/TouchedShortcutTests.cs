@@ -20,6 +20,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     private const string AncestorIsPath = "inv.derivation_forest.ancestor_is_path";
     private const string AncestorLive = "inv.derivation_forest.ancestor_live_and_shallower";
     private const string ParentLive = "inv.derivation_forest.parent_live";
+    private const string SlotInLiveCNode = "inv.cap_table.slot_in_live_cnode";
 
     private static readonly Lazy<KernelEval> Shared = new(() => new KernelEval(RefinementSpec.Spec));
 
@@ -50,10 +51,10 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     private static ConcreteState Store(ConcreteState s, string field, Value key, Value value) => s.With(field, s.Map(field).Store(key, value));
 
     // The touched-only and the full evaluation of pre → post (pre must satisfy every clause).
-    private (IReadOnlyList<string> Touched, IReadOnlyList<string> Full) Evaluate(KernelEval eval, ConcreteState pre, ConcreteState post, TouchedFaults? faults)
+    private (IReadOnlyList<string> Touched, IReadOnlyList<string> Full) Evaluate(KernelEval eval, ConcreteState pre, ConcreteState post, TouchedFaults? faults, TouchedCounts? counts = null)
     {
         eval.BrokenClauses(pre).ShouldBeEmpty("the pre-state satisfies every clause");
-        var touched = eval.BrokenClausesTouched(post, pre, new TouchedCounts(), null, faults);
+        var touched = eval.BrokenClausesTouched(post, pre, counts ?? new TouchedCounts(), null, faults);
         var full = eval.BrokenClauses(post, pre);
         output.WriteLine($"touched: {string.Join(", ", touched)}; full: {string.Join(", ", full)}");
         return (touched, full);
@@ -82,16 +83,27 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     /// <summary>c no shallower than its child c2: only c changed (in CapDepth); the instance (c2, c) has its second variable dirty.</summary>
     private static ConcreteState ParentAsDeepAsChild(Chain ch) => Store(ch.S2, "CapDepth", ch.C, ch.S2.Map("CapDepth").Select(ch.C2));
 
+    /// <summary>The CNode holding c2's slot dies: only ObjAlive changed, at the CNode — which slot_in_live_cnode reads at a key computed from the slot.</summary>
+    private static ConcreteState CNodeDies(Chain ch)
+    {
+        var slot = (BitVecValue)ch.S2.Map("SlotCap").Entries.Single(e => e.Value.Equals(ch.C2)).Key;
+        var cnode = new BitVecValue(RefinementSpec.Config.ObjBits, slot.Bits >> RefinementSpec.Config.CNodeIndexBits);
+        ch.S2.Map("ObjAlive").Select(cnode).ShouldBe(BoolValue.True);
+        return Store(ch.S2, "ObjAlive", cnode, BoolValue.False);
+    }
+
     [Fact]
     public void Touched_only_evaluation_agrees_with_the_full_one_on_breaks_at_unchanged_partners()
     {
         var ch = Chain.Make();
         var eval = Shared.Value;
-        foreach (var (post, clause) in new[] { (Duplicate(ch), OneSlotPerCap), (DeadWithAncestor(ch), AncestorIsPath), (ParentAsDeepAsChild(ch), AncestorLive) })
+        foreach (var (post, clause) in new[] { (Duplicate(ch), OneSlotPerCap), (DeadWithAncestor(ch), AncestorIsPath), (ParentAsDeepAsChild(ch), AncestorLive), (CNodeDies(ch), SlotInLiveCNode) })
         {
-            var (touched, full) = Evaluate(eval, ch.S2, post, null);
+            var counts = new TouchedCounts();
+            var (touched, full) = Evaluate(eval, ch.S2, post, null, counts);
             full.ShouldContain(clause);
             touched.ShouldBe(full);
+            counts.Full.ShouldBe(0, "every clause these fields touch is evaluated on its dirty keys");
         }
     }
 
@@ -130,5 +142,26 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
         full.ShouldContain(ParentLive);
         touched.ShouldNotContain(ParentLive);
         Evaluate(Shared.Value, ch.S2, post, null).Touched.ShouldContain(ParentLive);
+    }
+
+    [Fact]
+    public void Planted_read_set_without_computed_keys_is_caught()
+    {
+        // slot_in_live_cnode reads ObjAlive at the CNode part of the slot, not at the slot.
+        var ch = Chain.Make();
+        var (touched, full) = Evaluate(Shared.Value, ch.S2, CNodeDies(ch), new TouchedFaults { IgnoreComputedReads = true });
+        full.ShouldContain(SlotInLiveCNode);
+        touched.ShouldNotContain(SlotInLiveCNode);
+    }
+
+    [Fact]
+    public void Planted_transposed_nested_narrowing_is_caught()
+    {
+        // With c dirty, ancestor_live_and_shallower's x ranges over c's descendants {x : CapAnc[x][c]};
+        // the row CapAnc[c] is c's ancestors instead, which misses (c2, c).
+        var ch = Chain.Make();
+        var (touched, full) = Evaluate(Shared.Value, ch.S2, ParentAsDeepAsChild(ch), new TouchedFaults { TransposeNested = true });
+        full.ShouldContain(AncestorLive);
+        touched.ShouldNotContain(AncestorLive);
     }
 }

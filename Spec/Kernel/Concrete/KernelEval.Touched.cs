@@ -28,11 +28,13 @@ public sealed partial class KernelEval
     /// those fields behaves like a fresh one), so it still holds.</item>
     /// <item>A state clause of the per-key form (<see cref="KeyedReads"/>) is evaluated only on the
     /// instances where some bound variable v is dirty: a key where a field it reads directly at v
-    /// changed, or whose value post.G[v] is a key where a field read through G changed. An instance
-    /// with no dirty variable makes exactly the reads it made on pre (each F[v] and G[v] is
-    /// unchanged, hence each F[G[v]] too) and every other subterm depends only on the variables,
-    /// so it has its pre value: true. The other variables range over the union of both states'
-    /// domains (exact, as in a full evaluation).</item>
+    /// changed, or whose value post.G[v] is a key where a field read through G changed, or whose
+    /// computed key e(v) is a key where a field read at e(v) changed. An instance with no dirty
+    /// variable makes exactly the reads it made on pre (each F[v], G[v] and F[e(v)] is unchanged,
+    /// hence each F[G[v]] too) and every other subterm depends only on the variables, so it has its
+    /// pre value: true. The keys with e(v) changed are found among the entries of a Boolean
+    /// post-state field M with M[v] a conjunct of the antecedent of A ⇒ B (M's default false; else
+    /// the clause is evaluated in full): at any other v the antecedent is false.</item>
     /// <item>A relational clause of the per-key form (<see cref="KeyedReads.OfRelational"/>: read
     /// directly at bound variables in both states, and syntactically true on a step that changes
     /// nothing) is evaluated only on the instances where some bound variable is a key at which a
@@ -51,7 +53,10 @@ public sealed partial class KernelEval
     /// is false at every y that is not an entry of M when M's default is false, so y ranges over
     /// M's entries; a conjunct G[y] = t of A (G a post-state field, t reading no bound variable but
     /// j) is false at every y where G does not hold t, so when t is not G's default y ranges over
-    /// G's inverse at t (none: no instance). Of several, the smallest set is taken. Any other y
+    /// G's inverse at t (none: no instance); a conjunct F[y][t] of A (F a post-state field) is false
+    /// at every y whose inner map does not hold t, so when the default's does not, y ranges over
+    /// the entries of F whose inner map does (a scan, taken only when nothing else narrowed). Of
+    /// several, the smallest set is taken. Any other y
     /// ranges over its domain. Ids outside the domain that a narrowing yields are real values of
     /// the sort, so evaluating them cannot report a clause that holds.</item>
     /// <item>Symmetry: two variables of one role whose body with the variables swapped is the same
@@ -87,19 +92,22 @@ public sealed partial class KernelEval
         var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
         var full = new EvalEnv(post, pre, null, domains);
         var broken = new List<string>();
-        foreach (var c in Clauses)
+        var masks = ReadMasks;
+        var changedMask = masks is null ? 0 : changes.ChangedMask();
+        for (var i = 0; i < Clauses.Length; i++)
         {
-            if (!c.Relational && c.Reads.All(f => !changes.Changed(f)))
+            var c = Clauses[i];
+            if (!c.Relational && (masks is null ? c.Reads.All(f => !changes.Changed(f)) : (masks[i] & changedMask) == 0))
             {
                 counts.Skipped++;
                 continue;
             }
 
             bool holds;
-            if (c.Keyed is { } keyed && DirtySets(keyed, c.Clause.Vars.Length, changes, post) is { } dirty)
+            if (c.Keyed is not null && PlanOf(c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }) is { } dirty)
             {
                 counts.Keyed++;
-                holds = KeyedHolds(PlanOf(c, faults is { GuardsFromConclusion: true }), dirty, post, pre, changes, domains, faults is { AssumeSymmetric: true });
+                holds = KeyedHolds(plan, dirty, post, pre, changes, domains, faults is { AssumeSymmetric: true });
             }
             else
             {
@@ -151,9 +159,10 @@ public sealed partial class KernelEval
     {
         if (i == j) i++;
         if (i >= vals.Length) return plan.Body.Holds(vals);
-        foreach (var y in Candidates(variant.Others[i], vals, changes, post) ?? domains.Values(plan.Roles[i]))
+        var candidates = Candidates(variant.Others[i], vals, changes, post) ?? domains.Values(plan.Roles[i]);
+        for (var c = 0; c < candidates.Count; c++)
         {
-            vals[i] = y;
+            vals[i] = candidates[c];
             if (!Others(plan, variant, j, i + 1, vals, changes, domains, post)) return false;
         }
 
@@ -161,9 +170,9 @@ public sealed partial class KernelEval
     }
 
     // The smallest candidate set any narrowing gives (null: none applies, the whole domain).
-    private static IEnumerable<Value>? Candidates(ImmutableArray<Narrowing> narrowings, Value[] vals, FieldChanges changes, ConcreteState post)
+    private static IReadOnlyList<Value>? Candidates(ImmutableArray<Narrowing> narrowings, Value[] vals, FieldChanges changes, ConcreteState post)
     {
-        IEnumerable<Value>? best = null;
+        IReadOnlyList<Value>? best = null;
         var bestCount = int.MaxValue;
         foreach (var w in narrowings)
         {
@@ -171,7 +180,17 @@ public sealed partial class KernelEval
             {
                 case Narrowing.TrueKeys t:
                     var m = (MapValue)t.Map.Run(vals);
-                    if (m.Default is BoolValue { Value: false } && m.Entries.Count < bestCount) (best, bestCount) = (m.Entries.Keys, m.Entries.Count);
+                    if (m.Default is BoolValue { Value: false } && m.Entries.Count < bestCount) (best, bestCount) = (KeysOf(m), m.Entries.Count);
+                    break;
+                case Narrowing.Nested nested when best is null:
+                    // A scan of F's entries: only when nothing cheaper narrowed.
+                    var f = post.Map(nested.Field);
+                    var inner = nested.Inner.Run(vals);
+                    if (((MapValue)f.Default).Select(inner) is not BoolValue { Value: false }) break;
+                    var found = new List<Value>();
+                    foreach (var (k, row) in f.Entries)
+                        if (((MapValue)row).Select(inner) is BoolValue { Value: true }) found.Add(k);
+                    (best, bestCount) = (found, found.Count);
                     break;
                 case Narrowing.Join jn:
                     var g = post.Map(jn.Field);
@@ -203,10 +222,11 @@ public sealed partial class KernelEval
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
-    private static HashSet<Value>[]? DirtySets(KeyedReads keyed, int vars, FieldChanges changes, ConcreteState post)
+    private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed)
     {
-        var sets = new HashSet<Value>[vars];
-        for (var j = 0; j < vars; j++) sets[j] = [];
+        var keyed = plan.Keyed;
+        var sets = new HashSet<Value>[plan.Roles.Length];
+        for (var j = 0; j < sets.Length; j++) sets[j] = [];
         foreach (var (field, v) in keyed.Direct)
         {
             if (!changes.Changed(field)) continue;
@@ -226,21 +246,51 @@ public sealed partial class KernelEval
                 if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
+        for (var r = 0; r < keyed.Computed.Length && !ignoreComputed; r++)
+        {
+            var (field, _, v) = keyed.Computed[r];
+            if (!changes.Changed(field)) continue;
+            if (changes.Keys(field) is not { } keys) return null;
+            // The keys k with e(k) a changed key, among the entries of the antecedent's guard M[v]
+            // (M's default false): any other k has M[k] false, so its instances hold.
+            if (plan.ScanOver[v] is not { } over || post.Map(over) is not { Default: BoolValue { Value: false } } m) return null;
+            var key = plan.ComputedKeys[r];
+            key.Bind(post, pre);
+            var vals = new Value[sets.Length];
+            foreach (var k in KeysOf(m))
+            {
+                vals[v] = k;
+                if (keys.Contains(key.Run(vals))) sets[v].Add(k);
+            }
+        }
+
         return sets;
     }
 
-    private KeyedPlan PlanOf(ClauseProgram c, bool guardsFromConclusion)
+    // Per clause, the fields it reads as a bit set over KernelState.Fields (null: more fields than bits).
+    private static readonly Dictionary<string, int> FieldIndex = KernelState.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+    private ulong[]? readMasks;
+
+    private ulong[]? ReadMasks => KernelState.Fields.Length > 64 ? null : readMasks ??= [.. Clauses.Select(c => c.Reads.Aggregate(0UL, (m, f) => m | (1UL << FieldIndex[f])))];
+
+    // The plan of a keyed clause (its reads again, over the plan's own variables); planted faults get their own plans.
+    private KeyedPlan PlanOf(ClauseProgram c, TouchedFaults? faults)
     {
-        var cache = guardsFromConclusion ? plantedPlans : plans;
-        if (cache.TryGetValue(c.Name, out var plan)) return plan;
+        var guards = faults is { GuardsFromConclusion: true };
+        var transpose = faults is { TransposeNested: true };
+        var cache = guards || transpose ? plantedPlans : plans;
+        var name = guards || transpose ? $"{c.Name}/{guards}/{transpose}" : c.Name;
+        if (cache.TryGetValue(name, out var plan)) return plan;
         var clause = c.Clause;
         var post = KernelState.Symbolic(Spec.Sorts, Pre);
         var before = KernelState.Symbolic(Spec.Sorts, Before);
         var vars = clause.Vars.Select(x => ctx.Q.Fresh(x.Name, Spec.Sorts.SortOf(x.Role))).ToArray();
         var body = clause.At(ctx, before, post, [.. vars]);
+        var keyed = (clause.Relational ? KeyedReads.OfRelational(body, clause.At(ctx, post, post, [.. vars]), vars, Pre, Before) : KeyedReads.Of(body, vars, Pre))
+            ?? throw new InvalidOperationException($"KernelEval: clause {c.Name} is keyed, but not over fresh variables");
         var swapped = vars.Length == 2 && clause.Vars[0].Role == clause.Vars[1].Role ? clause.At(ctx, before, post, [vars[1], vars[0]]) : null;
-        plan = KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], Pre, Before, guardsFromConclusion);
-        cache[c.Name] = plan;
+        plan = KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], keyed, Pre, Before, guards, transpose);
+        cache[name] = plan;
         return plan;
     }
 
@@ -260,6 +310,12 @@ public sealed partial class KernelEval
         return inv;
     });
 
+    // The keys of a map's entries, per map object (enumerating an immutable dictionary is slow and
+    // allocates; the same inner maps are read step after step).
+    private static readonly ConditionalWeakTable<MapValue, Value[]> Keys = new();
+
+    private static Value[] KeysOf(MapValue map) => Keys.GetValue(map, m => [.. m.Entries.Keys]);
+
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
     private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses)
     {
@@ -273,6 +329,22 @@ public sealed partial class KernelEval
             // Planted fault: cached by field name, so a later step reads the inverse of an older map.
             if (!staleInverses.TryGetValue(field, out var inv)) staleInverses[field] = inv = InverseOf(map);
             return inv;
+        }
+
+        /// <summary>The changed fields as a bit set over KernelState.Fields (at most 64 of them).</summary>
+        public ulong ChangedMask()
+        {
+            var mask = 0UL;
+            if (known is not null)
+            {
+                foreach (var field in known.Keys)
+                    if (FieldIndex.TryGetValue(field, out var i)) mask |= 1UL << i; // a name that is no field changes no clause's reads
+                return mask;
+            }
+
+            for (var i = 0; i < KernelState.Fields.Length; i++)
+                if (Changed(KernelState.Fields[i].Name)) mask |= 1UL << i;
+            return mask;
         }
 
         public bool Changed(string field)

@@ -12,13 +12,26 @@ namespace Verified.Spec.Kernel;
 /// </summary>
 internal sealed class KeyedPlan
 {
-    private KeyedPlan(PointProgram body, ImmutableArray<Role> roles, bool symmetric, ImmutableArray<KeyedVariant> variants)
+    private KeyedPlan(PointProgram body, ImmutableArray<Role> roles, bool symmetric, ImmutableArray<KeyedVariant> variants,
+        KeyedReads keyed, ImmutableArray<PointProgram> computedKeys, ImmutableArray<string?> scanOver)
     {
         Body = body;
         Roles = roles;
         Symmetric = symmetric;
         Variants = variants;
+        Keyed = keyed;
+        ComputedKeys = computedKeys;
+        ScanOver = scanOver;
     }
+
+    /// <summary>The clause's reads, over this plan's variables.</summary>
+    public KeyedReads Keyed { get; }
+
+    /// <summary>The key term of each of <see cref="Keyed"/>'s computed reads, compiled.</summary>
+    public ImmutableArray<PointProgram> ComputedKeys { get; }
+
+    /// <summary>Per variable v, a post-state Boolean field M with M[v] a conjunct of the antecedent (null: none): v's instances outside M's entries hold.</summary>
+    public ImmutableArray<string?> ScanOver { get; }
 
     public PointProgram Body { get; }
 
@@ -32,7 +45,9 @@ internal sealed class KeyedPlan
     /// <param name="body">The clause body at <paramref name="vars"/>.</param>
     /// <param name="swapped">The clause body at <paramref name="vars"/> in reverse order (used only for two variables).</param>
     /// <param name="guardsFromConclusion">Planted fault: also take guards from the conclusion (wrong: a false conclusion is exactly a break).</param>
-    public static KeyedPlan Build(Term body, Term? swapped, IReadOnlyList<VarTerm> vars, ImmutableArray<Role> roles, string postPrefix, string prePrefix, bool guardsFromConclusion)
+    /// <param name="transposeNested">Planted fault: a nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</param>
+    public static KeyedPlan Build(Term body, Term? swapped, IReadOnlyList<VarTerm> vars, ImmutableArray<Role> roles, KeyedReads keyed, string postPrefix, string prePrefix,
+        bool guardsFromConclusion, bool transposeNested)
     {
         var conjuncts = new List<Term>();
         if (body is AppTerm { Op: Op.Implies } imp)
@@ -50,7 +65,7 @@ internal sealed class KeyedPlan
             var others = new ImmutableArray<Narrowing>[vars.Count];
             for (var i = 0; i < vars.Count; i++)
             {
-                others[i] = i == j ? [] : [.. conjuncts.Select(c => NarrowingOf(c, vars[i], OnlyDirty, postPrefix, prePrefix, vars)).OfType<Narrowing>()];
+                others[i] = i == j ? [] : [.. conjuncts.Select(c => NarrowingOf(c, vars[i], OnlyDirty, postPrefix, prePrefix, vars, transposeNested)).OfType<Narrowing>()];
             }
 
             var guard = guards.Count == 0 ? null : new PointProgram(guards.Count == 1 ? guards[0] : T.And(guards), vars, postPrefix, prePrefix);
@@ -58,13 +73,26 @@ internal sealed class KeyedPlan
         }
 
         var symmetric = vars.Count == 2 && roles[0] == roles[1] && swapped is not null && SameUpToOrder(body, swapped);
-        return new KeyedPlan(new PointProgram(body, vars, postPrefix, prePrefix), roles, symmetric, [.. variants]);
+        var scanOver = vars.Select(v => conjuncts.OfType<AppTerm>().Where(c => c.Op == Op.Select && c.Args[1].Equals(v))
+            .Select(c => c.Args[0] is VarTerm m && m.Name.StartsWith(postPrefix, StringComparison.Ordinal) && m.Sort is MapSort { Value: BoolSort } ? m.Name[postPrefix.Length..] : null)
+            .FirstOrDefault(m => m is not null)).ToImmutableArray();
+        return new KeyedPlan(new PointProgram(body, vars, postPrefix, prePrefix), roles, symmetric, [.. variants],
+            keyed, [.. keyed.Computed.Select(c => new PointProgram(c.Key, vars, postPrefix, prePrefix))], scanOver);
     }
 
     // A conjunct M[v] (M a Boolean map not reading v) or G[v] = t (G a post-state field, t not
     // reading v), where M and t read no bound variable but the dirty one.
-    private static Narrowing? NarrowingOf(Term c, VarTerm v, Func<Term, bool> onlyDirty, string postPrefix, string prePrefix, IReadOnlyList<VarTerm> vars)
+    private static Narrowing? NarrowingOf(Term c, VarTerm v, Func<Term, bool> onlyDirty, string postPrefix, string prePrefix, IReadOnlyList<VarTerm> vars, bool transposeNested)
     {
+        // F[v][t], F a post-state field: v ranges over the keys whose inner map holds t (a scan of F's entries).
+        if (c is AppTerm { Op: Op.Select } outer && outer.Args[0] is AppTerm { Op: Op.Select } row && row.Args[1].Equals(v) && row.Args[0] is VarTerm nested
+            && nested.Name.StartsWith(postPrefix, StringComparison.Ordinal) && onlyDirty(outer.Args[1]) && outer.Sort is BoolSort)
+        {
+            return transposeNested && ((MapSort)nested.Sort).Key.Equals(outer.Args[1].Sort)
+                ? new Narrowing.TrueKeys(new PointProgram(T.Select(nested, outer.Args[1]), vars, postPrefix, prePrefix))
+                : new Narrowing.Nested(nested.Name[postPrefix.Length..], new PointProgram(outer.Args[1], vars, postPrefix, prePrefix));
+        }
+
         if (c is AppTerm { Op: Op.Select } sel && sel.Args[1].Equals(v) && onlyDirty(sel.Args[0]) && sel.Args[0].Sort is MapSort { Value: BoolSort })
             return new Narrowing.TrueKeys(new PointProgram(sel.Args[0], vars, postPrefix, prePrefix));
         if (c is AppTerm { Op: Op.Eq } eq)
@@ -136,6 +164,7 @@ internal abstract record Narrowing
     {
         TrueKeys t => t.Map,
         Join j => j.Value,
+        Nested n => n.Inner,
         _ => throw new InvalidOperationException($"KeyedPlan: unknown narrowing {GetType().Name}"),
     }).Bind(post, pre);
 
@@ -144,4 +173,7 @@ internal abstract record Narrowing
 
     /// <summary>The antecedent has G[v] = t: v ranges over the keys where G holds t — when t is not G's default.</summary>
     public sealed record Join(string Field, PointProgram Value) : Narrowing;
+
+    /// <summary>The antecedent has F[v][t]: v ranges over the keys k with F[k][t] true — F's entries whose inner map holds t, when the default's does not.</summary>
+    public sealed record Nested(string Field, PointProgram Inner) : Narrowing;
 }

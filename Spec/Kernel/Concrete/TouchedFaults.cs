@@ -15,4 +15,10 @@ public sealed record TouchedFaults
 
     /// <summary>A map's inverse is cached by field name rather than by map object, so a later step reads the inverse of an older map.</summary>
     public bool StaleInverse { get; init; }
+
+    /// <summary>Reads at a key computed from a variable (F[e(v)]) are left out of the dirty keys, as a read-set analysis that saw only direct reads and hops would.</summary>
+    public bool IgnoreComputedReads { get; init; }
+
+    /// <summary>A nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</summary>
+    public bool TransposeNested { get; init; }
 }
