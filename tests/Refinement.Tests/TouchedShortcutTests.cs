@@ -145,6 +145,26 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Planted_inverse_update_that_skips_the_changed_keys_is_caught()
+    {
+        // CapParent's inverse after s1 → s2 is derived from s1's; without moving the changed keys
+        // it lacks c2 under c, and the next step reads it (CapParent is unchanged in s2 → s3).
+        var ch = Chain.Make();
+        var eval = new KernelEval(RefinementSpec.Spec); // its own cache for the planted inverses
+        var faults = new TouchedFaults { InverseSkipsChanges = true };
+        eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
+        eval.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts(), null, faults).ShouldBeEmpty();
+        var post = Store(ch.S2, "CapLive", ch.C, BoolValue.False);
+        var (touched, full) = Evaluate(eval, ch.S2, post, faults);
+        full.ShouldContain(ParentLive);
+        touched.ShouldNotContain(ParentLive);
+        // The same three steps without the fault, through the shared cache, derive the inverse correctly.
+        Shared.Value.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts()).ShouldBeEmpty();
+        Shared.Value.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts()).ShouldBeEmpty();
+        Evaluate(Shared.Value, ch.S2, post, null).Touched.ShouldContain(ParentLive);
+    }
+
+    [Fact]
     public void Planted_read_set_without_computed_keys_is_caught()
     {
         // slot_in_live_cnode reads ObjAlive at the CNode part of the slot, not at the slot.

@@ -18,6 +18,7 @@ public sealed partial class KernelEval
     private readonly Dictionary<string, KeyedPlan> plans = [];
     private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
     private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
+    private readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses = new();
 
     /// <summary>
     /// The clauses <paramref name="post"/> breaks, evaluating only what the step pre → post can have
@@ -64,7 +65,9 @@ public sealed partial class KernelEval
     /// instance (a, b) has the value of (b, a), so the instances with the second variable dirty are
     /// those with the first variable at the same key; only j = 0 is run, over both dirty sets.</item>
     /// <item>Inverses (value → keys) are cached per map object: maps are immutable values, so an
-    /// unchanged field (the same object in the next state) has the same inverse.</item>
+    /// unchanged field (the same object in the next state) has the same inverse. A changed field's
+    /// inverse is derived from the pre-state map's by moving each key where the two maps differ
+    /// from its old value's keys to its new value's: exact, so the next step may derive from it.</item>
     /// </list>
     /// Each has a planted wrong version (<see cref="TouchedFaults"/>) that a test catches.
     /// </summary>
@@ -88,7 +91,7 @@ public sealed partial class KernelEval
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null);
+        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, plantedInverses);
         var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
         var full = new EvalEnv(post, pre, null, domains);
         var broken = new List<string>();
@@ -172,38 +175,44 @@ public sealed partial class KernelEval
     // The smallest candidate set any narrowing gives (null: none applies, the whole domain).
     private static IReadOnlyList<Value>? Candidates(ImmutableArray<Narrowing> narrowings, Value[] vals, FieldChanges changes, ConcreteState post)
     {
+        // Counted before any set is built: a join's inverse is shared and cached, a Boolean map's
+        // entry count is known without listing them, a nested scan is taken only when nothing else narrowed.
         IReadOnlyList<Value>? best = null;
+        MapValue? bestMap = null;
         var bestCount = int.MaxValue;
         foreach (var w in narrowings)
         {
-            switch (w)
-            {
-                case Narrowing.TrueKeys t:
-                    var m = (MapValue)t.Map.Run(vals);
-                    if (m.Default is BoolValue { Value: false } && m.Entries.Count < bestCount) (best, bestCount) = (KeysOf(m), m.Entries.Count);
-                    break;
-                case Narrowing.Nested nested when best is null:
-                    // A scan of F's entries: only when nothing cheaper narrowed.
-                    var f = post.Map(nested.Field);
-                    var inner = nested.Inner.Run(vals);
-                    if (((MapValue)f.Default).Select(inner) is not BoolValue { Value: false }) break;
-                    var found = new List<Value>();
-                    foreach (var (k, row) in f.Entries)
-                        if (((MapValue)row).Select(inner) is BoolValue { Value: true }) found.Add(k);
-                    (best, bestCount) = (found, found.Count);
-                    break;
-                case Narrowing.Join jn:
-                    var g = post.Map(jn.Field);
-                    var at = jn.Value.Run(vals);
-                    if (at.Equals(g.Default)) break;
-                    var keys = changes.Inverse(jn.Field, g).GetValueOrDefault(at);
-                    if (keys is null) return [];
-                    if (keys.Count < bestCount) (best, bestCount) = (keys, keys.Count);
-                    break;
-            }
+            if (w is not Narrowing.Join jn) continue;
+            var g = post.Map(jn.Field);
+            var at = jn.Value.Run(vals);
+            if (at.Equals(g.Default)) continue;
+            var keys = changes.Inverse(jn.Field, g).GetValueOrDefault(at);
+            if (keys is null) return [];
+            if (keys.Count < bestCount) (best, bestCount) = (keys, keys.Count);
         }
 
-        return best;
+        foreach (var w in narrowings)
+        {
+            if (w is not Narrowing.TrueKeys t) continue;
+            var m = (MapValue)t.Map.Run(vals);
+            if (m.Default is BoolValue { Value: false } && m.Entries.Count < bestCount) (best, bestMap, bestCount) = (null, m, m.Entries.Count);
+        }
+
+        if (bestMap is not null) return KeysOf(bestMap);
+        if (best is not null) return best;
+        foreach (var w in narrowings)
+        {
+            if (w is not Narrowing.Nested nested) continue;
+            var f = post.Map(nested.Field);
+            var inner = nested.Inner.Run(vals);
+            if (((MapValue)f.Default).Select(inner) is not BoolValue { Value: false }) continue;
+            var found = new List<Value>();
+            foreach (var (k, row) in f.Entries)
+                if (((MapValue)row).Select(inner) is BoolValue { Value: true }) found.Add(k);
+            return found;
+        }
+
+        return null;
     }
 
     // With the step's differences known, the post-state's domains are the pre-state's plus the ids
@@ -298,17 +307,17 @@ public sealed partial class KernelEval
     // that did not change between steps is the same object, so its inverse is built once.
     private static readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> Inverses = new();
 
-    private static Dictionary<Value, List<Value>> InverseOf(MapValue map) => Inverses.GetValue(map, m =>
+    private static Dictionary<Value, List<Value>> InverseOf(MapValue map)
     {
         var inv = new Dictionary<Value, List<Value>>();
-        foreach (var (k, v) in m.Entries)
+        foreach (var (k, v) in map.Entries)
         {
             if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
             ks.Add(k);
         }
 
         return inv;
-    });
+    }
 
     // The keys of a map's entries, per map object (enumerating an immutable dictionary is slow and
     // allocates; the same inner maps are read step after step).
@@ -317,7 +326,8 @@ public sealed partial class KernelEval
     private static Value[] KeysOf(MapValue map) => Keys.GetValue(map, m => [.. m.Entries.Keys]);
 
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
-    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses)
+    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
+        ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses)
     {
         private readonly Dictionary<string, bool> changed = [];
         private readonly Dictionary<string, HashSet<Value>?> keys = [];
@@ -325,9 +335,47 @@ public sealed partial class KernelEval
         /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
         public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
         {
-            if (staleInverses is null) return InverseOf(map);
+            if (staleInverses is null)
+            {
+                // The planted fault keeps its wrong inverses apart from the shared cache.
+                var cache = skipChanges ? plantedInverses : Inverses;
+                if (cache.TryGetValue(map, out var cached)) return cached;
+                // Post's map from pre's, whose inverse is known, at the keys where they differ.
+                var inv = ReferenceEquals(map, post[field]) && pre[field] is MapValue before && cache.TryGetValue(before, out var old) && Keys(field) is { } differ
+                    ? Updated(old, before, map, differ, skipChanges)
+                    : InverseOf(map);
+                cache.AddOrUpdate(map, inv);
+                return inv;
+            }
+
             // Planted fault: cached by field name, so a later step reads the inverse of an older map.
-            if (!staleInverses.TryGetValue(field, out var inv)) staleInverses[field] = inv = InverseOf(map);
+            if (!staleInverses.TryGetValue(field, out var stale)) staleInverses[field] = stale = Inverses.GetValue(map, InverseOf);
+            return stale;
+        }
+
+        // A copy of before's inverse with each differing key moved from its old value's keys to its
+        // new value's (lists are shared with before's inverse, so a changed one is replaced, never
+        // mutated). skip: planted fault, the copy is left as it was.
+        private static Dictionary<Value, List<Value>> Updated(Dictionary<Value, List<Value>> old, MapValue before, MapValue after, HashSet<Value> differ, bool skip)
+        {
+            var inv = new Dictionary<Value, List<Value>>(old);
+            if (skip) return inv;
+            foreach (var k in differ)
+            {
+                if (before.Entries.TryGetValue(k, out var ov) && inv.TryGetValue(ov, out var had))
+                {
+                    var without = new List<Value>(had);
+                    without.Remove(k);
+                    if (without.Count == 0) inv.Remove(ov); else inv[ov] = without;
+                }
+
+                if (after.Entries.TryGetValue(k, out var nv))
+                {
+                    var with = inv.TryGetValue(nv, out var has) ? new List<Value>(has) { k } : [k];
+                    inv[nv] = with;
+                }
+            }
+
             return inv;
         }
 

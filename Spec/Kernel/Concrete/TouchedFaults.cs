@@ -16,6 +16,9 @@ public sealed record TouchedFaults
     /// <summary>A map's inverse is cached by field name rather than by map object, so a later step reads the inverse of an older map.</summary>
     public bool StaleInverse { get; init; }
 
+    /// <summary>A map's inverse derived from the pre-state map's is not updated at the keys where the maps differ.</summary>
+    public bool InverseSkipsChanges { get; init; }
+
     /// <summary>Reads at a key computed from a variable (F[e(v)]) are left out of the dirty keys, as a read-set analysis that saw only direct reads and hops would.</summary>
     public bool IgnoreComputedReads { get; init; }
 
