@@ -261,8 +261,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
         // The abstraction knows which keys changed when these are its last two results.
         var known = ReferenceEquals(abstraction.Previous, before) && ReferenceEquals(abstraction.Last, post) ? abstraction.LastChanges : null;
         if (touchedOnly && Shortcuts is { DropRelationalBreaks: true })
-            return [.. eval.BrokenClausesTouched(post, before, Touched, known).Where(n => !eval.Clauses.Any(c => c.Relational && c.Name == n))];
-        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched, known);
+            return [.. eval.BrokenClausesTouched(post, before, Touched, known, Shortcuts.Touched).Where(n => !eval.Clauses.Any(c => c.Relational && c.Name == n))];
+        if (touchedOnly) return eval.BrokenClausesTouched(post, before, Touched, known, Shortcuts?.Touched);
         Touched.Full += eval.Clauses.Length;
         return eval.BrokenClauses(post, before);
     }

@@ -39,4 +39,7 @@ public sealed record ShortcutFaults
 
     /// <summary>A fresh checker's first abstraction takes the thread's seed state (the last fresh first state) without comparing kernel images (as a seed keyed on the wrong data would).</summary>
     public bool SeedIgnoresImage { get; init; }
+
+    /// <summary>Planted wrong shortcuts inside the touched-only evaluation of the invariants (see <see cref="Verified.Spec.Kernel.TouchedFaults"/>).</summary>
+    public Verified.Spec.Kernel.TouchedFaults? Touched { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace Verified.Spec.Kernel;
 
@@ -14,9 +15,10 @@ public sealed class TouchedCounts
 
 public sealed partial class KernelEval
 {
-    private const string DirtyName = "a.dirty";
-    private const string DirtyCountName = "a.dirty.n";
-    private readonly Dictionary<string, ImmutableArray<(EvalProgram Program, Sort VarSort)>> keyedVariantCache = [];
+    private readonly Dictionary<string, KeyedPlan> plans = [];
+    private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
+    private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
+    private readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses = new();
 
     /// <summary>
     /// The clauses <paramref name="post"/> breaks, evaluating only what the step pre → post can have
@@ -27,11 +29,13 @@ public sealed partial class KernelEval
     /// those fields behaves like a fresh one), so it still holds.</item>
     /// <item>A state clause of the per-key form (<see cref="KeyedReads"/>) is evaluated only on the
     /// instances where some bound variable v is dirty: a key where a field it reads directly at v
-    /// changed, or whose value post.G[v] is a key where a field read through G changed. An instance
-    /// with no dirty variable makes exactly the reads it made on pre (each F[v] and G[v] is
-    /// unchanged, hence each F[G[v]] too) and every other subterm depends only on the variables,
-    /// so it has its pre value: true. The other variables range over the union of both states'
-    /// domains (exact, as in a full evaluation).</item>
+    /// changed, or whose value post.G[v] is a key where a field read through G changed, or whose
+    /// computed key e(v) is a key where a field read at e(v) changed. An instance with no dirty
+    /// variable makes exactly the reads it made on pre (each F[v], G[v] and F[e(v)] is unchanged,
+    /// hence each F[G[v]] too) and every other subterm depends only on the variables, so it has its
+    /// pre value: true. The keys with e(v) changed are found among the entries of a Boolean
+    /// post-state field M with M[v] a conjunct of the antecedent of A ⇒ B (M's default false; else
+    /// the clause is evaluated in full): at any other v the antecedent is false.</item>
     /// <item>A relational clause of the per-key form (<see cref="KeyedReads.OfRelational"/>: read
     /// directly at bound variables in both states, and syntactically true on a step that changes
     /// nothing) is evaluated only on the instances where some bound variable is a key at which a
@@ -41,6 +45,31 @@ public sealed partial class KernelEval
     /// <item>Everything else — clauses not of the per-key form, and any clause reading a field
     /// whose default changed — is evaluated in full.</item>
     /// </list>
+    /// The instances of a per-key clause with variable j dirty are enumerated here, not by a
+    /// quantifier (<see cref="KeyedPlan"/>); leaving out an instance is sound only when it holds:
+    /// <list type="bullet">
+    /// <item>Guard: when the body is A ⇒ B, a conjunct of A that reads no bound variable but j is
+    /// tested first; where it is false every instance with that value of j holds (A is false).</item>
+    /// <item>Narrowing: a conjunct M[y] of A, with M a Boolean map reading no bound variable but j,
+    /// is false at every y that is not an entry of M when M's default is false, so y ranges over
+    /// M's entries; a conjunct G[y] = t of A (G a post-state field, t reading no bound variable but
+    /// j) is false at every y where G does not hold t, so when t is not G's default y ranges over
+    /// G's inverse at t (none: no instance); a conjunct F[y][t] of A (F a post-state field) is false
+    /// at every y whose inner map does not hold t, so when the default's does not, y ranges over
+    /// the entries of F whose inner map does (a scan, taken only when nothing else narrowed). Of
+    /// several, the smallest set is taken. Any other y
+    /// ranges over its domain. Ids outside the domain that a narrowing yields are real values of
+    /// the sort, so evaluating them cannot report a clause that holds.</item>
+    /// <item>Symmetry: two variables of one role whose body with the variables swapped is the same
+    /// up to the order of the operands of and, or and equality (<see cref="KeyedPlan.SameUpToOrder"/>):
+    /// instance (a, b) has the value of (b, a), so the instances with the second variable dirty are
+    /// those with the first variable at the same key; only j = 0 is run, over both dirty sets.</item>
+    /// <item>Inverses (value → keys) are cached per map object: maps are immutable values, so an
+    /// unchanged field (the same object in the next state) has the same inverse. A changed field's
+    /// inverse is derived from the pre-state map's by moving each key where the two maps differ
+    /// from its old value's keys to its new value's: exact, so the next step may derive from it.</item>
+    /// </list>
+    /// Each has a planted wrong version (<see cref="TouchedFaults"/>) that a test catches.
     /// </summary>
     public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts) =>
         BrokenClausesTouched(post, pre, counts, null);
@@ -53,41 +82,35 @@ public sealed partial class KernelEval
     /// which it differs. Comparing the maps is then not needed. The caller vouches for the
     /// differences (a wrong set would skip clause instances; the cross-check mode tests that).
     /// </summary>
-    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys)
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys) =>
+        BrokenClausesTouched(post, pre, counts, changedKeys, null);
+
+    /// <summary>As above, with planted wrong shortcuts (<paramref name="faults"/>, for tests: each must be caught by comparing with the full evaluation).</summary>
+    public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys, TouchedFaults? faults)
     {
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post, changedKeys);
+        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, plantedInverses);
         var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
         var full = new EvalEnv(post, pre, null, domains);
         var broken = new List<string>();
-        foreach (var c in Clauses)
+        var masks = ReadMasks;
+        var changedMask = masks is null ? 0 : changes.ChangedMask();
+        for (var i = 0; i < Clauses.Length; i++)
         {
-            if (!c.Relational && c.Reads.All(f => !changes.Changed(f)))
+            var c = Clauses[i];
+            if (!c.Relational && (masks is null ? c.Reads.All(f => !changes.Changed(f)) : (masks[i] & changedMask) == 0))
             {
                 counts.Skipped++;
                 continue;
             }
 
             bool holds;
-            if (c.Keyed is { } keyed && DirtySets(keyed, c.Clause.Vars.Length, changes, post) is { } dirty)
+            if (c.Keyed is not null && PlanOf(c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }) is { } dirty)
             {
                 counts.Keyed++;
-                holds = true;
-                var variants = KeyedVariants(c);
-                for (var j = 0; j < dirty.Length && holds; j++)
-                {
-                    if (dirty[j].Count == 0) continue;
-                    var sort = (BitVecSort)variants[j].VarSort;
-                    var args = new Dictionary<string, Value>
-                    {
-                        ["dirty"] = MapValue.Create(Sort.Map(DomainQuantify.IndexSort, sort), new BitVecValue(sort.Width, 0),
-                            dirty[j].Select((v, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), v))),
-                        ["dirty.n"] = new BitVecValue(32, (ulong)dirty[j].Count),
-                    };
-                    holds = ((BoolValue)variants[j].Program.Run(full with { Args = args })).Value;
-                }
+                holds = KeyedHolds(plan, dirty, post, pre, changes, domains, faults is { AssumeSymmetric: true });
             }
             else
             {
@@ -99,6 +122,97 @@ public sealed partial class KernelEval
         }
 
         return broken;
+    }
+
+    // Every instance with some variable j at one of its dirty keys (the rest of the instances hold,
+    // see BrokenClausesTouched): per j, each dirty key, then the other variables over their
+    // candidates. A symmetric clause runs only j = 0, over the dirty keys of both variables.
+    private static bool KeyedHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, FieldChanges changes, RoleDomains domains, bool assumeSymmetric)
+    {
+        var n = plan.Roles.Length;
+        plan.Body.Bind(post, pre);
+        var variants = n;
+        if (n == 2 && (plan.Symmetric || (assumeSymmetric && plan.Roles[0] == plan.Roles[1])))
+        {
+            variants = 1;
+            if (dirty[1].Count > 0) dirty = [[.. dirty[0], .. dirty[1]], []];
+        }
+
+        var vals = new Value[n];
+        for (var j = 0; j < variants; j++)
+        {
+            if (dirty[j].Count == 0) continue;
+            var variant = plan.Variants[j];
+            variant.Guard?.Bind(post, pre);
+            foreach (var others in variant.Others)
+                foreach (var w in others) w.Bind(post, pre);
+            foreach (var x in dirty[j])
+            {
+                vals[j] = x;
+                if (variant.Guard is { } g && !g.Holds(vals)) continue;
+                if (!Others(plan, variant, j, 0, vals, changes, domains, post)) return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The instances with variable j fixed, over variables i..n-1 (other than j).
+    private static bool Others(KeyedPlan plan, KeyedVariant variant, int j, int i, Value[] vals, FieldChanges changes, RoleDomains domains, ConcreteState post)
+    {
+        if (i == j) i++;
+        if (i >= vals.Length) return plan.Body.Holds(vals);
+        var candidates = Candidates(variant.Others[i], vals, changes, post) ?? domains.Values(plan.Roles[i]);
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            vals[i] = candidates[c];
+            if (!Others(plan, variant, j, i + 1, vals, changes, domains, post)) return false;
+        }
+
+        return true;
+    }
+
+    // The smallest candidate set any narrowing gives (null: none applies, the whole domain).
+    private static IReadOnlyList<Value>? Candidates(ImmutableArray<Narrowing> narrowings, Value[] vals, FieldChanges changes, ConcreteState post)
+    {
+        // Counted before any set is built: a join's inverse is shared and cached, a Boolean map's
+        // entry count is known without listing them, a nested scan is taken only when nothing else narrowed.
+        IReadOnlyList<Value>? best = null;
+        MapValue? bestMap = null;
+        var bestCount = int.MaxValue;
+        foreach (var w in narrowings)
+        {
+            if (w is not Narrowing.Join jn) continue;
+            var g = post.Map(jn.Field);
+            var at = jn.Value.Run(vals);
+            if (at.Equals(g.Default)) continue;
+            var keys = changes.Inverse(jn.Field, g).GetValueOrDefault(at);
+            if (keys is null) return [];
+            if (keys.Count < bestCount) (best, bestCount) = (keys, keys.Count);
+        }
+
+        foreach (var w in narrowings)
+        {
+            if (w is not Narrowing.TrueKeys t) continue;
+            var m = (MapValue)t.Map.Run(vals);
+            if (m.Default is BoolValue { Value: false } && m.Entries.Count < bestCount) (best, bestMap, bestCount) = (null, m, m.Entries.Count);
+        }
+
+        if (bestMap is not null) return KeysOf(bestMap);
+        if (best is not null) return best;
+        foreach (var w in narrowings)
+        {
+            if (w is not Narrowing.Nested nested) continue;
+            var f = post.Map(nested.Field);
+            var inner = nested.Inner.Run(vals);
+            if (((MapValue)f.Default).Select(inner) is not BoolValue { Value: false }) continue;
+            var found = new List<Value>();
+            foreach (var (k, row) in f.Entries)
+                if (((MapValue)row).Select(inner) is BoolValue { Value: true }) found.Add(k);
+            return found;
+        }
+
+        return null;
     }
 
     // With the step's differences known, the post-state's domains are the pre-state's plus the ids
@@ -117,10 +231,11 @@ public sealed partial class KernelEval
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
-    private static List<Value>[]? DirtySets(KeyedReads keyed, int vars, FieldChanges changes, ConcreteState post)
+    private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed)
     {
-        var sets = new HashSet<Value>[vars];
-        for (var j = 0; j < vars; j++) sets[j] = [];
+        var keyed = plan.Keyed;
+        var sets = new HashSet<Value>[plan.Roles.Length];
+        for (var j = 0; j < sets.Length; j++) sets[j] = [];
         foreach (var (field, v) in keyed.Direct)
         {
             if (!changes.Changed(field)) continue;
@@ -134,64 +249,150 @@ public sealed partial class KernelEval
             if (changes.Keys(field) is not { } keys) return null;
             var g = post.Map(via);
             if (keys.Contains(g.Default)) return null; // every key not in G's entries reads a changed key
-            // The keys k with G[k] a changed key, through G's inverse (built once per step).
+            // The keys k with G[k] a changed key, through G's inverse.
             var inverse = changes.Inverse(via, g);
             foreach (var key in keys)
                 if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
-        return [.. sets.Select(s => s.ToList())];
+        for (var r = 0; r < keyed.Computed.Length && !ignoreComputed; r++)
+        {
+            var (field, _, v) = keyed.Computed[r];
+            if (!changes.Changed(field)) continue;
+            if (changes.Keys(field) is not { } keys) return null;
+            // The keys k with e(k) a changed key, among the entries of the antecedent's guard M[v]
+            // (M's default false): any other k has M[k] false, so its instances hold.
+            if (plan.ScanOver[v] is not { } over || post.Map(over) is not { Default: BoolValue { Value: false } } m) return null;
+            var key = plan.ComputedKeys[r];
+            key.Bind(post, pre);
+            var vals = new Value[sets.Length];
+            foreach (var k in KeysOf(m))
+            {
+                vals[v] = k;
+                if (keys.Contains(key.Run(vals))) sets[v].Add(k);
+            }
+        }
+
+        return sets;
     }
 
-    private ImmutableArray<(EvalProgram Program, Sort VarSort)> KeyedVariants(ClauseProgram c)
+    // Per clause, the fields it reads as a bit set over KernelState.Fields (null: more fields than bits).
+    private static readonly Dictionary<string, int> FieldIndex = KernelState.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+    private ulong[]? readMasks;
+
+    private ulong[]? ReadMasks => KernelState.Fields.Length > 64 ? null : readMasks ??= [.. Clauses.Select(c => c.Reads.Aggregate(0UL, (m, f) => m | (1UL << FieldIndex[f])))];
+
+    // The plan of a keyed clause (its reads again, over the plan's own variables); planted faults get their own plans.
+    private KeyedPlan PlanOf(ClauseProgram c, TouchedFaults? faults)
     {
-        if (keyedVariantCache.TryGetValue(c.Name, out var v)) return v;
+        var guards = faults is { GuardsFromConclusion: true };
+        var transpose = faults is { TransposeNested: true };
+        var cache = guards || transpose ? plantedPlans : plans;
+        var name = guards || transpose ? $"{c.Name}/{guards}/{transpose}" : c.Name;
+        if (cache.TryGetValue(name, out var plan)) return plan;
         var clause = c.Clause;
         var post = KernelState.Symbolic(Spec.Sorts, Pre);
         var before = KernelState.Symbolic(Spec.Sorts, Before);
-        var built = new List<(EvalProgram, Sort)>();
-        for (var j = 0; j < clause.Vars.Length; j++)
-        {
-            var vars = clause.Vars.Select(x => ctx.Q.Fresh(x.Name, Spec.Sorts.SortOf(x.Role))).ToArray();
-            var body = clause.At(ctx, before, post, [.. vars]);
-            for (var i = vars.Length - 1; i >= 0; i--)
-            {
-                var role = clause.Vars[i].Role;
-                var sort = vars[i].Sort;
-                var (map, count) = i == j
-                    ? (T.Var(DirtyName, Sort.Map(DomainQuantify.IndexSort, sort)), T.Var(DirtyCountName, DomainQuantify.IndexSort))
-                    : (T.Var(DomainQuantify.DomainName(role), Sort.Map(DomainQuantify.IndexSort, sort)), T.Var(DomainQuantify.CountName(role), DomainQuantify.IndexSort));
-                var index = ctx.Q.Fresh(vars[i].Name + ".i", DomainQuantify.IndexSort);
-                body = T.ForAllInRange(index, T.Bv(DomainQuantify.IndexSort, 0), count, T.Let(vars[i], T.Select(map, index), body));
-            }
-
-            built.Add((Compile(body), vars[j].Sort));
-        }
-
-        keyedVariantCache[c.Name] = v = [.. built];
-        return v;
+        var vars = clause.Vars.Select(x => ctx.Q.Fresh(x.Name, Spec.Sorts.SortOf(x.Role))).ToArray();
+        var body = clause.At(ctx, before, post, [.. vars]);
+        var keyed = (clause.Relational ? KeyedReads.OfRelational(body, clause.At(ctx, post, post, [.. vars]), vars, Pre, Before) : KeyedReads.Of(body, vars, Pre))
+            ?? throw new InvalidOperationException($"KernelEval: clause {c.Name} is keyed, but not over fresh variables");
+        var swapped = vars.Length == 2 && clause.Vars[0].Role == clause.Vars[1].Role ? clause.At(ctx, before, post, [vars[1], vars[0]]) : null;
+        plan = KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], keyed, Pre, Before, guards, transpose);
+        cache[name] = plan;
+        return plan;
     }
 
+    // The entries of a map by value (value → the keys holding it), per map object: a field's map
+    // that did not change between steps is the same object, so its inverse is built once.
+    private static readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> Inverses = new();
+
+    private static Dictionary<Value, List<Value>> InverseOf(MapValue map)
+    {
+        var inv = new Dictionary<Value, List<Value>>();
+        foreach (var (k, v) in map.Entries)
+        {
+            if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
+            ks.Add(k);
+        }
+
+        return inv;
+    }
+
+    // The keys of a map's entries, per map object (enumerating an immutable dictionary is slow and
+    // allocates; the same inner maps are read step after step).
+    private static readonly ConditionalWeakTable<MapValue, Value[]> Keys = new();
+
+    private static Value[] KeysOf(MapValue map) => Keys.GetValue(map, m => [.. m.Entries.Keys]);
+
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
-    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known)
+    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
+        ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses)
     {
         private readonly Dictionary<string, bool> changed = [];
         private readonly Dictionary<string, HashSet<Value>?> keys = [];
-        private readonly Dictionary<string, Dictionary<Value, List<Value>>> inverses = [];
 
         /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
         public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
         {
-            if (inverses.TryGetValue(field, out var inv)) return inv;
-            inv = [];
-            foreach (var (k, v) in map.Entries)
+            if (staleInverses is null)
             {
-                if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
-                ks.Add(k);
+                // The planted fault keeps its wrong inverses apart from the shared cache.
+                var cache = skipChanges ? plantedInverses : Inverses;
+                if (cache.TryGetValue(map, out var cached)) return cached;
+                // Post's map from pre's, whose inverse is known, at the keys where they differ.
+                var inv = ReferenceEquals(map, post[field]) && pre[field] is MapValue before && cache.TryGetValue(before, out var old) && Keys(field) is { } differ
+                    ? Updated(old, before, map, differ, skipChanges)
+                    : InverseOf(map);
+                cache.AddOrUpdate(map, inv);
+                return inv;
             }
 
-            inverses[field] = inv;
+            // Planted fault: cached by field name, so a later step reads the inverse of an older map.
+            if (!staleInverses.TryGetValue(field, out var stale)) staleInverses[field] = stale = Inverses.GetValue(map, InverseOf);
+            return stale;
+        }
+
+        // A copy of before's inverse with each differing key moved from its old value's keys to its
+        // new value's (lists are shared with before's inverse, so a changed one is replaced, never
+        // mutated). skip: planted fault, the copy is left as it was.
+        private static Dictionary<Value, List<Value>> Updated(Dictionary<Value, List<Value>> old, MapValue before, MapValue after, HashSet<Value> differ, bool skip)
+        {
+            var inv = new Dictionary<Value, List<Value>>(old);
+            if (skip) return inv;
+            foreach (var k in differ)
+            {
+                if (before.Entries.TryGetValue(k, out var ov) && inv.TryGetValue(ov, out var had))
+                {
+                    var without = new List<Value>(had);
+                    without.Remove(k);
+                    if (without.Count == 0) inv.Remove(ov); else inv[ov] = without;
+                }
+
+                if (after.Entries.TryGetValue(k, out var nv))
+                {
+                    var with = inv.TryGetValue(nv, out var has) ? new List<Value>(has) { k } : [k];
+                    inv[nv] = with;
+                }
+            }
+
             return inv;
+        }
+
+        /// <summary>The changed fields as a bit set over KernelState.Fields (at most 64 of them).</summary>
+        public ulong ChangedMask()
+        {
+            var mask = 0UL;
+            if (known is not null)
+            {
+                foreach (var field in known.Keys)
+                    if (FieldIndex.TryGetValue(field, out var i)) mask |= 1UL << i; // a name that is no field changes no clause's reads
+                return mask;
+            }
+
+            for (var i = 0; i < KernelState.Fields.Length; i++)
+                if (Changed(KernelState.Fields[i].Name)) mask |= 1UL << i;
+            return mask;
         }
 
         public bool Changed(string field)

@@ -4,18 +4,24 @@ namespace Verified.Spec.Kernel;
 
 /// <summary>
 /// How a clause body reads the state, when it is of the per-key form: every read of a state map
-/// is at a bound variable (Direct: F[v]) or at a value read at one (Hop: F[G[v]]) — never the map
-/// as a whole, at a constant, or at a variable of an inner quantifier. For such a clause an
-/// instance (fixed values of the bound variables) can change its truth value between two states
-/// only if one of those reads changed, which <see cref="KernelEval"/> uses to evaluate only the
-/// instances where one bound variable is a changed key. Null when the body is not of this form.
+/// is at a bound variable (Direct: F[v]), at a value read at one (Hop: F[G[v]]) or at a key
+/// computed from one bound variable alone (Computed: F[e(v)], e reading no state, e.g. the CNode
+/// part of a slot) — never the map as a whole, at a constant, or at a variable of an inner
+/// quantifier. For such a clause an instance (fixed values of the bound variables) can change its
+/// truth value between two states only if one of those reads changed, which <see cref="KernelEval"/>
+/// uses to evaluate only the instances where one bound variable is a changed key. Null when the
+/// body is not of this form.
 /// </summary>
 public sealed record KeyedReads(ImmutableArray<(string Field, int Var)> Direct, ImmutableArray<(string Field, string Via, int Var)> Hops)
 {
+    /// <summary>Reads F[e(v)] at a key computed from bound variable v alone (the key term reads no state).</summary>
+    public ImmutableArray<(string Field, Term Key, int Var)> Computed { get; init; } = [];
+
     public static KeyedReads? Of(Term body, IReadOnlyList<VarTerm> bound, string prefix)
     {
         var direct = new HashSet<(string, int)>();
         var hops = new HashSet<(string, string, int)>();
+        var computed = new List<(string, Term, int)>();
         int Bound(Term t) => t is VarTerm v ? IndexOf(bound, v) : -1;
         string? Field(Term t) => t is VarTerm v && v.Name.StartsWith(prefix, StringComparison.Ordinal) ? v.Name[prefix.Length..] : null;
 
@@ -37,6 +43,12 @@ public sealed record KeyedReads(ImmutableArray<(string Field, int Var)> Direct, 
                     return true;
                 }
 
+                if (ComputedFrom(key) is var k and >= 0)
+                {
+                    computed.Add((f, key, k));
+                    return true;
+                }
+
                 return false;
             }
 
@@ -46,13 +58,36 @@ public sealed record KeyedReads(ImmutableArray<(string Field, int Var)> Direct, 
             return true;
         }
 
-        return Visit(body) ? new KeyedReads([.. direct], [.. hops]) : null;
+        // The one bound variable a state-free key term reads (-1: none, several, or it reads state
+        // or a variable bound inside the body).
+        int ComputedFrom(Term key)
+        {
+            var found = -1;
+            bool Walk(Term t)
+            {
+                if (t is VarTerm v)
+                {
+                    var i = IndexOf(bound, v);
+                    if (i < 0 || (found >= 0 && found != i)) return false;
+                    found = i;
+                    return true;
+                }
+
+                return t is not (LetTerm or QuantTerm or MapUpdateTerm) && t.Children.All(Walk);
+            }
+
+            return Walk(key) ? found : -1;
+        }
+
+        if (!Visit(body)) return null;
+        var dedup = computed.DistinctBy(c => (c.Item1, c.Item2, c.Item3)).ToList();
+        return new KeyedReads([.. direct], [.. hops]) { Computed = [.. dedup] };
     }
 
     /// <summary>
     /// The per-key form of a relational clause (reading the post-state with <paramref name="prefix"/>
     /// and the pre-state with <paramref name="beforePrefix"/>): each state is read only directly at
-    /// bound variables (no hops, kept out for simplicity), and the clause is syntactically true on a
+    /// bound variables (no hops or computed keys, kept out for simplicity), and the clause is syntactically true on a
     /// step that changes nothing — <paramref name="onSameState"/>, the body with the post-state for
     /// both, reduces to true by <see cref="TriviallyTrue"/>. Then an instance whose variables are all
     /// keys at which no field it reads changed reads in pre exactly what it reads in post, so its
@@ -63,7 +98,8 @@ public sealed record KeyedReads(ImmutableArray<(string Field, int Var)> Direct, 
     public static KeyedReads? OfRelational(Term body, Term onSameState, IReadOnlyList<VarTerm> bound, string prefix, string beforePrefix)
     {
         if (!TriviallyTrue(onSameState)) return null;
-        if (Of(body, bound, prefix) is not { Hops.IsEmpty: true } post || Of(body, bound, beforePrefix) is not { Hops.IsEmpty: true } pre) return null;
+        if (Of(body, bound, prefix) is not { Hops.IsEmpty: true, Computed.IsEmpty: true } post
+            || Of(body, bound, beforePrefix) is not { Hops.IsEmpty: true, Computed.IsEmpty: true } pre) return null;
         return new KeyedReads([.. post.Direct.Union(pre.Direct)], []);
     }
 

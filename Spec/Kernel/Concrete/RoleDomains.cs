@@ -17,6 +17,7 @@ public sealed class RoleDomains
     private readonly KernelSorts k;
     private readonly Dictionary<Role, HashSet<ulong>> present;
     private readonly Dictionary<Role, (MapValue Map, BitVecValue Count)> values = [];
+    private readonly Dictionary<Role, Value[]> lists = [];
 
     private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present)
     {
@@ -54,6 +55,8 @@ public sealed class RoleDomains
         var result = new RoleDomains(k, merged) { Derivations = Derivations + 1 };
         foreach (var (r, v) in values)
             if (ReferenceEquals(merged.GetValueOrDefault(r), present.GetValueOrDefault(r))) result.values[r] = v;
+        foreach (var (r, v) in lists)
+            if (ReferenceEquals(merged.GetValueOrDefault(r), present.GetValueOrDefault(r))) result.lists[r] = v;
         return result;
     }
 
@@ -116,6 +119,31 @@ public sealed class RoleDomains
 
     [ThreadStatic]
     private static Dictionary<Role, (KernelSorts K, ulong[] Ids, MapValue Map, BitVecValue Count)>? lastBuilt;
+
+    /// <summary>The domain of a role as values (<see cref="Ids"/>), for callers that enumerate it themselves.</summary>
+    public IReadOnlyList<Value> Values(Role role)
+    {
+        if (lists.TryGetValue(role, out var list)) return list;
+        var ids = Ids(role);
+        // As for Variable: the list built last time on this thread for the same ids is reused.
+        var recent = lastLists ??= [];
+        if (recent.TryGetValue(role, out var r) && ReferenceEquals(r.K, k) && r.Ids.AsSpan().SequenceEqual(ids))
+        {
+            list = r.Values;
+        }
+        else
+        {
+            var width = k.SortOf(role).Width;
+            list = [.. ids.Select(id => new BitVecValue(width, id))];
+            recent[role] = (k, ids, list);
+        }
+
+        lists[role] = list;
+        return list;
+    }
+
+    [ThreadStatic]
+    private static Dictionary<Role, (KernelSorts K, ulong[] Ids, Value[] Values)>? lastLists;
 
     /// <summary>The ids of a role: those present plus the two smallest absent ones, ascending.</summary>
     public ulong[] Ids(Role role)

@@ -1,0 +1,27 @@
+namespace Verified.Spec.Kernel;
+
+/// <summary>
+/// Test-only planted bugs in <see cref="KernelEval.BrokenClausesTouched(ConcreteState, ConcreteState, TouchedCounts)"/>'s
+/// shortcuts: each is a plausible wrong version of one, and a test must see the touched-only result
+/// differ from the full evaluation with it (and agree without it).
+/// </summary>
+public sealed record TouchedFaults
+{
+    /// <summary>Every two-variable clause over one role is taken as symmetric, so only the instances with the first variable dirty are evaluated.</summary>
+    public bool AssumeSymmetric { get; init; }
+
+    /// <summary>Guards and narrowings are also taken from the conclusion of A ⇒ B, whose false conjunct is exactly a break.</summary>
+    public bool GuardsFromConclusion { get; init; }
+
+    /// <summary>A map's inverse is cached by field name rather than by map object, so a later step reads the inverse of an older map.</summary>
+    public bool StaleInverse { get; init; }
+
+    /// <summary>A map's inverse derived from the pre-state map's is not updated at the keys where the maps differ.</summary>
+    public bool InverseSkipsChanges { get; init; }
+
+    /// <summary>Reads at a key computed from a variable (F[e(v)]) are left out of the dirty keys, as a read-set analysis that saw only direct reads and hops would.</summary>
+    public bool IgnoreComputedReads { get; init; }
+
+    /// <summary>A nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</summary>
+    public bool TransposeNested { get; init; }
+}

@@ -1,0 +1,187 @@
+using Shouldly;
+using Verified.Proofs.Refinement;
+using Verified.Spec;
+using Verified.Spec.Kernel;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Verified.Refinement.Tests;
+
+/// <summary>
+/// The shortcuts inside the touched-only invariant evaluation (KernelEval.BrokenClausesTouched):
+/// on states of a real kernel, each edited to break a clause at an instance one of the shortcuts
+/// reasons about, the touched-only result must be the full evaluation's; with each planted wrong
+/// version of a shortcut (<see cref="TouchedFaults"/>) it must differ — what the checker's
+/// cross-check (the full evaluation) then reports.
+/// </summary>
+public sealed class TouchedShortcutTests(ITestOutputHelper output)
+{
+    private const string OneSlotPerCap = "inv.cap_table.one_slot_per_cap";
+    private const string AncestorIsPath = "inv.derivation_forest.ancestor_is_path";
+    private const string AncestorLive = "inv.derivation_forest.ancestor_live_and_shallower";
+    private const string ParentLive = "inv.derivation_forest.parent_live";
+    private const string SlotInLiveCNode = "inv.cap_table.slot_in_live_cnode";
+
+    private static readonly Lazy<KernelEval> Shared = new(() => new KernelEval(RefinementSpec.Spec));
+
+    private static WorkAction Copy(int from, int to) => new(ActionKind.Copy, 0, from, to, 7, 0);
+
+    /// <summary>A real kernel's states: after setup, after copying the endpoint capability (c), after copying that copy (c2, a child of c).</summary>
+    private sealed record Chain(ConcreteState S0, ConcreteState S1, ConcreteState S2, Value C, Value C2)
+    {
+        public static Chain Make()
+        {
+            var w = new Workload(null, check: false);
+            var ids = new CapIdentities();
+            var s0 = Abstraction.Abstract(w.Kernel, ids);
+            w.Run([Copy(3, 10)]).ShouldBeNull();
+            var s1 = Abstraction.Abstract(w.Kernel, ids);
+            w.Run([Copy(10, 11)]).ShouldBeNull();
+            var s2 = Abstraction.Abstract(w.Kernel, ids);
+            var c = NewCap(s0, s1);
+            var c2 = NewCap(s1, s2);
+            s2.Map("CapParent").Select(c2).ShouldBe(c, "the second copy derives from the first");
+            return new Chain(s0, s1, s2, c, c2);
+        }
+
+        private static Value NewCap(ConcreteState before, ConcreteState after) =>
+            after.Map("CapLive").Entries.Keys.Except(before.Map("CapLive").Entries.Keys).ShouldHaveSingleItem();
+    }
+
+    private static ConcreteState Store(ConcreteState s, string field, Value key, Value value) => s.With(field, s.Map(field).Store(key, value));
+
+    // The touched-only and the full evaluation of pre → post (pre must satisfy every clause).
+    private (IReadOnlyList<string> Touched, IReadOnlyList<string> Full) Evaluate(KernelEval eval, ConcreteState pre, ConcreteState post, TouchedFaults? faults, TouchedCounts? counts = null)
+    {
+        eval.BrokenClauses(pre).ShouldBeEmpty("the pre-state satisfies every clause");
+        var touched = eval.BrokenClausesTouched(post, pre, counts ?? new TouchedCounts(), null, faults);
+        var full = eval.BrokenClauses(post, pre);
+        output.WriteLine($"touched: {string.Join(", ", touched)}; full: {string.Join(", ", full)}");
+        return (touched, full);
+    }
+
+    /// <summary>A second occupied slot holding c: only the new slot changed; its partner is found through the inverse of SlotCap.</summary>
+    private static ConcreteState Duplicate(Chain ch)
+    {
+        var slotCap = ch.S2.Map("SlotCap");
+        var slot = (BitVecValue)slotCap.Entries.Single(e => e.Value.Equals(ch.C2)).Key;
+        var empty = new BitVecValue(slot.Width, slot.Bits + 1);
+        ch.S2.Map("SlotFull").Select(empty).ShouldBe(BoolValue.False, "the slot after c2's is empty");
+        return Store(Store(ch.S2, "SlotFull", empty, BoolValue.True), "SlotCap", empty, ch.C);
+    }
+
+    /// <summary>A dead capability d with c as ancestor: only d changed (in CapAnc).</summary>
+    private static ConcreteState DeadWithAncestor(Chain ch)
+    {
+        var live = ch.S2.Map("CapLive");
+        var c = (BitVecValue)ch.C;
+        var dead = new BitVecValue(c.Width, live.Entries.Keys.Max(k => ((BitVecValue)k).Bits) + 1);
+        var anc = ch.S2.Map("CapAnc");
+        return Store(ch.S2, "CapAnc", dead, ((MapValue)anc.Select(dead)).Store(c, BoolValue.True));
+    }
+
+    /// <summary>c no shallower than its child c2: only c changed (in CapDepth); the instance (c2, c) has its second variable dirty.</summary>
+    private static ConcreteState ParentAsDeepAsChild(Chain ch) => Store(ch.S2, "CapDepth", ch.C, ch.S2.Map("CapDepth").Select(ch.C2));
+
+    /// <summary>The CNode holding c2's slot dies: only ObjAlive changed, at the CNode — which slot_in_live_cnode reads at a key computed from the slot.</summary>
+    private static ConcreteState CNodeDies(Chain ch)
+    {
+        var slot = (BitVecValue)ch.S2.Map("SlotCap").Entries.Single(e => e.Value.Equals(ch.C2)).Key;
+        var cnode = new BitVecValue(RefinementSpec.Config.ObjBits, slot.Bits >> RefinementSpec.Config.CNodeIndexBits);
+        ch.S2.Map("ObjAlive").Select(cnode).ShouldBe(BoolValue.True);
+        return Store(ch.S2, "ObjAlive", cnode, BoolValue.False);
+    }
+
+    [Fact]
+    public void Touched_only_evaluation_agrees_with_the_full_one_on_breaks_at_unchanged_partners()
+    {
+        var ch = Chain.Make();
+        var eval = Shared.Value;
+        foreach (var (post, clause) in new[] { (Duplicate(ch), OneSlotPerCap), (DeadWithAncestor(ch), AncestorIsPath), (ParentAsDeepAsChild(ch), AncestorLive), (CNodeDies(ch), SlotInLiveCNode) })
+        {
+            var counts = new TouchedCounts();
+            var (touched, full) = Evaluate(eval, ch.S2, post, null, counts);
+            full.ShouldContain(clause);
+            touched.ShouldBe(full);
+            counts.Full.ShouldBe(0, "every clause these fields touch is evaluated on its dirty keys");
+        }
+    }
+
+    [Fact]
+    public void Planted_guard_from_the_conclusion_is_caught()
+    {
+        // ancestor_is_path: CapAnc[x][y] ⇒ CapLive[x] ∧ …; taking CapLive[x] as a guard skips the dead x.
+        var ch = Chain.Make();
+        var (touched, full) = Evaluate(Shared.Value, ch.S2, DeadWithAncestor(ch), new TouchedFaults { GuardsFromConclusion = true });
+        full.ShouldContain(AncestorIsPath);
+        touched.ShouldNotContain(AncestorIsPath);
+    }
+
+    [Fact]
+    public void Planted_symmetry_of_an_asymmetric_clause_is_caught()
+    {
+        // ancestor_live_and_shallower is not symmetric: the break (c2, c) has only its ancestor dirty.
+        var ch = Chain.Make();
+        var (touched, full) = Evaluate(Shared.Value, ch.S2, ParentAsDeepAsChild(ch), new TouchedFaults { AssumeSymmetric = true });
+        full.ShouldContain(AncestorLive);
+        touched.ShouldNotContain(AncestorLive);
+    }
+
+    [Fact]
+    public void Planted_stale_inverse_is_caught()
+    {
+        // parent_live reads CapLive through CapParent: c's death makes its children dirty through
+        // CapParent's inverse. An inverse cached from s1 (before c2 existed) misses c2.
+        var ch = Chain.Make();
+        var eval = new KernelEval(RefinementSpec.Spec); // its own cache of inverses
+        var faults = new TouchedFaults { StaleInverse = true };
+        eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
+        eval.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts(), null, faults).ShouldBeEmpty();
+        var post = Store(ch.S2, "CapLive", ch.C, BoolValue.False);
+        var (touched, full) = Evaluate(eval, ch.S2, post, faults);
+        full.ShouldContain(ParentLive);
+        touched.ShouldNotContain(ParentLive);
+        Evaluate(Shared.Value, ch.S2, post, null).Touched.ShouldContain(ParentLive);
+    }
+
+    [Fact]
+    public void Planted_inverse_update_that_skips_the_changed_keys_is_caught()
+    {
+        // CapParent's inverse after s1 → s2 is derived from s1's; without moving the changed keys
+        // it lacks c2 under c, and the next step reads it (CapParent is unchanged in s2 → s3).
+        var ch = Chain.Make();
+        var eval = new KernelEval(RefinementSpec.Spec); // its own cache for the planted inverses
+        var faults = new TouchedFaults { InverseSkipsChanges = true };
+        eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
+        eval.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts(), null, faults).ShouldBeEmpty();
+        var post = Store(ch.S2, "CapLive", ch.C, BoolValue.False);
+        var (touched, full) = Evaluate(eval, ch.S2, post, faults);
+        full.ShouldContain(ParentLive);
+        touched.ShouldNotContain(ParentLive);
+        // The same three steps without the fault, through the shared cache, derive the inverse correctly.
+        Shared.Value.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts()).ShouldBeEmpty();
+        Shared.Value.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts()).ShouldBeEmpty();
+        Evaluate(Shared.Value, ch.S2, post, null).Touched.ShouldContain(ParentLive);
+    }
+
+    [Fact]
+    public void Planted_read_set_without_computed_keys_is_caught()
+    {
+        // slot_in_live_cnode reads ObjAlive at the CNode part of the slot, not at the slot.
+        var ch = Chain.Make();
+        var (touched, full) = Evaluate(Shared.Value, ch.S2, CNodeDies(ch), new TouchedFaults { IgnoreComputedReads = true });
+        full.ShouldContain(SlotInLiveCNode);
+        touched.ShouldNotContain(SlotInLiveCNode);
+    }
+
+    [Fact]
+    public void Planted_transposed_nested_narrowing_is_caught()
+    {
+        // With c dirty, ancestor_live_and_shallower's x ranges over c's descendants {x : CapAnc[x][c]};
+        // the row CapAnc[c] is c's ancestors instead, which misses (c2, c).
+        var ch = Chain.Make();
+        var (touched, full) = Evaluate(Shared.Value, ch.S2, ParentAsDeepAsChild(ch), new TouchedFaults { TransposeNested = true });
+        full.ShouldContain(AncestorLive);
+        touched.ShouldNotContain(AncestorLive);
+    }
+}
