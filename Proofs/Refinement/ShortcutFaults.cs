@@ -27,4 +27,7 @@ public sealed record ShortcutFaults
 
     /// <summary>The raw kernel image that lets the abstraction skip an unchanged kernel leaves out the capabilities' contents (as an image missing a field the abstraction reads would), so a change to a capability alone goes unread.</summary>
     public bool ImageMissesCapabilities { get; init; }
+
+    /// <summary>Each spec step's changed keys leave out one key per field (as a written-key analysis missing a store would), so the transition comparison skips a key where the spec changed the state.</summary>
+    public bool ForgetWrittenKeys { get; init; }
 }

@@ -104,6 +104,28 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cross_check_reports_a_spec_step_whose_changed_keys_miss_a_write()
+    {
+        // t1 exits but the kernel leaves it alive and reports Ok. The transition is compared at the
+        // keys the spec step wrote and the kernel changed; a written-key set missing a key of each
+        // field makes the spec step look like it changed nothing there either.
+        RefinementViolation? Run(ShortcutFaults? shortcuts, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, shortcuts);
+            WrongKernel.Step(w, w.Tasks[1], Verified.Kernel.Abi.SyscallNumber.Exit, [3, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok);
+            return w.Checker!.Violation;
+        }
+
+        Run(null, 0).ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
+        var forget = new ShortcutFaults { ForgetWrittenKeys = true };
+        Run(forget, 0).ShouldBeNull("the planted shortcut hides the exit the kernel left out");
+        var v = Run(forget, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("transition.changes");
+    }
+
+    [Fact]
     public void Shortcuts_agree_with_the_full_computation_at_every_step_of_random_sequences()
     {
         var r = RefinementProperty.Run(Workload.AllKinds, faults: null, tests: 60, maxLength: 20, seed: 4242, crossCheckEvery: 1);

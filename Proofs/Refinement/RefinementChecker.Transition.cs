@@ -1,0 +1,145 @@
+using Verified.Spec;
+using Verified.Spec.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// The transition comparison at the keys a step changed. A spec step knows the keys it wrote
+/// (<see cref="ConcreteStep.Changes"/>) and the incremental abstraction the keys the kernel's step
+/// changed (<see cref="AbstractionCache.LastChanges"/>), both from the same pre-state: the expected
+/// state is normalised at its changed keys only (<see cref="Junk.Normalize(ConcreteState, ConcreteState, StateChanges)"/>)
+/// and equals the kernel's post-state exactly when the two agree at the union of both sets (elsewhere
+/// both are the pre-state). Cross-check mode checks each shortcut against the full computation.
+/// </summary>
+public sealed partial class RefinementChecker
+{
+    // The changes from the judged pre-state of each expected state built in this step (by reference).
+    private readonly Dictionary<ConcreteState, StateChanges> expectedChanges = new(ReferenceEqualityComparer.Instance);
+    private ConcreteState? judgedPre;
+    private bool crossCheckingStep;
+    private RefinementViolation? transitionCrossCheck;
+
+    private void BeginJudging(ConcreteState before, bool crossCheck)
+    {
+        judgedPre = before;
+        expectedChanges.Clear();
+        crossCheckingStep = crossCheck;
+        transitionCrossCheck = null;
+    }
+
+    /// <summary>
+    /// The canonical state of a spec step from <paramref name="from"/> (canonical, reached from the
+    /// judged pre-state with the known changes <paramref name="fromChanges"/>, or the pre-state itself
+    /// with null), normalised at the keys the step and its normalisation changed; its changes from
+    /// the pre-state are kept for <see cref="Same"/>. The quantifier domains of the new state are
+    /// carried over from <paramref name="from"/>'s (for the next step of a sequence).
+    /// </summary>
+    private ConcreteState Normalized(ConcreteStep step, ConcreteState from)
+    {
+        if (!step.Ok) return step.Next;
+        var changes = step.Changes;
+        if (Shortcuts is { ForgetWrittenKeys: true }) changes = ForgetOneKeyPerField(changes);
+        var next = Junk.Normalize(step.Next, from, changes);
+        if (crossCheckingStep && transitionCrossCheck is null)
+        {
+            var full = Junk.Normalize(step.Next);
+            if (changes.Uncovered(from, next) is { } missed)
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.changes",
+                    $"the spec step's changed keys leave out a difference from the state it stepped: {missed}", from, next);
+            }
+            else if (!full.Equals(next))
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.normalize",
+                    $"the spec step's result normalised at its changed keys differs from its full normalisation in {string.Join(", ", full.DifferingFields(next))}", full, next);
+            }
+        }
+
+        eval.CarryDomains(from, next, changes);
+        var total = ReferenceEquals(from, judgedPre) ? changes
+            : expectedChanges.TryGetValue(from, out var before) ? Union(before, changes) : null;
+        if (total is not null) expectedChanges[next] = total;
+        return next;
+    }
+
+    private static StateChanges Union(StateChanges a, StateChanges b)
+    {
+        var u = a.Clone();
+        u.UnionWith(b);
+        return u;
+    }
+
+    // The planted shortcut fault: every keyed field loses one of its changed keys.
+    private static StateChanges ForgetOneKeyPerField(StateChanges changes)
+    {
+        var lossy = new StateChanges();
+        for (var i = 0; i < ConcreteState.FieldCount; i++)
+        {
+            if (changes.IsWhole(i)) lossy.MarkWhole(i);
+            else if (changes.Keys(i) is { } keys) lossy.KeysOf(i).UnionWith(keys.Skip(1));
+        }
+
+        return lossy;
+    }
+
+    /// <summary>
+    /// <paramref name="expected"/> equals the kernel's post-state <paramref name="after"/>: compared at
+    /// the changed keys when both states' changes from the judged pre-state are known, else in full.
+    /// </summary>
+    private bool Same(ConcreteState expected, ConcreteState after)
+    {
+        if (ReferenceEquals(expected, after)) return true;
+        var pre = judgedPre;
+        var mine = ReferenceEquals(expected, pre) ? new StateChanges() : expectedChanges.TryGetValue(expected, out var c) ? c : null;
+        var theirs = ReferenceEquals(after, pre) ? new StateChanges()
+            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known ? StateChanges.FromNames(known) : null;
+        if (pre is null || mine is null || theirs is null) return expected.Equals(after);
+        var fast = SameAt(pre, expected, mine, after, theirs);
+        if (crossCheckingStep && transitionCrossCheck is null && fast != expected.Equals(after))
+        {
+            transitionCrossCheck = new RefinementViolation("cross-check", "transition.compare",
+                $"comparing the expected and the kernel's post-state at their changed keys gives {(fast ? "equal" : "different")}, comparing them in full the opposite", expected, after);
+        }
+
+        return fast;
+    }
+
+    // x and y agree where either differs from pre (each equals pre elsewhere), field by field.
+    private static bool SameAt(ConcreteState pre, ConcreteState x, StateChanges xc, ConcreteState y, StateChanges yc)
+    {
+        for (var i = 0; i < ConcreteState.FieldCount; i++)
+        {
+            var xi = x[i];
+            var yi = y[i];
+            if (ReferenceEquals(xi, yi)) continue;
+            var keyed = !xc.IsWhole(i) && !yc.IsWhole(i)
+                // An untouched field must be the pre-state's value itself; anything else is compared in full.
+                && (xc.Touched(i) || ReferenceEquals(xi, pre[i])) && (yc.Touched(i) || ReferenceEquals(yi, pre[i]))
+                && xi is MapValue mx0 && yi is MapValue my0 && pre[i] is MapValue mp && mp.Default.Equals(mx0.Default) && mp.Default.Equals(my0.Default);
+            if (!keyed)
+            {
+                if (!xi.Equals(yi)) return false;
+                continue;
+            }
+
+            var mx = (MapValue)xi;
+            var my = (MapValue)yi;
+            if (!AgreeAt(mx, my, xc.Keys(i)) || !AgreeAt(mx, my, yc.Keys(i))) return false;
+        }
+
+        return true;
+    }
+
+    private static bool AgreeAt(MapValue a, MapValue b, IReadOnlySet<Value>? keys)
+    {
+        if (keys is null) return true;
+        foreach (var k in keys)
+        {
+            var va = a.Select(k);
+            var vb = b.Select(k);
+            if (!ReferenceEquals(va, vb) && !va.Equals(vb)) return false;
+        }
+
+        return true;
+    }
+}
