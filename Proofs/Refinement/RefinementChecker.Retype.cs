@@ -89,7 +89,7 @@ public sealed partial class RefinementChecker
         var changes = new StateChanges();
         changes.Add(field, ut);
         eval.CarryDomains(before, state, changes);
-        expectedChanges[state] = changes;
+        expectedChanges[state] = new ChangeChain(changes, null);
         return state;
     }
 

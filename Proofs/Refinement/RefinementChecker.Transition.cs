@@ -13,8 +13,18 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public sealed partial class RefinementChecker
 {
+
     // The changes from the judged pre-state of each expected state built in this step (by reference).
-    private readonly Dictionary<ConcreteState, StateChanges> expectedChanges = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<ConcreteState, ChangeChain> expectedChanges = new(ReferenceEqualityComparer.Instance);
+
+    // The changes from the judged pre-state of a state reached by a sequence of spec steps: each
+    // step's changes (from the state before it), latest first — shared, never copied or changed.
+    private sealed record ChangeChain(StateChanges Head, ChangeChain? Tail)
+    {
+        public static readonly ChangeChain None = new(new StateChanges(), null);
+    }
+
+    private static readonly Dictionary<string, HashSet<Value>> NoKeys = [];
     private ConcreteState? judgedPre;
     private bool crossCheckingStep;
     private RefinementViolation? transitionCrossCheck;
@@ -22,6 +32,11 @@ public sealed partial class RefinementChecker
     private void BeginJudging(ConcreteState before, bool crossCheck)
     {
         judgedPre = before;
+        // The pre-state's quantifier domains: the spec steps from it need them only when a check
+        // they evaluate quantifies, but the invariant check derives the post-state's from them
+        // (and scans both whole states when they are missing); mostly known already (carried over
+        // from the previous step), computed here once otherwise (a new kernel's first step).
+        eval.DomainsOf(before);
         expectedChanges.Clear();
         crossCheckingStep = crossCheck;
         transitionCrossCheck = null;
@@ -56,17 +71,10 @@ public sealed partial class RefinementChecker
         }
 
         eval.CarryDomains(from, next, changes);
-        var total = ReferenceEquals(from, judgedPre) ? changes
-            : expectedChanges.TryGetValue(from, out var before) ? Union(before, changes) : null;
+        var total = ReferenceEquals(from, judgedPre) ? new ChangeChain(changes, null)
+            : expectedChanges.TryGetValue(from, out var before) ? new ChangeChain(changes, before) : null;
         if (total is not null) expectedChanges[next] = total;
         return next;
-    }
-
-    private static StateChanges Union(StateChanges a, StateChanges b)
-    {
-        var u = a.Clone();
-        u.UnionWith(b);
-        return u;
     }
 
     // The planted shortcut fault: every keyed field loses one of its changed keys.
@@ -89,10 +97,11 @@ public sealed partial class RefinementChecker
     private bool Same(ConcreteState expected, ConcreteState after)
     {
         if (ReferenceEquals(expected, after)) return true;
+
         var pre = judgedPre;
-        var mine = ReferenceEquals(expected, pre) ? new StateChanges() : expectedChanges.TryGetValue(expected, out var c) ? c : null;
-        var theirs = ReferenceEquals(after, pre) ? new StateChanges()
-            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known ? StateChanges.FromNames(known) : null;
+        var mine = ReferenceEquals(expected, pre) ? ChangeChain.None : expectedChanges.TryGetValue(expected, out var c) ? c : null;
+        var theirs = ReferenceEquals(after, pre) ? NoKeys
+            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) ? abstraction.LastChanges : null;
         if (pre is null || mine is null || theirs is null) return expected.Equals(after);
         var fast = SameAt(pre, expected, mine, after, theirs);
         if (crossCheckingStep && transitionCrossCheck is null && fast != expected.Equals(after))
@@ -105,16 +114,24 @@ public sealed partial class RefinementChecker
     }
 
     // x and y agree where either differs from pre (each equals pre elsewhere), field by field.
-    private static bool SameAt(ConcreteState pre, ConcreteState x, StateChanges xc, ConcreteState y, StateChanges yc)
+    private static bool SameAt(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, IReadOnlyDictionary<string, HashSet<Value>> yc)
     {
         for (var i = 0; i < ConcreteState.FieldCount; i++)
         {
             var xi = x[i];
             var yi = y[i];
             if (ReferenceEquals(xi, yi)) continue;
-            var keyed = !xc.IsWhole(i) && !yc.IsWhole(i)
+            bool xWhole = false, xTouched = false;
+            for (var n = xc; n is not null; n = n.Tail)
+            {
+                xWhole |= n.Head.IsWhole(i);
+                xTouched |= n.Head.Touched(i);
+            }
+
+            yc.TryGetValue(KernelState.Fields[i].Name, out var yKeys);
+            var keyed = !xWhole
                 // An untouched field must be the pre-state's value itself; anything else is compared in full.
-                && (xc.Touched(i) || ReferenceEquals(xi, pre[i])) && (yc.Touched(i) || ReferenceEquals(yi, pre[i]))
+                && (xTouched || ReferenceEquals(xi, pre[i])) && (yKeys is not null || ReferenceEquals(yi, pre[i]))
                 && xi is MapValue mx0 && yi is MapValue my0 && pre[i] is MapValue mp && mp.Default.Equals(mx0.Default) && mp.Default.Equals(my0.Default);
             if (!keyed)
             {
@@ -124,7 +141,9 @@ public sealed partial class RefinementChecker
 
             var mx = (MapValue)xi;
             var my = (MapValue)yi;
-            if (!AgreeAt(mx, my, xc.Keys(i)) || !AgreeAt(mx, my, yc.Keys(i))) return false;
+            if (!AgreeAt(mx, my, yKeys)) return false;
+            for (var n = xc; n is not null; n = n.Tail)
+                if (!AgreeAt(mx, my, n.Head.Keys(i))) return false;
         }
 
         return true;

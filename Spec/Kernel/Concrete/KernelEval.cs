@@ -38,14 +38,31 @@ public sealed partial class KernelEval(KernelSpec spec)
     public ImmutableArray<ClauseProgram> Clauses => clauses ??= BuildClauses();
 
     /// <summary>The quantifier domains of a state (computed once per state object).</summary>
-    public RoleDomains DomainsOf(ConcreteState state) => domains.GetValue(state, s => RoleDomains.Of(Spec.Sorts, s));
+    public RoleDomains DomainsOf(ConcreteState state) => domains.GetValue(state, ComputeDomains);
+
+    // States whose domains, when first needed, are another state's plus the ids at some changed keys (CarryDomains).
+    private readonly ConditionalWeakTable<ConcreteState, Carried> carried = [];
+
+    private sealed record Carried(ConcreteState From, StateChanges Changes);
+
+    private RoleDomains ComputeDomains(ConcreteState state)
+    {
+        if (carried.TryGetValue(state, out var c) && c.Changes.ByName() is { } keys)
+        {
+            var from = DomainsOf(c.From);
+            if (from.Derivations < DerivationLimit) return from.Plus(state, keys);
+        }
+
+        return RoleDomains.Of(Spec.Sorts, state);
+    }
 
     /// <summary>
-    /// Records the quantifier domains of <paramref name="to"/>, which differs from <paramref name="from"/>
-    /// only at <paramref name="changes"/> (a spec step's result), as <paramref name="from"/>'s plus
-    /// the ids at the changed keys (<see cref="RoleDomains.Plus"/>, a superset: as exact), instead of
-    /// reading the whole state at its first step. Nothing is recorded when <paramref name="from"/>'s
-    /// are not known, are derived too often already, or some field changed as a whole.
+    /// Makes the quantifier domains of <paramref name="to"/>, which differs from <paramref name="from"/>
+    /// only at <paramref name="changes"/> (a spec step's result; not changed afterwards), when first
+    /// needed, <paramref name="from"/>'s plus the ids at the changed keys (<see cref="RoleDomains.Plus"/>,
+    /// a superset: as exact) instead of a scan of the whole state — and nothing at all when no step
+    /// from <paramref name="to"/> evaluates a quantifier. The whole state is scanned still when
+    /// <paramref name="from"/>'s were derived too often already or some field changed as a whole.
     /// </summary>
     public void CarryDomains(ConcreteState from, ConcreteState to, StateChanges changes)
     {
@@ -53,9 +70,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(changes);
         if (ReferenceEquals(from, to) || domains.TryGetValue(to, out _)) return;
-        if (!domains.TryGetValue(from, out var known) || known.Derivations >= DerivationLimit) return;
-        if (changes.ByName() is not { } keys) return;
-        domains.AddOrUpdate(to, known.Plus(to, keys));
+        carried.AddOrUpdate(to, new Carried(from, changes));
     }
 
     /// <summary>Applies <paramref name="operation"/> to <paramref name="state"/> with the given argument values.</summary>
@@ -67,8 +82,9 @@ public sealed partial class KernelEval(KernelSpec spec)
         // checks, in order): evaluated check by check, so the checks after the first failing one are
         // not, and the quantifier domains are computed only if a check evaluated quantifies.
         var error = "Ok";
-        foreach (var (checkError, check) in p.Checks)
+        foreach (var (checkError, check, guard) in p.GuardedChecks)
         {
+            if (guard is not null && !((BoolValue)guard.Run(env.For(guard))).Value) continue; // g => q holds when g does not
             if (((BoolValue)check.Run(env.For(check))).Value) continue;
             error = checkError;
             break;
@@ -179,6 +195,7 @@ public sealed partial class KernelEval(KernelSpec spec)
 
         p = new OperationProgram(op, Compile(tr.Error), [.. post], [.. tr.Results.Select(r => (r.Name, Compile(r.Value)))],
             [.. checks.Select(c => (c.Error, Compile(c.Ok)))],
+            [.. checks.Select(c => (c.Error, Compile(c.Ok), Guard(c.Ok)))],
             [.. keyTerms.OrderBy(e => e.Value).Select(e => KeyReader(e.Key))], [.. written]);
         operations[operation] = p;
         return p;
@@ -229,6 +246,16 @@ public sealed partial class KernelEval(KernelSpec spec)
         }
     }
 
+    // The premise g of a check g => q that quantifies where g does not (e.g. retype's "reset =>
+    // no live child"): evaluated first, a false premise passes the check without binding the
+    // quantifier domains (a run binds every free variable of its program first).
+    private static EvalProgram? Guard(Term check)
+    {
+        if (check is not AppTerm { Op: Op.Implies } i) return null;
+        var guard = Compile(i.Args[0]);
+        return !guard.ReadsDomains && Compile(i.Args[1]).ReadsDomains ? guard : null;
+    }
+
     // An argument key is read from the arguments (most keys are); any other key term is compiled.
     private static (string? Arg, EvalProgram? Program) KeyReader(Term key) =>
         key is VarTerm v && v.Name.StartsWith(ArgPrefix, StringComparison.Ordinal) ? (v.Name[ArgPrefix.Length..], null) : (null, Compile(key));
@@ -255,6 +282,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         ImmutableArray<(string Field, int Index, EvalProgram Program)> Post,
         ImmutableArray<(string Name, EvalProgram Program)> Results,
         ImmutableArray<(string Error, EvalProgram Program)> Checks,
+        ImmutableArray<(string Error, EvalProgram Program, EvalProgram? Guard)> GuardedChecks,
         ImmutableArray<(string? Arg, EvalProgram? Program)> KeyReaders,
         ImmutableArray<(int Field, int[]? Keys)> Written)
     {

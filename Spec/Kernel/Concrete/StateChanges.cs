@@ -7,7 +7,7 @@ namespace Verified.Spec.Kernel;
 /// its set; a whole field may differ anywhere. A superset of the true differences is allowed (a
 /// key written with the value it had). This lets the refinement checker normalise and compare a
 /// spec step's result at the keys the step wrote instead of at every entry of every changed map.
-/// It is a builder (mutable, owned by one check): steps of a sequence add to one set.
+/// It is a builder: a spec step fills one, normalisation adds the keys it resets.
 /// </summary>
 public sealed class StateChanges
 {
@@ -22,42 +22,12 @@ public sealed class StateChanges
 
     public bool Touched(int field) => whole[field] || keys[field] is not null;
 
-    /// <summary>True when no field is touched.</summary>
-    public bool IsEmpty
-    {
-        get
-        {
-            for (var i = 0; i < whole.Length; i++)
-                if (Touched(i)) return false;
-            return true;
-        }
-    }
-
     /// <summary>Marks <paramref name="field"/> keyed (touched) even with no key yet.</summary>
     public HashSet<Value> KeysOf(int field) => keys[field] ??= [];
 
     public void Add(int field, Value key) => KeysOf(field).Add(key);
 
     public void MarkWhole(int field) => whole[field] = true;
-
-    /// <summary>Adds <paramref name="other"/>'s changes: for a chain base → x → y, the changes of base → x with those of x → y.</summary>
-    public void UnionWith(StateChanges other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        for (var i = 0; i < whole.Length; i++)
-        {
-            if (other.whole[i]) whole[i] = true;
-            if (other.keys[i] is { } k) KeysOf(i).UnionWith(k);
-        }
-    }
-
-    /// <summary>A copy (for a check that tries a step it may not keep).</summary>
-    public StateChanges Clone()
-    {
-        var c = new StateChanges();
-        c.UnionWith(this);
-        return c;
-    }
 
     /// <summary>The keyed changes by field name (the form <see cref="RoleDomains.Plus"/> takes); null when some field is whole.</summary>
     public IReadOnlyDictionary<string, HashSet<Value>>? ByName()
@@ -70,15 +40,6 @@ public sealed class StateChanges
         }
 
         return d;
-    }
-
-    /// <summary>From changed keys by field name (an incremental abstraction's, whose contract is this class's).</summary>
-    public static StateChanges FromNames(IReadOnlyDictionary<string, HashSet<Value>> byName)
-    {
-        ArgumentNullException.ThrowIfNull(byName);
-        var c = new StateChanges();
-        foreach (var (name, k) in byName) c.KeysOf(ConcreteState.IndexOf(name)).UnionWith(k);
-        return c;
     }
 
     /// <summary>
