@@ -108,7 +108,7 @@ public static class Junk
     }
 
     // Resets the entries of m at the given keys that the rule does not keep, and makes inner maps canonical.
-    private static void CanonicalAt(ref MapValue m, IReadOnlySet<Value>? keys, Func<Value, bool>? keep, Value def, StateChanges? record, int field)
+    private static void CanonicalAt(ref MapValue m, List<Value>? keys, Func<Value, bool>? keep, Value def, StateChanges? record, int field)
     {
         if (keys is null) return;
         foreach (var k in keys)

@@ -62,11 +62,17 @@ public sealed partial class RefinementChecker
     {
         var liveAfter = after.Map("CapLive");
         var depth = before.Map("CapDepth");
-        var slotFull = before.Map("SlotFull");
-        var capSlot = before.Map("SlotCap").Entries.Where(e => slotFull.Select(e.Key) is BoolValue { Value: true })
-            .ToDictionary(e => e.Value, e => e.Key);
         var victims = before.Map("CapLive").Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
             .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
+        // The slots of the victims only (no slot map of every capability; none at all when nothing was deleted).
+        var capSlot = new Dictionary<Value, Value>();
+        if (victims.Count > 0)
+        {
+            var wanted = victims.ToHashSet();
+            var slotFull = before.Map("SlotFull");
+            foreach (var (slot, cap) in before.Map("SlotCap").Entries)
+                if (wanted.Contains(cap) && slotFull.Select(slot) is BoolValue { Value: true }) capSlot.TryAdd(cap, slot);
+        }
         var state = from;
         var left = new List<(Value Cap, Value Slot)>(victims.Count);
         foreach (var v in victims)

@@ -24,7 +24,7 @@ public sealed partial class RefinementChecker
         public static readonly ChangeChain None = new(new StateChanges(), null);
     }
 
-    private static readonly Dictionary<string, HashSet<Value>> NoKeys = [];
+    private static readonly HashSet<Value>?[] NoKeys = new HashSet<Value>?[ConcreteState.FieldCount];
     private ConcreteState? judgedPre;
     private bool crossCheckingStep;
     private RefinementViolation? transitionCrossCheck;
@@ -84,7 +84,11 @@ public sealed partial class RefinementChecker
         for (var i = 0; i < ConcreteState.FieldCount; i++)
         {
             if (changes.IsWhole(i)) lossy.MarkWhole(i);
-            else if (changes.Keys(i) is { } keys) lossy.KeysOf(i).UnionWith(keys.Skip(1));
+            else if (changes.Keys(i) is { } keys)
+            {
+                lossy.Touch(i);
+                foreach (var k in keys.Distinct().Skip(1)) lossy.Add(i, k);
+            }
         }
 
         return lossy;
@@ -101,7 +105,7 @@ public sealed partial class RefinementChecker
         var pre = judgedPre;
         var mine = ReferenceEquals(expected, pre) ? ChangeChain.None : expectedChanges.TryGetValue(expected, out var c) ? c : null;
         var theirs = ReferenceEquals(after, pre) ? NoKeys
-            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) ? abstraction.LastChanges : null;
+            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known ? ByIndex(known) : null;
         if (pre is null || mine is null || theirs is null) return expected.Equals(after);
         var fast = SameAt(pre, expected, mine, after, theirs);
         if (crossCheckingStep && transitionCrossCheck is null && fast != expected.Equals(after))
@@ -113,8 +117,16 @@ public sealed partial class RefinementChecker
         return fast;
     }
 
+    // The abstraction's changed keys by field position (the sets are shared, not copied).
+    private static HashSet<Value>?[] ByIndex(IReadOnlyDictionary<string, HashSet<Value>> byName)
+    {
+        var a = new HashSet<Value>?[ConcreteState.FieldCount];
+        foreach (var (name, keys) in byName) a[ConcreteState.IndexOf(name)] = keys;
+        return a;
+    }
+
     // x and y agree where either differs from pre (each equals pre elsewhere), field by field.
-    private static bool SameAt(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, IReadOnlyDictionary<string, HashSet<Value>> yc)
+    private static bool SameAt(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, HashSet<Value>?[] yc)
     {
         for (var i = 0; i < ConcreteState.FieldCount; i++)
         {
@@ -128,7 +140,7 @@ public sealed partial class RefinementChecker
                 xTouched |= n.Head.Touched(i);
             }
 
-            yc.TryGetValue(KernelState.Fields[i].Name, out var yKeys);
+            var yKeys = yc[i];
             var keyed = !xWhole
                 // An untouched field must be the pre-state's value itself; anything else is compared in full.
                 && (xTouched || ReferenceEquals(xi, pre[i])) && (yKeys is not null || ReferenceEquals(yi, pre[i]))
@@ -149,16 +161,26 @@ public sealed partial class RefinementChecker
         return true;
     }
 
-    private static bool AgreeAt(MapValue a, MapValue b, IReadOnlySet<Value>? keys)
+    private static bool AgreeAt(MapValue a, MapValue b, HashSet<Value>? keys)
     {
         if (keys is null) return true;
         foreach (var k in keys)
-        {
-            var va = a.Select(k);
-            var vb = b.Select(k);
-            if (!ReferenceEquals(va, vb) && !va.Equals(vb)) return false;
-        }
-
+            if (!AgreeAt(a, b, k)) return false;
         return true;
+    }
+
+    private static bool AgreeAt(MapValue a, MapValue b, List<Value>? keys)
+    {
+        if (keys is null) return true;
+        foreach (var k in keys)
+            if (!AgreeAt(a, b, k)) return false;
+        return true;
+    }
+
+    private static bool AgreeAt(MapValue a, MapValue b, Value key)
+    {
+        var va = a.Select(key);
+        var vb = b.Select(key);
+        return ReferenceEquals(va, vb) || va.Equals(vb);
     }
 }

@@ -305,8 +305,8 @@ public sealed partial class KernelEval(KernelSpec spec)
                     continue;
                 }
 
-                var set = changes.KeysOf(field);
-                foreach (var j in fieldKeys) set.Add(keys[j] ??= KeyReaders[j] is { Arg: { } arg } ? env.Args[arg] : KeyReaders[j].Program!.Run(env.For(KeyReaders[j].Program!)));
+                changes.Touch(field);
+                foreach (var j in fieldKeys) changes.Add(field, keys[j] ??= KeyReaders[j] is { Arg: { } arg } ? env.Args[arg] : KeyReaders[j].Program!.Run(env.For(KeyReaders[j].Program!)));
             }
         }
 

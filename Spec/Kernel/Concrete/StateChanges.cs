@@ -7,25 +7,33 @@ namespace Verified.Spec.Kernel;
 /// its set; a whole field may differ anywhere. A superset of the true differences is allowed (a
 /// key written with the value it had). This lets the refinement checker normalise and compare a
 /// spec step's result at the keys the step wrote instead of at every entry of every changed map.
-/// It is a builder: a spec step fills one, normalisation adds the keys it resets.
+/// It is a builder: a spec step fills one, normalisation adds the keys it resets. The keys of a
+/// field are a short list (a step writes one or two per field; a set per field cost more than the
+/// rest of the bookkeeping), which may hold a key twice.
 /// </summary>
 public sealed class StateChanges
 {
-    private readonly HashSet<Value>?[] keys = new HashSet<Value>?[ConcreteState.FieldCount];
+    private const int DeduplicateUpTo = 16;
+    private readonly List<Value>?[] keys = new List<Value>?[ConcreteState.FieldCount];
     private readonly bool[] whole = new bool[ConcreteState.FieldCount];
 
     /// <summary>The field may differ from the base in any way (its default, or unknown keys).</summary>
     public bool IsWhole(int field) => whole[field];
 
-    /// <summary>The keys at which a keyed field may differ (null when the field is untouched or whole).</summary>
-    public IReadOnlySet<Value>? Keys(int field) => whole[field] ? null : keys[field];
+    /// <summary>The keys at which a keyed field may differ (null when the field is untouched or whole; not to be changed by the caller).</summary>
+    public List<Value>? Keys(int field) => whole[field] ? null : keys[field];
 
     public bool Touched(int field) => whole[field] || keys[field] is not null;
 
     /// <summary>Marks <paramref name="field"/> keyed (touched) even with no key yet.</summary>
-    public HashSet<Value> KeysOf(int field) => keys[field] ??= [];
+    public void Touch(int field) => keys[field] ??= [];
 
-    public void Add(int field, Value key) => KeysOf(field).Add(key);
+    public void Add(int field, Value key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var list = keys[field] ??= [];
+        if (list.Count > DeduplicateUpTo || !list.Contains(key)) list.Add(key);
+    }
 
     public void MarkWhole(int field) => whole[field] = true;
 
@@ -36,7 +44,7 @@ public sealed class StateChanges
         for (var i = 0; i < whole.Length; i++)
         {
             if (whole[i]) return null;
-            if (keys[i] is { } k) d[KernelState.Fields[i].Name] = k;
+            if (keys[i] is { } k) d[KernelState.Fields[i].Name] = [.. k];
         }
 
         return d;
@@ -58,11 +66,11 @@ public sealed class StateChanges
             return;
         }
 
-        var set = KeysOf(field);
+        Touch(field);
         foreach (var (k, v) in a.Entries)
-            if (!b.Entries.TryGetValue(k, out var old) || !old.Equals(v)) set.Add(k);
+            if (!b.Entries.TryGetValue(k, out var old) || !old.Equals(v)) Add(field, k);
         foreach (var k in b.Entries.Keys)
-            if (!a.Entries.ContainsKey(k)) set.Add(k);
+            if (!a.Entries.ContainsKey(k)) Add(field, k);
     }
 
     /// <summary>
