@@ -63,7 +63,11 @@ public static class Junk
     /// the rule's reads and so the rule's verdict are as in the canonical base — so only those keys
     /// are looked at. A field whose default moved, or that changed as a whole, is scanned in full.
     /// </summary>
-    public static ConcreteState Normalize(ConcreteState s, ConcreteState normalBase, StateChanges changes)
+    public static ConcreteState Normalize(ConcreteState s, ConcreteState normalBase, StateChanges changes) =>
+        Normalize(s, normalBase, changes, plantOwnKeysOnly: false);
+
+    // plantOwnKeysOnly: the checker's planted wrong shortcut (ShortcutFaults.NormalizeOwnKeysOnly).
+    internal static ConcreteState Normalize(ConcreteState s, ConcreteState normalBase, StateChanges changes, bool plantOwnKeysOnly)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(normalBase);
@@ -97,7 +101,8 @@ public static class Junk
                 // A key reset here that the field's own changes do not list is added to them.
                 c = m;
                 CanonicalAt(ref c, changes.Keys(i), keep, def, null, i);
-                foreach (var g in guards) CanonicalAt(ref c, changes.Keys(g), keep, def, changes, i);
+                if (!plantOwnKeysOnly)
+                    foreach (var g in guards) CanonicalAt(ref c, changes.Keys(g), keep, def, changes, i);
                 if (ReferenceEquals(c, m)) continue;
             }
 

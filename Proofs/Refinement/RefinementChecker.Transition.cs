@@ -13,7 +13,6 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 public sealed partial class RefinementChecker
 {
-
     // The changes from the judged pre-state of each expected state built in this step (by reference).
     private readonly Dictionary<ConcreteState, ChangeChain> expectedChanges = new(ReferenceEqualityComparer.Instance);
 
@@ -43,18 +42,18 @@ public sealed partial class RefinementChecker
     }
 
     /// <summary>
-    /// The canonical state of a spec step from <paramref name="from"/> (canonical, reached from the
-    /// judged pre-state with the known changes <paramref name="fromChanges"/>, or the pre-state itself
-    /// with null), normalised at the keys the step and its normalisation changed; its changes from
-    /// the pre-state are kept for <see cref="Same"/>. The quantifier domains of the new state are
-    /// carried over from <paramref name="from"/>'s (for the next step of a sequence).
+    /// The canonical state of a spec step from <paramref name="from"/> (canonical: the judged
+    /// pre-state or a state this built from it), normalised at the keys the step and its
+    /// normalisation changed; its changes from the pre-state are kept for <see cref="Same"/>. The
+    /// quantifier domains of the new state are carried over from <paramref name="from"/>'s (for the
+    /// next step of a sequence).
     /// </summary>
     private ConcreteState Normalized(ConcreteStep step, ConcreteState from)
     {
         if (!step.Ok) return step.Next;
         var changes = step.Changes;
         if (Shortcuts is { ForgetWrittenKeys: true }) changes = ForgetOneKeyPerField(changes);
-        var next = Junk.Normalize(step.Next, from, changes);
+        var next = Junk.Normalize(step.Next, from, changes, plantOwnKeysOnly: Shortcuts is { NormalizeOwnKeysOnly: true });
         if (crossCheckingStep && transitionCrossCheck is null)
         {
             var full = Junk.Normalize(step.Next);
@@ -118,10 +117,10 @@ public sealed partial class RefinementChecker
     }
 
     // The abstraction's changed keys by field position (the sets are shared, not copied).
-    private static HashSet<Value>?[] ByIndex(IReadOnlyDictionary<string, HashSet<Value>> byName)
+    private HashSet<Value>?[] ByIndex(IReadOnlyDictionary<string, HashSet<Value>> byName)
     {
         var a = new HashSet<Value>?[ConcreteState.FieldCount];
-        foreach (var (name, keys) in byName) a[ConcreteState.IndexOf(name)] = keys;
+        foreach (var (name, keys) in byName) a[ConcreteState.IndexOf(name)] = Shortcuts is { LoseKernelKeys: true } ? [] : keys;
         return a;
     }
 
