@@ -40,21 +40,117 @@ public static class Junk
     /// </summary>
     public static ConcreteState Normalize(ConcreteState s, ConcreteState? normalBase)
     {
-        var objAlive = s.Map("ObjAlive");
-        var objType = s.Map("ObjType");
-        var objHasUt = s.Map("ObjHasUt");
-        var taskState = s.Map("TaskState");
-        var slotFull = s.Map("SlotFull");
-        var capLive = s.Map("CapLive");
-        var capHasParent = s.Map("CapHasParent");
-        var grValid = s.Map("GrValid");
-        var grIndirect = s.Map("GrIndirect");
+        var rules = new Rules(s);
+        List<(int, Value)>? changed = null;
+        for (var i = 0; i < KernelState.Fields.Length; i++)
+        {
+            var v = s[i];
+            if (v is not MapValue m) continue;
+            if (normalBase is not null && ReferenceEquals(v, normalBase[i]) && GuardIndexes[i].All(g => ReferenceEquals(s[g], normalBase[g]))) continue;
+            var c = Canonical(m, rules.For(KernelState.Fields[i].Name));
+            if (ReferenceEquals(c, m)) continue;
+            (changed ??= []).Add((i, c));
+        }
 
-        bool Alive(Value o) => IsTrue(objAlive, o);
-        bool Is(Value o, string type) => Alive(o) && ((EnumValue)objType.Select(o)).Member == type;
-        bool ActiveTask(Value o) => Is(o, "Task") && ((EnumValue)taskState.Select(o)).Member is "Runnable" or "Faulted";
+        return changed is null ? s : s.With(changed.ToArray());
+    }
 
-        Func<Value, bool>? Rule(string field) => field switch
+    /// <summary>
+    /// As <see cref="Normalize(ConcreteState, ConcreteState?)"/> when the differences of
+    /// <paramref name="s"/> from the canonical <paramref name="normalBase"/> are known
+    /// (<paramref name="changes"/>, which this extends with the keys it resets): an entry can be
+    /// non-canonical only where its field or a field its rule reads changed — elsewhere the field,
+    /// the rule's reads and so the rule's verdict are as in the canonical base — so only those keys
+    /// are looked at. A field whose default moved, or that changed as a whole, is scanned in full.
+    /// </summary>
+    public static ConcreteState Normalize(ConcreteState s, ConcreteState normalBase, StateChanges changes) =>
+        Normalize(s, normalBase, changes, plantOwnKeysOnly: false);
+
+    // plantOwnKeysOnly: the checker's planted wrong shortcut (ShortcutFaults.NormalizeOwnKeysOnly).
+    internal static ConcreteState Normalize(ConcreteState s, ConcreteState normalBase, StateChanges changes, bool plantOwnKeysOnly)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(normalBase);
+        ArgumentNullException.ThrowIfNull(changes);
+        Rules? rules = null;
+        List<(int, Value)>? changed = null;
+        for (var i = 0; i < KernelState.Fields.Length; i++)
+        {
+            var guards = GuardIndexes[i];
+            var whole = changes.IsWhole(i);
+            var touched = changes.Touched(i);
+            foreach (var g in guards)
+            {
+                whole |= changes.IsWhole(g);
+                touched |= changes.Touched(g);
+            }
+
+            if (!touched || s[i] is not MapValue m) continue;
+            rules ??= new Rules(s);
+            var keep = rules.For(KernelState.Fields[i].Name);
+            var def = DefaultOf(m.MapSort.Value);
+            MapValue c;
+            if (whole || !m.Default.Equals(def))
+            {
+                c = Canonical(m, keep);
+                if (ReferenceEquals(c, m)) continue;
+                changes.AddDifferences(i, m, c);
+            }
+            else
+            {
+                // A key reset here that the field's own changes do not list is added to them.
+                c = m;
+                CanonicalAt(ref c, changes.Keys(i), keep, def, null, i);
+                if (!plantOwnKeysOnly)
+                    foreach (var g in guards) CanonicalAt(ref c, changes.Keys(g), keep, def, changes, i);
+                if (ReferenceEquals(c, m)) continue;
+            }
+
+            (changed ??= []).Add((i, c));
+        }
+
+        return changed is null ? s : s.With(changed.ToArray());
+    }
+
+    // Resets the entries of m at the given keys that the rule does not keep, and makes inner maps canonical.
+    private static void CanonicalAt(ref MapValue m, List<Value>? keys, Func<Value, bool>? keep, Value def, StateChanges? record, int field)
+    {
+        if (keys is null) return;
+        foreach (var k in keys)
+        {
+            if (!m.Entries.TryGetValue(k, out var v)) continue;
+            if (keep is not null && !keep(k)) m = m.Store(k, def);
+            else if (v is MapValue inner && Canonical(inner, null) is var ci && !ReferenceEquals(ci, inner)) m = m.Store(k, ci);
+            else continue;
+            record?.Add(field, k);
+        }
+    }
+
+    /// <summary>The rule of each field (which keys keep their entry), reading the guard fields of one state.</summary>
+    private sealed class Rules
+    {
+        private readonly MapValue objAlive, objType, objHasUt, taskState, slotFull, capLive, capHasParent, grValid, grIndirect;
+
+        public Rules(ConcreteState s)
+        {
+            objAlive = s.Map("ObjAlive");
+            objType = s.Map("ObjType");
+            objHasUt = s.Map("ObjHasUt");
+            taskState = s.Map("TaskState");
+            slotFull = s.Map("SlotFull");
+            capLive = s.Map("CapLive");
+            capHasParent = s.Map("CapHasParent");
+            grValid = s.Map("GrValid");
+            grIndirect = s.Map("GrIndirect");
+        }
+
+        private bool Alive(Value o) => IsTrue(objAlive, o);
+
+        private bool Is(Value o, string type) => Alive(o) && ((EnumValue)objType.Select(o)).Member == type;
+
+        private bool ActiveTask(Value o) => Is(o, "Task") && ((EnumValue)taskState.Select(o)).Member is "Runnable" or "Faulted";
+
+        public Func<Value, bool>? For(string field) => field switch
         {
             // ObjGen is kept for dead objects too: the next retype of the id continues from it.
             "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Alive,
@@ -69,28 +165,12 @@ public static class Junk
             "GrSrc" or "GrSrcGen" => g => IsTrue(grValid, g) && IsTrue(grIndirect, g),
             _ => null,
         };
-
-        ImmutableDictionary<string, Value>.Builder? values = null;
-        foreach (var f in KernelState.Fields)
-        {
-            var v = s[f.Name];
-            if (v is not MapValue m) continue;
-            if (normalBase is not null && ReferenceEquals(v, normalBase[f.Name]) && Guards(f.Name).All(g => ReferenceEquals(s[g], normalBase[g]))) continue;
-            var c = Canonical(m, Rule(f.Name));
-            if (ReferenceEquals(c, m)) continue;
-            values ??= s.Values.ToBuilder();
-            values[f.Name] = c;
-        }
-
-        return values is null ? s : new ConcreteState(values.ToImmutable());
     }
 
-    // The fields each rule of Normalize reads (keep in step with Rule there); built once.
-    private static readonly Dictionary<string, string[]> GuardTable =
-        KernelState.Fields.ToDictionary(f => f.Name, f => GuardsOf(f.Name), StringComparer.Ordinal);
+    private static readonly int[][] GuardIndexes =
+        [.. KernelState.Fields.Select(f => GuardsOf(f.Name).Select(ConcreteState.IndexOf).ToArray())];
 
-    private static string[] Guards(string field) => GuardTable[field];
-
+    // The fields each rule of Normalize reads (keep in step with Rules.For).
     private static string[] GuardsOf(string field) => field switch
     {
         "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => ["ObjAlive"],

@@ -23,7 +23,7 @@ public sealed partial class RefinementChecker
                         $"{label0}: the capability lookup gives {lookup}, the kernel {status}", before, after));
                 }
 
-                return after.Equals(before)
+                return Same(before, after)
                     ? (StepVerdict.Checked, $"{label0} -> {status} (capability lookup)", null)
                     : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label0} refused ({status}) but the kernel changed the state", before, after));
             }
@@ -39,9 +39,9 @@ public sealed partial class RefinementChecker
                 $"{label}: the spec refuses ({destroyed.Error}), the kernel destroyed the task ({status})", before, after));
         }
 
-        var (state, count, violation) = DeleteVictims(Junk.Normalize(destroyed.Next, before), before, after, "cap.delete", label);
+        var (state, count, violation) = DeleteVictims(Normalized(destroyed, before), before, after, "cap.delete", label);
         if (violation is not null) return (StepVerdict.Violation, "", violation);
-        if (state.Equals(after)) return (StepVerdict.Checked, $"{label} + {count} x cap.delete", null);
+        if (Same(state, after)) return (StepVerdict.Checked, $"{label} + {count} x cap.delete", null);
         return ClassifyD5(before, state, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {d5}", null)
             : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label} + {count} x cap.delete", state, after));
@@ -76,11 +76,17 @@ public sealed partial class RefinementChecker
     {
         var liveAfter = after.Map("CapLive");
         var depth = before.Map("CapDepth");
-        var slotFull = before.Map("SlotFull");
-        var capSlot = before.Map("SlotCap").Entries.Where(e => slotFull.Select(e.Key) is BoolValue { Value: true })
-            .ToDictionary(e => e.Value, e => e.Key);
         var victims = before.Map("CapLive").Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
             .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
+        // The slots of the victims only (no slot map of every capability; none at all when nothing was deleted).
+        var capSlot = new Dictionary<Value, Value>();
+        if (victims.Count > 0)
+        {
+            var wanted = victims.ToHashSet();
+            var slotFull = before.Map("SlotFull");
+            foreach (var (slot, cap) in before.Map("SlotCap").Entries)
+                if (wanted.Contains(cap) && slotFull.Select(slot) is BoolValue { Value: true }) capSlot.TryAdd(cap, slot);
+        }
         var state = from;
         var left = new List<(Value Cap, Value Slot)>(victims.Count);
         foreach (var v in victims)
@@ -104,7 +110,7 @@ public sealed partial class RefinementChecker
                 if (st.Ok)
                 {
                     taken = i;
-                    state = Junk.Normalize(st.Next, state);
+                    state = Normalized(st, state);
                 }
                 else
                 {

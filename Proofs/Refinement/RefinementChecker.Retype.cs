@@ -37,7 +37,7 @@ public sealed partial class RefinementChecker
         if (reset) free = utBase;
         var aligned = utBase + ((free - utBase + c.Size - 1) & ~(c.Size - 1));
         if (aligned > utEnd || aligned < free) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
-        var state = aligned == free ? before : before.With("UtFree", before.Map("UtFree").Store(ut, new BitVecValue(k.Addr.Width, aligned)));
+        var state = aligned == free ? before : Aligned(before, ut, new BitVecValue(k.Addr.Width, aligned));
 
         var objects = new List<Value>();
         var fresh = status == KernelError.Ok ? [] : FreshObjects(before, c.Count);
@@ -65,7 +65,7 @@ public sealed partial class RefinementChecker
             }
 
             objects.Add(args["obj"]);
-            state = Junk.Normalize(st.Next, state);
+            state = Normalized(st, state);
         }
 
         if (status != KernelError.Ok)
@@ -74,10 +74,23 @@ public sealed partial class RefinementChecker
         }
 
         var opLabel = $"{label} = {c.Count} x cap.retype (objects {string.Join(", ", objects)})";
-        if (!state.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("cap.retype", opLabel, state, after));
+        if (!Same(state, after)) return (StepVerdict.Violation, "", StateMismatch("cap.retype", opLabel, state, after));
         return aligned == free
             ? (StepVerdict.Checked, opLabel, null)
             : (StepVerdict.Divergence, $"{opLabel}: {Divergences.RetypeAlignment}", null);
+    }
+
+    // The pre-state with the untyped's watermark moved up to the alignment (its change from the
+    // pre-state recorded, and the pre-state's domains carried over, for the steps that follow).
+    private ConcreteState Aligned(ConcreteState before, Value ut, Value aligned)
+    {
+        var field = ConcreteState.IndexOf("UtFree");
+        var state = before.With(field, before.Map(field).Store(ut, aligned));
+        var changes = new StateChanges();
+        changes.Add(field, ut);
+        eval.CarryDomains(before, state, changes);
+        expectedChanges[state] = new ChangeChain(changes, null);
+        return state;
     }
 
     /// <summary>The first <paramref name="count"/> object ids no object of the state has (the ghost CNode's id excluded).</summary>

@@ -145,7 +145,10 @@ public sealed partial class RefinementChecker : ISyscallObserver
         var post = abstraction.Abstract(kernel, ids, occupied);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         judging = kernel;
+        BeginJudging(pre, CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0);
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
+        // A transition shortcut that disagreed with the full computation makes the verdict suspect.
+        if (transitionCrossCheck is { } disagreed) violation = disagreed;
         judging = null;
         mark = Timings.Add(CheckerPhase.Transition, mark);
         if (violation is null && VerifyPre(pre) is { Count: > 0 } preBroken)
@@ -331,11 +334,11 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private (StepVerdict, string, RefinementViolation?) JudgeSingle(SpecCall.Single s, ConcreteState before, ConcreteState after, KernelError status)
     {
         var step = eval.Step(s.Operation, before, s.Args);
-        var expected = Junk.Normalize(step.Next, before);
+        var expected = Normalized(step, before);
         var label = SpecCallLabel.Of(s.Operation, s.Args);
         if (step.Ok && status == KernelError.Ok)
         {
-            if (expected.Equals(after)) return (StepVerdict.Checked, label, null);
+            if (Same(expected, after)) return (StepVerdict.Checked, label, null);
             if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && cancelled.State.Equals(after))
             {
                 return (StepVerdict.Checked, $"{label} + {cancelled.Count} x cap.delete of capabilities queued in cancelled IPC", null);
@@ -347,7 +350,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         }
 
         if (s.Operation == "cap.delete" && status == KernelError.Ok && step.Error is "NotEmpty" or "ChildrenAlive") return JudgeCascade(s.Args["slot"], label, before, after);
-        var unchanged = after.Equals(before);
+        var unchanged = Same(before, after);
         if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
         if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
         {
@@ -388,7 +391,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         // A D5 difference (grants of a task the revoke finalised) does not excuse the revoke's own
         // checks below: the stop, the preemption and RevokeDone are judged on the kernel's state first.
         string? d5 = null;
-        if (!state.Equals(after))
+        if (!Same(state, after))
         {
             d5 = ClassifyD5(before, state, after);
             if (d5 is null) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {count} cap.revoke_step", state, after));

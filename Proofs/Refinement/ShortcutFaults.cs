@@ -42,4 +42,13 @@ public sealed record ShortcutFaults
 
     /// <summary>Planted wrong shortcuts inside the touched-only evaluation of the invariants (see <see cref="Verified.Spec.Kernel.TouchedFaults"/>).</summary>
     public Verified.Spec.Kernel.TouchedFaults? Touched { get; init; }
+
+    /// <summary>Each spec step's changed keys leave out one key per field (as a written-key analysis missing a store would), so the transition comparison skips a key where the spec changed the state.</summary>
+    public bool ForgetWrittenKeys { get; init; }
+
+    /// <summary>The transition comparison reads the fields the kernel's step changed but none of their keys (as a comparison trusting the spec step's keys alone would), so a change the kernel made beyond the spec's goes unseen.</summary>
+    public bool LoseKernelKeys { get; init; }
+
+    /// <summary>Normalising a spec step's result looks only at the keys its fields were written at, not at the keys its rules' guard fields changed (as a normalisation forgetting that a deletion makes other fields' entries junk would).</summary>
+    public bool NormalizeOwnKeysOnly { get; init; }
 }

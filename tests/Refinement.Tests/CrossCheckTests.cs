@@ -180,6 +180,74 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cross_check_reports_a_spec_step_whose_changed_keys_miss_a_write()
+    {
+        // t1 exits but the kernel leaves it alive and reports Ok. The transition is compared at the
+        // keys the spec step wrote and the kernel changed; a written-key set missing a key of each
+        // field makes the spec step look like it changed nothing there either.
+        RefinementViolation? Run(ShortcutFaults? shortcuts, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, shortcuts);
+            WrongKernel.Step(w, w.Tasks[1], Verified.Kernel.Abi.SyscallNumber.Exit, [3, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok);
+            return w.Checker!.Violation;
+        }
+
+        Run(null, 0).ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
+        var forget = new ShortcutFaults { ForgetWrittenKeys = true };
+        Run(forget, 0).ShouldBeNull("the planted shortcut hides the exit the kernel left out");
+        var v = Run(forget, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("transition.changes");
+    }
+
+    [Fact]
+    public void Cross_check_reports_a_transition_comparison_that_misses_the_kernels_changed_keys()
+    {
+        // t1 exits and the kernel also suspends t2: a change beyond the spec's, seen only at the
+        // kernel's changed keys (TaskState of t2).
+        RefinementViolation? Run(ShortcutFaults? shortcuts, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, shortcuts);
+            var t2Cap = (ulong)w.Booted.FirstFreeSlot + 1;
+            WrongKernel.Step(w, w.Tasks[1], Verified.Kernel.Abi.SyscallNumber.Exit, [3, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok, k =>
+            {
+                k.Syscall(w.Tasks[1], (long)Verified.Kernel.Abi.SyscallNumber.Exit, [3, 0, 0, 0, 0, 0]);
+                k.Syscall(w.Tasks[0], (long)Verified.Kernel.Abi.SyscallNumber.TaskSuspend, [t2Cap, 0, 0, 0, 0, 0]);
+            });
+            return w.Checker!.Violation;
+        }
+
+        Run(null, 0).ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
+        var lose = new ShortcutFaults { LoseKernelKeys = true };
+        Run(lose, 0).ShouldBeNull("the planted shortcut hides the extra suspend");
+        var v = Run(lose, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("transition.compare");
+    }
+
+    [Fact]
+    public void Cross_check_reports_a_normalisation_that_ignores_the_guard_fields_changes()
+    {
+        // t1 exits: its capabilities die, so their attributes become junk through CapLive (a guard
+        // field), not through keys the deletions wrote in those fields.
+        RefinementViolation? Run(ShortcutFaults? shortcuts, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, shortcuts);
+            return w.Run([new WorkAction(ActionKind.Exit, 1, 0, 0, 3, 0)]);
+        }
+
+        Run(null, 0).ShouldBeNull();
+        var own = new ShortcutFaults { NormalizeOwnKeysOnly = true };
+        Run(own, 0).ShouldNotBeNull("the planted normalisation leaves junk the kernel does not have").Property.ShouldBe("refinement");
+        var v = Run(own, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("transition.normalize");
+    }
+
+    [Fact]
     public void Shortcuts_agree_with_the_full_computation_at_every_step_of_random_sequences()
     {
         var r = RefinementProperty.Run(Workload.AllKinds, faults: null, tests: 60, maxLength: 20, seed: 4242, crossCheckEvery: 1);

@@ -2,8 +2,11 @@ using System.Collections.Immutable;
 
 namespace Verified.Spec.Kernel;
 
-/// <summary>The values one evaluation binds: the state (s.), the pre-state of a relational check (p.), arguments (a.), domains (d.).</summary>
-public sealed record EvalEnv(ConcreteState State, ConcreteState? Before, IReadOnlyDictionary<string, Value>? Args, RoleDomains Domains);
+/// <summary>
+/// The values one evaluation binds: the state (s.), the pre-state of a relational check (p.),
+/// arguments (a.), domains (d.; may be null for a program that does not quantify, see <see cref="EvalProgram.ReadsDomains"/>).
+/// </summary>
+public sealed record EvalEnv(ConcreteState State, ConcreteState? Before, IReadOnlyDictionary<string, Value>? Args, RoleDomains? Domains);
 
 /// <summary>
 /// A compiled kernel-spec term and, per free variable, where its value comes from in an
@@ -18,7 +21,11 @@ public sealed class EvalProgram
     {
         this.code = code;
         sources = [.. code.FreeVariables.Select(v => Source(v.Name))];
+        ReadsDomains = code.FreeVariables.Any(v => v.Name.StartsWith("d.", StringComparison.Ordinal));
     }
+
+    /// <summary>Whether a run reads the quantifier domains (the term quantifies): a caller may skip computing them otherwise.</summary>
+    public bool ReadsDomains { get; }
 
     public Value Run(EvalEnv env)
     {
@@ -38,15 +45,17 @@ public sealed class EvalProgram
         switch (kind)
         {
             case "s.":
-                return e => e.State[rest];
+                var field = ConcreteState.IndexOf(rest); // resolved once: a run reads by position
+                return e => e.State[field];
             case "p.":
-                return e => (e.Before ?? throw new InvalidOperationException($"KernelEval: '{name}' needs a pre-state")) [rest];
+                var before = ConcreteState.IndexOf(rest);
+                return e => (e.Before ?? throw new InvalidOperationException($"KernelEval: '{name}' needs a pre-state"))[before];
             case "a.":
                 return e => e.Args is { } a && a.TryGetValue(rest, out var v) ? v : throw new ArgumentException($"KernelEval: argument '{rest}' is missing");
             case "d.":
                 var count = rest.EndsWith(".n", StringComparison.Ordinal);
                 var role = Enum.Parse<Role>(count ? rest[..^2] : rest);
-                return e => e.Domains.Variable(role, count);
+                return e => (e.Domains ?? throw new InvalidOperationException($"KernelEval: '{name}' needs the quantifier domains")).Variable(role, count);
             default:
                 throw new InvalidOperationException($"KernelEval: the term has a free variable '{name}' that names no state field, argument or domain");
         }

@@ -1,0 +1,185 @@
+using Verified.Spec;
+using Verified.Spec.Kernel;
+
+namespace Verified.Proofs.Refinement;
+
+/// <summary>
+/// The transition comparison at the keys a step changed. A spec step knows the keys it wrote
+/// (<see cref="ConcreteStep.Changes"/>) and the incremental abstraction the keys the kernel's step
+/// changed (<see cref="AbstractionCache.LastChanges"/>), both from the same pre-state: the expected
+/// state is normalised at its changed keys only (<see cref="Junk.Normalize(ConcreteState, ConcreteState, StateChanges)"/>)
+/// and equals the kernel's post-state exactly when the two agree at the union of both sets (elsewhere
+/// both are the pre-state). Cross-check mode checks each shortcut against the full computation.
+/// </summary>
+public sealed partial class RefinementChecker
+{
+    // The changes from the judged pre-state of each expected state built in this step (by reference).
+    private readonly Dictionary<ConcreteState, ChangeChain> expectedChanges = new(ReferenceEqualityComparer.Instance);
+
+    // The changes from the judged pre-state of a state reached by a sequence of spec steps: each
+    // step's changes (from the state before it), latest first — shared, never copied or changed.
+    private sealed record ChangeChain(StateChanges Head, ChangeChain? Tail)
+    {
+        public static readonly ChangeChain None = new(new StateChanges(), null);
+    }
+
+    private static readonly HashSet<Value>?[] NoKeys = new HashSet<Value>?[ConcreteState.FieldCount];
+    private ConcreteState? judgedPre;
+    private bool crossCheckingStep;
+    private RefinementViolation? transitionCrossCheck;
+
+    private void BeginJudging(ConcreteState before, bool crossCheck)
+    {
+        judgedPre = before;
+        // The pre-state's quantifier domains: the spec steps from it need them only when a check
+        // they evaluate quantifies, but the invariant check derives the post-state's from them
+        // (and scans both whole states when they are missing); mostly known already (carried over
+        // from the previous step), computed here once otherwise (a new kernel's first step).
+        eval.DomainsOf(before);
+        expectedChanges.Clear();
+        crossCheckingStep = crossCheck;
+        transitionCrossCheck = null;
+    }
+
+    /// <summary>
+    /// The canonical state of a spec step from <paramref name="from"/> (canonical: the judged
+    /// pre-state or a state this built from it), normalised at the keys the step and its
+    /// normalisation changed; its changes from the pre-state are kept for <see cref="Same"/>. The
+    /// quantifier domains of the new state are carried over from <paramref name="from"/>'s (for the
+    /// next step of a sequence).
+    /// </summary>
+    private ConcreteState Normalized(ConcreteStep step, ConcreteState from)
+    {
+        if (!step.Ok) return step.Next;
+        var changes = step.Changes;
+        if (Shortcuts is { ForgetWrittenKeys: true }) changes = ForgetOneKeyPerField(changes);
+        var next = Junk.Normalize(step.Next, from, changes, plantOwnKeysOnly: Shortcuts is { NormalizeOwnKeysOnly: true });
+        if (crossCheckingStep && transitionCrossCheck is null)
+        {
+            var full = Junk.Normalize(step.Next);
+            if (changes.Uncovered(from, next) is { } missed)
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.changes",
+                    $"the spec step's changed keys leave out a difference from the state it stepped: {missed}", from, next);
+            }
+            else if (!full.Equals(next))
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.normalize",
+                    $"the spec step's result normalised at its changed keys differs from its full normalisation in {string.Join(", ", full.DifferingFields(next))}", full, next);
+            }
+        }
+
+        eval.CarryDomains(from, next, changes);
+        var total = ReferenceEquals(from, judgedPre) ? new ChangeChain(changes, null)
+            : expectedChanges.TryGetValue(from, out var before) ? new ChangeChain(changes, before) : null;
+        if (total is not null) expectedChanges[next] = total;
+        return next;
+    }
+
+    // The planted shortcut fault: every keyed field loses one of its changed keys.
+    private static StateChanges ForgetOneKeyPerField(StateChanges changes)
+    {
+        var lossy = new StateChanges();
+        for (var i = 0; i < ConcreteState.FieldCount; i++)
+        {
+            if (changes.IsWhole(i)) lossy.MarkWhole(i);
+            else if (changes.Keys(i) is { } keys)
+            {
+                lossy.Touch(i);
+                foreach (var k in keys.Distinct().Skip(1)) lossy.Add(i, k);
+            }
+        }
+
+        return lossy;
+    }
+
+    /// <summary>
+    /// <paramref name="expected"/> equals the kernel's post-state <paramref name="after"/>: compared at
+    /// the changed keys when both states' changes from the judged pre-state are known, else in full.
+    /// </summary>
+    private bool Same(ConcreteState expected, ConcreteState after)
+    {
+        if (ReferenceEquals(expected, after)) return true;
+
+        var pre = judgedPre;
+        var mine = ReferenceEquals(expected, pre) ? ChangeChain.None : expectedChanges.TryGetValue(expected, out var c) ? c : null;
+        var theirs = ReferenceEquals(after, pre) ? NoKeys
+            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known ? ByIndex(known) : null;
+        if (pre is null || mine is null || theirs is null) return expected.Equals(after);
+        var fast = SameAt(pre, expected, mine, after, theirs);
+        if (crossCheckingStep && transitionCrossCheck is null && fast != expected.Equals(after))
+        {
+            transitionCrossCheck = new RefinementViolation("cross-check", "transition.compare",
+                $"comparing the expected and the kernel's post-state at their changed keys gives {(fast ? "equal" : "different")}, comparing them in full the opposite", expected, after);
+        }
+
+        return fast;
+    }
+
+    // The abstraction's changed keys by field position (the sets are shared, not copied).
+    private HashSet<Value>?[] ByIndex(IReadOnlyDictionary<string, HashSet<Value>> byName)
+    {
+        var a = new HashSet<Value>?[ConcreteState.FieldCount];
+        foreach (var (name, keys) in byName) a[ConcreteState.IndexOf(name)] = Shortcuts is { LoseKernelKeys: true } ? [] : keys;
+        return a;
+    }
+
+    // x and y agree where either differs from pre (each equals pre elsewhere), field by field.
+    private static bool SameAt(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, HashSet<Value>?[] yc)
+    {
+        for (var i = 0; i < ConcreteState.FieldCount; i++)
+        {
+            var xi = x[i];
+            var yi = y[i];
+            if (ReferenceEquals(xi, yi)) continue;
+            bool xWhole = false, xTouched = false;
+            for (var n = xc; n is not null; n = n.Tail)
+            {
+                xWhole |= n.Head.IsWhole(i);
+                xTouched |= n.Head.Touched(i);
+            }
+
+            var yKeys = yc[i];
+            var keyed = !xWhole
+                // An untouched field must be the pre-state's value itself; anything else is compared in full.
+                && (xTouched || ReferenceEquals(xi, pre[i])) && (yKeys is not null || ReferenceEquals(yi, pre[i]))
+                && xi is MapValue mx0 && yi is MapValue my0 && pre[i] is MapValue mp && mp.Default.Equals(mx0.Default) && mp.Default.Equals(my0.Default);
+            if (!keyed)
+            {
+                if (!xi.Equals(yi)) return false;
+                continue;
+            }
+
+            var mx = (MapValue)xi;
+            var my = (MapValue)yi;
+            if (!AgreeAt(mx, my, yKeys)) return false;
+            for (var n = xc; n is not null; n = n.Tail)
+                if (!AgreeAt(mx, my, n.Head.Keys(i))) return false;
+        }
+
+        return true;
+    }
+
+    private static bool AgreeAt(MapValue a, MapValue b, HashSet<Value>? keys)
+    {
+        if (keys is null) return true;
+        foreach (var k in keys)
+            if (!AgreeAt(a, b, k)) return false;
+        return true;
+    }
+
+    private static bool AgreeAt(MapValue a, MapValue b, List<Value>? keys)
+    {
+        if (keys is null) return true;
+        foreach (var k in keys)
+            if (!AgreeAt(a, b, k)) return false;
+        return true;
+    }
+
+    private static bool AgreeAt(MapValue a, MapValue b, Value key)
+    {
+        var va = a.Select(key);
+        var vb = b.Select(key);
+        return ReferenceEquals(va, vb) || va.Equals(vb);
+    }
+}
