@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace Verified.Proofs.Refinement;
 
@@ -11,7 +10,7 @@ namespace Verified.Proofs.Refinement;
 /// per syscall were about 5% of a checked run — the measurement must not be part of the cost it
 /// measures.
 /// </summary>
-public sealed partial class CheckerTimings
+public sealed class CheckerTimings
 {
     /// <summary>Whether phases are measured (off: <see cref="Mark"/> and <see cref="Add(CheckerPhase, ValueTuple{long, long, long})"/> do nothing).</summary>
     public bool Enabled { get; set; }
@@ -23,7 +22,7 @@ public sealed partial class CheckerTimings
     public void Add(CheckerPhase phase, long elapsedTicks) => ticks[(int)phase] += elapsedTicks;
 
     /// <summary>A point in time and in this thread's allocations, to measure a phase from (zero when not <see cref="Enabled"/>).</summary>
-    public (long Ticks, long Bytes, long CpuNs) Mark() => Enabled ? (Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread(), ThreadCpuNs()) : default;
+    public (long Ticks, long Bytes, long CpuNs) Mark() => Enabled ? (Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread(), CpuClock.ThreadNanoseconds()) : default;
 
     /// <summary>Adds the time and the bytes allocated since <paramref name="from"/> to <paramref name="phase"/>; returns the new mark.</summary>
     public (long Ticks, long Bytes, long CpuNs) Add(CheckerPhase phase, (long Ticks, long Bytes, long CpuNs) from)
@@ -38,23 +37,6 @@ public sealed partial class CheckerTimings
 
     /// <summary>CPU time this thread spent in the phase (steadier than wall time on a shared machine; 0 where the OS does not report it).</summary>
     public TimeSpan Cpu(CheckerPhase phase) => TimeSpan.FromMicroseconds(cpu[(int)phase] / 1000.0);
-
-    // CLOCK_THREAD_CPUTIME_ID through clock_gettime (Linux); elsewhere 0.
-    private static long ThreadCpuNs()
-    {
-        if (!OperatingSystem.IsLinux()) return 0;
-        return ClockGetTime(3, out var ts) == 0 ? (ts.Seconds * 1_000_000_000) + ts.Nanoseconds : 0;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec ts);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
 
     public TimeSpan this[CheckerPhase phase] => TimeSpan.FromSeconds((double)ticks[(int)phase] / Stopwatch.Frequency);
 

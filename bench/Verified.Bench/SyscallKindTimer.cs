@@ -4,6 +4,7 @@ using System.Text;
 using Verified.Kernel;
 using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
+using Verified.Proofs.Refinement;
 
 namespace Verified.Bench;
 
