@@ -106,6 +106,14 @@ public sealed partial class Kernel
         }
 
         DeleteCap(slot); // spec: cap.delete
+        if (Faults is { DeleteDropsQueuedCapabilities: true })
+        {
+            foreach (var t in Objects.All.OfType<TaskObject>().Where(t => t.IsLive && t.State == TaskState.BlockedOnSend && !t.InFlight.Cap.IsNull).ToList())
+            {
+                DeleteCap(new SlotAddress(t.Id, 0));
+            }
+        }
+
         return Ok(caller);
     }
 

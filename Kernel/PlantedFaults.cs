@@ -96,4 +96,7 @@ public sealed record PlantedFaults
 
     /// <summary>Safecopy's length check refuses MaxCopyLength itself (an off-by-one: at least, not above).</summary>
     public bool SafecopyRefusesMaxLength { get; init; }
+
+    /// <summary>Delete also deletes the capability queued by every blocked sender, leaving the sender blocked (its message later arrives without it).</summary>
+    public bool DeleteDropsQueuedCapabilities { get; init; }
 }

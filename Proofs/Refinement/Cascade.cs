@@ -21,13 +21,14 @@ internal static class Cascade
     /// The expected (normalised) post-state of deleting the capability in <paramref name="victim"/>
     /// from <paramref name="pre"/> with the kernel's cascade. The capabilities queued in IPC that the
     /// kernel cancelled are read from <paramref name="after"/> (which tasks wait on a dying endpoint is
-    /// not abstract): every ghost in-flight slot whose capability is gone there is deleted too, as
-    /// cap.delete is in the other steps that cancel IPC. Objects whose shallowest capability the
+    /// not abstract): every ghost in-flight slot whose capability is gone there and whose send
+    /// <paramref name="sendCancelled"/> says was cancelled (the sender no longer blocked sending) is
+    /// deleted too, as cap.delete is in the other steps that cancel IPC. Objects whose shallowest capability the
     /// deletions changed may take any of their shallowest remaining capabilities as root (the abstraction
     /// breaks ties by the derivation list's order, which the abstract state does not hold): the one
     /// <paramref name="after"/> names is taken when it qualifies.
     /// </summary>
-    public static ConcreteState Expected(ConcreteState pre, Value victim, ConcreteState after)
+    public static ConcreteState Expected(ConcreteState pre, Value victim, ConcreteState after, Func<Value, bool> sendCancelled)
     {
         var indexBits = RefinementSpec.Config.CNodeIndexBits;
         var slotFull = pre.Map("SlotFull");
@@ -51,7 +52,7 @@ internal static class Cascade
             var cnode = ((BitVecValue)slot).Bits >> indexBits;
             if (!held.TryGetValue(cnode, out var list)) held[cnode] = list = [];
             list.Add(slot);
-            if (InFlight.IsGhost(slot) && !True(afterLive, cap)) work.Push(slot);
+            if (InFlight.IsGhost(slot) && !True(afterLive, cap) && sendCancelled(slot)) work.Push(slot);
         }
 
         bool Current(Value cap) => True(capLive, cap) && True(objAlive, capObj.Select(cap)) && capGen.Select(cap).Equals(objGen.Select(capObj.Select(cap)));

@@ -36,6 +36,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.CNodeFinaliseRevokesContents), f => f.CNodeFinaliseRevokesContents, f => f with { CNodeFinaliseRevokesContents = true }),
         (nameof(PlantedFaults.RevokeStopsAtAnyCNode), f => f.RevokeStopsAtAnyCNode, f => f with { RevokeStopsAtAnyCNode = true }),
         (nameof(PlantedFaults.SafecopyRefusesMaxLength), f => f.SafecopyRefusesMaxLength, f => f with { SafecopyRefusesMaxLength = true }),
+        (nameof(PlantedFaults.DeleteDropsQueuedCapabilities), f => f.DeleteDropsQueuedCapabilities, f => f with { DeleteDropsQueuedCapabilities = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

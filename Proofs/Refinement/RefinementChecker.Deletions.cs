@@ -54,7 +54,7 @@ public sealed partial class RefinementChecker
     /// </summary>
     private (StepVerdict, string, RefinementViolation?) JudgeCascade(Value slot, string label, ConcreteState before, ConcreteState after)
     {
-        var expected = Cascade.Expected(before, slot, after);
+        var expected = Cascade.Expected(before, slot, after, SendCancelled);
         if (expected.Equals(after)) return (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}", null);
         return ClassifyD5(before, expected, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}; {d5}", null)

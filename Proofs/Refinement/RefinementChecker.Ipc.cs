@@ -146,7 +146,7 @@ public sealed partial class RefinementChecker
         var liveAfter = after.Map("CapLive");
         var full = expected.Map("SlotFull");
         var queued = expected.Map("SlotCap").Entries
-            .Where(e => InFlight.IsGhost(e.Key) && full.Select(e.Key) is BoolValue { Value: true } && liveAfter.Select(e.Value) is BoolValue { Value: false })
+            .Where(e => InFlight.IsGhost(e.Key) && full.Select(e.Key) is BoolValue { Value: true } && liveAfter.Select(e.Value) is BoolValue { Value: false } && SendCancelled(e.Key))
             .Select(e => e.Key).ToList();
         var state = expected;
         foreach (var slot in queued)
@@ -157,6 +157,19 @@ public sealed partial class RefinementChecker
         }
 
         return (state, queued.Count);
+    }
+
+    /// <summary>
+    /// The send queued in ghost slot <paramref name="ghost"/> was cancelled by the step judged: its
+    /// sender (the slot's index) is no longer a live task blocked sending in the kernel after the
+    /// step (cancelling IPC makes it inactive; finalising kills it). Only then is the queued
+    /// capability's deletion a cancelled transfer: a kernel that drops it and leaves the sender
+    /// queued delivers the message without it later — not a spec step.
+    /// </summary>
+    private bool SendCancelled(Value ghost)
+    {
+        var task = (int)(((BitVecValue)ghost).Bits & RefinementSpec.Sorts.Index.Mask);
+        return judging is { } k && k.Objects[task] is not Verified.Kernel.Objects.TaskObject { IsLive: true, State: Verified.Kernel.Objects.TaskState.BlockedOnSend };
     }
 
     private static Dictionary<string, Value> TransferArgs(Value ep, Value src, Value dst, Value id) =>

@@ -102,4 +102,27 @@ public sealed class IpcTests(ITestOutputHelper output)
         step.Verdict.ShouldBe(StepVerdict.Violation);
         w.Checker!.Violation.ShouldNotBeNull().Clause.ShouldBe("ipc.send.status");
     }
+
+    /// <summary>
+    /// A queued capability may vanish in a step only with its send cancelled: a delete that also
+    /// drops a blocked sender's capability and leaves it queued (the message later arrives without
+    /// it) was passed as "cap.delete of capabilities queued in cancelled IPC" until the sender's
+    /// state was required to show the cancellation.
+    /// </summary>
+    [Fact]
+    public void A_queued_capability_dropped_without_cancelling_the_send_is_caught()
+    {
+        WorkAction[] run = [Send(1, 3, 4), new(ActionKind.Copy, 0, 3, 10, 7, 0), new(ActionKind.Delete, 0, 10, 0, 0, 0)];
+        var w = new Workload(null, check: true);
+        w.Run(run).ShouldBeNull();
+        Show(w);
+        w.Checker!.Steps[^1].Verdict.ShouldBe(StepVerdict.Checked);
+        w.Checker.Steps[^1].Note.ShouldStartWith("cap.delete(");
+        w.Checker.Steps[^1].Note.ShouldNotContain("cancelled");
+        var bad = new Workload(new PlantedFaults { DeleteDropsQueuedCapabilities = true }, check: true, crossCheckEvery: 1, shortcuts: null);
+        var v = bad.Run(run).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Clause.ShouldBe("cap.delete.state");
+        bad.Checker!.Steps.Count.ShouldBe(w.Checker.Steps.Count, "caught at the delete itself");
+    }
 }
