@@ -145,7 +145,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
         var post = abstraction.Abstract(kernel, ids, occupied);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         judging = kernel;
-        BeginJudging(pre, CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0);
+        var crossCheckDue = CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0;
+        BeginJudging(pre, crossCheckDue);
         var (verdict, note, violation) = Judge(call, pre, post, status, restarted);
         // A transition shortcut that disagreed with the full computation makes the verdict suspect.
         if (transitionCrossCheck is { } disagreed) violation = disagreed;
@@ -171,7 +172,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
             }
         }
 
-        if (violation is null && CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0)
+        if (violation is null && crossCheckDue)
         {
             violation = CrossCheck(kernel, post, pre, $"after {Describe(number)}");
         }

@@ -60,6 +60,14 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
         return (touched, full);
     }
 
+    // With the planted shortcut fault, the touched-only evaluation of pre → post misses the break of clause that the full one finds.
+    private void ShouldBeMissedOnlyWith(ConcreteState pre, ConcreteState post, string clause, TouchedFaults faults)
+    {
+        var (touched, full) = Evaluate(Shared.Value, pre, post, faults);
+        full.ShouldContain(clause);
+        touched.ShouldNotContain(clause);
+    }
+
     /// <summary>A second occupied slot holding c: only the new slot changed; its partner is found through the inverse of SlotCap.</summary>
     private static ConcreteState Duplicate(Chain ch)
     {
@@ -112,9 +120,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     {
         // ancestor_is_path: CapAnc[x][y] ⇒ CapLive[x] ∧ …; taking CapLive[x] as a guard skips the dead x.
         var ch = Chain.Make();
-        var (touched, full) = Evaluate(Shared.Value, ch.S2, DeadWithAncestor(ch), new TouchedFaults { GuardsFromConclusion = true });
-        full.ShouldContain(AncestorIsPath);
-        touched.ShouldNotContain(AncestorIsPath);
+        ShouldBeMissedOnlyWith(ch.S2, DeadWithAncestor(ch), AncestorIsPath, new TouchedFaults { GuardsFromConclusion = true });
     }
 
     [Fact]
@@ -122,9 +128,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     {
         // ancestor_live_and_shallower is not symmetric: the break (c2, c) has only its ancestor dirty.
         var ch = Chain.Make();
-        var (touched, full) = Evaluate(Shared.Value, ch.S2, ParentAsDeepAsChild(ch), new TouchedFaults { AssumeSymmetric = true });
-        full.ShouldContain(AncestorLive);
-        touched.ShouldNotContain(AncestorLive);
+        ShouldBeMissedOnlyWith(ch.S2, ParentAsDeepAsChild(ch), AncestorLive, new TouchedFaults { AssumeSymmetric = true });
     }
 
     [Fact]
@@ -169,9 +173,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     {
         // slot_in_live_cnode reads ObjAlive at the CNode part of the slot, not at the slot.
         var ch = Chain.Make();
-        var (touched, full) = Evaluate(Shared.Value, ch.S2, CNodeDies(ch), new TouchedFaults { IgnoreComputedReads = true });
-        full.ShouldContain(SlotInLiveCNode);
-        touched.ShouldNotContain(SlotInLiveCNode);
+        ShouldBeMissedOnlyWith(ch.S2, CNodeDies(ch), SlotInLiveCNode, new TouchedFaults { IgnoreComputedReads = true });
     }
 
     [Fact]
@@ -180,8 +182,6 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
         // With c dirty, ancestor_live_and_shallower's x ranges over c's descendants {x : CapAnc[x][c]};
         // the row CapAnc[c] is c's ancestors instead, which misses (c2, c).
         var ch = Chain.Make();
-        var (touched, full) = Evaluate(Shared.Value, ch.S2, ParentAsDeepAsChild(ch), new TouchedFaults { TransposeNested = true });
-        full.ShouldContain(AncestorLive);
-        touched.ShouldNotContain(AncestorLive);
+        ShouldBeMissedOnlyWith(ch.S2, ParentAsDeepAsChild(ch), AncestorLive, new TouchedFaults { TransposeNested = true });
     }
 }
