@@ -61,16 +61,23 @@ public partial class EvalCompiler
                 }
             case Op.Select when IsScalar(args[1].Sort):
                 {
-                    // The key stays unboxed: the map looks it up by its bits (boxing only until it has an index).
+                    // The key stays unboxed: the map looks it up by its bits.
                     OCode m = O(args[0], sc);
                     SCode k = S(args[1], sc);
-                    var box = Boxing.Boxer(args[1].Sort);
-                    return f => ((MapValue)m(f)).SelectBits(k(f), box);
+                    return f => ((MapValue)m(f)).SelectBits(k(f));
                 }
             case Op.Select:
                 {
                     OCode m = O(args[0], sc), k = V(args[1], sc);
                     return f => ((MapValue)m(f)).Select(k(f));
+                }
+            case Op.Store when IsScalar(args[1].Sort):
+                {
+                    // The key is boxed only when the map has no entry at it yet.
+                    OCode m = O(args[0], sc), v = V(args[2], sc);
+                    SCode k = S(args[1], sc);
+                    var box = Boxing.Boxer(args[1].Sort);
+                    return f => ((MapValue)m(f)).StoreBits(k(f), box, v(f));
                 }
             case Op.Store:
                 {

@@ -171,8 +171,7 @@ public partial class EvalCompiler
                 {
                     OCode m = O(args[0], sc);
                     SCode k = S(args[1], sc);
-                    var box = Boxing.Boxer(args[1].Sort);
-                    return f => ((MapValue)m(f)).SelectBitsToBits(k(f), box);
+                    return f => ((MapValue)m(f)).SelectBitsToBits(k(f));
                 }
             case Op.Select or Op.Field:
                 {
