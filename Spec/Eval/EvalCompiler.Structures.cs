@@ -14,6 +14,8 @@ public partial class EvalCompiler
             case VarTerm v:
                 {
                     var b = Lookup(v, sc);
+                    // A record key of a map update is poisoned as a scalar one is (MapUpdate).
+                    if (b.PoisonOwner is { } owner) return _ => throw new KeyDependenceException(owner);
                     int i = b.Slot;
                     return f => f.O[i]!;
                 }

@@ -308,8 +308,9 @@ public sealed record MapValue : Value
     private static void CheckSort(Sort expected, Value v, string what)
     {
         ArgumentNullException.ThrowIfNull(v, what);
-        // Bit-vector keys and values (most of them) by width, without the record equality chain.
-        if (v is BitVecValue b && expected is BitVecSort s ? b.Width != s.Width : !v.Sort.Equals(expected))
+        // Bit-vector keys and values (most of them) by width, and a sort that is the very instance
+        // expected (a map of maps stores maps of its value sort) without the structural comparison.
+        if (v is BitVecValue b && expected is BitVecSort s ? b.Width != s.Width : !ReferenceEquals(v.Sort, expected) && !v.Sort.Equals(expected))
             throw new ArgumentException($"MapValue: {what} must have sort {expected}, got {v.Sort}");
     }
 
