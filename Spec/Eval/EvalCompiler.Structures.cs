@@ -64,6 +64,7 @@ public partial class EvalCompiler
             case Op.Select when IsScalar(args[1].Sort):
                 {
                     // The key stays unboxed: the map looks it up by its bits.
+                    if (Slot(args[0], sc) is int mi && Slot(args[1], sc) is int ki) return f => ((MapValue)f.O[mi]!).SelectBits(f.S[ki]);
                     OCode m = O(args[0], sc);
                     SCode k = S(args[1], sc);
                     return f => ((MapValue)m(f)).SelectBits(k(f));
