@@ -46,7 +46,7 @@ public sealed class CompiledTerm
             if (!x.Sort.Equals(v.Sort))
                 throw new SortMismatchException($"Eval: variable '{v.Name}' has sort {v.Sort}, the assignment gives a value of sort {x.Sort}");
             if (b.Scalar) f.S[b.Slot] = Boxing.Unbox(x);
-            else f.O[b.Slot] = x;
+            else f.O[b.Slot].V = x;
         }
         return _code(f);
     }
@@ -77,7 +77,7 @@ public sealed class CompiledTerm
                 checkedSorts[i] = s;
             }
             if (scalar[i]) f.S[slots[i]] = Boxing.Unbox(x);
-            else f.O[slots[i]] = x;
+            else f.O[slots[i]].V = x;
         }
         var result = _code(f);
         // Every slot is written before it is read (scoping is fixed at compile time), so a used

@@ -78,7 +78,7 @@ public partial class EvalCompiler
             {
                 f.S[islot] = x;
                 if (scalar) f.S[vslot] = m.SelectBitsToBits(x);
-                else f.O[vslot] = m.SelectBits(x);
+                else f.O[vslot].V = m.SelectBits(x);
                 if (body(f) == want) return want;
             }
             return otherwise;

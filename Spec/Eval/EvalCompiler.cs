@@ -187,9 +187,9 @@ public partial class EvalCompiler
                     // terms) in one closure instead of three.
                     if (Slot(args[0], sc) is int mi)
                     {
-                        if (Slot(args[1], sc) is int ki) return f => ((MapValue)f.O[mi]!).SelectBitsToBits(f.S[ki]);
+                        if (Slot(args[1], sc) is int ki) return f => ((MapValue)f.O[mi].V!).SelectBitsToBits(f.S[ki]);
                         SCode key = S(args[1], sc);
-                        return f => ((MapValue)f.O[mi]!).SelectBitsToBits(key(f));
+                        return f => ((MapValue)f.O[mi].V!).SelectBitsToBits(key(f));
                     }
                     OCode m = O(args[0], sc);
                     SCode k = S(args[1], sc);
