@@ -10,6 +10,8 @@ public sealed class CompiledTerm
     private readonly int _scalars;
     private readonly int _objects;
     private readonly Sort?[] _sortChecked; // per free variable, the last value sort instance found equal to the variable's
+    private readonly int[] _slots; // per free variable, its slot (in S when scalar, else in O)
+    private readonly bool[] _scalar;
     private Frame? _spare; // one frame kept for the next evaluation: most callers evaluate from one thread at a time
 
     internal CompiledTerm(Term term, ImmutableArray<(VarTerm, Binding)> free, OCode code, Scope scope)
@@ -21,6 +23,8 @@ public sealed class CompiledTerm
         _objects = scope.Objects;
         FreeVariables = [.. free.Select(f => f.Item1)];
         _sortChecked = new Sort?[free.Length];
+        _slots = [.. free.Select(f => f.Item2.Slot)];
+        _scalar = [.. free.Select(f => f.Item2.Scalar)];
     }
 
     public Term Term { get; }
@@ -42,7 +46,7 @@ public sealed class CompiledTerm
             if (!x.Sort.Equals(v.Sort))
                 throw new SortMismatchException($"Eval: variable '{v.Name}' has sort {v.Sort}, the assignment gives a value of sort {x.Sort}");
             if (b.Scalar) f.S[b.Slot] = Boxing.Unbox(x);
-            else f.O[b.Slot] = x;
+            else f.O[b.Slot].V = x;
         }
         return _code(f);
     }
@@ -56,21 +60,24 @@ public sealed class CompiledTerm
         if (values.Length != _free.Length)
             throw new ArgumentException($"Eval: the term has {_free.Length} free variables ({string.Join(", ", FreeVariables.Select(v => v.Name))}), got {values.Length} values", nameof(values));
         var f = Interlocked.Exchange(ref _spare, null) ?? new Frame(_scalars, _objects);
+        var checkedSorts = _sortChecked;
+        var slots = _slots;
+        var scalar = _scalar;
         for (int i = 0; i < values.Length; i++)
         {
-            var (v, b) = _free[i];
-            var x = values[i] ?? throw new ArgumentNullException(nameof(values), $"Eval: no value for '{v.Name}'");
+            var x = values[i] ?? throw new ArgumentNullException(nameof(values), $"Eval: no value for '{_free[i].Var.Name}'");
             // Sorts compare structurally (a map sort recursively); the same sort instance as last
             // time needs no second comparison. A race only repeats a comparison.
             var s = x.Sort;
-            if (!ReferenceEquals(s, _sortChecked[i]))
+            if (!ReferenceEquals(s, checkedSorts[i]))
             {
+                var v = _free[i].Var;
                 if (!s.Equals(v.Sort))
                     throw new SortMismatchException($"Eval: variable '{v.Name}' has sort {v.Sort}, got a value of sort {x.Sort}");
-                _sortChecked[i] = s;
+                checkedSorts[i] = s;
             }
-            if (b.Scalar) f.S[b.Slot] = Boxing.Unbox(x);
-            else f.O[b.Slot] = x;
+            if (scalar[i]) f.S[slots[i]] = Boxing.Unbox(x);
+            else f.O[slots[i]].V = x;
         }
         var result = _code(f);
         // Every slot is written before it is read (scoping is fixed at compile time), so a used

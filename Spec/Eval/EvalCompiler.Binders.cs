@@ -64,7 +64,6 @@ public partial class EvalCompiler
         var (inner, ib) = sc.Bind(q.Vars[0]);
         SCode lo = S(q.DomainTerms[0], sc), hi = S(q.DomainTerms[1], sc);
         OCode map = O(domain, inner);
-        var box = Boxing.Boxer(q.Vars[0].Sort);
         var (bodyScope, vb) = inner.Bind(let.Var);
         var body = S(let.Body, bodyScope);
         int islot = ib.Slot, vslot = vb.Slot;
@@ -78,8 +77,8 @@ public partial class EvalCompiler
             for (ulong x = l; x < h; x++)
             {
                 f.S[islot] = x;
-                if (scalar) f.S[vslot] = m.SelectBitsToBits(x, box);
-                else f.O[vslot] = m.SelectBits(x, box);
+                if (scalar) f.S[vslot] = m.SelectBitsToBits(x);
+                else f.O[vslot].V = m.SelectBits(x);
                 if (body(f) == want) return want;
             }
             return otherwise;
@@ -169,16 +168,16 @@ public partial class EvalCompiler
                     }
                     return r;
                 }
-                var all = MapValue.Const(sort, newDefault);
-                foreach (var (k, v) in m.Entries) all = all.StoreUnchecked(k, At(f, k, v));
-                return all;
+                var all = new List<KeyValuePair<Value, Value>>(m.Entries.Count);
+                foreach (var (k, v) in m.Entries) all.Add(KeyValuePair.Create(k, At(f, k, v)));
+                return MapValue.CreateUnchecked(sort, newDefault, all);
             }
             if (allKeys is null)
                 throw new NotEvaluableException(
                     $"Eval: MapUpdateWhere over '{u.Key.Name}' reads the key at keys holding the default, and {sort.Key} has more than {EnumerationLimit} keys to enumerate; guard the predicate with a test on '{u.Value.Name}' first (e.g. {u.Value.Name} != default)", u);
-            var table = MapValue.Const(sort, m.Default);
-            foreach (var k in allKeys) table = table.StoreUnchecked(k, At(f, k, m.Select(k)));
-            return table;
+            var table = new List<KeyValuePair<Value, Value>>(allKeys.Count);
+            foreach (var k in allKeys) table.Add(KeyValuePair.Create(k, At(f, k, m.Select(k))));
+            return MapValue.CreateUnchecked(sort, m.Default, table);
         };
 
         Value At(Frame f, Value k, Value v)

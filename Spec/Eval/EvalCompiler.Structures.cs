@@ -14,8 +14,10 @@ public partial class EvalCompiler
             case VarTerm v:
                 {
                     var b = Lookup(v, sc);
+                    // A record key of a map update is poisoned as a scalar one is (MapUpdate).
+                    if (b.PoisonOwner is { } owner) return _ => throw new KeyDependenceException(owner);
                     int i = b.Slot;
-                    return f => f.O[i]!;
+                    return f => f.O[i].V!;
                 }
             case LitTerm l:
                 {
@@ -61,16 +63,24 @@ public partial class EvalCompiler
                 }
             case Op.Select when IsScalar(args[1].Sort):
                 {
-                    // The key stays unboxed: the map looks it up by its bits (boxing only until it has an index).
+                    // The key stays unboxed: the map looks it up by its bits.
+                    if (Slot(args[0], sc) is int mi && Slot(args[1], sc) is int ki) return f => ((MapValue)f.O[mi].V!).SelectBits(f.S[ki]);
                     OCode m = O(args[0], sc);
                     SCode k = S(args[1], sc);
-                    var box = Boxing.Boxer(args[1].Sort);
-                    return f => ((MapValue)m(f)).SelectBits(k(f), box);
+                    return f => ((MapValue)m(f)).SelectBits(k(f));
                 }
             case Op.Select:
                 {
                     OCode m = O(args[0], sc), k = V(args[1], sc);
                     return f => ((MapValue)m(f)).Select(k(f));
+                }
+            case Op.Store when IsScalar(args[1].Sort):
+                {
+                    // The key is boxed only when the map has no entry at it yet.
+                    OCode m = O(args[0], sc), v = V(args[2], sc);
+                    SCode k = S(args[1], sc);
+                    var box = Boxing.Boxer(args[1].Sort);
+                    return f => ((MapValue)m(f)).StoreBits(k(f), box, v(f));
                 }
             case Op.Store:
                 {
@@ -131,13 +141,13 @@ public partial class EvalCompiler
             return (f => f.S[i] = v(f), inner);
         }
         var o = O(l.Value, sc);
-        return (f => f.O[i] = o(f), inner);
+        return (f => f.O[i].V = o(f), inner);
     }
 
     /// <summary>Stores a boxed value into the slot of a bound variable.</summary>
     private static Action<Frame, Value> Setter(Binding b)
     {
         int i = b.Slot;
-        return b.Scalar ? (f, v) => f.S[i] = Boxing.Unbox(v) : (f, v) => f.O[i] = v;
+        return b.Scalar ? (f, v) => f.S[i] = Boxing.Unbox(v) : (f, v) => f.O[i].V = v;
     }
 }

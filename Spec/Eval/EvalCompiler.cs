@@ -98,6 +98,10 @@ public partial class EvalCompiler
         }
     }
 
+    /// <summary>The slot of <paramref name="t"/> when it is a variable that may be read directly (not a poisoned key), else null.</summary>
+    private static int? Slot(Term t, Scope sc) =>
+        t is VarTerm v && Lookup(v, sc) is { PoisonOwner: null } b ? b.Slot : null;
+
     private static Binding Lookup(VarTerm v, Scope sc) =>
         sc.Vars.TryGetValue(v, out var b)
             ? b
@@ -112,6 +116,16 @@ public partial class EvalCompiler
                 {
                     var x = S(args[0], sc);
                     return f => x(f) ^ 1;
+                }
+            case Op.And when args.Length == 2:
+                {
+                    SCode x = S(args[0], sc), y = S(args[1], sc);
+                    return f => x(f) == 0 ? 0UL : y(f);
+                }
+            case Op.Or when args.Length == 2:
+                {
+                    SCode x = S(args[0], sc), y = S(args[1], sc);
+                    return f => x(f) != 0 ? 1UL : y(f);
                 }
             case Op.And:
                 {
@@ -169,10 +183,17 @@ public partial class EvalCompiler
                 }
             case Op.Select when IsScalar(args[1].Sort):
                 {
+                    // A state map read at a bound or free variable (most selects of the kernel's
+                    // terms) in one closure instead of three.
+                    if (Slot(args[0], sc) is int mi)
+                    {
+                        if (Slot(args[1], sc) is int ki) return f => ((MapValue)f.O[mi].V!).SelectBitsToBits(f.S[ki]);
+                        SCode key = S(args[1], sc);
+                        return f => ((MapValue)f.O[mi].V!).SelectBitsToBits(key(f));
+                    }
                     OCode m = O(args[0], sc);
                     SCode k = S(args[1], sc);
-                    var box = Boxing.Boxer(args[1].Sort);
-                    return f => ((MapValue)m(f)).SelectBitsToBits(k(f), box);
+                    return f => ((MapValue)m(f)).SelectBitsToBits(k(f));
                 }
             case Op.Select or Op.Field:
                 {
@@ -192,6 +213,19 @@ public partial class EvalCompiler
     {
         if (IsScalar(a.Sort))
         {
+            // Comparisons with a constant (a type, a state, zero) are the common case.
+            if (b is LitTerm lb)
+            {
+                SCode x1 = S(a, sc);
+                ulong c = Boxing.Unbox(lb.Value);
+                return f => x1(f) == c ? 1UL : 0UL;
+            }
+            if (a is LitTerm la)
+            {
+                SCode y1 = S(b, sc);
+                ulong c = Boxing.Unbox(la.Value);
+                return f => y1(f) == c ? 1UL : 0UL;
+            }
             SCode x = S(a, sc), y = S(b, sc);
             return f => x(f) == y(f) ? 1UL : 0UL;
         }

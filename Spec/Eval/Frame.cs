@@ -8,7 +8,16 @@ namespace Verified.Spec;
 internal sealed class Frame(int scalars, int objects)
 {
     public readonly ulong[] S = new ulong[scalars];
-    public readonly Value?[] O = new Value?[objects];
+    public readonly ObjectSlot[] O = new ObjectSlot[objects];
+}
+
+/// <summary>
+/// A slot of <see cref="Frame.O"/>. A struct around the reference, because a store into a
+/// <c>Value[]</c> pays the array-covariance type check (Value is not sealed) on every write.
+/// </summary>
+internal struct ObjectSlot
+{
+    public Value? V;
 }
 
 internal delegate ulong SCode(Frame f);

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Verified.Spec;
 
 /// <summary>
@@ -15,34 +13,48 @@ public sealed record MapValue : Value
     // canonicalisation never needs the full table; below it the full table is cheap enough.
     private const ulong FullTableLimit = 1UL << 20;
 
-    private static readonly ImmutableDictionary<Value, Value> NoEntries = ImmutableDictionary<Value, Value>.Empty.WithComparers(ValueKeyComparer.Instance);
-
+    // The entries are a shared sorted run (the base) plus this map's own recent stores (the
+    // overlay, sorted too, a few entries): a store copies the overlay, not a tree path, and merges
+    // it into a new base only when it outgrows about the square root of the base. Maps stored
+    // from one another share the base and with it the base's index.
+    private readonly EntryRun _base;
+    private readonly MapEntry[] _over; // V null: the base's entry at that key is removed
+    private readonly int _count;
     private readonly int _entriesHash; // commutative sum of entry hashes: order independent, O(1) to update
     private readonly ulong? _keyCount;
-
-    // Selects by key bits go through a ScalarIndex once the map has been read often enough to pay
-    // for building one (a build enumerates the entries, about as costly as two reads per entry):
-    // maps in a state and quantifier domains are read many times, maps in the middle of a chain of
-    // stores a few times. Races only build it twice.
-    private ScalarIndex? _index;
+    private readonly bool _scalarKeys;
+    private EntryRun? _flat; // base and overlay merged, made when the map is read often
     private int _reads;
     private int _hash;
     private bool _hashed;
 
-    private MapValue(MapSort sort, Value @default, ImmutableDictionary<Value, Value> entries, int entriesHash, ulong? keyCount)
+    private MapValue(MapSort sort, Value @default, EntryRun @base, MapEntry[] over, int count, int entriesHash, ulong? keyCount)
     {
         MapSort = sort;
         Default = @default;
-        Entries = entries;
+        _base = @base;
+        _over = over;
+        _count = count;
         _entriesHash = entriesHash;
         _keyCount = keyCount;
+        _scalarKeys = @base.ScalarKeys;
     }
 
     public MapSort MapSort { get; }
 
     public Value Default { get; }
 
-    public ImmutableDictionary<Value, Value> Entries { get; }
+    /// <summary>The explicit entries (values other than <see cref="Default"/>), in key order for scalar keys.</summary>
+    public MapEntries Entries => new(this);
+
+    /// <summary>The enumerator of <see cref="Entries"/>: over the merged run where there is one, else over base and overlay.</summary>
+    internal MapEntries.Enumerator Enumerate()
+    {
+        var flat = _flat; // read once: with it the overlay is already applied
+        return flat is not null ? new(flat.Items, [], _scalarKeys) : new(_base.Items, _over, _scalarKeys);
+    }
+
+    internal int EntryCount => _count;
 
     public override Sort Sort => MapSort;
 
@@ -51,67 +63,141 @@ public sealed record MapValue : Value
     {
         ArgumentNullException.ThrowIfNull(sort);
         CheckSort(sort.Value, @default, "default");
-        return new MapValue(sort, @default, NoEntries, 0, sort.Key.CardinalityUpTo(FullTableLimit));
+        return new MapValue(sort, @default, EvalCompiler.IsScalar(sort.Key) ? EntryRun.EmptyScalar : EntryRun.EmptyHashed, [], 0, 0,
+            sort.Key.CardinalityUpTo(FullTableLimit));
     }
 
     /// <summary>A map from a default and entries (later entries for the same key win); normalised.</summary>
     public static MapValue Create(MapSort sort, Value @default, IEnumerable<KeyValuePair<Value, Value>> entries)
     {
-        // The same map as storing the entries one by one into Const(sort, default), built in a
-        // mutable builder instead of one immutable dictionary per store. The canonical form is a
-        // function of the map's values at every key (see the class comment), so canonicalising
-        // once at the end gives what the stores would have given.
         var m = Const(sort, @default);
-        var builder = NoEntries.ToBuilder();
+        return m.WithEntries(entries, check: true);
+    }
+
+    /// <summary>As <see cref="Create"/> without sort checks: for Eval, whose terms are sort-checked at construction.</summary>
+    internal static MapValue CreateUnchecked(MapSort sort, Value @default, IEnumerable<KeyValuePair<Value, Value>> entries) =>
+        new MapValue(sort, @default, EvalCompiler.IsScalar(sort.Key) ? EntryRun.EmptyScalar : EntryRun.EmptyHashed, [], 0, 0,
+            sort.Key.CardinalityUpTo(FullTableLimit)).WithEntries(entries, check: false);
+
+    // The same map as storing the entries one by one into this constant map, built at once instead
+    // of one store per entry. The canonical form is a function of the map's values at every key
+    // (see the class comment), so canonicalising once at the end gives what the stores would have given.
+    private MapValue WithEntries(IEnumerable<KeyValuePair<Value, Value>> entries, bool check)
+    {
+        var latest = new Dictionary<Value, Value>(ValueKeyComparer.Instance);
         foreach (var (k, v) in entries)
         {
-            CheckSort(sort.Key, k, "key");
-            CheckSort(sort.Value, v, "value");
-            if (v.Equals(@default)) builder.Remove(k);
-            else builder[k] = v;
+            if (check)
+            {
+                CheckSort(MapSort.Key, k, "key");
+                CheckSort(MapSort.Value, v, "value");
+            }
+            if (v.Equals(Default)) latest.Remove(k);
+            else latest[k] = v;
         }
-        if (builder.Count == 0) return m;
-        int hash = 0;
-        foreach (var (k, v) in builder) hash += EntryHash(k, v);
-        m = new MapValue(sort, @default, builder.ToImmutable(), hash, m._keyCount);
-        return m._keyCount is { } n && (ulong)m.Entries.Count * 2 >= n ? m.Canonicalise(n) : m;
+        return latest.Count == 0 ? this : FromDistinct(MapSort, Default, latest, _keyCount, canonicalise: true);
+    }
+
+    /// <summary>A map from distinct keys with values other than the default.</summary>
+    private static MapValue FromDistinct(MapSort sort, Value @default, IReadOnlyCollection<KeyValuePair<Value, Value>> entries, ulong? keyCount, bool canonicalise)
+    {
+        bool scalar = EvalCompiler.IsScalar(sort.Key);
+        var items = new MapEntry[entries.Count];
+        int j = 0, hash = 0;
+        foreach (var (k, v) in entries)
+        {
+            items[j++] = new MapEntry(EntryRun.OrderKey(k, scalar), k, v);
+            hash += EntryHash(k, v);
+        }
+        Array.Sort(items, static (a, b) => a.Key.CompareTo(b.Key));
+        var m = new MapValue(sort, @default, new EntryRun(items, scalar), [], items.Length, hash, keyCount);
+        return canonicalise && keyCount is { } n && (ulong)items.Length * 2 >= n ? m.Canonicalise(n) : m;
     }
 
     public Value this[Value key] => Select(key);
 
-    public Value Select(Value key)
+    public Value Select(Value key) => TryFind(key) ?? Default;
+
+    /// <summary>The entry's value at <paramref name="key"/>, or null where the map holds its default.</summary>
+    internal Value? TryFind(Value key)
     {
-        // Only a key of the map's key sort may go by its bits (a key of another sort is at no entry).
-        if (key is BitVecValue b && MapSort.Key is BitVecSort ks && ks.Width == b.Width && Index() is { } ix) return ix.Get(b.Bits) ?? Default;
-        return Entries.TryGetValue(key, out var v) ? v : Default;
+        ArgumentNullException.ThrowIfNull(key);
+        if (!_scalarKeys) return Find((uint)ValueKeyComparer.Instance.GetHashCode(key), key);
+        // A key of another sort is at no entry (its bits could name one).
+        bool sameSort = key is BitVecValue b ? MapSort.Key is BitVecSort ks && ks.Width == b.Width : key.Sort.Equals(MapSort.Key);
+        return sameSort ? Find(Boxing.Unbox(key), key) : null;
     }
 
-    /// <summary>
-    /// Select at the key with bits <paramref name="key"/>, for a map whose key sort is scalar;
-    /// <paramref name="box"/> makes the key <see cref="Value"/> while there is no index.
-    /// </summary>
-    internal Value SelectBits(ulong key, Func<ulong, Value> box)
-    {
-        if (Index() is { } ix) return ix.Get(key) ?? Default;
-        return Entries.Count == 0 ? Default : Entries.TryGetValue(box(key), out var v) ? v : Default;
-    }
+    /// <summary>Select at the key with bits <paramref name="key"/>, for a map whose key sort is scalar.</summary>
+    internal Value SelectBits(ulong key) => Find(key, null) ?? Default;
 
     /// <summary>As <see cref="SelectBits"/> for a map whose value sort is scalar too: the value's bits.</summary>
-    internal ulong SelectBitsToBits(ulong key, Func<ulong, Value> box)
+    internal ulong SelectBitsToBits(ulong key)
     {
-        if (Index() is { } ix) return ix.TryGetBits(key, out var bits) ? bits : ix.DefaultBits;
-        return Boxing.Unbox(Entries.Count == 0 ? Default : Entries.TryGetValue(box(key), out var v) ? v : Default);
+        var v = Find(key, null) ?? Default;
+        return v is BitVecValue b ? b.Bits : Boxing.Unbox(v);
     }
 
-    /// <summary>Whether the map has built its index (for tests of the index).</summary>
-    internal bool HasIndex => _index is not null;
+    /// <summary>Whether reads of the map go through an index (for tests of the index).</summary>
+    internal bool HasIndex => (_flat ?? (_over.Length == 0 ? _base : null))?.HasIndex ?? false;
 
-    private ScalarIndex? Index()
+    /// <summary>The value at the key (order key <paramref name="key"/>; <paramref name="k"/> may be null for scalar keys), or null for the default.</summary>
+    private Value? Find(ulong key, Value? k)
     {
-        var ix = _index;
-        if (ix is not null || Entries.Count == 0) return ix;
-        if (++_reads < 8 || _reads < Entries.Count * 2) return null;
-        return _index = ScalarIndex.Build(Entries, Default);
+        if (_over.Length == 0) return _base.Get(key, k);
+        var flat = _flat;
+        if (flat is not null) return flat.Get(key, k);
+        int i = EntryRun.Find(_over, key, k, _scalarKeys);
+        if (i >= 0) return _over[i].V;
+        // A map read more often than it has entries (a state's map, not one in the middle of a
+        // chain of stores) is worth one merge: then one run, and its index, serve the reads.
+        if (++_reads > 16 && _reads > _count) return Flat().Get(key, k);
+        return _base.Get(key, k);
+    }
+
+    private EntryRun Flat()
+    {
+        var flat = Volatile.Read(ref _flat);
+        if (flat is not null) return flat;
+        flat = new EntryRun(Merge(_base.Items, _over, _count, _scalarKeys), _scalarKeys);
+        Volatile.Write(ref _flat, flat); // a race only merges twice
+        return flat;
+    }
+
+    /// <summary>The base with the overlay applied: <paramref name="count"/> entries in order.</summary>
+    private static MapEntry[] Merge(ReadOnlySpan<MapEntry> b, ReadOnlySpan<MapEntry> o, int count, bool scalar)
+    {
+        var r = new MapEntry[count];
+        int i = 0, j = 0, n = 0;
+        while (i < b.Length || j < o.Length)
+        {
+            if (j == o.Length || (i < b.Length && b[i].Key < o[j].Key)) r[n++] = b[i++];
+            else if (i == b.Length || o[j].Key < b[i].Key)
+            {
+                if (o[j].V is not null) r[n++] = o[j];
+                j++;
+            }
+            else if (scalar)
+            {
+                if (o[j].V is not null) r[n++] = o[j];
+                i++;
+                j++;
+            }
+            else
+            {
+                // Keys with equal hashes: the base's entries the overlay does not name, then the overlay's.
+                ulong key = b[i].Key;
+                int bEnd = i, oEnd = j;
+                while (bEnd < b.Length && b[bEnd].Key == key) bEnd++;
+                while (oEnd < o.Length && o[oEnd].Key == key) oEnd++;
+                for (; i < bEnd; i++)
+                    if (EntryRun.Find(o[j..oEnd], key, b[i].K, false) < 0) r[n++] = b[i];
+                for (; j < oEnd; j++)
+                    if (o[j].V is not null) r[n++] = o[j];
+            }
+        }
+        if (n != count) throw new InvalidOperationException($"internal: a map's merged entries number {n}, its count says {count}");
+        return r;
     }
 
     public MapValue Store(Value key, Value value)
@@ -122,28 +208,77 @@ public sealed record MapValue : Value
     }
 
     /// <summary>Store without sort checks: for Eval, whose terms are sort-checked at construction.</summary>
-    internal MapValue StoreUnchecked(Value key, Value value)
+    internal MapValue StoreUnchecked(Value key, Value value) => StoreAt(EntryRun.OrderKey(key, _scalarKeys), key, null, value);
+
+    /// <summary>
+    /// Store at the key with bits <paramref name="key"/>, for a map whose key sort is scalar;
+    /// <paramref name="box"/> makes the key a <see cref="Value"/> only when the map has no entry there yet.
+    /// </summary>
+    internal MapValue StoreBits(ulong key, Func<ulong, Value> box, Value value) => StoreAt(key, null, box, value);
+
+    private MapValue StoreAt(ulong key, Value? k, Func<ulong, Value>? box, Value value)
     {
-        int hash = _entriesHash;
-        var entries = Entries;
-        bool toDefault;
-        if (entries.TryGetValue(key, out var old))
+        // A map read often enough to have merged its run stores over that run (and shares its index).
+        var flat = _flat;
+        var @base = flat ?? _base;
+        var overlay = flat is null ? _over : [];
+        var baseItems = @base.Items;
+        int oi = overlay.Length == 0 ? -1 : EntryRun.Find(overlay, key, k, _scalarKeys);
+        int bi = oi >= 0 ? -2 : EntryRun.Find(baseItems, key, k, _scalarKeys); // -2: not looked up
+        Value? old = oi >= 0 ? overlay[oi].V : bi >= 0 ? baseItems[bi].V : null;
+        var current = old ?? Default;
+        if (ReferenceEquals(current, value) || current.Equals(value)) return this;
+        bool toDefault = old is not null && value.Equals(Default); // no entry means the default, which differs from value
+        // The key object already in the map serves again: Eval then boxes only new keys.
+        Value kv = k ?? (oi >= 0 ? overlay[oi].K : bi >= 0 ? baseItems[bi].K : box!(key));
+        int hash = _entriesHash, count = _count;
+        if (old is not null)
         {
-            if (old.Equals(value)) return this;
-            toDefault = value.Equals(Default);
-            hash -= EntryHash(key, old);
-            // Replacing an entry's value is one path copy (SetItem), not a removal and an addition.
-            entries = toDefault ? entries.Remove(key) : entries.SetItem(key, value);
+            hash -= EntryHash(kv, old);
+            count--;
         }
-        else
+        if (!toDefault)
         {
-            toDefault = value.Equals(Default);
-            if (toDefault) return this;
-            entries = entries.Add(key, value);
+            hash += EntryHash(kv, value);
+            count++;
         }
-        if (!toDefault) hash += EntryHash(key, value);
-        var m = new MapValue(MapSort, Default, entries, hash, _keyCount);
-        return _keyCount is { } n && (ulong)entries.Count * 2 >= n ? m.Canonicalise(n) : m;
+        MapEntry[] over;
+        if (!toDefault) over = Put(overlay, oi, key, new MapEntry(key, kv, value));
+        else if (bi >= 0 || (bi == -2 && EntryRun.Find(baseItems, key, kv, _scalarKeys) >= 0)) over = Put(overlay, oi, key, new MapEntry(key, kv, null));
+        else over = RemoveAt(overlay, oi); // an entry of the overlay only
+        if (over.Length > 4 + (int)Math.Sqrt(baseItems.Length))
+        {
+            @base = new EntryRun(Merge(baseItems, over, count, _scalarKeys), _scalarKeys);
+            over = [];
+        }
+        var m = new MapValue(MapSort, Default, @base, over, count, hash, _keyCount);
+        return _keyCount is { } n && (ulong)count * 2 >= n ? m.Canonicalise(n) : m;
+    }
+
+    /// <summary>A copy of <paramref name="over"/> with <paramref name="e"/> at position <paramref name="at"/> (replaced) or inserted in order (at -1).</summary>
+    private static MapEntry[] Put(MapEntry[] over, int at, ulong key, MapEntry e)
+    {
+        if (at >= 0)
+        {
+            var replaced = (MapEntry[])over.Clone();
+            replaced[at] = e;
+            return replaced;
+        }
+        int i = EntryRun.LowerBound(over, key);
+        var r = new MapEntry[over.Length + 1];
+        Array.Copy(over, r, i);
+        r[i] = e;
+        Array.Copy(over, i, r, i + 1, over.Length - i);
+        return r;
+    }
+
+    private static MapEntry[] RemoveAt(MapEntry[] over, int at)
+    {
+        if (over.Length == 1) return [];
+        var r = new MapEntry[over.Length - 1];
+        Array.Copy(over, r, at);
+        Array.Copy(over, at + 1, r, at, over.Length - at - 1);
+        return r;
     }
 
     private static int EntryHash(Value k, Value v) => HashCode.Combine(k, v);
@@ -161,48 +296,53 @@ public sealed record MapValue : Value
         }
         var best = counts.OrderByDescending(c => c.Value).ThenBy(c => firstSeen[c.Key]).First().Key;
         if (best.Equals(Default)) return this;
-        var builder = ImmutableDictionary.CreateBuilder<Value, Value>(ValueKeyComparer.Instance);
-        int hash = 0;
+        var entries = new List<KeyValuePair<Value, Value>>();
         foreach (var k in keys)
         {
             var v = Select(k);
-            if (v.Equals(best)) continue;
-            builder.Add(k, v);
-            hash += EntryHash(k, v);
+            if (!v.Equals(best)) entries.Add(KeyValuePair.Create(k, v));
         }
-        return new MapValue(MapSort, best, builder.ToImmutable(), hash, keyCount);
+        return FromDistinct(MapSort, best, entries, keyCount, canonicalise: false);
     }
 
     private static void CheckSort(Sort expected, Value v, string what)
     {
         ArgumentNullException.ThrowIfNull(v, what);
-        // Bit-vector keys and values (most of them) by width, without the record equality chain.
-        if (v is BitVecValue b && expected is BitVecSort s ? b.Width != s.Width : !v.Sort.Equals(expected))
+        // Bit-vector keys and values (most of them) by width, and a sort that is the very instance
+        // expected (a map of maps stores maps of its value sort) without the structural comparison.
+        if (v is BitVecValue b && expected is BitVecSort s ? b.Width != s.Width : !ReferenceEquals(v.Sort, expected) && !v.Sort.Equals(expected))
             throw new ArgumentException($"MapValue: {what} must have sort {expected}, got {v.Sort}");
     }
 
     public bool Equals(MapValue? other)
     {
         if (ReferenceEquals(this, other)) return true;
-        if (other is null || _entriesHash != other._entriesHash || Entries.Count != other.Entries.Count) return false;
+        if (other is null || _entriesHash != other._entriesHash || _count != other._count) return false;
         if (!ReferenceEquals(MapSort, other.MapSort) && !MapSort.Equals(other.MapSort)) return false;
         if (!Default.Equals(other.Default)) return false;
-        // Entry by entry, through an index where one exists (no hashing, and with two indexes no
-        // walk of the immutable dictionaries at all); the counts are equal, so inclusion suffices.
-        var theirs = other._index;
-        var mine = _index;
-        if (mine is not null && theirs is not null) return mine.EntriesIn(theirs);
-        if (theirs is not null) return EntriesIn(Entries, theirs);
-        if (mine is not null) return EntriesIn(other.Entries, mine);
+        if (_count == 0) return true;
+        // Maps stored from one map share its base: they can differ only at their overlays' keys.
+        if (ReferenceEquals(_base, other._base))
+            return SameAtOverlay(this, other) && SameAtOverlay(other, this);
+        if (_scalarKeys)
+        {
+            // Both enumerate in key order and have as many entries: compare them side by side.
+            var mine = Entries.GetEnumerator();
+            var theirs = other.Entries.GetEnumerator();
+            while (mine.MoveNext() && theirs.MoveNext())
+                if (mine.Entry.Key != theirs.Entry.Key || !mine.Entry.V!.Equals(theirs.Entry.V)) return false;
+            return true;
+        }
+        // Hashed keys are in no fixed order within equal hashes; the counts are equal, so inclusion suffices.
         foreach (var (k, v) in Entries)
-            if (!other.Entries.TryGetValue(k, out var ov) || !v.Equals(ov)) return false;
+            if (other.TryFind(k) is not { } ov || !v.Equals(ov)) return false;
         return true;
     }
 
-    private static bool EntriesIn(ImmutableDictionary<Value, Value> entries, ScalarIndex index)
+    private static bool SameAtOverlay(MapValue a, MapValue b)
     {
-        foreach (var (k, v) in entries)
-            if (index.Get(Boxing.Unbox(k)) is not { } ov || !v.Equals(ov)) return false;
+        foreach (var e in a._over)
+            if (!(e.V ?? a.Default).Equals(b.Find(e.Key, e.K) ?? b.Default)) return false;
         return true;
     }
 

@@ -1,12 +1,9 @@
-using System.Collections.Immutable;
-
 namespace Verified.Spec;
 
 /// <summary>
 /// A read-only table from the bits of a scalar key (bit-vector, enum index, Bool as 0/1) to a
-/// map's entry, built from <see cref="MapValue.Entries"/> so that Eval can select without boxing
-/// the key, hashing it through the virtual record chain and walking the immutable dictionary's
-/// tree. Keys that are small compared with the entry count (quantifier domains indexed 0..n-1,
+/// map's entry, built from a <see cref="MapEntries"/> run so that a read costs one probe instead
+/// of a binary search. Keys that are small compared with the entry count (quantifier domains indexed 0..n-1,
 /// object numbers) are looked up directly by position; others by open addressing.
 /// A cache of the map, never its identity: equality and hashing ignore it.
 /// </summary>
@@ -19,59 +16,44 @@ internal sealed class ScalarIndex
     private readonly int _shift;
     private readonly int _mask;
 
-    private ScalarIndex(Slot[] slots, bool direct, int shift, ulong defaultBits)
+    private ScalarIndex(Slot[] slots, bool direct, int shift)
     {
-        DefaultBits = defaultBits;
         _slots = slots;
         _direct = direct;
         _shift = shift;
         _mask = slots.Length - 1;
     }
 
-    /// <summary>One entry: its key bits, the value, and the value's bits when the value sort is scalar.</summary>
+    /// <summary>One entry: its key bits and the value.</summary>
     private struct Slot
     {
         public ulong Key;
-        public ulong Bits;
         public Value? Value; // null: no entry at this slot
     }
 
-    /// <summary>The map's default as bits, when the value sort is scalar.</summary>
-    public ulong DefaultBits { get; }
-
-    public static ScalarIndex Build(ImmutableDictionary<Value, Value> entries, Value @default)
+    public static ScalarIndex Build(ReadOnlySpan<MapEntry> entries)
     {
-        bool scalarValues = EvalCompiler.IsScalar(@default.Sort);
-        ulong defaultBits = scalarValues ? Boxing.Unbox(@default) : 0;
-        // One pass over the dictionary (its enumeration is the cost of a build): the pairs are
-        // gathered unboxed, then placed directly by key when the keys are small, else hashed.
-        int n = entries.Count;
-        var pairs = new Slot[n];
-        ulong max = 0;
-        int j = 0;
-        foreach (var (k, v) in entries)
-        {
-            ulong key = Boxing.Unbox(k);
-            max = Math.Max(max, key);
-            pairs[j++] = new Slot { Key = key, Bits = scalarValues ? Boxing.Unbox(v) : 0, Value = v };
-        }
+        // The run is sorted by key bits, so its last key is the largest: placed directly by key
+        // when the keys are small, else hashed.
+        int n = entries.Length;
+        ulong max = n == 0 ? 0 : entries[n - 1].Key;
         if (max < (ulong)n * 4 + 64)
         {
             var direct = new Slot[(int)max + 1];
-            foreach (var p in pairs) direct[(int)p.Key] = p;
-            return new ScalarIndex(direct, true, 0, defaultBits);
+            foreach (ref readonly var e in entries) direct[(int)e.Key] = new Slot { Key = e.Key, Value = e.V };
+            return new ScalarIndex(direct, true, 0);
         }
         int bits = 1;
         while ((1 << bits) < n * 2) bits++; // load at most one half
         var slots = new Slot[1 << bits];
         int mask = slots.Length - 1;
-        foreach (var p in pairs)
+        foreach (ref readonly var e in entries)
         {
-            int i = (int)((p.Key * Golden) >> (64 - bits));
+            int i = (int)((e.Key * Golden) >> (64 - bits));
             while (slots[i].Value is not null) i = (i + 1) & mask;
-            slots[i] = p;
+            slots[i] = new Slot { Key = e.Key, Value = e.V };
         }
-        return new ScalarIndex(slots, false, 64 - bits, defaultBits);
+        return new ScalarIndex(slots, false, 64 - bits);
     }
 
     /// <summary>The slot holding <paramref name="key"/>, or -1 when the map has no entry there.</summary>
@@ -89,29 +71,9 @@ internal sealed class ScalarIndex
         }
     }
 
-    /// <summary>Whether every entry of this index is an entry of <paramref name="other"/> with an equal value.</summary>
-    public bool EntriesIn(ScalarIndex other)
-    {
-        foreach (ref var s in _slots.AsSpan())
-            if (s.Value is not null && (other.Get(s.Key) is not { } v || !s.Value.Equals(v))) return false;
-        return true;
-    }
-
     public Value? Get(ulong key)
     {
         int i = Find(key);
         return i < 0 ? null : _slots[i].Value;
-    }
-
-    public bool TryGetBits(ulong key, out ulong bits)
-    {
-        int i = Find(key);
-        if (i < 0)
-        {
-            bits = 0;
-            return false;
-        }
-        bits = _slots[i].Bits;
-        return true;
     }
 }

@@ -1,7 +1,7 @@
 namespace Verified.Spec;
 
 /// <summary>
-/// The comparer of <see cref="MapValue.Entries"/>: the same equality as <see cref="Value.Equals(Value)"/>,
+/// The key comparer of map entries (hashed keys, <see cref="MapValue.Create"/>): the same equality as <see cref="Value.Equals(Value)"/>,
 /// with bit-vector and enum keys (almost every key) compared inline instead of through the
 /// virtual record equality chain, which showed in profiles of the refinement checker.
 /// </summary>

@@ -16,6 +16,7 @@ public class EvalBenchmarks
     private CompiledTerm _transition = null!;
     private CompiledTerm _arith = null!;
     private CompiledTerm _revoke = null!;
+    private MapValue _objects = null!;
     private Assignment _state = null!;
 
     [GlobalSetup]
@@ -54,6 +55,11 @@ public class EvalBenchmarks
         var table = MapValue.Const(capsSort, empty);
         for (ulong s = 1; s <= 64; s++)
             table = table.Store(new BitVecValue(16, s), new RecordValue(cap, [new BitVecValue(16, s), new BitVecValue(4, 0xf), new BitVecValue(64, s), new BitVecValue(16, s / 2)]));
+        // A kernel-state-like map: 100 object ids with 32-bit values.
+        var objects = MapValue.Const(Sort.Map(Sort.BitVec(16), Sort.BitVec(32)), new BitVecValue(32, 0));
+        for (ulong o = 1; o <= 100; o++) objects = objects.Store(new BitVecValue(16, o * 3), new BitVecValue(32, o));
+        _objects = objects;
+
         _state = Assignment.Of((caps, table), (src, new BitVecValue(16, 3)), (dst, new BitVecValue(16, 100)), (mask, new BitVecValue(4, 0b0101)),
             (x, new BitVecValue(64, 0x1234_5678_9abc_def0)), (y, new BitVecValue(64, 77)));
     }
@@ -69,4 +75,14 @@ public class EvalBenchmarks
 
     [Benchmark(Description = "revoke children: MapUpdateWhere over 64 caps")]
     public Value Revoke() => _revoke.Evaluate(_state);
+
+    [Benchmark(Description = "store chain: 8 stores into a 100-entry map, then 32 selects and a comparison")]
+    public bool StoreChain()
+    {
+        var m = _objects;
+        for (ulong i = 0; i < 8; i++) m = m.Store(new BitVecValue(16, i * 37 % 300), new BitVecValue(32, i + 1000));
+        ulong sum = 0;
+        for (ulong i = 0; i < 32; i++) sum += ((BitVecValue)m.Select(new BitVecValue(16, i * 3))).Bits;
+        return sum != 0 && !m.Equals(_objects);
+    }
 }

@@ -37,6 +37,27 @@ public sealed class MapUpdateTests
     }
 
     [Fact]
+    public void Key_dependent_update_over_record_keys_enumerates_them()
+    {
+        // A record key is read in the default's computation like a scalar one: the key sort (32
+        // pairs) is enumerated, also when the update runs twice in one evaluation (inside a
+        // quantifier, where the key's slot still holds the previous run's last key).
+        var pair = Sort.Record("KeyPair", ("a", Sort.BitVec(4)), ("b", Sort.Bool));
+        var sort = Sort.Map(pair, Sort.BitVec(8));
+        var m = T.Var("m", sort);
+        var k = T.Var("k", pair);
+        var v = T.Var("v", Sort.BitVec(8));
+        var update = T.MapUpdateWhere(m, k, v, T.Field(k, "b"), T.Bv(8, 1));
+        var empty = MapValue.Const(sort, new BitVecValue(8, 0));
+        var expected = MapValue.Create(sort, new BitVecValue(8, 0),
+            Enumerable.Range(0, 16).Select(a => KeyValuePair.Create<Value, Value>(new RecordValue(pair, [new BitVecValue(4, (ulong)a), BoolValue.True]), new BitVecValue(8, 1))));
+        ((MapValue)Eval.Evaluate(update, Assignment.Of((m, empty)))).ShouldBe(expected);
+        var x = T.Var("x", Sort.Bool);
+        var twice = T.ForAll(x, T.Eq(update, T.Lit(expected)));
+        Eval.EvaluateBool(twice, Assignment.Of((m, empty))).ShouldBeTrue();
+    }
+
+    [Fact]
     public void Key_dependent_update_over_a_large_key_sort_is_rejected()
     {
         var t = T.MapUpdateWhere(M, K, V, T.BvUlt(K, T.Bv(32, 2)), T.Bv(8, 1));
