@@ -14,8 +14,8 @@ public sealed partial class RefinementChecker
         var step = eval.Step(c.Operation, before, c.Args);
         if (step.Ok && status == KernelError.Ok)
         {
-            var expected = Junk.Normalize(step.Next, before);
-            return expected.Equals(after) ? (StepVerdict.Checked, label, null) : (StepVerdict.Violation, "", StateMismatch(c.Operation, label, expected, after));
+            var expected = Normalized(step, before);
+            return Same(expected, after) ? (StepVerdict.Checked, label, null) : (StepVerdict.Violation, "", StateMismatch(c.Operation, label, expected, after));
         }
 
         if (status == KernelError.Ok)

@@ -53,9 +53,9 @@ public sealed partial class RefinementChecker
                 : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", $"{label}: the receiver has no room ({step.Error}) but the kernel changed the state", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
+        var expected = Normalized(step, before);
         var opLabel = $"ipc.transfer(ep={c.EpSlot}, src={c.Src}, dst={c.Dst}, id={c.Id})";
-        return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", opLabel, expected, after));
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", opLabel, expected, after));
     }
 
     private (StepVerdict, string, RefinementViolation?) JudgeRecv(SpecCall.IpcRecv c, ConcreteState before, ConcreteState after, KernelError status)
@@ -89,8 +89,8 @@ public sealed partial class RefinementChecker
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{op}.status", $"{label}: {opLabel} is refused by the spec ({step.Error})", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
-        return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch(op, opLabel, expected, after));
+        var expected = Normalized(step, before);
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch(op, opLabel, expected, after));
     }
 
     /// <summary>
@@ -131,9 +131,9 @@ public sealed partial class RefinementChecker
                 : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", $"{label}: the caller has no room ({step.Error}) but the kernel changed the state", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
+        var expected = Normalized(step, before);
         var opLabel = $"ipc.reply_transfer(src={c.Src}, dst={c.Dst}, id={c.Id}, grant={c.Grant})";
-        return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", opLabel, expected, after));
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", opLabel, expected, after));
     }
 
     /// <summary>
@@ -153,7 +153,7 @@ public sealed partial class RefinementChecker
         {
             var st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = slot });
             if (!st.Ok) return (expected, 0);
-            state = Junk.Normalize(st.Next, state);
+            state = Normalized(st, state);
         }
 
         return (state, queued.Count);

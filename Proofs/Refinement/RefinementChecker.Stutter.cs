@@ -51,15 +51,15 @@ public sealed partial class RefinementChecker
                 $"{opLabel}: the spec gives {step.Error}, the kernel {status}", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
-        if (expected.Equals(after)) return (StepVerdict.Checked, opLabel, null);
+        var expected = Normalized(step, before);
+        if (Same(expected, after)) return (StepVerdict.Checked, opLabel, null);
 
         // A capability the task had queued in IPC is deleted (its in-flight slot, and only that one).
         var ghost = InFlight.GhostSlot((int)((BitVecValue)t).Bits);
         if (expected.Map("SlotFull").Select(ghost) is BoolValue { Value: true })
         {
             var del = eval.Step("cap.delete", expected, new Dictionary<string, Value> { ["slot"] = ghost });
-            if (del.Ok && Junk.Normalize(del.Next, expected).Equals(after)) return (StepVerdict.Checked, $"{opLabel} + cap.delete of its queued capability", null);
+            if (del.Ok && Same(Normalized(del, expected), after)) return (StepVerdict.Checked, $"{opLabel} + cap.delete of its queued capability", null);
         }
 
         return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel, expected, after));
@@ -88,8 +88,8 @@ public sealed partial class RefinementChecker
                 $"{opLabel}: the ABI's checks pass; the spec gives {step.Error}, the kernel {status}", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
-        if (!c.RebindsGrants) return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
+        var expected = Normalized(step, before);
+        if (!c.RebindsGrants) return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
         // D10: the task's grants are read through the table it now has (required even when that
         // changes nothing abstract: a kernel that kept the old table is caught).
         var rebound = Divergences.Rebound(expected, ((BitVecValue)t).Bits, c.BoundGrants, c.RevokesDerived);

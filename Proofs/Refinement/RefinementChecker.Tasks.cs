@@ -26,8 +26,8 @@ public sealed partial class RefinementChecker
             var step = eval.Step("task.create", before, args);
             var opLabel = $"task.create(t={t}, ep={ep})";
             if (!step.Ok) return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.create.status", $"{opLabel}: the spec refuses ({step.Error}), the kernel resumed the task", before, after));
-            var expected = Junk.Normalize(step.Next, before);
-            return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.create", opLabel, expected, after));
+            var expected = Normalized(step, before);
+            return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.create", opLabel, expected, after));
         }
 
         // D9: the task becomes (or stays) runnable and nothing but its task fields changes.

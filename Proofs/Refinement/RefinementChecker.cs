@@ -340,7 +340,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (step.Ok && status == KernelError.Ok)
         {
             if (Same(expected, after)) return (StepVerdict.Checked, label, null);
-            if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && cancelled.State.Equals(after))
+            if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && Same(cancelled.State, after))
             {
                 return (StepVerdict.Checked, $"{label} + {cancelled.Count} x cap.delete of capabilities queued in cancelled IPC", null);
             }

@@ -34,6 +34,14 @@ public sealed partial class KernelEval(KernelSpec spec)
 
     public KernelSpec Spec { get; } = spec;
 
+    /// <summary>
+    /// Test-only planted wrong shortcut: a check g => q whose premise has conjuncts that do not
+    /// quantify is passed when those conjuncts hold (the guard's test inverted) instead of when one
+    /// does not, so a check that fails is passed. Eval then disagrees with Z3 (tests/KernelSpec.Tests
+    /// EvalZ3AgreementTests) and the refinement checker with the kernel.
+    /// </summary>
+    public bool PlantGuardInverted { get; set; }
+
     /// <summary>The compiled invariant clauses (full name, the state fields each reads, relational or not).</summary>
     public ImmutableArray<ClauseProgram> Clauses => clauses ??= BuildClauses();
 
@@ -84,7 +92,8 @@ public sealed partial class KernelEval(KernelSpec spec)
         var error = "Ok";
         foreach (var (checkError, check, guard) in p.GuardedChecks)
         {
-            if (guard is not null && !((BoolValue)guard.Run(env.For(guard))).Value) continue; // g => q holds when g does not
+            // g => q holds when a conjunct of g does not (the planted wrong guard: when it does).
+            if (guard is not null && ((BoolValue)guard.Run(env.For(guard))).Value == PlantGuardInverted) continue;
             if (((BoolValue)check.Run(env.For(check))).Value) continue;
             error = checkError;
             break;
@@ -246,14 +255,18 @@ public sealed partial class KernelEval(KernelSpec spec)
         }
     }
 
-    // The premise g of a check g => q that quantifies where g does not (e.g. retype's "reset =>
-    // no live child"): evaluated first, a false premise passes the check without binding the
-    // quantifier domains (a run binds every free variable of its program first).
+    // For a check g => q that quantifies, the conjuncts of g that do not (all of g, as in retype's
+    // "reset => no live child", or some, as in delete's "final and a CNode => empty", whose
+    // "final" quantifies): evaluated first, one false makes g false and passes the check without
+    // evaluating the quantifiers or binding the quantifier domains (a run binds every free
+    // variable of its program first). And is commutative and Eval's terms are total, so which
+    // conjunct is evaluated first does not change g.
     private static EvalProgram? Guard(Term check)
     {
-        if (check is not AppTerm { Op: Op.Implies } i) return null;
-        var guard = Compile(i.Args[0]);
-        return !guard.ReadsDomains && Compile(i.Args[1]).ReadsDomains ? guard : null;
+        if (check is not AppTerm { Op: Op.Implies } i || !Compile(check).ReadsDomains) return null;
+        var conjuncts = i.Args[0] is AppTerm { Op: Op.And } and ? and.Args : [i.Args[0]];
+        var plain = conjuncts.Where(c => !Compile(c).ReadsDomains).ToList();
+        return plain.Count == 0 ? null : Compile(plain.Count == 1 ? plain[0] : T.And(plain));
     }
 
     // An argument key is read from the arguments (most keys are); any other key term is compiled.
