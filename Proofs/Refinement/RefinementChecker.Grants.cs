@@ -7,15 +7,15 @@ namespace Verified.Proofs.Refinement;
 /// <summary>Grant creation compared with grant.create_direct / grant.create_indirect.</summary>
 public sealed partial class RefinementChecker
 {
-    private (StepVerdict, string, RefinementViolation?) JudgeGrantCreate(SpecCall.GrantCreate c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeGrantCreate(SpecCall.GrantCreate c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = SpecCallLabel.Of(c.Operation, c.Args);
+        var label = StepNote.Later(() => SpecCallLabel.Of(c.Operation, c.Args));
         if (c.AbiStatus != KernelError.Ok) return Refused(c.Operation, $"{label}: the ABI's argument checks", c.AbiStatus, status, before, after);
         var step = eval.Step(c.Operation, before, c.Args);
         if (step.Ok && status == KernelError.Ok)
         {
             var expected = Normalized(step, before);
-            return Same(expected, after) ? (StepVerdict.Checked, label, null) : (StepVerdict.Violation, "", StateMismatch(c.Operation, label, expected, after));
+            return Same(expected, after) ? (StepVerdict.Checked, label, null) : (StepVerdict.Violation, "", StateMismatch(c.Operation, label.ToString(), expected, after));
         }
 
         if (status == KernelError.Ok)

@@ -14,10 +14,10 @@ public sealed partial class RefinementChecker
     /// FrameMap may only raise the watermark of the untyped it took page tables from, within that
     /// untyped's region (D11).
     /// </summary>
-    private static (StepVerdict, string, RefinementViolation?) JudgeStutter(SpecCall.Stutter c, ConcreteState before, ConcreteState after, KernelError status)
+    private static (StepVerdict, StepNote, RefinementViolation?) JudgeStutter(SpecCall.Stutter c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var op = $"stutter.{c.Syscall}";
-        if (after.Equals(before)) return (StepVerdict.Checked, $"{op} -> {status}: abstract state unchanged", null);
+        if (after.Equals(before)) return (StepVerdict.Checked, StepNote.Later(() => $"{op} -> {status}: abstract state unchanged"), null);
         if (c.TablesUntyped is { } ut && status == KernelError.Ok && TablesOnly(before, after, ut))
         {
             return (StepVerdict.Divergence, $"{op}: {Divergences.PageTablesFromUntyped}", null);
@@ -37,7 +37,7 @@ public sealed partial class RefinementChecker
         return now > was && now <= end;
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"suspend(cap in {c.CapSlot})";
         var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);
@@ -65,7 +65,7 @@ public sealed partial class RefinementChecker
         return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel, expected, after));
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeConfigure(SpecCall.Configure c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeConfigure(SpecCall.Configure c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"configure(task cap in {c.TaskSlot})";
         // The ABI's checks in the kernel's order; the first that fails is the status.

@@ -8,7 +8,7 @@ namespace Verified.Proofs.Refinement;
 /// <summary>Task resume compared with task.create.</summary>
 public sealed partial class RefinementChecker
 {
-    private (StepVerdict, string, RefinementViolation?) JudgeResume(SpecCall.Resume c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeResume(SpecCall.Resume c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"resume(cap in {c.CapSlot})";
         var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);

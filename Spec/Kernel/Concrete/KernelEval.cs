@@ -108,7 +108,12 @@ public sealed partial class KernelEval(KernelSpec spec)
         if (error == "Ok")
         {
             var next = new (int, Value)[p.Post.Length];
-            for (var i = 0; i < next.Length; i++) next[i] = (p.Post[i].Index, p.Post[i].Program.Run(env.For(p.Post[i].Program)));
+            if (p.AllPosts is { } all)
+            {
+                var fields = ((RecordValue)all.Run(env.For(all))).Fields;
+                for (var i = 0; i < next.Length; i++) next[i] = (p.Post[i].Index, fields[i]);
+            }
+
             nextState = state.WithUnchecked(next);
             p.AddChanges(env, state, nextState, changes);
         }
@@ -190,6 +195,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         var tr = op.Apply(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix));
         var checks = op.Body(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix)).Checks;
         var post = new List<(string, int, EvalProgram)>();
+        var postTerms = new Dictionary<int, Term>();
         var keyTerms = new Dictionary<Term, int>();
         var written = new List<(int Field, int[]? Keys)>();
         for (var i = 0; i < KernelState.Fields.Length; i++)
@@ -198,11 +204,18 @@ public sealed partial class KernelEval(KernelSpec spec)
             var t = f.Get(tr.Next); // evaluated only when the error is Ok (see Step)
             if (t is VarTerm v && v.Name == Pre + f.Name) continue; // unchanged by the operation
             post.Add((f.Name, i, Compile(t)));
+            postTerms[i] = t;
             var keys = new List<Term>();
             written.Add((i, WrittenKeys(t, Pre + f.Name, keys) ? [.. keys.Select(k => keyTerms.TryGetValue(k, out var j) ? j : keyTerms[k] = keyTerms.Count)] : null));
         }
 
-        p = new OperationProgram(op, Compile(tr.Error), [.. post], [.. tr.Results.Select(r => (r.Name, Compile(r.Value)))],
+        // The changed fields' post terms as one program (one run binds the state once), each
+        // quantifier they share evaluated once (delete's "last capability to its object" is read by
+        // the object's and the task's new state).
+        EvalProgram? allPosts = postTerms.Count == 0 ? null
+            : Compile(ShareQuantifiers(T.Record(new RecordSort("Post", [.. post.Select(x => new RecordField(x.Item1, postTerms[x.Item2].Sort))]),
+                [.. post.Select(x => postTerms[x.Item2])])));
+        p = new OperationProgram(op, Compile(tr.Error), [.. post], allPosts, [.. tr.Results.Select(r => (r.Name, Compile(r.Value)))],
             [.. checks.Select(c => (c.Error, Compile(c.Ok)))],
             [.. checks.Select(c => (c.Error, Compile(c.Ok), Guard(c.Ok)))],
             [.. keyTerms.OrderBy(e => e.Value).Select(e => KeyReader(e.Key))], [.. written]);
@@ -269,6 +282,54 @@ public sealed partial class KernelEval(KernelSpec spec)
         return plain.Count == 0 ? null : Compile(plain.Count == 1 ? plain[0] : T.And(plain));
     }
 
+    /// <summary>
+    /// <paramref name="term"/> with each quantifier that occurs in it more than once (and reads no
+    /// variable bound inside the term: only state fields, arguments and domains) let-bound once at
+    /// the top: the same value, the quantifier evaluated once (the let is evaluated first, as the
+    /// post terms evaluated every occurrence anyway).
+    /// </summary>
+    internal static Term ShareQuantifiers(Term term)
+    {
+        var counts = new Dictionary<Term, int>();
+        var stack = new Stack<Term>();
+        stack.Push(term);
+        while (stack.Count > 0)
+        {
+            var t = stack.Pop();
+            if (t is QuantTerm && t.FreeVariables().All(v => v.Name.StartsWith(Pre, StringComparison.Ordinal) || v.Name.StartsWith(ArgPrefix, StringComparison.Ordinal) || v.Name.StartsWith("d.", StringComparison.Ordinal)))
+            {
+                counts[t] = counts.GetValueOrDefault(t) + 1;
+                continue; // a shared quantifier's inner ones go with it
+            }
+
+            foreach (var c in t.Children) stack.Push(c);
+        }
+
+        var shared = counts.Where(e => e.Value > 1).Select(e => e.Key).ToList();
+        if (shared.Count == 0) return term;
+        var vars = shared.Select((q, i) => T.Var($"share.{i}", q.Sort)).ToList();
+        var byTerm = new Dictionary<Term, VarTerm>();
+        for (var i = 0; i < shared.Count; i++) byTerm[shared[i]] = vars[i];
+        var body = Replace(term, byTerm);
+        for (var i = shared.Count - 1; i >= 0; i--) body = T.Let(vars[i], shared[i], body);
+        return body;
+    }
+
+    private static Term Replace(Term t, Dictionary<Term, VarTerm> byTerm)
+    {
+        if (t.Children.Length == 0) return t;
+        if (t is QuantTerm && byTerm.TryGetValue(t, out var v)) return v;
+        var children = new Term[t.Children.Length];
+        var changed = false;
+        for (var i = 0; i < children.Length; i++)
+        {
+            children[i] = Replace(t.Children[i], byTerm);
+            changed |= !ReferenceEquals(children[i], t.Children[i]);
+        }
+
+        return changed ? T.Rebuild(t, children) : t;
+    }
+
     // An argument key is read from the arguments (most keys are); any other key term is compiled.
     private static (string? Arg, EvalProgram? Program) KeyReader(Term key) =>
         key is VarTerm v && v.Name.StartsWith(ArgPrefix, StringComparison.Ordinal) ? (v.Name[ArgPrefix.Length..], null) : (null, Compile(key));
@@ -293,6 +354,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         Operation Op,
         EvalProgram Error,
         ImmutableArray<(string Field, int Index, EvalProgram Program)> Post,
+        EvalProgram? AllPosts,
         ImmutableArray<(string Name, EvalProgram Program)> Results,
         ImmutableArray<(string Error, EvalProgram Program)> Checks,
         ImmutableArray<(string Error, EvalProgram Program, EvalProgram? Guard)> GuardedChecks,
