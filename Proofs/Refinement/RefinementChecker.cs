@@ -352,7 +352,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
         if (s.Operation == "cap.delete" && status == KernelError.Ok && step.Error is "NotEmpty" or "ChildrenAlive") return JudgeCascade(s.Args["slot"], label.ToString(), before, after);
         var unchanged = Same(before, after);
-        if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
+        if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, StepNote.Later(() => $"{label}: {d}"), null);
         if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{s.Operation}.status",
@@ -423,7 +423,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         {
             // The ABI's length check comes before the grant decision.
             return s.LengthOk == (status != KernelError.InvalidArgument)
-                ? (StepVerdict.Checked, $"{label} -> InvalidArgument (the ABI's length check: 1..{AbiConstants.MaxCopyLength})", null)
+                ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> InvalidArgument (the ABI's length check: 1..{AbiConstants.MaxCopyLength})"), null)
                 : (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.status",
                     $"{label}: the ABI's length check (1..{AbiConstants.MaxCopyLength}) {(s.LengthOk ? "passes" : "fails")}, the kernel gives {status}", before, after));
         }
@@ -442,7 +442,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
         var specAllows = eval.SafecopyOk(before, s.Caller, s.Granter, s.Index, s.Gen, s.Addr, s.Len, s.Access);
         return specAllows == kernelAllowed
-            ? (StepVerdict.Checked, $"{label} -> {(specAllows ? "allowed" : "refused")}", null)
+            ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> {(specAllows ? "allowed" : "refused")}"), null)
             : (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.decision",
                 $"{label}: the spec {(specAllows ? "allows" : "refuses")} it, the kernel {(kernelAllowed.Value ? "allowed" : "refused")} it ({status})", null, after));
     }
