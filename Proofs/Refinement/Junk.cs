@@ -86,8 +86,11 @@ public static class Junk
             }
 
             if (!touched || s[i] is not MapValue m) continue;
+            var def = FieldDefaults[i] ?? DefaultOf(m.MapSort.Value);
+            // A field every entry of which is kept, with scalar values and the canonical default, is
+            // canonical (a map holds no entry equal to its default): nothing to look at.
+            if (KindOf[i] == Rule.All && m.MapSort.Value is not MapSort && !whole && m.Default.Equals(def)) continue;
             rules ??= new Rules(s);
-            var def = DefaultOf(m.MapSort.Value);
             MapValue c;
             if (whole || !m.Default.Equals(def))
             {
@@ -101,7 +104,7 @@ public static class Junk
                 c = m;
                 CanonicalAt(ref c, changes.Keys(i), rules, i, def, null);
                 if (!plantOwnKeysOnly)
-                    foreach (var g in guards) CanonicalAt(ref c, changes.Keys(g), rules, i, def, changes);
+                    foreach (var g in guards) CanonicalAt(ref c, changes.Keys(g), rules, i, def, changes, changes.Keys(i));
                 if (ReferenceEquals(c, m)) continue;
             }
 
@@ -112,11 +115,13 @@ public static class Junk
     }
 
     // Resets the entries of m at the given keys that the rule does not keep, and makes inner maps canonical.
-    private static void CanonicalAt(ref MapValue m, List<Value>? keys, Rules rules, int field, Value def, StateChanges? record)
+    // `done`: keys already looked at for this field (its own changed keys), skipped: the same rule gives the same verdict.
+    private static void CanonicalAt(ref MapValue m, List<Value>? keys, Rules rules, int field, Value def, StateChanges? record, List<Value>? done = null)
     {
         if (keys is null) return;
         foreach (var k in keys)
         {
+            if (done is not null && done.Contains(k)) continue;
             if (!m.Entries.TryGetValue(k, out var v)) continue;
             if (!rules.Keeps(field, k)) m = m.Store(k, def);
             else if (v is MapValue inner && Canonical(inner, null, -1) is var ci && !ReferenceEquals(ci, inner)) m = m.Store(k, ci);
@@ -175,6 +180,10 @@ public static class Junk
     };
 
     private static readonly Rule[] KindOf = [.. KernelState.Fields.Select(f => RuleOf(f.Name))];
+
+    // Each map field's canonical default (the sorts are the refinement spec's).
+    private static readonly Value?[] FieldDefaults =
+        [.. KernelState.Fields.Select(f => f.SortOf(RefinementSpec.Sorts) is MapSort ms ? DefaultOf(ms.Value) : null)];
 
     private static readonly int ObjAlive = ConcreteState.IndexOf("ObjAlive"), ObjType = ConcreteState.IndexOf("ObjType"), ObjHasUt = ConcreteState.IndexOf("ObjHasUt"),
         TaskState = ConcreteState.IndexOf("TaskState"), SlotFull = ConcreteState.IndexOf("SlotFull"), CapLive = ConcreteState.IndexOf("CapLive"),
