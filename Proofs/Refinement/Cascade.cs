@@ -95,7 +95,9 @@ internal static class Cascade
         state = state.With("CapLive", live).With("SlotFull", full).With("ObjAlive", alive);
         state = Lift(state, pre, deleted, out var lifted);
         state = Reroot(state, after, died, deleted, lifted);
-        return Junk.Normalize(state);
+        // Built from the canonical pre-state by replacing fields: only those (and the fields their
+        // rules read) can hold junk.
+        return Junk.Normalize(state, pre);
     }
 
     // Splicing: every survivor loses its deleted ancestors, its depth drops by their number, and its

@@ -96,7 +96,8 @@ public static class Divergences
     /// table's entries in the kernel pre-state read as the task's; null: no table, so none); and when
     /// the task lost a table (<paramref name="revokesDerived"/>) every grant re-delegated from the
     /// task — valid, indirect, its source keyed by the task, in any table including the new one — is
-    /// revoked as by grant.revoke (finding F8). The result is normalised; the kernel must equal it.
+    /// revoked as by grant.revoke (finding F8). The result is normalised (<paramref name="expected"/> must be
+    /// canonical already); the kernel must equal it.
     /// </summary>
     public static Spec.Kernel.ConcreteState Rebound(Spec.Kernel.ConcreteState expected, ulong task, Spec.Kernel.ConcreteState? bound, bool revokesDerived)
     {
@@ -106,6 +107,8 @@ public static class Divergences
         foreach (var field in GrantFields)
         {
             var m = state.Map(field);
+            // A field with no entry of the task and none to bring in is kept as it is (the same map).
+            if ((bound is null || bound.Map(field).Entries.IsEmpty) && !m.Entries.Keys.Any(OfTask)) continue;
             var entries = m.Entries.Where(e => !OfTask(e.Key));
             if (bound is not null) entries = entries.Concat(bound.Map(field).Entries);
             state = state.With(field, Spec.MapValue.Create(m.MapSort, m.Default, entries));
@@ -125,7 +128,8 @@ public static class Divergences
             }
         }
 
-        return Junk.Normalize(state);
+        // Only grant fields changed: the rest of the canonical expected state is canonical still.
+        return Junk.Normalize(state, expected);
     }
 
     private static readonly string[] GrantFields = [.. Spec.Kernel.KernelState.Fields.Select(f => f.Name).Where(n => n.StartsWith("Gr", StringComparison.Ordinal))];

@@ -46,8 +46,8 @@ public static class Junk
         {
             var v = s[i];
             if (v is not MapValue m) continue;
-            if (normalBase is not null && ReferenceEquals(v, normalBase[i]) && GuardIndexes[i].All(g => ReferenceEquals(s[g], normalBase[g]))) continue;
-            var c = Canonical(m, rules.For(KernelState.Fields[i].Name));
+            if (normalBase is not null && ReferenceEquals(v, normalBase[i]) && GuardsSame(i, s, normalBase)) continue;
+            var c = Canonical(m, rules, i);
             if (ReferenceEquals(c, m)) continue;
             (changed ??= []).Add((i, c));
         }
@@ -86,13 +86,15 @@ public static class Junk
             }
 
             if (!touched || s[i] is not MapValue m) continue;
+            var def = FieldDefaults[i] ?? DefaultOf(m.MapSort.Value);
+            // A field every entry of which is kept, with scalar values and the canonical default, is
+            // canonical (a map holds no entry equal to its default): nothing to look at.
+            if (KindOf[i] == Rule.All && m.MapSort.Value is not MapSort && !whole && m.Default.Equals(def)) continue;
             rules ??= new Rules(s);
-            var keep = rules.For(KernelState.Fields[i].Name);
-            var def = DefaultOf(m.MapSort.Value);
             MapValue c;
             if (whole || !m.Default.Equals(def))
             {
-                c = Canonical(m, keep);
+                c = Canonical(m, rules, i);
                 if (ReferenceEquals(c, m)) continue;
                 changes.AddDifferences(i, m, c);
             }
@@ -100,9 +102,9 @@ public static class Junk
             {
                 // A key reset here that the field's own changes do not list is added to them.
                 c = m;
-                CanonicalAt(ref c, changes.Keys(i), keep, def, null, i);
+                CanonicalAt(ref c, changes.Keys(i), rules, i, def, null);
                 if (!plantOwnKeysOnly)
-                    foreach (var g in guards) CanonicalAt(ref c, changes.Keys(g), keep, def, changes, i);
+                    foreach (var g in guards) CanonicalAt(ref c, changes.Keys(g), rules, i, def, changes, changes.Keys(i));
                 if (ReferenceEquals(c, m)) continue;
             }
 
@@ -113,36 +115,26 @@ public static class Junk
     }
 
     // Resets the entries of m at the given keys that the rule does not keep, and makes inner maps canonical.
-    private static void CanonicalAt(ref MapValue m, List<Value>? keys, Func<Value, bool>? keep, Value def, StateChanges? record, int field)
+    // `done`: keys already looked at for this field (its own changed keys), skipped: the same rule gives the same verdict.
+    private static void CanonicalAt(ref MapValue m, List<Value>? keys, Rules rules, int field, Value def, StateChanges? record, List<Value>? done = null)
     {
         if (keys is null) return;
         foreach (var k in keys)
         {
+            if (done is not null && done.Contains(k)) continue;
             if (!m.Entries.TryGetValue(k, out var v)) continue;
-            if (keep is not null && !keep(k)) m = m.Store(k, def);
-            else if (v is MapValue inner && Canonical(inner, null) is var ci && !ReferenceEquals(ci, inner)) m = m.Store(k, ci);
+            if (!rules.Keeps(field, k)) m = m.Store(k, def);
+            else if (v is MapValue inner && Canonical(inner, null, -1) is var ci && !ReferenceEquals(ci, inner)) m = m.Store(k, ci);
             else continue;
             record?.Add(field, k);
         }
     }
 
     /// <summary>The rule of each field (which keys keep their entry), reading the guard fields of one state.</summary>
-    private sealed class Rules
+    private sealed class Rules(ConcreteState s)
     {
-        private readonly MapValue objAlive, objType, objHasUt, taskState, slotFull, capLive, capHasParent, grValid, grIndirect;
-
-        public Rules(ConcreteState s)
-        {
-            objAlive = s.Map("ObjAlive");
-            objType = s.Map("ObjType");
-            objHasUt = s.Map("ObjHasUt");
-            taskState = s.Map("TaskState");
-            slotFull = s.Map("SlotFull");
-            capLive = s.Map("CapLive");
-            capHasParent = s.Map("CapHasParent");
-            grValid = s.Map("GrValid");
-            grIndirect = s.Map("GrIndirect");
-        }
+        private readonly MapValue objAlive = s.Map(ObjAlive), objType = s.Map(ObjType), objHasUt = s.Map(ObjHasUt), taskState = s.Map(TaskState),
+            slotFull = s.Map(SlotFull), capLive = s.Map(CapLive), capHasParent = s.Map(CapHasParent), grValid = s.Map(GrValid), grIndirect = s.Map(GrIndirect);
 
         private bool Alive(Value o) => IsTrue(objAlive, o);
 
@@ -150,27 +142,64 @@ public static class Junk
 
         private bool ActiveTask(Value o) => Is(o, "Task") && ((EnumValue)taskState.Select(o)).Member is "Runnable" or "Faulted";
 
-        public Func<Value, bool>? For(string field) => field switch
+        /// <summary>Whether the entry of field <paramref name="field"/> at <paramref name="k"/> is kept (observable).</summary>
+        public bool Keeps(int field, Value k) => KindOf[field] switch
         {
-            // ObjGen is kept for dead objects too: the next retype of the id continues from it.
-            "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Alive,
-            "ObjUt" => o => Alive(o) && IsTrue(objHasUt, o),
-            "UtFree" => o => Is(o, "Untyped"),
-            "TaskState" => o => Is(o, "Task"),
-            "TaskFaultEp" or "TaskFaultGen" => ActiveTask,
-            "SlotCap" => k => IsTrue(slotFull, k),
-            "CapObj" or "CapGen" or "CapRights" or "CapBadge" or "CapDepth" or "CapHasParent" or "CapAnc" => c => IsTrue(capLive, c),
-            "CapParent" => c => IsTrue(capLive, c) && IsTrue(capHasParent, c),
-            "GrGrantee" or "GrBase" or "GrLen" or "GrAccess" or "GrIndirect" or "GrDepth" => g => IsTrue(grValid, g),
-            "GrSrc" or "GrSrcGen" => g => IsTrue(grValid, g) && IsTrue(grIndirect, g),
-            _ => null,
+            Rule.All => true,
+            Rule.Alive => Alive(k),
+            Rule.AliveWithUntyped => Alive(k) && IsTrue(objHasUt, k),
+            Rule.Untyped => Is(k, "Untyped"),
+            Rule.Task => Is(k, "Task"),
+            Rule.ActiveTask => ActiveTask(k),
+            Rule.FullSlot => IsTrue(slotFull, k),
+            Rule.LiveCap => IsTrue(capLive, k),
+            Rule.LiveCapWithParent => IsTrue(capLive, k) && IsTrue(capHasParent, k),
+            Rule.ValidGrant => IsTrue(grValid, k),
+            Rule.ValidIndirectGrant => IsTrue(grValid, k) && IsTrue(grIndirect, k),
+            _ => throw new InvalidOperationException($"Junk: unknown rule {KindOf[field]}"),
         };
     }
+
+    private enum Rule { All, Alive, AliveWithUntyped, Untyped, Task, ActiveTask, FullSlot, LiveCap, LiveCapWithParent, ValidGrant, ValidIndirectGrant }
+
+    // The rule of each field by name (keep GuardsOf in step: the fields each rule reads).
+    private static Rule RuleOf(string field) => field switch
+    {
+        // ObjGen is kept for dead objects too: the next retype of the id continues from it.
+        "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => Rule.Alive,
+        "ObjUt" => Rule.AliveWithUntyped,
+        "UtFree" => Rule.Untyped,
+        "TaskState" => Rule.Task,
+        "TaskFaultEp" or "TaskFaultGen" => Rule.ActiveTask,
+        "SlotCap" => Rule.FullSlot,
+        "CapObj" or "CapGen" or "CapRights" or "CapBadge" or "CapDepth" or "CapHasParent" or "CapAnc" => Rule.LiveCap,
+        "CapParent" => Rule.LiveCapWithParent,
+        "GrGrantee" or "GrBase" or "GrLen" or "GrAccess" or "GrIndirect" or "GrDepth" => Rule.ValidGrant,
+        "GrSrc" or "GrSrcGen" => Rule.ValidIndirectGrant,
+        _ => Rule.All,
+    };
+
+    private static readonly Rule[] KindOf = [.. KernelState.Fields.Select(f => RuleOf(f.Name))];
+
+    // Each map field's canonical default (the sorts are the refinement spec's).
+    private static readonly Value?[] FieldDefaults =
+        [.. KernelState.Fields.Select(f => f.SortOf(RefinementSpec.Sorts) is MapSort ms ? DefaultOf(ms.Value) : null)];
+
+    private static readonly int ObjAlive = ConcreteState.IndexOf("ObjAlive"), ObjType = ConcreteState.IndexOf("ObjType"), ObjHasUt = ConcreteState.IndexOf("ObjHasUt"),
+        TaskState = ConcreteState.IndexOf("TaskState"), SlotFull = ConcreteState.IndexOf("SlotFull"), CapLive = ConcreteState.IndexOf("CapLive"),
+        CapHasParent = ConcreteState.IndexOf("CapHasParent"), GrValid = ConcreteState.IndexOf("GrValid"), GrIndirect = ConcreteState.IndexOf("GrIndirect");
 
     private static readonly int[][] GuardIndexes =
         [.. KernelState.Fields.Select(f => GuardsOf(f.Name).Select(ConcreteState.IndexOf).ToArray())];
 
-    // The fields each rule of Normalize reads (keep in step with Rules.For).
+    private static bool GuardsSame(int field, ConcreteState s, ConcreteState normalBase)
+    {
+        foreach (var g in GuardIndexes[field])
+            if (!ReferenceEquals(s[g], normalBase[g])) return false;
+        return true;
+    }
+
+    // The fields each rule of Normalize reads (keep in step with RuleOf and Rules.Keeps).
     private static string[] GuardsOf(string field) => field switch
     {
         "ObjType" or "ObjBase" or "ObjSize" or "ObjHasUt" or "ObjRoot" => ["ObjAlive"],
@@ -185,28 +214,31 @@ public static class Junk
         _ => [],
     };
 
-    private static bool IsCanonical(MapValue m, Func<Value, bool>? keep)
+    private static bool IsCanonical(MapValue m, Rules? rules, int field)
     {
+        var all = rules is null || KindOf[field] == Rule.All;
         foreach (var (k, v) in m.Entries)
         {
-            if (keep is not null && !keep(k)) return false;
-            if (v is MapValue inner && !ReferenceEquals(Canonical(inner, null), inner)) return false;
+            if (!all && !rules!.Keeps(field, k)) return false;
+            if (v is MapValue inner && !ReferenceEquals(Canonical(inner, null, -1), inner)) return false;
         }
 
         return true;
     }
 
-    private static MapValue Canonical(MapValue m, Func<Value, bool>? keep)
+    // The canonical form of m, the map of field `field` under `rules` (null rules: an inner map, every entry kept).
+    private static MapValue Canonical(MapValue m, Rules? rules, int field)
     {
         var def = DefaultOf(m.MapSort.Value);
         // Already canonical (the common case: most fields of a step's result): the same object.
-        if (m.Default.Equals(def) && IsCanonical(m, keep)) return m;
+        if (m.Default.Equals(def) && IsCanonical(m, rules, field)) return m;
 
+        var all = rules is null || KindOf[field] == Rule.All;
         var entries = new List<KeyValuePair<Value, Value>>();
         foreach (var (k, v) in m.Entries)
         {
-            if (keep is not null && !keep(k)) continue;
-            entries.Add(new(k, v is MapValue inner ? Canonical(inner, null) : v));
+            if (!all && !rules!.Keeps(field, k)) continue;
+            entries.Add(new(k, v is MapValue inner ? Canonical(inner, null, -1) : v));
         }
 
         // A kept key absent from the entries reads the old default: keep that reading.

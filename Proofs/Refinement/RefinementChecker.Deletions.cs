@@ -8,7 +8,7 @@ namespace Verified.Proofs.Refinement;
 /// <summary>Steps that are a spec operation followed by a sequence of capability deletions (task destroy, exit).</summary>
 public sealed partial class RefinementChecker
 {
-    private (StepVerdict, string, RefinementViolation?) JudgeDestroy(SpecCall.Destroy d, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeDestroy(SpecCall.Destroy d, ConcreteState before, ConcreteState after, KernelError status)
     {
         var task = d.Task;
         if (d.CapSlot is { } slot)
@@ -31,7 +31,7 @@ public sealed partial class RefinementChecker
             task = CapLookup.ObjectAt(before, slot);
         }
 
-        var label = $"task.destroy(t={task})";
+        var label = StepNote.Later(() => $"task.destroy(t={task})");
         var destroyed = eval.Step("task.destroy", before, new Dictionary<string, Value> { ["t"] = task! });
         if (!destroyed.Ok)
         {
@@ -41,7 +41,7 @@ public sealed partial class RefinementChecker
 
         var (state, count, violation) = DeleteVictims(Normalized(destroyed, before), before, after, "cap.delete", label);
         if (violation is not null) return (StepVerdict.Violation, "", violation);
-        if (Same(state, after)) return (StepVerdict.Checked, $"{label} + {count} x cap.delete", null);
+        if (Same(state, after)) return (StepVerdict.Checked, StepNote.Later(() => $"{label} + {count} x cap.delete"), null);
         return ClassifyD5(before, state, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {d5}", null)
             : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label} + {count} x cap.delete", state, after));
@@ -52,7 +52,7 @@ public sealed partial class RefinementChecker
     /// and cascading. The post-state must be exactly the kernel's cascade computed on the pre-state
     /// (<see cref="Cascade.Expected"/>), up to D5's grants of a task or grant table it finalised.
     /// </summary>
-    private (StepVerdict, string, RefinementViolation?) JudgeCascade(Value slot, string label, ConcreteState before, ConcreteState after)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeCascade(Value slot, string label, ConcreteState before, ConcreteState after)
     {
         var expected = Cascade.Expected(before, slot, after, SendCancelled);
         if (expected.Equals(after)) return (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}", null);
@@ -71,7 +71,7 @@ public sealed partial class RefinementChecker
     /// capability's slot (revoke's cap.revoke_step). A deleted capability that no slot held (a
     /// corrupt kernel state) is a violation, not a host exception.
     /// </summary>
-    private (ConcreteState State, int Count, RefinementViolation? Violation) DeleteVictims(ConcreteState from, ConcreteState before, ConcreteState after, string operation, string label,
+    private (ConcreteState State, int Count, RefinementViolation? Violation) DeleteVictims(ConcreteState from, ConcreteState before, ConcreteState after, string operation, StepNote label,
         Func<ConcreteState, Value, ConcreteStep>? step = null)
     {
         var liveAfter = after.Map("CapLive");

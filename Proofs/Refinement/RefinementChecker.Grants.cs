@@ -7,15 +7,15 @@ namespace Verified.Proofs.Refinement;
 /// <summary>Grant creation compared with grant.create_direct / grant.create_indirect.</summary>
 public sealed partial class RefinementChecker
 {
-    private (StepVerdict, string, RefinementViolation?) JudgeGrantCreate(SpecCall.GrantCreate c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeGrantCreate(SpecCall.GrantCreate c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = SpecCallLabel.Of(c.Operation, c.Args);
-        if (c.AbiStatus != KernelError.Ok) return Refused(c.Operation, $"{label}: the ABI's argument checks", c.AbiStatus, status, before, after);
+        var label = StepNote.Later(() => SpecCallLabel.Of(c.Operation, c.Args));
+        if (c.AbiStatus != KernelError.Ok) return Refused(c.Operation, StepNote.Later(() => $"{label}: the ABI's argument checks"), c.AbiStatus, status, before, after);
         var step = eval.Step(c.Operation, before, c.Args);
         if (step.Ok && status == KernelError.Ok)
         {
-            var expected = Junk.Normalize(step.Next, before);
-            return expected.Equals(after) ? (StepVerdict.Checked, label, null) : (StepVerdict.Violation, "", StateMismatch(c.Operation, label, expected, after));
+            var expected = Normalized(step, before);
+            return Same(expected, after) ? (StepVerdict.Checked, label, null) : (StepVerdict.Violation, "", StateMismatch(c.Operation, label.ToString(), expected, after));
         }
 
         if (status == KernelError.Ok)
@@ -37,7 +37,7 @@ public sealed partial class RefinementChecker
         // The kernel reports every failing link check of an indirect grant's source as GrantInvalid (GrantRefusals).
         var failing = FailingChecks.Of(eval, c.Operation, before, c.Args);
         return GrantRefusals.Agree(c.Operation, status, failing)
-            ? (StepVerdict.Checked, $"{label} -> {status} ({string.Join("/", failing)})", null)
+            ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> {status} ({string.Join("/", failing)})"), null)
             : (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{c.Operation}.status", $"{label}: the spec refuses ({string.Join("/", failing)}), the kernel gives {status}", before, after));
     }
 }

@@ -8,7 +8,7 @@ namespace Verified.Proofs.Refinement;
 /// <summary>IPC steps: the capability each one moves is a spec operation; a message alone leaves the abstract state unchanged.</summary>
 public sealed partial class RefinementChecker
 {
-    private (StepVerdict, string, RefinementViolation?) JudgeSend(SpecCall.IpcSend c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeSend(SpecCall.IpcSend c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"{c.Syscall}(ep={c.EpSlot}{(c.Src is null ? "" : $", transfer {c.Src} -> {c.Dst?.ToString() ?? "none"}")})";
         var lookup = CapLookup.Expected(before, c.EpSlot, "Endpoint", Rights.Write);
@@ -53,12 +53,12 @@ public sealed partial class RefinementChecker
                 : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", $"{label}: the receiver has no room ({step.Error}) but the kernel changed the state", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
+        var expected = Normalized(step, before);
         var opLabel = $"ipc.transfer(ep={c.EpSlot}, src={c.Src}, dst={c.Dst}, id={c.Id})";
-        return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", opLabel, expected, after));
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", opLabel, expected, after));
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeRecv(SpecCall.IpcRecv c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeRecv(SpecCall.IpcRecv c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"{c.Syscall}(ep={c.EpSlot}, slot={c.RecvSlot?.ToString() ?? "none"})";
         var lookup = CapLookup.Expected(before, c.EpSlot, "Endpoint", Rights.Read);
@@ -89,8 +89,8 @@ public sealed partial class RefinementChecker
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{op}.status", $"{label}: {opLabel} is refused by the spec ({step.Error})", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
-        return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch(op, opLabel, expected, after));
+        var expected = Normalized(step, before);
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch(op, opLabel, expected, after));
     }
 
     /// <summary>
@@ -98,7 +98,7 @@ public sealed partial class RefinementChecker
     /// of ipc.reply_transfer (grant right of the reply capability, source) decide acceptance; the
     /// caller's side (its reply slot) failing is D6 (the reply goes without the capability).
     /// </summary>
-    private (StepVerdict, string, RefinementViolation?) JudgeReplyTransfer(SpecCall.ReplyTransfer c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeReplyTransfer(SpecCall.ReplyTransfer c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"Reply(transfer {c.Src} -> {c.Dst}, grant={c.Grant})";
         if (!c.HasTarget) return Refused("ipc.reply_transfer", $"{label}: no caller waits for a reply", KernelError.NoReplyTarget, status, before, after);
@@ -131,9 +131,9 @@ public sealed partial class RefinementChecker
                 : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", $"{label}: the caller has no room ({step.Error}) but the kernel changed the state", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
+        var expected = Normalized(step, before);
         var opLabel = $"ipc.reply_transfer(src={c.Src}, dst={c.Dst}, id={c.Id}, grant={c.Grant})";
-        return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", opLabel, expected, after));
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.reply_transfer", opLabel, expected, after));
     }
 
     /// <summary>
@@ -153,7 +153,7 @@ public sealed partial class RefinementChecker
         {
             var st = eval.Step("cap.delete", state, new Dictionary<string, Value> { ["slot"] = slot });
             if (!st.Ok) return (expected, 0);
-            state = Junk.Normalize(st.Next, state);
+            state = Normalized(st, state);
         }
 
         return (state, queued.Count);
@@ -187,7 +187,7 @@ public sealed partial class RefinementChecker
     private static string TypeOfCapAt(ConcreteState s, Value slot) =>
         ((EnumValue)s.Map("ObjType").Select(CapLookup.ObjectAt(s, slot))).Member;
 
-    private static (StepVerdict, string, RefinementViolation?) Refused(string op, string label, KernelError expected, KernelError status, ConcreteState before, ConcreteState after)
+    private static (StepVerdict, StepNote, RefinementViolation?) Refused(string op, StepNote label, KernelError expected, KernelError status, ConcreteState before, ConcreteState after)
     {
         if (status != expected)
         {
@@ -195,11 +195,11 @@ public sealed partial class RefinementChecker
         }
 
         return after.Equals(before)
-            ? (StepVerdict.Checked, $"{label} -> {status}", null)
+            ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> {status}"), null)
             : (StepVerdict.Violation, "", StateMismatch(op, $"{label} -> {status} but the kernel changed the state", before, after));
     }
 
-    private static (StepVerdict, string, RefinementViolation?) Unchanged(string op, string label, ConcreteState before, ConcreteState after) =>
+    private static (StepVerdict, StepNote, RefinementViolation?) Unchanged(string op, string label, ConcreteState before, ConcreteState after) =>
         after.Equals(before)
             ? (StepVerdict.Checked, $"{label}: abstract state unchanged", null)
             : (StepVerdict.Violation, "", StateMismatch(op, $"{label} changed the abstract state", before, after));

@@ -8,9 +8,9 @@ namespace Verified.Proofs.Refinement;
 /// <summary>Untyped retype as a sequence of cap.retype, one per object.</summary>
 public sealed partial class RefinementChecker
 {
-    private (StepVerdict, string, RefinementViolation?) JudgeRetype(SpecCall.Retype c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeRetype(SpecCall.Retype c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"retype(ut={c.UtSlot}, {c.Type ?? "invalid type/size"} x {c.Count}, size {c.Size}, cnode={c.CNodeSlot}, index {c.Index})";
+        var label = StepNote.Later(() => Label(c));
         var k = RefinementSpec.Sorts;
         var lookup = CapLookup.Expected(before, c.UtSlot, "Untyped", Rights.Write);
         if (lookup != KernelError.Ok) return Refused("cap.retype", label, lookup, status, before, after);
@@ -73,12 +73,14 @@ public sealed partial class RefinementChecker
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.retype.status", $"{label}: the spec allows it, the kernel refused ({status})", state, after));
         }
 
-        var opLabel = $"{label} = {c.Count} x cap.retype (objects {string.Join(", ", objects)})";
-        if (!Same(state, after)) return (StepVerdict.Violation, "", StateMismatch("cap.retype", opLabel, state, after));
+        var opLabel = StepNote.Later(() => $"{Label(c)} = {c.Count} x cap.retype (objects {string.Join(", ", objects)})");
+        if (!Same(state, after)) return (StepVerdict.Violation, "", StateMismatch("cap.retype", opLabel.ToString(), state, after));
         return aligned == free
             ? (StepVerdict.Checked, opLabel, null)
-            : (StepVerdict.Divergence, $"{opLabel}: {Divergences.RetypeAlignment}", null);
+            : (StepVerdict.Divergence, StepNote.Later(() => $"{opLabel}: {Divergences.RetypeAlignment}"), null);
     }
+
+    private static string Label(SpecCall.Retype c) => $"retype(ut={c.UtSlot}, {c.Type ?? "invalid type/size"} x {c.Count}, size {c.Size}, cnode={c.CNodeSlot}, index {c.Index})";
 
     // The pre-state with the untyped's watermark moved up to the alignment (its change from the
     // pre-state recorded, and the pre-state's domains carried over, for the steps that follow).

@@ -15,7 +15,7 @@ public sealed partial class RefinementChecker
     /// refuse exactly that victim with NotEmpty (the last capability to a CNode that still holds
     /// capabilities). Until this session some refused descendant anywhere was enough.
     /// </summary>
-    private (StepVerdict, string, RefinementViolation?) JudgeRevokeStopped(SpecCall.Revoke r, ConcreteState after, int done)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeRevokeStopped(SpecCall.Revoke r, ConcreteState after, int done)
     {
         var label = $"revoke({r.Slot}) stopped with NotEmpty after {done} x cap.revoke_step";
         if (NextRevokeVictim(r.KernelSlot) is not { } victim)

@@ -14,10 +14,10 @@ public sealed partial class RefinementChecker
     /// FrameMap may only raise the watermark of the untyped it took page tables from, within that
     /// untyped's region (D11).
     /// </summary>
-    private static (StepVerdict, string, RefinementViolation?) JudgeStutter(SpecCall.Stutter c, ConcreteState before, ConcreteState after, KernelError status)
+    private static (StepVerdict, StepNote, RefinementViolation?) JudgeStutter(SpecCall.Stutter c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var op = $"stutter.{c.Syscall}";
-        if (after.Equals(before)) return (StepVerdict.Checked, $"{op} -> {status}: abstract state unchanged", null);
+        if (after.Equals(before)) return (StepVerdict.Checked, StepNote.Later(() => $"{op} -> {status}: abstract state unchanged"), null);
         if (c.TablesUntyped is { } ut && status == KernelError.Ok && TablesOnly(before, after, ut))
         {
             return (StepVerdict.Divergence, $"{op}: {Divergences.PageTablesFromUntyped}", null);
@@ -37,7 +37,7 @@ public sealed partial class RefinementChecker
         return now > was && now <= end;
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"suspend(cap in {c.CapSlot})";
         var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);
@@ -51,21 +51,21 @@ public sealed partial class RefinementChecker
                 $"{opLabel}: the spec gives {step.Error}, the kernel {status}", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
-        if (expected.Equals(after)) return (StepVerdict.Checked, opLabel, null);
+        var expected = Normalized(step, before);
+        if (Same(expected, after)) return (StepVerdict.Checked, opLabel, null);
 
         // A capability the task had queued in IPC is deleted (its in-flight slot, and only that one).
         var ghost = InFlight.GhostSlot((int)((BitVecValue)t).Bits);
         if (expected.Map("SlotFull").Select(ghost) is BoolValue { Value: true })
         {
             var del = eval.Step("cap.delete", expected, new Dictionary<string, Value> { ["slot"] = ghost });
-            if (del.Ok && Junk.Normalize(del.Next, expected).Equals(after)) return (StepVerdict.Checked, $"{opLabel} + cap.delete of its queued capability", null);
+            if (del.Ok && Same(Normalized(del, expected), after)) return (StepVerdict.Checked, $"{opLabel} + cap.delete of its queued capability", null);
         }
 
         return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel, expected, after));
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeConfigure(SpecCall.Configure c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeConfigure(SpecCall.Configure c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"configure(task cap in {c.TaskSlot})";
         // The ABI's checks in the kernel's order; the first that fails is the status.
@@ -88,8 +88,8 @@ public sealed partial class RefinementChecker
                 $"{opLabel}: the ABI's checks pass; the spec gives {step.Error}, the kernel {status}", before, after));
         }
 
-        var expected = Junk.Normalize(step.Next, before);
-        if (!c.RebindsGrants) return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
+        var expected = Normalized(step, before);
+        if (!c.RebindsGrants) return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
         // D10: the task's grants are read through the table it now has (required even when that
         // changes nothing abstract: a kernel that kept the old table is caught).
         var rebound = Divergences.Rebound(expected, ((BitVecValue)t).Bits, c.BoundGrants, c.RevokesDerived);

@@ -8,7 +8,7 @@ namespace Verified.Proofs.Refinement;
 /// <summary>Task resume compared with task.create.</summary>
 public sealed partial class RefinementChecker
 {
-    private (StepVerdict, string, RefinementViolation?) JudgeResume(SpecCall.Resume c, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeResume(SpecCall.Resume c, ConcreteState before, ConcreteState after, KernelError status)
     {
         var label = $"resume(cap in {c.CapSlot})";
         var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);
@@ -26,8 +26,8 @@ public sealed partial class RefinementChecker
             var step = eval.Step("task.create", before, args);
             var opLabel = $"task.create(t={t}, ep={ep})";
             if (!step.Ok) return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.create.status", $"{opLabel}: the spec refuses ({step.Error}), the kernel resumed the task", before, after));
-            var expected = Junk.Normalize(step.Next, before);
-            return expected.Equals(after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.create", opLabel, expected, after));
+            var expected = Normalized(step, before);
+            return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.create", opLabel, expected, after));
         }
 
         // D9: the task becomes (or stays) runnable and nothing but its task fields changes.

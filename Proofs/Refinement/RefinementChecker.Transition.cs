@@ -31,6 +31,7 @@ public sealed partial class RefinementChecker
     private void BeginJudging(ConcreteState before, bool crossCheck)
     {
         judgedPre = before;
+        eval.PlantGuardInverted = Shortcuts is { GuardInverted: true }; // set every step: the evaluator is shared by the thread's checkers
         // The pre-state's quantifier domains: the spec steps from it need them only when a check
         // they evaluate quantifies, but the invariant check derives the post-state's from them
         // (and scans both whole states when they are missing); mostly known already (carried over
@@ -116,13 +117,20 @@ public sealed partial class RefinementChecker
         return fast;
     }
 
-    // The abstraction's changed keys by field position (the sets are shared, not copied).
+    // The abstraction's changed keys by field position (the sets are shared, not copied), built once
+    // per set of changes (a step compares several expected states with the same post-state).
     private HashSet<Value>?[] ByIndex(IReadOnlyDictionary<string, HashSet<Value>> byName)
     {
+        if (ReferenceEquals(byName, kernelKeysOf) && kernelKeys is { } cached) return cached;
         var a = new HashSet<Value>?[ConcreteState.FieldCount];
         foreach (var (name, keys) in byName) a[ConcreteState.IndexOf(name)] = Shortcuts is { LoseKernelKeys: true } ? [] : keys;
+        kernelKeysOf = byName;
+        kernelKeys = a;
         return a;
     }
+
+    private IReadOnlyDictionary<string, HashSet<Value>>? kernelKeysOf;
+    private HashSet<Value>?[]? kernelKeys;
 
     // x and y agree where either differs from pre (each equals pre elsewhere), field by field.
     private static bool SameAt(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, HashSet<Value>?[] yc)

@@ -295,7 +295,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         return v;
     }
 
-    private (StepVerdict, string, RefinementViolation?) Judge(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
+    private (StepVerdict, StepNote, RefinementViolation?) Judge(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
     {
         switch (c)
         {
@@ -332,27 +332,27 @@ public sealed partial class RefinementChecker : ISyscallObserver
         }
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeSingle(SpecCall.Single s, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeSingle(SpecCall.Single s, ConcreteState before, ConcreteState after, KernelError status)
     {
         var step = eval.Step(s.Operation, before, s.Args);
         var expected = Normalized(step, before);
-        var label = SpecCallLabel.Of(s.Operation, s.Args);
+        var label = StepNote.Later(() => SpecCallLabel.Of(s.Operation, s.Args));
         if (step.Ok && status == KernelError.Ok)
         {
             if (Same(expected, after)) return (StepVerdict.Checked, label, null);
-            if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && cancelled.State.Equals(after))
+            if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && Same(cancelled.State, after))
             {
                 return (StepVerdict.Checked, $"{label} + {cancelled.Count} x cap.delete of capabilities queued in cancelled IPC", null);
             }
 
             return ClassifyD5(before, expected, after) is { } d5
                 ? (StepVerdict.Divergence, $"{label}: {d5}", null)
-                : (StepVerdict.Violation, "", StateMismatch(s.Operation, label, expected, after));
+                : (StepVerdict.Violation, "", StateMismatch(s.Operation, label.ToString(), expected, after));
         }
 
-        if (s.Operation == "cap.delete" && status == KernelError.Ok && step.Error is "NotEmpty" or "ChildrenAlive") return JudgeCascade(s.Args["slot"], label, before, after);
+        if (s.Operation == "cap.delete" && status == KernelError.Ok && step.Error is "NotEmpty" or "ChildrenAlive") return JudgeCascade(s.Args["slot"], label.ToString(), before, after);
         var unchanged = Same(before, after);
-        if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, $"{label}: {d}", null);
+        if (Divergences.Classify(s.Operation, step.Error, status, unchanged, s.KernelRefusal) is { } d) return (StepVerdict.Divergence, StepNote.Later(() => $"{label}: {d}"), null);
         if (!ErrorMap.Agree(status, step.Error) && !(status != KernelError.Ok && FailingChecks.Of(eval, s.Operation, before, s.Args).Any(e => ErrorMap.Agree(status, e))))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{s.Operation}.status",
@@ -360,11 +360,11 @@ public sealed partial class RefinementChecker : ISyscallObserver
         }
 
         return unchanged
-            ? (StepVerdict.Checked, $"{label} -> {step.Error}", null)
+            ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> {step.Error}"), null)
             : (StepVerdict.Violation, "", StateMismatch(s.Operation, $"{label} refused ({step.Error}) but the kernel changed the state", before, after));
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeRevoke(SpecCall.Revoke r, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeRevoke(SpecCall.Revoke r, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
     {
         var stepArgs = (Value victim) => (IReadOnlyDictionary<string, Value>)new Dictionary<string, Value> { ["slot"] = r.Slot, ["victim"] = victim };
         if (status is not (KernelError.Ok or KernelError.NotEmpty))
@@ -402,7 +402,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         return d5 is not null && judged.Item1 == StepVerdict.Checked ? (StepVerdict.Divergence, $"cap.revoke({r.Slot}): {d5}", null) : judged;
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeRevokeEnd(SpecCall.Revoke r, ConcreteState after, KernelError status, bool restarted, int count)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeRevokeEnd(SpecCall.Revoke r, ConcreteState after, KernelError status, bool restarted, int count)
     {
         if (status == KernelError.NotEmpty) return JudgeRevokeStopped(r, after, count);
         if (restarted) return (StepVerdict.Checked, $"cap.revoke({r.Slot}) preempted after {count} x cap.revoke_step", null);
@@ -412,18 +412,18 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", CompleteRevoke(after, r.Slot), after));
         }
 
-        return (StepVerdict.Checked, $"cap.revoke({r.Slot}) = {count} x cap.revoke_step", null);
+        return (StepVerdict.Checked, StepNote.Later(() => $"cap.revoke({r.Slot}) = {count} x cap.revoke_step"), null);
     }
 
-    private (StepVerdict, string, RefinementViolation?) JudgeSafecopy(SpecCall.Safecopy s, ConcreteState before, ConcreteState after, KernelError status)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeSafecopy(SpecCall.Safecopy s, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"safecopy(caller={s.Caller}, granter={s.Granter}, index={s.Index}, gen={s.Gen}, addr={s.Addr}, len={s.Len}, access={s.Access})";
+        var label = StepNote.Later(() => $"safecopy(caller={s.Caller}, granter={s.Granter}, index={s.Index}, gen={s.Gen}, addr={s.Addr}, len={s.Len}, access={s.Access})");
         if (!after.Equals(before)) return (StepVerdict.Violation, "", StateMismatch("safecopy", $"{label} changed the abstract state", before, after));
         if (!s.LengthOk || status == KernelError.InvalidArgument)
         {
             // The ABI's length check comes before the grant decision.
             return s.LengthOk == (status != KernelError.InvalidArgument)
-                ? (StepVerdict.Checked, $"{label} -> InvalidArgument (the ABI's length check: 1..{AbiConstants.MaxCopyLength})", null)
+                ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> InvalidArgument (the ABI's length check: 1..{AbiConstants.MaxCopyLength})"), null)
                 : (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.status",
                     $"{label}: the ABI's length check (1..{AbiConstants.MaxCopyLength}) {(s.LengthOk ? "passes" : "fails")}, the kernel gives {status}", before, after));
         }
@@ -442,7 +442,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
         var specAllows = eval.SafecopyOk(before, s.Caller, s.Granter, s.Index, s.Gen, s.Addr, s.Len, s.Access);
         return specAllows == kernelAllowed
-            ? (StepVerdict.Checked, $"{label} -> {(specAllows ? "allowed" : "refused")}", null)
+            ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> {(specAllows ? "allowed" : "refused")}"), null)
             : (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.decision",
                 $"{label}: the spec {(specAllows ? "allows" : "refuses")} it, the kernel {(kernelAllowed.Value ? "allowed" : "refused")} it ({status})", null, after));
     }

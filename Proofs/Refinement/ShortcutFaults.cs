@@ -49,6 +49,9 @@ public sealed record ShortcutFaults
     /// <summary>The transition comparison reads the fields the kernel's step changed but none of their keys (as a comparison trusting the spec step's keys alone would), so a change the kernel made beyond the spec's goes unseen.</summary>
     public bool LoseKernelKeys { get; init; }
 
+    /// <summary>A spec step's check g => q is passed when the conjuncts of g that do not quantify hold, instead of when one does not (an inverted guard; <see cref="Verified.Spec.Kernel.KernelEval.PlantGuardInverted"/>), so a check that fails is passed.</summary>
+    public bool GuardInverted { get; init; }
+
     /// <summary>Normalising a spec step's result looks only at the keys its fields were written at, not at the keys its rules' guard fields changed (as a normalisation forgetting that a deletion makes other fields' entries junk would).</summary>
     public bool NormalizeOwnKeysOnly { get; init; }
 }

@@ -20,8 +20,50 @@ public enum StepVerdict
     Violation,
 }
 
-/// <summary>One syscall as the checker saw it.</summary>
-public sealed record StepRecord(int Index, int Task, long Number, ImmutableArray<ulong> Args, KernelError Status, bool Restarted, StepVerdict Verdict, string Note);
+/// <summary>One syscall as the checker saw it; <see cref="Note"/> says how it was judged.</summary>
+public sealed record StepRecord(int Index, int Task, long Number, ImmutableArray<ulong> Args, KernelError Status, bool Restarted, StepVerdict Verdict, StepNote Noted)
+{
+    public string Note => Noted.ToString();
+}
+
+/// <summary>
+/// A step's note, built when first read: most steps' notes (the spec call with its arguments) are
+/// never read, and rendering them cost about as much as comparing some steps' states. The text is
+/// a function of values fixed when the note is made (the closure's captures are not changed after).
+/// </summary>
+public sealed class StepNote : IEquatable<StepNote>
+{
+    private Func<string>? make;
+    private string? text;
+
+    private StepNote(string? text, Func<string>? make)
+    {
+        this.text = text;
+        this.make = make;
+    }
+
+    public static implicit operator StepNote(string text) => new(text ?? throw new ArgumentNullException(nameof(text)), null);
+
+    /// <summary>A note rendered on first read.</summary>
+    public static StepNote Later(Func<string> make) => new(null, make ?? throw new ArgumentNullException(nameof(make)));
+
+    public override string ToString()
+    {
+        if (text is null)
+        {
+            text = make!();
+            make = null;
+        }
+
+        return text;
+    }
+
+    public bool Equals(StepNote? other) => other is not null && ToString() == other.ToString();
+
+    public override bool Equals(object? obj) => obj is StepNote n && Equals(n);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(ToString());
+}
 
 /// <summary>What disagreed: the property (refinement or an invariant), the clause, and the two abstract states.</summary>
 public sealed record RefinementViolation(string Property, string Clause, string Message, ConcreteState? Expected, ConcreteState Actual);

@@ -49,6 +49,19 @@ public sealed class CascadeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Planted_inverted_check_guard_is_caught_at_the_refused_delete()
+    {
+        // cap.delete's NotEmpty check is "final and a CNode => empty"; the guard evaluates "a CNode"
+        // first. Inverted, it passes the check for the CNode, so the spec deletes the capability
+        // alone where the kernel cascades.
+        var w = new Workload(null, check: true, 0, new ShortcutFaults { GuardInverted = true });
+        var v = w.Run(Lifting).ShouldNotBeNull("the inverted guard passes a check that fails");
+        output.WriteLine(v.Message);
+        v.Clause.ShouldBe("cap.delete.state");
+        new Workload(null, check: true).Run(Lifting).ShouldBeNull();
+    }
+
+    [Fact]
     public void Planted_cnode_finalisation_that_revokes_its_contents_is_caught()
     {
         const string fault = nameof(PlantedFaults.CNodeFinaliseRevokesContents);

@@ -125,7 +125,12 @@ public sealed class ConcreteState : IEquatable<ConcreteState>
         return h.ToHashCode();
     }
 
-    /// <summary>The fields that differ from <paramref name="other"/>, for messages.</summary>
-    public IEnumerable<string> DifferingFields(ConcreteState other) =>
-        KernelState.Fields.Select(f => f.Name).Where(n => !this[n].Equals(other[n]));
+    /// <summary>The fields that differ from <paramref name="other"/> (for messages, and the divergence rules that allow some fields to differ).</summary>
+    public IEnumerable<string> DifferingFields(ConcreteState other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        // By position, a field that is the same object in both skipped without comparing.
+        for (var i = 0; i < fields.Length; i++)
+            if (!ReferenceEquals(fields[i], other.fields[i]) && !fields[i].Equals(other.fields[i])) yield return KernelState.Fields[i].Name;
+    }
 }

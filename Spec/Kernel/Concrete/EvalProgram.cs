@@ -6,7 +6,11 @@ namespace Verified.Spec.Kernel;
 /// The values one evaluation binds: the state (s.), the pre-state of a relational check (p.),
 /// arguments (a.), domains (d.; may be null for a program that does not quantify, see <see cref="EvalProgram.ReadsDomains"/>).
 /// </summary>
-public sealed record EvalEnv(ConcreteState State, ConcreteState? Before, IReadOnlyDictionary<string, Value>? Args, RoleDomains? Domains);
+public sealed record EvalEnv(ConcreteState State, ConcreteState? Before, IReadOnlyDictionary<string, Value>? Args, RoleDomains? Domains)
+{
+    /// <summary>The arguments by position, in the order a program was compiled with (optional: <see cref="Args"/> by name otherwise).</summary>
+    public Value[]? ArgValues { get; init; }
+}
 
 /// <summary>
 /// A compiled kernel-spec term and, per free variable, where its value comes from in an
@@ -17,10 +21,12 @@ public sealed class EvalProgram
     private readonly CompiledTerm code;
     private readonly Func<EvalEnv, Value>[] sources;
 
-    public EvalProgram(CompiledTerm code)
+    /// <param name="code">The compiled term.</param>
+    /// <param name="argOrder">The argument names in the order of <see cref="EvalEnv.ArgValues"/>, when runs give them so.</param>
+    public EvalProgram(CompiledTerm code, IReadOnlyList<string>? argOrder = null)
     {
         this.code = code;
-        sources = [.. code.FreeVariables.Select(v => Source(v.Name))];
+        sources = [.. code.FreeVariables.Select(v => Source(v.Name, argOrder))];
         ReadsDomains = code.FreeVariables.Any(v => v.Name.StartsWith("d.", StringComparison.Ordinal));
     }
 
@@ -38,7 +44,7 @@ public sealed class EvalProgram
     public ImmutableArray<string> FieldsRead(string prefix) =>
         [.. code.FreeVariables.Where(v => v.Name.StartsWith(prefix, StringComparison.Ordinal)).Select(v => v.Name[prefix.Length..]).Distinct().Order(StringComparer.Ordinal)];
 
-    private static Func<EvalEnv, Value> Source(string name)
+    private static Func<EvalEnv, Value> Source(string name, IReadOnlyList<string>? argOrder)
     {
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var (kind, rest) = dot < 0 ? ("", name) : (name[..(dot + 1)], name[(dot + 1)..]);
@@ -51,7 +57,9 @@ public sealed class EvalProgram
                 var before = ConcreteState.IndexOf(rest);
                 return e => (e.Before ?? throw new InvalidOperationException($"KernelEval: '{name}' needs a pre-state"))[before];
             case "a.":
-                return e => e.Args is { } a && a.TryGetValue(rest, out var v) ? v : throw new ArgumentException($"KernelEval: argument '{rest}' is missing");
+                var position = argOrder is null ? -1 : argOrder.ToList().IndexOf(rest);
+                Value ByName(EvalEnv e) => e.Args is { } a && a.TryGetValue(rest, out var v) ? v : throw new ArgumentException($"KernelEval: argument '{rest}' is missing");
+                return position < 0 ? ByName : e => e.ArgValues is { } values ? values[position] : ByName(e);
             case "d.":
                 var count = rest.EndsWith(".n", StringComparison.Ordinal);
                 var role = Enum.Parse<Role>(count ? rest[..^2] : rest);

@@ -34,6 +34,14 @@ public sealed partial class KernelEval(KernelSpec spec)
 
     public KernelSpec Spec { get; } = spec;
 
+    /// <summary>
+    /// Test-only planted wrong shortcut: a check g => q whose premise has conjuncts that do not
+    /// quantify is passed when those conjuncts hold (the guard's test inverted) instead of when one
+    /// does not, so a check that fails is passed. Eval then disagrees with Z3 (tests/KernelSpec.Tests
+    /// EvalZ3AgreementTests) and the refinement checker with the kernel.
+    /// </summary>
+    public bool PlantGuardInverted { get; set; }
+
     /// <summary>The compiled invariant clauses (full name, the state fields each reads, relational or not).</summary>
     public ImmutableArray<ClauseProgram> Clauses => clauses ??= BuildClauses();
 
@@ -82,11 +90,21 @@ public sealed partial class KernelEval(KernelSpec spec)
         // checks, in order): evaluated check by check, so the checks after the first failing one are
         // not, and the quantifier domains are computed only if a check evaluated quantifies.
         var error = "Ok";
-        foreach (var (checkError, check, guard) in p.GuardedChecks)
+        foreach (var (errors, check, guard, segment) in p.CheckGroups)
         {
-            if (guard is not null && !((BoolValue)guard.Run(env.For(guard))).Value) continue; // g => q holds when g does not
+            if (segment)
+            {
+                // A run of checks that do not quantify, as one program: the position of the first that fails.
+                var failed = (int)((BitVecValue)check.Run(env.For(check))).Bits;
+                if (failed == errors.Length) continue;
+                error = errors[failed];
+                break;
+            }
+
+            // g => q holds when a conjunct of g does not (the planted wrong guard: when it does).
+            if (guard is not null && ((BoolValue)guard.Run(env.For(guard))).Value == PlantGuardInverted) continue;
             if (((BoolValue)check.Run(env.For(check))).Value) continue;
-            error = checkError;
+            error = errors[0];
             break;
         }
 
@@ -99,7 +117,12 @@ public sealed partial class KernelEval(KernelSpec spec)
         if (error == "Ok")
         {
             var next = new (int, Value)[p.Post.Length];
-            for (var i = 0; i < next.Length; i++) next[i] = (p.Post[i].Index, p.Post[i].Program.Run(env.For(p.Post[i].Program)));
+            if (p.AllPosts is { } all)
+            {
+                var fields = ((RecordValue)all.Run(env.For(all))).Fields;
+                for (var i = 0; i < next.Length; i++) next[i] = (p.Post[i].Index, fields[i]);
+            }
+
             nextState = state.WithUnchecked(next);
             p.AddChanges(env, state, nextState, changes);
         }
@@ -180,7 +203,10 @@ public sealed partial class KernelEval(KernelSpec spec)
         var pre = KernelState.Symbolic(Spec.Sorts, Pre);
         var tr = op.Apply(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix));
         var checks = op.Body(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix)).Checks;
+        var argNames = op.Args.Select(a => a.Name).ToArray();
+        EvalProgram C(Term t) => Compile(t, argNames);
         var post = new List<(string, int, EvalProgram)>();
+        var postTerms = new Dictionary<int, Term>();
         var keyTerms = new Dictionary<Term, int>();
         var written = new List<(int Field, int[]? Keys)>();
         for (var i = 0; i < KernelState.Fields.Length; i++)
@@ -188,15 +214,22 @@ public sealed partial class KernelEval(KernelSpec spec)
             var f = KernelState.Fields[i];
             var t = f.Get(tr.Next); // evaluated only when the error is Ok (see Step)
             if (t is VarTerm v && v.Name == Pre + f.Name) continue; // unchanged by the operation
-            post.Add((f.Name, i, Compile(t)));
+            post.Add((f.Name, i, C(t)));
+            postTerms[i] = t;
             var keys = new List<Term>();
             written.Add((i, WrittenKeys(t, Pre + f.Name, keys) ? [.. keys.Select(k => keyTerms.TryGetValue(k, out var j) ? j : keyTerms[k] = keyTerms.Count)] : null));
         }
 
-        p = new OperationProgram(op, Compile(tr.Error), [.. post], [.. tr.Results.Select(r => (r.Name, Compile(r.Value)))],
-            [.. checks.Select(c => (c.Error, Compile(c.Ok)))],
-            [.. checks.Select(c => (c.Error, Compile(c.Ok), Guard(c.Ok)))],
-            [.. keyTerms.OrderBy(e => e.Value).Select(e => KeyReader(e.Key))], [.. written]);
+        // The changed fields' post terms as one program (one run binds the state once), each
+        // quantifier they share evaluated once (delete's "last capability to its object" is read by
+        // the object's and the task's new state).
+        EvalProgram? allPosts = postTerms.Count == 0 ? null
+            : C(ShareQuantifiers(T.Record(new RecordSort("Post", [.. post.Select(x => new RecordField(x.Item1, postTerms[x.Item2].Sort))]),
+                [.. post.Select(x => postTerms[x.Item2])])));
+        p = new OperationProgram(op, C(tr.Error), [.. post], allPosts, [.. tr.Results.Select(r => (r.Name, C(r.Value)))],
+            [.. checks.Select(c => (c.Error, C(c.Ok)))],
+            CheckGroups([.. checks.Select(c => (c.Error, c.Ok))], argNames),
+            [.. keyTerms.OrderBy(e => e.Value).Select(e => KeyReader(e.Key, argNames))], [.. written]);
         operations[operation] = p;
         return p;
     }
@@ -222,7 +255,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         }))];
     }
 
-    private static EvalProgram Compile(Term term) => new(Eval.Compile(term));
+    private static EvalProgram Compile(Term term, IReadOnlyList<string>? argOrder = null) => new(Eval.Compile(term), argOrder);
 
     /// <summary>
     /// The keys <paramref name="t"/> writes into the map <paramref name="baseName"/> when it is a
@@ -246,28 +279,119 @@ public sealed partial class KernelEval(KernelSpec spec)
         }
     }
 
-    // The premise g of a check g => q that quantifies where g does not (e.g. retype's "reset =>
-    // no live child"): evaluated first, a false premise passes the check without binding the
-    // quantifier domains (a run binds every free variable of its program first).
-    private static EvalProgram? Guard(Term check)
+    // For a check g => q that quantifies, the conjuncts of g that do not (all of g, as in retype's
+    // "reset => no live child", or some, as in delete's "final and a CNode => empty", whose
+    // "final" quantifies): evaluated first, one false makes g false and passes the check without
+    // evaluating the quantifiers or binding the quantifier domains (a run binds every free
+    // variable of its program first). And is commutative and Eval's terms are total, so which
+    // conjunct is evaluated first does not change g.
+    private static EvalProgram? Guard(Term check, IReadOnlyList<string> argOrder)
     {
-        if (check is not AppTerm { Op: Op.Implies } i) return null;
-        var guard = Compile(i.Args[0]);
-        return !guard.ReadsDomains && Compile(i.Args[1]).ReadsDomains ? guard : null;
+        if (check is not AppTerm { Op: Op.Implies } i || !Compile(check).ReadsDomains) return null;
+        var conjuncts = i.Args[0] is AppTerm { Op: Op.And } and ? and.Args : [i.Args[0]];
+        var plain = conjuncts.Where(c => !Compile(c).ReadsDomains).ToList();
+        return plain.Count == 0 ? null : Compile(plain.Count == 1 ? plain[0] : T.And(plain), argOrder);
+    }
+
+    /// <summary>
+    /// The checks in order as groups: each maximal run of checks that do not quantify as one
+    /// program giving the position of the first that fails (the run's length when none does:
+    /// nested if-then-else, so the checks after a failing one are not evaluated, as one by one),
+    /// and each check that quantifies alone with its guard (evaluated only when reached, so the
+    /// quantifier domains are computed only then).
+    /// </summary>
+    private static ImmutableArray<(string[] Errors, EvalProgram Program, EvalProgram? Guard, bool Segment)> CheckGroups(
+        IReadOnlyList<(string Error, Term Ok)> checks, IReadOnlyList<string> argOrder)
+    {
+        var groups = new List<(string[], EvalProgram, EvalProgram?, bool)>();
+        var run = new List<(string Error, Term Ok)>();
+        void Flush()
+        {
+            if (run.Count == 0) return;
+            var position = new BitVecSort(16);
+            Term t = T.Bv(position, (ulong)run.Count);
+            for (var j = run.Count - 1; j >= 0; j--) t = T.Ite(run[j].Ok, t, T.Bv(position, (ulong)j));
+            groups.Add(([.. run.Select(c => c.Error)], Compile(t, argOrder), null, true));
+            run.Clear();
+        }
+
+        foreach (var c in checks)
+        {
+            if (!Compile(c.Ok).ReadsDomains)
+            {
+                run.Add(c);
+                continue;
+            }
+
+            Flush();
+            groups.Add(([c.Error], Compile(c.Ok, argOrder), Guard(c.Ok, argOrder), false));
+        }
+
+        Flush();
+        return [.. groups];
+    }
+
+    /// <summary>
+    /// <paramref name="term"/> with each quantifier that occurs in it more than once (and reads no
+    /// variable bound inside the term: only state fields, arguments and domains) let-bound once at
+    /// the top: the same value, the quantifier evaluated once (the let is evaluated first, as the
+    /// post terms evaluated every occurrence anyway).
+    /// </summary>
+    internal static Term ShareQuantifiers(Term term)
+    {
+        var counts = new Dictionary<Term, int>();
+        var stack = new Stack<Term>();
+        stack.Push(term);
+        while (stack.Count > 0)
+        {
+            var t = stack.Pop();
+            if (t is QuantTerm && t.FreeVariables().All(v => v.Name.StartsWith(Pre, StringComparison.Ordinal) || v.Name.StartsWith(ArgPrefix, StringComparison.Ordinal) || v.Name.StartsWith("d.", StringComparison.Ordinal)))
+            {
+                counts[t] = counts.GetValueOrDefault(t) + 1;
+                continue; // a shared quantifier's inner ones go with it
+            }
+
+            foreach (var c in t.Children) stack.Push(c);
+        }
+
+        var shared = counts.Where(e => e.Value > 1).Select(e => e.Key).ToList();
+        if (shared.Count == 0) return term;
+        var vars = shared.Select((q, i) => T.Var($"share.{i}", q.Sort)).ToList();
+        var byTerm = new Dictionary<Term, VarTerm>();
+        for (var i = 0; i < shared.Count; i++) byTerm[shared[i]] = vars[i];
+        var body = Replace(term, byTerm);
+        for (var i = shared.Count - 1; i >= 0; i--) body = T.Let(vars[i], shared[i], body);
+        return body;
+    }
+
+    private static Term Replace(Term t, Dictionary<Term, VarTerm> byTerm)
+    {
+        if (t.Children.Length == 0) return t;
+        if (t is QuantTerm && byTerm.TryGetValue(t, out var v)) return v;
+        var children = new Term[t.Children.Length];
+        var changed = false;
+        for (var i = 0; i < children.Length; i++)
+        {
+            children[i] = Replace(t.Children[i], byTerm);
+            changed |= !ReferenceEquals(children[i], t.Children[i]);
+        }
+
+        return changed ? T.Rebuild(t, children) : t;
     }
 
     // An argument key is read from the arguments (most keys are); any other key term is compiled.
-    private static (string? Arg, EvalProgram? Program) KeyReader(Term key) =>
-        key is VarTerm v && v.Name.StartsWith(ArgPrefix, StringComparison.Ordinal) ? (v.Name[ArgPrefix.Length..], null) : (null, Compile(key));
+    private static (string? Arg, EvalProgram? Program) KeyReader(Term key, IReadOnlyList<string> argOrder) =>
+        key is VarTerm v && v.Name.StartsWith(ArgPrefix, StringComparison.Ordinal) ? (v.Name[ArgPrefix.Length..], null) : (null, Compile(key, argOrder));
 
     /// <summary>
     /// The environment of one step, its quantifier domains computed on first need: the state's
     /// plus the arguments' ids (<see cref="DomainsOf"/>, <see cref="RoleDomains.With"/>) for a
     /// program that quantifies, none for one that does not.
     /// </summary>
-    private sealed class StepEnv(KernelEval eval, OperationProgram p, ConcreteState state, IReadOnlyDictionary<string, Value> args)
+    private sealed class StepEnv(KernelEval eval, OperationProgram p, ConcreteState state, IReadOnlyDictionary<string, Value> args, Value[] argValues)
     {
-        private readonly EvalEnv plain = new(state, null, args, null);
+        // The arguments also by position (the operation's order), which the step's programs read.
+        private readonly EvalEnv plain = new(state, null, args, null) { ArgValues = argValues };
         private EvalEnv? full;
 
         public IReadOnlyDictionary<string, Value> Args => args;
@@ -280,9 +404,10 @@ public sealed partial class KernelEval(KernelSpec spec)
         Operation Op,
         EvalProgram Error,
         ImmutableArray<(string Field, int Index, EvalProgram Program)> Post,
+        EvalProgram? AllPosts,
         ImmutableArray<(string Name, EvalProgram Program)> Results,
         ImmutableArray<(string Error, EvalProgram Program)> Checks,
-        ImmutableArray<(string Error, EvalProgram Program, EvalProgram? Guard)> GuardedChecks,
+        ImmutableArray<(string[] Errors, EvalProgram Program, EvalProgram? Guard, bool Segment)> CheckGroups,
         ImmutableArray<(string? Arg, EvalProgram? Program)> KeyReaders,
         ImmutableArray<(int Field, int[]? Keys)> Written)
     {
@@ -310,11 +435,8 @@ public sealed partial class KernelEval(KernelSpec spec)
             }
         }
 
-        public StepEnv LazyEnv(KernelEval eval, ConcreteState state, IReadOnlyDictionary<string, Value> args)
-        {
-            CheckArgs(eval, args);
-            return new StepEnv(eval, this, state, args);
-        }
+        public StepEnv LazyEnv(KernelEval eval, ConcreteState state, IReadOnlyDictionary<string, Value> args) =>
+            new(eval, this, state, args, CheckArgs(eval, args));
 
         public EvalEnv Env(KernelEval eval, ConcreteState state, IReadOnlyDictionary<string, Value> args)
         {
@@ -322,14 +444,23 @@ public sealed partial class KernelEval(KernelSpec spec)
             return new EvalEnv(state, null, args, eval.DomainsOf(state).With(Op.Args.Select(a => (a.Role, args[a.Name]))));
         }
 
-        private void CheckArgs(KernelEval eval, IReadOnlyDictionary<string, Value> args)
+        // The arguments in the operation's order, each of its sort.
+        private Value[] CheckArgs(KernelEval eval, IReadOnlyDictionary<string, Value> args)
         {
-            foreach (var a in Op.Args)
+            var values = new Value[Op.Args.Length];
+            var sorts = argSorts ??= [.. Op.Args.Select(a => a.SortOf(eval.Spec.Sorts))];
+            for (var i = 0; i < values.Length; i++)
             {
+                var a = Op.Args[i];
                 if (!args.TryGetValue(a.Name, out var v)) throw new ArgumentException($"{Op.Name}: argument '{a.Name}' is missing", nameof(args));
-                if (!v.Sort.Equals(a.SortOf(eval.Spec.Sorts))) throw new ArgumentException($"{Op.Name}: argument '{a.Name}' must have sort {a.SortOf(eval.Spec.Sorts)}, got {v.Sort}", nameof(args));
+                if (!ReferenceEquals(v.Sort, sorts[i]) && !v.Sort.Equals(sorts[i])) throw new ArgumentException($"{Op.Name}: argument '{a.Name}' must have sort {sorts[i]}, got {v.Sort}", nameof(args));
+                values[i] = v;
             }
+
+            return values;
         }
+
+        private Sort[]? argSorts;
     }
 }
 

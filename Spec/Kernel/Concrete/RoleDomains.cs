@@ -67,7 +67,11 @@ public sealed class RoleDomains
     public RoleDomains With(IEnumerable<(Role Role, Value Value)> extra)
     {
         var add = extra.Where(e => e.Role != Role.None && e.Value is BitVecValue).ToList();
-        if (add.All(e => present.TryGetValue(e.Role, out var set) && set.Contains(((BitVecValue)e.Value).Bits) && !Composite(e.Role)))
+        // Every id already present, with its CNode / owner part for a slot or grant key (as
+        // EvalDomains.Add would add them): the copy would equal these domains, so they serve as they
+        // are, with the domain values built for them (a spec step from a state asks for its own
+        // domains with the step's arguments, mostly ids of the state).
+        if (add.All(e => Present(e.Role, ((BitVecValue)e.Value).Bits)))
             return this;
         var copy = Copy();
         EvalDomains.AddAll(k, copy, add);
@@ -171,8 +175,17 @@ public sealed class RoleDomains
         return true;
     }
 
-    // Slot and grant keys also add their CNode/owner part: an argument of those roles always goes through AddAll.
-    private static bool Composite(Role r) => r is Role.Slot or Role.GrantKey;
+    // The id is present, and so are the parts EvalDomains.Add adds with it: a slot's CNode and index, a grant key's owner.
+    private bool Present(Role r, ulong bits)
+    {
+        if (!present.TryGetValue(r, out var set) || !set.Contains(bits)) return false;
+        return r switch
+        {
+            Role.Slot => Present(Role.Obj, bits >> k.Config.CNodeIndexBits) && Present(Role.CNodeIndex, bits & k.Index.Mask),
+            Role.GrantKey => Present(Role.Obj, bits >> k.Config.GrantIndexBits),
+            _ => true,
+        };
+    }
 
     private Dictionary<Role, HashSet<ulong>> Copy() => present.ToDictionary(e => e.Key, e => new HashSet<ulong>(e.Value));
 }
