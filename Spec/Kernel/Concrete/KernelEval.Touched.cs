@@ -15,7 +15,7 @@ public sealed class TouchedCounts
 
 public sealed partial class KernelEval
 {
-    private readonly Dictionary<string, KeyedPlan> plans = [];
+    private KeyedPlan?[]? plans;
     private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
     private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
     private readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses = new();
@@ -92,14 +92,18 @@ public sealed partial class KernelEval
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
         var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, plantedInverses);
-        var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
-        var full = new EvalEnv(post, pre, null, domains);
+        // The quantifier domains are computed only if an evaluation needs them (most steps none:
+        // a keyed clause's partners mostly come from narrowings); see DomainsFor.
+        var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys);
+        RoleDomains? domains = null;
+        RoleDomains Domains() => domains ??= derived ? DomainsOf(post) : DomainsOf(post).Union(DomainsOf(pre));
         var broken = new List<string>();
         var masks = ReadMasks;
         var changedMask = masks is null ? 0 : changes.ChangedMask();
-        for (var i = 0; i < Clauses.Length; i++)
+        var clauses = Clauses;
+        for (var i = 0; i < clauses.Length; i++)
         {
-            var c = Clauses[i];
+            var c = clauses[i];
             if (!c.Relational && (masks is null ? c.Reads.All(f => !changes.Changed(f)) : (masks[i] & changedMask) == 0))
             {
                 counts.Skipped++;
@@ -107,15 +111,15 @@ public sealed partial class KernelEval
             }
 
             bool holds;
-            if (c.Keyed is not null && PlanOf(c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }) is { } dirty)
+            if (c.Keyed is not null && PlanOf(i, c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }) is { } dirty)
             {
                 counts.Keyed++;
-                holds = KeyedHolds(plan, dirty, post, pre, changes, domains, faults is { AssumeSymmetric: true });
+                holds = KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
             }
             else
             {
                 counts.Full++;
-                holds = ((BoolValue)c.Program.Run(full)).Value;
+                holds = ((BoolValue)c.Program.Run(new EvalEnv(post, pre, null, Domains()))).Value;
             }
 
             if (!holds) broken.Add(c.Name);
@@ -127,7 +131,7 @@ public sealed partial class KernelEval
     // Every instance with some variable j at one of its dirty keys (the rest of the instances hold,
     // see BrokenClausesTouched): per j, each dirty key, then the other variables over their
     // candidates. A symmetric clause runs only j = 0, over the dirty keys of both variables.
-    private static bool KeyedHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, FieldChanges changes, RoleDomains domains, bool assumeSymmetric)
+    private static bool KeyedHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, FieldChanges changes, Func<RoleDomains> domains, bool assumeSymmetric)
     {
         var n = plan.Roles.Length;
         plan.Body.Bind(post, pre);
@@ -135,10 +139,12 @@ public sealed partial class KernelEval
         if (n == 2 && (plan.Symmetric || (assumeSymmetric && plan.Roles[0] == plan.Roles[1])))
         {
             variants = 1;
-            if (dirty[1].Count > 0) dirty = [[.. dirty[0], .. dirty[1]], []];
+            // The plan's own scratch sets (DirtySets): the second's keys join the first's.
+            dirty[0].UnionWith(dirty[1]);
+            dirty[1].Clear();
         }
 
-        var vals = new Value[n];
+        var vals = plan.Values;
         for (var j = 0; j < variants; j++)
         {
             if (dirty[j].Count == 0) continue;
@@ -158,11 +164,11 @@ public sealed partial class KernelEval
     }
 
     // The instances with variable j fixed, over variables i..n-1 (other than j).
-    private static bool Others(KeyedPlan plan, KeyedVariant variant, int j, int i, Value[] vals, FieldChanges changes, RoleDomains domains, ConcreteState post)
+    private static bool Others(KeyedPlan plan, KeyedVariant variant, int j, int i, Value[] vals, FieldChanges changes, Func<RoleDomains> domains, ConcreteState post)
     {
         if (i == j) i++;
         if (i >= vals.Length) return plan.Body.Holds(vals);
-        var candidates = Candidates(variant.Others[i], vals, changes, post) ?? domains.Values(plan.Roles[i]);
+        var candidates = Candidates(variant.Others[i], vals, changes, post) ?? domains().Values(plan.Roles[i]);
         for (var c = 0; c < candidates.Count; c++)
         {
             vals[i] = candidates[c];
@@ -217,25 +223,45 @@ public sealed partial class KernelEval
 
     // With the step's differences known, the post-state's domains are the pre-state's plus the ids
     // of the changed entries (RoleDomains.Plus: a superset of both states' ids, so also their
-    // union), kept as the post-state's domains for the next step; recomputed from the whole state
-    // every DerivationLimit steps so that ids of entries gone long ago drop out.
+    // union), computed when first needed — by this check or by a later step from this state —
+    // from the pre-state's, computed or carried the same way. A chain of carried states is at most
+    // DerivationLimit long: the state after it is computed from the whole state when needed, so
+    // ids of entries gone long ago drop out, and a carried state holds at most that many others.
     private const int DerivationLimit = 16;
 
-    private RoleDomains DerivedDomains(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    private readonly ConditionalWeakTable<ConcreteState, CarriedKeys> carriedKeys = [];
+
+    private sealed record CarriedKeys(ConcreteState From, IReadOnlyDictionary<string, HashSet<Value>> Keys, int Depth);
+
+    // Whether post's domains (when first needed) are pre's plus the ids at changedKeys: a superset
+    // of pre's ids too. False: post's are computed from the whole state, without pre's.
+    private bool CarryKeys(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
     {
-        if (domains.TryGetValue(post, out var known)) return known.Union(DomainsOf(pre));
-        if (!domains.TryGetValue(pre, out var before) || before.Derivations >= DerivationLimit) return DomainsOf(post).Union(DomainsOf(pre));
-        var derived = before.Plus(post, changedKeys);
-        domains.AddOrUpdate(post, derived);
-        return derived;
+        if (ReferenceEquals(post, pre)) return true;
+        if (carriedKeys.TryGetValue(post, out var known)) return ReferenceEquals(known.From, pre);
+        if (domains.TryGetValue(post, out _)) return false;
+        var depth = domains.TryGetValue(pre, out var d) ? d.Derivations : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
+        if (depth >= DerivationLimit) return false;
+        carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1));
+        return true;
+    }
+
+    // The domains of a state carried by CarryKeys (null: not carried), its entry dropped once
+    // computed so that the states before it can go.
+    private RoleDomains? CarriedByKeys(ConcreteState state)
+    {
+        if (!carriedKeys.TryGetValue(state, out var c)) return null;
+        var from = DomainsOf(c.From);
+        carriedKeys.Remove(state);
+        return from.Derivations < DerivationLimit ? from.Plus(state, c.Keys) : null;
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
     private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed)
     {
         var keyed = plan.Keyed;
-        var sets = new HashSet<Value>[plan.Roles.Length];
-        for (var j = 0; j < sets.Length; j++) sets[j] = [];
+        var sets = plan.Dirty;
+        foreach (var set in sets) set.Clear();
         foreach (var (field, v) in keyed.Direct)
         {
             if (!changes.Changed(field)) continue;
@@ -265,7 +291,7 @@ public sealed partial class KernelEval
             if (plan.ScanOver[v] is not { } over || post.Map(over) is not { Default: BoolValue { Value: false } } m) return null;
             var key = plan.ComputedKeys[r];
             key.Bind(post, pre);
-            var vals = new Value[sets.Length];
+            var vals = plan.Values;
             foreach (var k in KeysOf(m))
             {
                 vals[v] = k;
@@ -283,13 +309,23 @@ public sealed partial class KernelEval
     private ulong[]? ReadMasks => KernelState.Fields.Length > 64 ? null : readMasks ??= [.. Clauses.Select(c => c.Reads.Aggregate(0UL, (m, f) => m | (1UL << FieldIndex[f])))];
 
     // The plan of a keyed clause (its reads again, over the plan's own variables); planted faults get their own plans.
-    private KeyedPlan PlanOf(ClauseProgram c, TouchedFaults? faults)
+    private KeyedPlan PlanOf(int index, ClauseProgram c, TouchedFaults? faults)
     {
         var guards = faults is { GuardsFromConclusion: true };
         var transpose = faults is { TransposeNested: true };
-        var cache = guards || transpose ? plantedPlans : plans;
-        var name = guards || transpose ? $"{c.Name}/{guards}/{transpose}" : c.Name;
-        if (cache.TryGetValue(name, out var plan)) return plan;
+        if (!guards && !transpose)
+        {
+            plans ??= new KeyedPlan?[Clauses.Length];
+            return plans[index] ??= BuildPlan(c, false, false);
+        }
+
+        var name = $"{c.Name}/{guards}/{transpose}";
+        if (!plantedPlans.TryGetValue(name, out var plan)) plantedPlans[name] = plan = BuildPlan(c, guards, transpose);
+        return plan;
+    }
+
+    private KeyedPlan BuildPlan(ClauseProgram c, bool guards, bool transpose)
+    {
         var clause = c.Clause;
         var post = KernelState.Symbolic(Spec.Sorts, Pre);
         var before = KernelState.Symbolic(Spec.Sorts, Before);
@@ -298,9 +334,7 @@ public sealed partial class KernelEval
         var keyed = (clause.Relational ? KeyedReads.OfRelational(body, clause.At(ctx, post, post, [.. vars]), vars, Pre, Before) : KeyedReads.Of(body, vars, Pre))
             ?? throw new InvalidOperationException($"KernelEval: clause {c.Name} is keyed, but not over fresh variables");
         var swapped = vars.Length == 2 && clause.Vars[0].Role == clause.Vars[1].Role ? clause.At(ctx, before, post, [vars[1], vars[0]]) : null;
-        plan = KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], keyed, Pre, Before, guards, transpose);
-        cache[name] = plan;
-        return plan;
+        return KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], keyed, Pre, Before, guards, transpose);
     }
 
     // The entries of a map by value (value → the keys holding it), per map object: a field's map
@@ -329,8 +363,9 @@ public sealed partial class KernelEval
     private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
         ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses)
     {
-        private readonly Dictionary<string, bool> changed = [];
-        private readonly Dictionary<string, HashSet<Value>?> keys = [];
+        // Only when the changes are not known (built on first use).
+        private Dictionary<string, bool>? changed;
+        private Dictionary<string, HashSet<Value>?>? keys;
 
         /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
         public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
@@ -398,6 +433,7 @@ public sealed partial class KernelEval
         public bool Changed(string field)
         {
             if (known is not null) return known.ContainsKey(field);
+            changed ??= [];
             if (!changed.TryGetValue(field, out var c))
             {
                 var a = pre[field];
@@ -412,6 +448,7 @@ public sealed partial class KernelEval
         public HashSet<Value>? Keys(string field)
         {
             if (known is not null) return known.GetValueOrDefault(field);
+            keys ??= [];
             if (keys.TryGetValue(field, out var k)) return k;
             k = null;
             if (pre[field] is MapValue a && post[field] is MapValue b && a.Default.Equals(b.Default))

@@ -22,7 +22,15 @@ internal sealed class KeyedPlan
         Keyed = keyed;
         ComputedKeys = computedKeys;
         ScanOver = scanOver;
+        Dirty = [.. roles.Select(_ => new HashSet<Value>())];
+        Values = new Value[roles.Length];
     }
+
+    /// <summary>Scratch: per variable, its dirty keys in the current check (refilled by each; a plan belongs to one KernelEval, which is not thread-safe).</summary>
+    public HashSet<Value>[] Dirty { get; }
+
+    /// <summary>Scratch: the values of the variables of the instance being evaluated.</summary>
+    public Value[] Values { get; }
 
     /// <summary>The clause's reads, over this plan's variables.</summary>
     public KeyedReads Keyed { get; }
