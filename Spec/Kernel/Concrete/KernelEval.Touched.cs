@@ -18,7 +18,6 @@ public sealed partial class KernelEval
     private KeyedPlan?[]? plans;
     private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
     private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
-    private readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses = new();
 
     /// <summary>
     /// The clauses <paramref name="post"/> breaks, evaluating only what the step pre → post can have
@@ -64,10 +63,12 @@ public sealed partial class KernelEval
     /// up to the order of the operands of and, or and equality (<see cref="KeyedPlan.SameUpToOrder"/>):
     /// instance (a, b) has the value of (b, a), so the instances with the second variable dirty are
     /// those with the first variable at the same key; only j = 0 is run, over both dirty sets.</item>
-    /// <item>Inverses (value → keys) are cached per map object: maps are immutable values, so an
+    /// <item>Inverses (value → keys) are kept per field with the map object they are of: an
     /// unchanged field (the same object in the next state) has the same inverse. A changed field's
     /// inverse is derived from the pre-state map's by moving each key where the two maps differ
-    /// from its old value's keys to its new value's: exact, so the next step may derive from it.</item>
+    /// from its old value's keys to its new value's: exact, so the next step may derive from it.
+    /// Any other map's is built from its entries. The same holds of a computed read's index (a
+    /// Boolean map's entries grouped by the computed key).</item>
     /// </list>
     /// Each has a planted wrong version (<see cref="TouchedFaults"/>) that a test catches.
     /// </summary>
@@ -91,7 +92,7 @@ public sealed partial class KernelEval
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, plantedInverses);
+        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, inverses, plantedInverses);
         // The quantifier domains are computed only if an evaluation needs them (most steps none:
         // a keyed clause's partners mostly come from narrowings); see DomainsFor.
         var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys);
@@ -111,7 +112,7 @@ public sealed partial class KernelEval
             }
 
             bool holds;
-            if (c.Keyed is not null && PlanOf(i, c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }) is { } dirty)
+            if (c.Keyed is not null && PlanOf(i, c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }, faults is { ComputedIndexSkipsChanges: true }) is { } dirty)
             {
                 counts.Keyed++;
                 holds = KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
@@ -257,11 +258,15 @@ public sealed partial class KernelEval
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
-    private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed)
+    private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed, bool skipComputedChanges)
     {
         var keyed = plan.Keyed;
         var sets = plan.Dirty;
         foreach (var set in sets) set.Clear();
+        // Inverses the plan reads are moved along with every change (cheap: the changed keys), so
+        // that the step that reads one derives it instead of building it.
+        foreach (var f in plan.InverseFields)
+            if (changes.Changed(f)) changes.Inverse(f, post.Map(f));
         foreach (var (field, v) in keyed.Direct)
         {
             if (!changes.Changed(field)) continue;
@@ -284,22 +289,51 @@ public sealed partial class KernelEval
         for (var r = 0; r < keyed.Computed.Length && !ignoreComputed; r++)
         {
             var (field, _, v) = keyed.Computed[r];
-            if (!changes.Changed(field)) continue;
-            if (changes.Keys(field) is not { } keys) return null;
+            var fieldChanged = changes.Changed(field);
             // The keys k with e(k) a changed key, among the entries of the antecedent's guard M[v]
-            // (M's default false): any other k has M[k] false, so its instances hold.
-            if (plan.ScanOver[v] is not { } over || post.Map(over) is not { Default: BoolValue { Value: false } } m) return null;
-            var key = plan.ComputedKeys[r];
-            key.Bind(post, pre);
-            var vals = plan.Values;
-            foreach (var k in KeysOf(m))
+            // (M's default false): any other k has M[k] false, so its instances hold. They are
+            // read from M's entries grouped by e (ComputedIndex), kept up to date whenever M
+            // changes, so that the step that needs it derives it from the previous step's.
+            if (plan.ScanOver[v] is not { } over || post.Map(over) is not { Default: BoolValue { Value: false } } m)
             {
-                vals[v] = k;
-                if (keys.Contains(key.Run(vals))) sets[v].Add(k);
+                if (fieldChanged) return null;
+                continue;
             }
+
+            if (!fieldChanged && !changes.Changed(over)) continue;
+            var byKey = ComputedIndex(plan, r, over, m, changes, pre, skipComputedChanges);
+            if (!fieldChanged) continue;
+            if (changes.Keys(field) is not { } keys) return null;
+            foreach (var key in keys)
+                if (byKey.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
         return sets;
+    }
+
+    // The entries of m (post's Boolean field `over`) grouped by the value of computed key r at them:
+    // e(k) -> the keys k. The plan keeps one per computed read, for one map object: when that is
+    // pre's map of the field and the keys where post's differs are known, it is brought to post's
+    // by moving those keys (e reads no state, so e(k) is the same in both); else it is built from
+    // m's entries. skip: planted fault, the keys are not moved (the index stays pre's).
+    private static Dictionary<Value, List<Value>> ComputedIndex(KeyedPlan plan, int r, string over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
+    {
+        var groups = skip ? plan.PlantedComputedIndex[r] : plan.ComputedIndex[r];
+        if (ReferenceEquals(groups.Map, m)) return groups.Groups;
+        var key = plan.ComputedKeys[r];
+        var vals = plan.Values;
+        var v = plan.Keyed.Computed[r].Var;
+        Value GroupOf(Value k, Value _)
+        {
+            vals[v] = k;
+            return key.Run(vals);
+        }
+
+        if (groups.Map is { } before && ReferenceEquals(before, pre[over]) && changes.Keys(over) is { } differ)
+            groups.Move(m, differ, GroupOf, skip);
+        else
+            groups.Rebuild(m, GroupOf);
+        return groups.Groups;
     }
 
     // Per clause, the fields it reads as a bit set over KernelState.Fields (null: more fields than bits).
@@ -337,21 +371,13 @@ public sealed partial class KernelEval
         return KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], keyed, Pre, Before, guards, transpose);
     }
 
-    // The entries of a map by value (value → the keys holding it), per map object: a field's map
-    // that did not change between steps is the same object, so its inverse is built once.
-    private static readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> Inverses = new();
+    // The entries of a map by value (value → the keys holding it), per field: moved along from
+    // one step's map to the next (KeyGroups), rebuilt when the map asked for is not the next of the
+    // last one (another checker's states, a test's). Planted faults keep theirs apart.
+    private readonly KeyGroups?[] inverses = new KeyGroups?[ConcreteState.FieldCount];
+    private readonly KeyGroups?[] plantedInverses = new KeyGroups?[ConcreteState.FieldCount];
 
-    private static Dictionary<Value, List<Value>> InverseOf(MapValue map)
-    {
-        var inv = new Dictionary<Value, List<Value>>();
-        foreach (var (k, v) in map.Entries)
-        {
-            if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
-            ks.Add(k);
-        }
-
-        return inv;
-    }
+    private static readonly Func<Value, Value, Value> ByValue = (_, v) => v;
 
     // The keys of a map's entries, per map object (enumerating an immutable dictionary is slow and
     // allocates; the same inner maps are read step after step).
@@ -361,7 +387,7 @@ public sealed partial class KernelEval
 
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
     private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
-        ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses)
+        KeyGroups?[] inverses, KeyGroups?[] plantedInverses)
     {
         // Only when the changes are not known (built on first use).
         private Dictionary<string, bool>? changed;
@@ -370,48 +396,28 @@ public sealed partial class KernelEval
         /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
         public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
         {
-            if (staleInverses is null)
+            if (staleInverses is not null)
             {
-                // The planted fault keeps its wrong inverses apart from the shared cache.
-                var cache = skipChanges ? plantedInverses : Inverses;
-                if (cache.TryGetValue(map, out var cached)) return cached;
-                // Post's map from pre's, whose inverse is known, at the keys where they differ.
-                var inv = ReferenceEquals(map, post[field]) && pre[field] is MapValue before && cache.TryGetValue(before, out var old) && Keys(field) is { } differ
-                    ? Updated(old, before, map, differ, skipChanges)
-                    : InverseOf(map);
-                cache.AddOrUpdate(map, inv);
-                return inv;
-            }
-
-            // Planted fault: cached by field name, so a later step reads the inverse of an older map.
-            if (!staleInverses.TryGetValue(field, out var stale)) staleInverses[field] = stale = Inverses.GetValue(map, InverseOf);
-            return stale;
-        }
-
-        // A copy of before's inverse with each differing key moved from its old value's keys to its
-        // new value's (lists are shared with before's inverse, so a changed one is replaced, never
-        // mutated). skip: planted fault, the copy is left as it was.
-        private static Dictionary<Value, List<Value>> Updated(Dictionary<Value, List<Value>> old, MapValue before, MapValue after, HashSet<Value> differ, bool skip)
-        {
-            var inv = new Dictionary<Value, List<Value>>(old);
-            if (skip) return inv;
-            foreach (var k in differ)
-            {
-                if (before.Entries.TryGetValue(k, out var ov) && inv.TryGetValue(ov, out var had))
+                // Planted fault: cached by field name, so a later step reads the inverse of an older map.
+                if (!staleInverses.TryGetValue(field, out var stale))
                 {
-                    var without = new List<Value>(had);
-                    without.Remove(k);
-                    if (without.Count == 0) inv.Remove(ov); else inv[ov] = without;
+                    var fresh = new KeyGroups();
+                    fresh.Rebuild(map, ByValue);
+                    staleInverses[field] = stale = fresh.Groups;
                 }
 
-                if (after.Entries.TryGetValue(k, out var nv))
-                {
-                    var with = inv.TryGetValue(nv, out var has) ? new List<Value>(has) { k } : [k];
-                    inv[nv] = with;
-                }
+                return stale;
             }
 
-            return inv;
+            var i = ConcreteState.IndexOf(field);
+            var groups = (skipChanges ? plantedInverses : inverses)[i] ??= new KeyGroups();
+            if (ReferenceEquals(groups.Map, map)) return groups.Groups;
+            // Post's map from pre's, whose inverse this is, at the keys where they differ.
+            if (groups.Map is { } before && ReferenceEquals(before, pre[i]) && ReferenceEquals(map, post[i]) && Keys(field) is { } differ)
+                groups.Move(map, differ, ByValue, skipChanges);
+            else
+                groups.Rebuild(map, ByValue);
+            return groups.Groups;
         }
 
         /// <summary>The changed fields as a bit set over KernelState.Fields (at most 64 of them).</summary>

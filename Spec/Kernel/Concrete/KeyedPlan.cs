@@ -24,7 +24,20 @@ internal sealed class KeyedPlan
         ScanOver = scanOver;
         Dirty = [.. roles.Select(_ => new HashSet<Value>())];
         Values = new Value[roles.Length];
+        ComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
+        PlantedComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
+        InverseFields = [.. keyed.Hops.Select(h => h.Via)
+            .Concat(variants.SelectMany(x => x.Others).SelectMany(o => o).OfType<Narrowing.Join>().Select(j => j.Field)).Distinct()];
     }
+
+    /// <summary>Per computed read, the entries of its variable's antecedent guard grouped by the computed key (KernelEval's ComputedIndex), for one map object.</summary>
+    public KeyGroups[] ComputedIndex { get; }
+
+    /// <summary>As <see cref="ComputedIndex"/>, for the planted fault that leaves it unmoved (kept apart).</summary>
+    public KeyGroups[] PlantedComputedIndex { get; }
+
+    /// <summary>The post-state fields whose inverse the plan reads (hops, joins): moved along whenever they change, so a step that reads one derives it.</summary>
+    public ImmutableArray<string> InverseFields { get; }
 
     /// <summary>Scratch: per variable, its dirty keys in the current check (refilled by each; a plan belongs to one KernelEval, which is not thread-safe).</summary>
     public HashSet<Value>[] Dirty { get; }
