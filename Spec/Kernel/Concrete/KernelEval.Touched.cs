@@ -190,10 +190,10 @@ public sealed partial class KernelEval
         foreach (var w in narrowings)
         {
             if (w is not Narrowing.Join jn) continue;
-            var g = post.Map(jn.Field);
+            var g = post.Map(jn.At);
             var at = jn.Value.Run(vals);
             if (at.Equals(g.Default)) continue;
-            var keys = changes.Inverse(jn.Field, g).GetValueOrDefault(at);
+            var keys = changes.Inverse(jn.At, g).GetValueOrDefault(at);
             if (keys is null) return [];
             if (keys.Count < bestCount) (best, bestCount) = (keys, keys.Count);
         }
@@ -210,7 +210,7 @@ public sealed partial class KernelEval
         foreach (var w in narrowings)
         {
             if (w is not Narrowing.Nested nested) continue;
-            var f = post.Map(nested.Field);
+            var f = post.Map(nested.At);
             var inner = nested.Inner.Run(vals);
             if (((MapValue)f.Default).Select(inner) is not BoolValue { Value: false }) continue;
             var found = new List<Value>();
@@ -260,21 +260,21 @@ public sealed partial class KernelEval
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
     private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed, bool skipComputedChanges)
     {
-        var keyed = plan.Keyed;
+        var at = plan.At;
         var sets = plan.Dirty;
         foreach (var set in sets) set.Clear();
         // Inverses the plan reads are moved along with every change (cheap: the changed keys), so
         // that the step that reads one derives it instead of building it.
-        foreach (var f in plan.InverseFields)
+        foreach (var f in at.InverseFields)
             if (changes.Changed(f)) changes.Inverse(f, post.Map(f));
-        foreach (var (field, v) in keyed.Direct)
+        foreach (var (field, v) in at.Direct)
         {
             if (!changes.Changed(field)) continue;
             if (changes.Keys(field) is not { } keys) return null;
             sets[v].UnionWith(keys);
         }
 
-        foreach (var (field, via, v) in keyed.Hops)
+        foreach (var (field, via, v) in at.Hops)
         {
             if (!changes.Changed(field)) continue;
             if (changes.Keys(field) is not { } keys) return null;
@@ -286,22 +286,22 @@ public sealed partial class KernelEval
                 if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
-        for (var r = 0; r < keyed.Computed.Length && !ignoreComputed; r++)
+        for (var r = 0; r < at.Computed.Length && !ignoreComputed; r++)
         {
-            var (field, _, v) = keyed.Computed[r];
+            var (field, v) = at.Computed[r];
             var fieldChanged = changes.Changed(field);
             // The keys k with e(k) a changed key, among the entries of the antecedent's guard M[v]
             // (M's default false): any other k has M[k] false, so its instances hold. They are
             // read from M's entries grouped by e (ComputedIndex), kept up to date whenever M
             // changes, so that the step that needs it derives it from the previous step's.
-            if (plan.ScanOver[v] is not { } over || post.Map(over) is not { Default: BoolValue { Value: false } } m)
+            if (at.ScanOver[v] is var over && (over < 0 || post.Map(over) is not { Default: BoolValue { Value: false } }))
             {
                 if (fieldChanged) return null;
                 continue;
             }
 
             if (!fieldChanged && !changes.Changed(over)) continue;
-            var byKey = ComputedIndex(plan, r, over, m, changes, pre, skipComputedChanges);
+            var byKey = ComputedIndex(plan, r, over, post.Map(over), changes, pre, skipComputedChanges);
             if (!fieldChanged) continue;
             if (changes.Keys(field) is not { } keys) return null;
             foreach (var key in keys)
@@ -316,7 +316,7 @@ public sealed partial class KernelEval
     // pre's map of the field and the keys where post's differs are known, it is brought to post's
     // by moving those keys (e reads no state, so e(k) is the same in both); else it is built from
     // m's entries. skip: planted fault, the keys are not moved (the index stays pre's).
-    private static Dictionary<Value, List<Value>> ComputedIndex(KeyedPlan plan, int r, string over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
+    private static Dictionary<Value, List<Value>> ComputedIndex(KeyedPlan plan, int r, int over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
     {
         var groups = skip ? plan.PlantedComputedIndex[r] : plan.ComputedIndex[r];
         if (ReferenceEquals(groups.Map, m)) return groups.Groups;
@@ -385,35 +385,62 @@ public sealed partial class KernelEval
 
     private static Value[] KeysOf(MapValue map) => Keys.GetValue(map, m => [.. m.Entries.Keys]);
 
-    /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
-    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
-        KeyGroups?[] inverses, KeyGroups?[] plantedInverses)
+    /// <summary>Which fields differ between two states, and at which keys (computed on demand, once), by field position.</summary>
+    private sealed class FieldChanges
     {
-        // Only when the changes are not known (built on first use).
-        private Dictionary<string, bool>? changed;
-        private Dictionary<string, HashSet<Value>?>? keys;
+        private readonly ConcreteState pre;
+        private readonly ConcreteState post;
+        private readonly Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses;
+        private readonly bool skipChanges;
+        private readonly KeyGroups?[] inverses;
+        private readonly KeyGroups?[] plantedInverses;
 
-        /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
-        public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
+        // Per field: 0 not compared yet, 1 unchanged, 2 changed; its keys once found (null: not a map, or its default changed).
+        private readonly byte[] changed = new byte[ConcreteState.FieldCount];
+        private readonly HashSet<Value>?[] keys = new HashSet<Value>?[ConcreteState.FieldCount];
+        private readonly bool[] keysFound = new bool[ConcreteState.FieldCount];
+
+        public FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
+            KeyGroups?[] inverses, KeyGroups?[] plantedInverses)
+        {
+            this.pre = pre;
+            this.post = post;
+            this.staleInverses = staleInverses;
+            this.skipChanges = skipChanges;
+            this.inverses = inverses;
+            this.plantedInverses = plantedInverses;
+            if (known is null) return;
+            Array.Fill(changed, (byte)1);
+            Array.Fill(keysFound, true);
+            foreach (var (field, at) in known)
+            {
+                if (!FieldIndex.TryGetValue(field, out var i)) continue; // a name that is no field changes no clause's reads
+                changed[i] = 2;
+                keys[i] = at;
+            }
+        }
+
+        /// <summary>The entries of post's map at position <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
+        public Dictionary<Value, List<Value>> Inverse(int field, MapValue map)
         {
             if (staleInverses is not null)
             {
                 // Planted fault: cached by field name, so a later step reads the inverse of an older map.
-                if (!staleInverses.TryGetValue(field, out var stale))
+                var name = KernelState.Fields[field].Name;
+                if (!staleInverses.TryGetValue(name, out var stale))
                 {
                     var fresh = new KeyGroups();
                     fresh.Rebuild(map, ByValue);
-                    staleInverses[field] = stale = fresh.Groups;
+                    staleInverses[name] = stale = fresh.Groups;
                 }
 
                 return stale;
             }
 
-            var i = ConcreteState.IndexOf(field);
-            var groups = (skipChanges ? plantedInverses : inverses)[i] ??= new KeyGroups();
+            var groups = (skipChanges ? plantedInverses : inverses)[field] ??= new KeyGroups();
             if (ReferenceEquals(groups.Map, map)) return groups.Groups;
             // Post's map from pre's, whose inverse this is, at the keys where they differ.
-            if (groups.Map is { } before && ReferenceEquals(before, pre[i]) && ReferenceEquals(map, post[i]) && Keys(field) is { } differ)
+            if (groups.Map is { } before && ReferenceEquals(before, pre[field]) && ReferenceEquals(map, post[field]) && Keys(field) is { } differ)
                 groups.Move(map, differ, ByValue, skipChanges);
             else
                 groups.Rebuild(map, ByValue);
@@ -424,39 +451,30 @@ public sealed partial class KernelEval
         public ulong ChangedMask()
         {
             var mask = 0UL;
-            if (known is not null)
-            {
-                foreach (var field in known.Keys)
-                    if (FieldIndex.TryGetValue(field, out var i)) mask |= 1UL << i; // a name that is no field changes no clause's reads
-                return mask;
-            }
-
-            for (var i = 0; i < KernelState.Fields.Length; i++)
-                if (Changed(KernelState.Fields[i].Name)) mask |= 1UL << i;
+            for (var i = 0; i < changed.Length; i++)
+                if (Changed(i)) mask |= 1UL << i;
             return mask;
         }
 
-        public bool Changed(string field)
+        public bool Changed(string field) => Changed(FieldIndex[field]);
+
+        public bool Changed(int field)
         {
-            if (known is not null) return known.ContainsKey(field);
-            changed ??= [];
-            if (!changed.TryGetValue(field, out var c))
+            if (changed[field] == 0)
             {
                 var a = pre[field];
                 var b = post[field];
-                changed[field] = c = !ReferenceEquals(a, b) && !a.Equals(b);
+                changed[field] = !ReferenceEquals(a, b) && !a.Equals(b) ? (byte)2 : (byte)1;
             }
 
-            return c;
+            return changed[field] == 2;
         }
 
-        /// <summary>The keys where the field's map differs; null when it is not a map or its default changed.</summary>
-        public HashSet<Value>? Keys(string field)
+        /// <summary>The keys where the field's map differs; null when it is not a map or its default changed (or, with known changes, when it did not change).</summary>
+        public HashSet<Value>? Keys(int field)
         {
-            if (known is not null) return known.GetValueOrDefault(field);
-            keys ??= [];
-            if (keys.TryGetValue(field, out var k)) return k;
-            k = null;
+            if (keysFound[field]) return keys[field];
+            HashSet<Value>? k = null;
             if (pre[field] is MapValue a && post[field] is MapValue b && a.Default.Equals(b.Default))
             {
                 k = [];
@@ -466,6 +484,7 @@ public sealed partial class KernelEval
                     if (!a.Select(key).Equals(v)) k.Add(key);
             }
 
+            keysFound[field] = true;
             keys[field] = k;
             return k;
         }
