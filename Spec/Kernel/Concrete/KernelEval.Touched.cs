@@ -92,7 +92,7 @@ public sealed partial class KernelEval
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, inverses, plantedInverses);
+        var changes = (fieldChanges ??= new FieldChanges(inverses, plantedInverses)).Reset(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true });
         // The quantifier domains are computed only if an evaluation needs them (most steps none:
         // a keyed clause's partners mostly come from narrowings); see DomainsFor.
         var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys);
@@ -376,6 +376,7 @@ public sealed partial class KernelEval
     // last one (another checker's states, a test's). Planted faults keep theirs apart.
     private readonly KeyGroups?[] inverses = new KeyGroups?[ConcreteState.FieldCount];
     private readonly KeyGroups?[] plantedInverses = new KeyGroups?[ConcreteState.FieldCount];
+    private FieldChanges? fieldChanges;
 
     private static readonly Func<Value, Value, Value> ByValue = (_, v) => v;
 
@@ -386,30 +387,33 @@ public sealed partial class KernelEval
     private static Value[] KeysOf(MapValue map) => Keys.GetValue(map, m => [.. m.Entries.Keys]);
 
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once), by field position.</summary>
-    private sealed class FieldChanges
+    private sealed class FieldChanges(KeyGroups?[] inverses, KeyGroups?[] plantedInverses)
     {
-        private readonly ConcreteState pre;
-        private readonly ConcreteState post;
-        private readonly Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses;
-        private readonly bool skipChanges;
-        private readonly KeyGroups?[] inverses;
-        private readonly KeyGroups?[] plantedInverses;
+        private ConcreteState pre = null!;
+        private ConcreteState post = null!;
+        private Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses;
+        private bool skipChanges;
 
         // Per field: 0 not compared yet, 1 unchanged, 2 changed; its keys once found (null: not a map, or its default changed).
         private readonly byte[] changed = new byte[ConcreteState.FieldCount];
         private readonly HashSet<Value>?[] keys = new HashSet<Value>?[ConcreteState.FieldCount];
         private readonly bool[] keysFound = new bool[ConcreteState.FieldCount];
 
-        public FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
-            KeyGroups?[] inverses, KeyGroups?[] plantedInverses)
+        /// <summary>Starts on the step pre → post (one instance per KernelEval, reused step after step: a check is not re-entrant).</summary>
+        public FieldChanges Reset(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges)
         {
             this.pre = pre;
             this.post = post;
             this.staleInverses = staleInverses;
             this.skipChanges = skipChanges;
-            this.inverses = inverses;
-            this.plantedInverses = plantedInverses;
-            if (known is null) return;
+            Array.Clear(keys);
+            if (known is null)
+            {
+                Array.Clear(changed);
+                Array.Clear(keysFound);
+                return this;
+            }
+
             Array.Fill(changed, (byte)1);
             Array.Fill(keysFound, true);
             foreach (var (field, at) in known)
@@ -418,6 +422,8 @@ public sealed partial class KernelEval
                 changed[i] = 2;
                 keys[i] = at;
             }
+
+            return this;
         }
 
         /// <summary>The entries of post's map at position <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
