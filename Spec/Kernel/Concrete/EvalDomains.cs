@@ -13,6 +13,8 @@ namespace Verified.Spec.Kernel;
 /// </summary>
 public static class EvalDomains
 {
+    private static readonly Dictionary<string, int> FieldIndex = KernelState.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
     public static IReadOnlyDictionary<Role, ImmutableArray<Term>> For(KernelSorts k, ConcreteState state, IEnumerable<(Role Role, Value Value)> extra) =>
         RoleDomains.Of(k, state).With(extra).Terms();
 
@@ -37,10 +39,13 @@ public static class EvalDomains
     internal static void AddEntries(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> keys,
         IReadOnlyDictionary<Role, HashSet<ulong>>? except = null)
     {
-        foreach (var f in KernelState.Fields)
+        // By the changed fields (a few), not by every field with a lookup of its name each.
+        foreach (var (name, changed) in keys)
         {
-            if (f.Key == Role.None || !keys.TryGetValue(f.Name, out var changed)) continue;
-            var m = state.Map(f.Name);
+            if (!FieldIndex.TryGetValue(name, out var index)) continue; // no field of the state: no entries
+            var f = KernelState.Fields[index];
+            if (f.Key == Role.None) continue;
+            var m = state.Map(index);
             foreach (var kk in changed)
             {
                 Add(k, sets, f.Key, kk, except);
