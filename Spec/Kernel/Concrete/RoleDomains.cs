@@ -16,22 +16,24 @@ public sealed class RoleDomains
 
     private readonly KernelSorts k;
     private readonly Dictionary<Role, HashSet<ulong>> present;
-    private readonly Dictionary<Role, (MapValue Map, BitVecValue Count)> values = [];
-    private readonly Dictionary<Role, Value[]> lists = [];
+    private readonly Dictionary<Role, (MapValue Map, BitVecValue Count)> values;
+    private readonly Dictionary<Role, Value[]> lists;
     // present's sets are never changed after construction, so one dictionary is shared by domains with equal ids.
 
     private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present)
+        : this(k, present, [], [])
+    {
+    }
+
+    // Domains with the same ids as another's: its sets and its caches of the values built from them,
+    // shared (a built value depends only on the role's ids, the same in both; a KernelEval and its
+    // domains are used by one thread).
+    private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present, Dictionary<Role, (MapValue Map, BitVecValue Count)> values, Dictionary<Role, Value[]> lists)
     {
         this.k = k;
         this.present = present;
-    }
-
-    // Domains with the same ids as another's: its sets and, copied, the values built from them.
-    private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present, Dictionary<Role, (MapValue Map, BitVecValue Count)> values, Dictionary<Role, Value[]> lists)
-        : this(k, present)
-    {
-        this.values = new(values);
-        this.lists = new(lists);
+        this.values = values;
+        this.lists = lists;
     }
 
     /// <summary>How many steps these domains were carried over by <see cref="Plus"/> since they were last computed from a whole state.</summary>
