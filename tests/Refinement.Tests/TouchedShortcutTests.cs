@@ -100,6 +100,13 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
         return Store(ch.S2, "ObjAlive", cnode, BoolValue.False);
     }
 
+    /// <summary>The CNode holding c's and c2's slots dies and c's slot empties in the same step: of the two, only c2's slot (unchanged) is a full slot of a dead CNode.</summary>
+    private static ConcreteState CNodeDiesAndCsSlotEmpties(Chain ch)
+    {
+        var slot = ch.S2.Map("SlotCap").Entries.Single(e => e.Value.Equals(ch.C)).Key;
+        return Store(CNodeDies(ch), "SlotFull", slot, BoolValue.False);
+    }
+
     [Fact]
     public void Touched_only_evaluation_agrees_with_the_full_one_on_breaks_at_unchanged_partners()
     {
@@ -183,5 +190,25 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
         // the row CapAnc[c] is c's ancestors instead, which misses (c2, c).
         var ch = Chain.Make();
         ShouldBeMissedOnlyWith(ch.S2, ParentAsDeepAsChild(ch), AncestorLive, new TouchedFaults { TransposeNested = true });
+    }
+
+    [Fact]
+    public void Planted_computed_index_that_skips_the_changed_keys_is_caught()
+    {
+        // slot_in_live_cnode finds the full slots of a CNode that died through SlotFull's entries
+        // grouped by CNode, brought along step by step. Not moved at s1 -> s2, the group lacks c2's
+        // slot (c's slot is in it), and when the CNode dies while c's slot empties only c2's slot breaks the clause.
+        var ch = Chain.Make();
+        var post = CNodeDiesAndCsSlotEmpties(ch);
+        foreach (var planted in new[] { true, false })
+        {
+            var eval = new KernelEval(RefinementSpec.Spec); // its own plans, so the index is brought from s0 to s1 to s2
+            var faults = planted ? new TouchedFaults { ComputedIndexSkipsChanges = true } : null;
+            eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
+            eval.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts(), null, faults).ShouldBeEmpty();
+            var (touched, full) = Evaluate(eval, ch.S2, post, faults);
+            full.ShouldContain(SlotInLiveCNode);
+            if (planted) touched.ShouldNotContain(SlotInLiveCNode); else touched.ShouldBe(full);
+        }
     }
 }

@@ -13,6 +13,8 @@ namespace Verified.Spec.Kernel;
 /// </summary>
 public static class EvalDomains
 {
+    private static readonly Dictionary<string, int> FieldIndex = KernelState.Fields.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+
     public static IReadOnlyDictionary<Role, ImmutableArray<Term>> For(KernelSorts k, ConcreteState state, IEnumerable<(Role Role, Value Value)> extra) =>
         RoleDomains.Of(k, state).With(extra).Terms();
 
@@ -29,31 +31,39 @@ public static class EvalDomains
         return sets;
     }
 
-    /// <summary>Adds the ids of the entries of <paramref name="state"/> at the given keys (per field): their keys and values, as <see cref="Present"/> reads them.</summary>
-    internal static void AddEntries(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> keys)
+    /// <summary>
+    /// Adds the ids of the entries of <paramref name="state"/> at the given keys (per field): their
+    /// keys and values, as <see cref="Present"/> reads them — only those not in <paramref name="except"/>
+    /// (null: all), so that a caller adding to sets it has finds the new ids without copying them.
+    /// </summary>
+    internal static void AddEntries(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> keys,
+        IReadOnlyDictionary<Role, HashSet<ulong>>? except = null)
     {
-        foreach (var f in KernelState.Fields)
+        // By the changed fields (a few), not by every field with a lookup of its name each.
+        foreach (var (name, changed) in keys)
         {
-            if (f.Key == Role.None || !keys.TryGetValue(f.Name, out var changed)) continue;
-            var m = state.Map(f.Name);
+            if (!FieldIndex.TryGetValue(name, out var index)) continue; // no field of the state: no entries
+            var f = KernelState.Fields[index];
+            if (f.Key == Role.None) continue;
+            var m = state.Map(index);
             foreach (var kk in changed)
             {
-                Add(k, sets, f.Key, kk);
+                Add(k, sets, f.Key, kk, except);
                 var vv = m.Select(kk);
-                if (f.InnerKey != Role.None) AddMap(k, sets, vv, f.InnerKey, Role.None, f.Value); else Add(k, sets, f.Value, vv);
+                if (f.InnerKey != Role.None) AddMap(k, sets, vv, f.InnerKey, Role.None, f.Value, except); else Add(k, sets, f.Value, vv, except);
             }
         }
     }
 
-    private static void AddMap(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Value v, Role key, Role inner, Role value)
+    private static void AddMap(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Value v, Role key, Role inner, Role value, IReadOnlyDictionary<Role, HashSet<ulong>>? except = null)
     {
         var m = (MapValue)v;
         foreach (var (kk, vv) in m.Entries)
         {
-            Add(k, sets, key, kk);
-            if (inner != Role.None) AddMap(k, sets, vv, inner, Role.None, value); else Add(k, sets, value, vv);
+            Add(k, sets, key, kk, except);
+            if (inner != Role.None) AddMap(k, sets, vv, inner, Role.None, value, except); else Add(k, sets, value, vv, except);
         }
-        if (inner != Role.None) AddMap(k, sets, m.Default, inner, Role.None, value); else Add(k, sets, value, m.Default);
+        if (inner != Role.None) AddMap(k, sets, m.Default, inner, Role.None, value, except); else Add(k, sets, value, m.Default, except);
     }
 
     internal static void AddAll(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, IEnumerable<(Role Role, Value Value)> extra)
@@ -61,26 +71,30 @@ public static class EvalDomains
         foreach (var (r, v) in extra) Add(k, sets, r, v);
     }
 
-    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, Value v)
+    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, Value v, IReadOnlyDictionary<Role, HashSet<ulong>>? except = null)
     {
         if (r == Role.None || v is not BitVecValue bv) return;
-        Add(k, sets, r, bv.Bits);
+        Add(k, sets, r, bv.Bits, except);
     }
 
     // The id's bits (no value is built: this runs for every entry of every state checked).
-    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, ulong bits)
+    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, ulong bits, IReadOnlyDictionary<Role, HashSet<ulong>>? except)
     {
-        if (!sets.TryGetValue(r, out var set)) sets[r] = set = [];
-        set.Add(bits);
+        if (except is null || !except.TryGetValue(r, out var known) || !known.Contains(bits))
+        {
+            if (!sets.TryGetValue(r, out var set)) sets[r] = set = [];
+            set.Add(bits);
+        }
+
         // Composite keys: a slot is (cnode, index), a grant key is (owner, index).
         if (r == Role.Slot)
         {
-            Add(k, sets, Role.Obj, bits >> k.Config.CNodeIndexBits);
-            Add(k, sets, Role.CNodeIndex, bits & k.Index.Mask);
+            Add(k, sets, Role.Obj, bits >> k.Config.CNodeIndexBits, except);
+            Add(k, sets, Role.CNodeIndex, bits & k.Index.Mask, except);
         }
         else if (r == Role.GrantKey)
         {
-            Add(k, sets, Role.Obj, bits >> k.Config.GrantIndexBits);
+            Add(k, sets, Role.Obj, bits >> k.Config.GrantIndexBits, except);
         }
     }
 }

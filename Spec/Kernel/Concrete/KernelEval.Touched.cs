@@ -15,10 +15,9 @@ public sealed class TouchedCounts
 
 public sealed partial class KernelEval
 {
-    private readonly Dictionary<string, KeyedPlan> plans = [];
+    private KeyedPlan?[]? plans;
     private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
     private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
-    private readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses = new();
 
     /// <summary>
     /// The clauses <paramref name="post"/> breaks, evaluating only what the step pre → post can have
@@ -64,10 +63,12 @@ public sealed partial class KernelEval
     /// up to the order of the operands of and, or and equality (<see cref="KeyedPlan.SameUpToOrder"/>):
     /// instance (a, b) has the value of (b, a), so the instances with the second variable dirty are
     /// those with the first variable at the same key; only j = 0 is run, over both dirty sets.</item>
-    /// <item>Inverses (value → keys) are cached per map object: maps are immutable values, so an
+    /// <item>Inverses (value → keys) are kept per field with the map object they are of: an
     /// unchanged field (the same object in the next state) has the same inverse. A changed field's
     /// inverse is derived from the pre-state map's by moving each key where the two maps differ
-    /// from its old value's keys to its new value's: exact, so the next step may derive from it.</item>
+    /// from its old value's keys to its new value's: exact, so the next step may derive from it.
+    /// Any other map's is built from its entries. The same holds of a computed read's index (a
+    /// Boolean map's entries grouped by the computed key).</item>
     /// </list>
     /// Each has a planted wrong version (<see cref="TouchedFaults"/>) that a test catches.
     /// </summary>
@@ -91,15 +92,19 @@ public sealed partial class KernelEval
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = new FieldChanges(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, plantedInverses);
-        var domains = changedKeys is not null ? DerivedDomains(post, pre, changedKeys) : DomainsOf(post).Union(DomainsOf(pre));
-        var full = new EvalEnv(post, pre, null, domains);
+        var changes = (fieldChanges ??= new FieldChanges(inverses, plantedInverses)).Reset(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true });
+        // The quantifier domains are computed only if an evaluation needs them (most steps none:
+        // a keyed clause's partners mostly come from narrowings); see DomainsFor.
+        var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys);
+        RoleDomains? domains = null;
+        RoleDomains Domains() => domains ??= derived ? DomainsOf(post) : DomainsOf(post).Union(DomainsOf(pre));
         var broken = new List<string>();
         var masks = ReadMasks;
         var changedMask = masks is null ? 0 : changes.ChangedMask();
-        for (var i = 0; i < Clauses.Length; i++)
+        var clauses = Clauses;
+        for (var i = 0; i < clauses.Length; i++)
         {
-            var c = Clauses[i];
+            var c = clauses[i];
             if (!c.Relational && (masks is null ? c.Reads.All(f => !changes.Changed(f)) : (masks[i] & changedMask) == 0))
             {
                 counts.Skipped++;
@@ -107,15 +112,15 @@ public sealed partial class KernelEval
             }
 
             bool holds;
-            if (c.Keyed is not null && PlanOf(c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }) is { } dirty)
+            if (c.Keyed is not null && PlanOf(i, c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }, faults is { ComputedIndexSkipsChanges: true }) is { } dirty)
             {
                 counts.Keyed++;
-                holds = KeyedHolds(plan, dirty, post, pre, changes, domains, faults is { AssumeSymmetric: true });
+                holds = KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
             }
             else
             {
                 counts.Full++;
-                holds = ((BoolValue)c.Program.Run(full)).Value;
+                holds = ((BoolValue)c.Program.Run(new EvalEnv(post, pre, null, Domains()))).Value;
             }
 
             if (!holds) broken.Add(c.Name);
@@ -127,7 +132,7 @@ public sealed partial class KernelEval
     // Every instance with some variable j at one of its dirty keys (the rest of the instances hold,
     // see BrokenClausesTouched): per j, each dirty key, then the other variables over their
     // candidates. A symmetric clause runs only j = 0, over the dirty keys of both variables.
-    private static bool KeyedHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, FieldChanges changes, RoleDomains domains, bool assumeSymmetric)
+    private static bool KeyedHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, FieldChanges changes, Func<RoleDomains> domains, bool assumeSymmetric)
     {
         var n = plan.Roles.Length;
         plan.Body.Bind(post, pre);
@@ -135,10 +140,12 @@ public sealed partial class KernelEval
         if (n == 2 && (plan.Symmetric || (assumeSymmetric && plan.Roles[0] == plan.Roles[1])))
         {
             variants = 1;
-            if (dirty[1].Count > 0) dirty = [[.. dirty[0], .. dirty[1]], []];
+            // The plan's own scratch sets (DirtySets): the second's keys join the first's.
+            dirty[0].UnionWith(dirty[1]);
+            dirty[1].Clear();
         }
 
-        var vals = new Value[n];
+        var vals = plan.Values;
         for (var j = 0; j < variants; j++)
         {
             if (dirty[j].Count == 0) continue;
@@ -158,11 +165,11 @@ public sealed partial class KernelEval
     }
 
     // The instances with variable j fixed, over variables i..n-1 (other than j).
-    private static bool Others(KeyedPlan plan, KeyedVariant variant, int j, int i, Value[] vals, FieldChanges changes, RoleDomains domains, ConcreteState post)
+    private static bool Others(KeyedPlan plan, KeyedVariant variant, int j, int i, Value[] vals, FieldChanges changes, Func<RoleDomains> domains, ConcreteState post)
     {
         if (i == j) i++;
         if (i >= vals.Length) return plan.Body.Holds(vals);
-        var candidates = Candidates(variant.Others[i], vals, changes, post) ?? domains.Values(plan.Roles[i]);
+        var candidates = Candidates(variant.Others[i], vals, changes, post) ?? domains().Values(plan.Roles[i]);
         for (var c = 0; c < candidates.Count; c++)
         {
             vals[i] = candidates[c];
@@ -183,10 +190,10 @@ public sealed partial class KernelEval
         foreach (var w in narrowings)
         {
             if (w is not Narrowing.Join jn) continue;
-            var g = post.Map(jn.Field);
+            var g = post.Map(jn.At);
             var at = jn.Value.Run(vals);
             if (at.Equals(g.Default)) continue;
-            var keys = changes.Inverse(jn.Field, g).GetValueOrDefault(at);
+            var keys = changes.Inverse(jn.At, g).GetValueOrDefault(at);
             if (keys is null) return [];
             if (keys.Count < bestCount) (best, bestCount) = (keys, keys.Count);
         }
@@ -203,7 +210,7 @@ public sealed partial class KernelEval
         foreach (var w in narrowings)
         {
             if (w is not Narrowing.Nested nested) continue;
-            var f = post.Map(nested.Field);
+            var f = post.Map(nested.At);
             var inner = nested.Inner.Run(vals);
             if (((MapValue)f.Default).Select(inner) is not BoolValue { Value: false }) continue;
             var found = new List<Value>();
@@ -217,33 +224,57 @@ public sealed partial class KernelEval
 
     // With the step's differences known, the post-state's domains are the pre-state's plus the ids
     // of the changed entries (RoleDomains.Plus: a superset of both states' ids, so also their
-    // union), kept as the post-state's domains for the next step; recomputed from the whole state
-    // every DerivationLimit steps so that ids of entries gone long ago drop out.
+    // union), computed when first needed — by this check or by a later step from this state —
+    // from the pre-state's, computed or carried the same way. A chain of carried states is at most
+    // DerivationLimit long: the state after it is computed from the whole state when needed, so
+    // ids of entries gone long ago drop out, and a carried state holds at most that many others.
     private const int DerivationLimit = 16;
 
-    private RoleDomains DerivedDomains(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    private readonly ConditionalWeakTable<ConcreteState, CarriedKeys> carriedKeys = [];
+
+    private sealed record CarriedKeys(ConcreteState From, IReadOnlyDictionary<string, HashSet<Value>> Keys, int Depth);
+
+    // Whether post's domains (when first needed) are pre's plus the ids at changedKeys: a superset
+    // of pre's ids too. False: post's are computed from the whole state, without pre's.
+    private bool CarryKeys(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
     {
-        if (domains.TryGetValue(post, out var known)) return known.Union(DomainsOf(pre));
-        if (!domains.TryGetValue(pre, out var before) || before.Derivations >= DerivationLimit) return DomainsOf(post).Union(DomainsOf(pre));
-        var derived = before.Plus(post, changedKeys);
-        domains.AddOrUpdate(post, derived);
-        return derived;
+        if (ReferenceEquals(post, pre)) return true;
+        if (carriedKeys.TryGetValue(post, out var known)) return ReferenceEquals(known.From, pre);
+        if (domains.TryGetValue(post, out _)) return false;
+        var depth = domains.TryGetValue(pre, out var d) ? d.Derivations : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
+        if (depth >= DerivationLimit) return false;
+        carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1));
+        return true;
+    }
+
+    // The domains of a state carried by CarryKeys (null: not carried), its entry dropped once
+    // computed so that the states before it can go.
+    private RoleDomains? CarriedByKeys(ConcreteState state)
+    {
+        if (!carriedKeys.TryGetValue(state, out var c)) return null;
+        var from = DomainsOf(c.From);
+        carriedKeys.Remove(state);
+        return from.Derivations < DerivationLimit ? from.Plus(state, c.Keys) : null;
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
-    private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed)
+    private static HashSet<Value>[]? DirtySets(KeyedPlan plan, FieldChanges changes, ConcreteState post, ConcreteState pre, bool ignoreComputed, bool skipComputedChanges)
     {
-        var keyed = plan.Keyed;
-        var sets = new HashSet<Value>[plan.Roles.Length];
-        for (var j = 0; j < sets.Length; j++) sets[j] = [];
-        foreach (var (field, v) in keyed.Direct)
+        var at = plan.At;
+        var sets = plan.Dirty;
+        foreach (var set in sets) set.Clear();
+        // Inverses the plan reads are moved along with every change (cheap: the changed keys), so
+        // that the step that reads one derives it instead of building it.
+        foreach (var f in at.InverseFields)
+            if (changes.Changed(f)) changes.Inverse(f, post.Map(f));
+        foreach (var (field, v) in at.Direct)
         {
             if (!changes.Changed(field)) continue;
             if (changes.Keys(field) is not { } keys) return null;
             sets[v].UnionWith(keys);
         }
 
-        foreach (var (field, via, v) in keyed.Hops)
+        foreach (var (field, via, v) in at.Hops)
         {
             if (!changes.Changed(field)) continue;
             if (changes.Keys(field) is not { } keys) return null;
@@ -255,25 +286,54 @@ public sealed partial class KernelEval
                 if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
-        for (var r = 0; r < keyed.Computed.Length && !ignoreComputed; r++)
+        for (var r = 0; r < at.Computed.Length && !ignoreComputed; r++)
         {
-            var (field, _, v) = keyed.Computed[r];
-            if (!changes.Changed(field)) continue;
-            if (changes.Keys(field) is not { } keys) return null;
+            var (field, v) = at.Computed[r];
+            var fieldChanged = changes.Changed(field);
             // The keys k with e(k) a changed key, among the entries of the antecedent's guard M[v]
-            // (M's default false): any other k has M[k] false, so its instances hold.
-            if (plan.ScanOver[v] is not { } over || post.Map(over) is not { Default: BoolValue { Value: false } } m) return null;
-            var key = plan.ComputedKeys[r];
-            key.Bind(post, pre);
-            var vals = new Value[sets.Length];
-            foreach (var k in KeysOf(m))
+            // (M's default false): any other k has M[k] false, so its instances hold. They are
+            // read from M's entries grouped by e (ComputedIndex), kept up to date whenever M
+            // changes, so that the step that needs it derives it from the previous step's.
+            if (at.ScanOver[v] is var over && (over < 0 || post.Map(over) is not { Default: BoolValue { Value: false } }))
             {
-                vals[v] = k;
-                if (keys.Contains(key.Run(vals))) sets[v].Add(k);
+                if (fieldChanged) return null;
+                continue;
             }
+
+            if (!fieldChanged && !changes.Changed(over)) continue;
+            var byKey = ComputedIndex(plan, r, over, post.Map(over), changes, pre, skipComputedChanges);
+            if (!fieldChanged) continue;
+            if (changes.Keys(field) is not { } keys) return null;
+            foreach (var key in keys)
+                if (byKey.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
         }
 
         return sets;
+    }
+
+    // The entries of m (post's Boolean field `over`) grouped by the value of computed key r at them:
+    // e(k) -> the keys k. The plan keeps one per computed read, for one map object: when that is
+    // pre's map of the field and the keys where post's differs are known, it is brought to post's
+    // by moving those keys (e reads no state, so e(k) is the same in both); else it is built from
+    // m's entries. skip: planted fault, the keys are not moved (the index stays pre's).
+    private static Dictionary<Value, List<Value>> ComputedIndex(KeyedPlan plan, int r, int over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
+    {
+        var groups = skip ? plan.PlantedComputedIndex[r] : plan.ComputedIndex[r];
+        if (ReferenceEquals(groups.Map, m)) return groups.Groups;
+        var key = plan.ComputedKeys[r];
+        var vals = plan.Values;
+        var v = plan.Keyed.Computed[r].Var;
+        Value GroupOf(Value k, Value _)
+        {
+            vals[v] = k;
+            return key.Run(vals);
+        }
+
+        if (groups.Map is { } before && ReferenceEquals(before, pre[over]) && changes.Keys(over) is { } differ)
+            groups.Move(m, differ, GroupOf, skip);
+        else
+            groups.Rebuild(m, GroupOf);
+        return groups.Groups;
     }
 
     // Per clause, the fields it reads as a bit set over KernelState.Fields (null: more fields than bits).
@@ -283,13 +343,23 @@ public sealed partial class KernelEval
     private ulong[]? ReadMasks => KernelState.Fields.Length > 64 ? null : readMasks ??= [.. Clauses.Select(c => c.Reads.Aggregate(0UL, (m, f) => m | (1UL << FieldIndex[f])))];
 
     // The plan of a keyed clause (its reads again, over the plan's own variables); planted faults get their own plans.
-    private KeyedPlan PlanOf(ClauseProgram c, TouchedFaults? faults)
+    private KeyedPlan PlanOf(int index, ClauseProgram c, TouchedFaults? faults)
     {
         var guards = faults is { GuardsFromConclusion: true };
         var transpose = faults is { TransposeNested: true };
-        var cache = guards || transpose ? plantedPlans : plans;
-        var name = guards || transpose ? $"{c.Name}/{guards}/{transpose}" : c.Name;
-        if (cache.TryGetValue(name, out var plan)) return plan;
+        if (!guards && !transpose)
+        {
+            plans ??= new KeyedPlan?[Clauses.Length];
+            return plans[index] ??= BuildPlan(c, false, false);
+        }
+
+        var name = $"{c.Name}/{guards}/{transpose}";
+        if (!plantedPlans.TryGetValue(name, out var plan)) plantedPlans[name] = plan = BuildPlan(c, guards, transpose);
+        return plan;
+    }
+
+    private KeyedPlan BuildPlan(ClauseProgram c, bool guards, bool transpose)
+    {
         var clause = c.Clause;
         var post = KernelState.Symbolic(Spec.Sorts, Pre);
         var before = KernelState.Symbolic(Spec.Sorts, Before);
@@ -298,26 +368,17 @@ public sealed partial class KernelEval
         var keyed = (clause.Relational ? KeyedReads.OfRelational(body, clause.At(ctx, post, post, [.. vars]), vars, Pre, Before) : KeyedReads.Of(body, vars, Pre))
             ?? throw new InvalidOperationException($"KernelEval: clause {c.Name} is keyed, but not over fresh variables");
         var swapped = vars.Length == 2 && clause.Vars[0].Role == clause.Vars[1].Role ? clause.At(ctx, before, post, [vars[1], vars[0]]) : null;
-        plan = KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], keyed, Pre, Before, guards, transpose);
-        cache[name] = plan;
-        return plan;
+        return KeyedPlan.Build(body, swapped, vars, [.. clause.Vars.Select(x => x.Role)], keyed, Pre, Before, guards, transpose);
     }
 
-    // The entries of a map by value (value → the keys holding it), per map object: a field's map
-    // that did not change between steps is the same object, so its inverse is built once.
-    private static readonly ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> Inverses = new();
+    // The entries of a map by value (value → the keys holding it), per field: moved along from
+    // one step's map to the next (KeyGroups), rebuilt when the map asked for is not the next of the
+    // last one (another checker's states, a test's). Planted faults keep theirs apart.
+    private readonly KeyGroups?[] inverses = new KeyGroups?[ConcreteState.FieldCount];
+    private readonly KeyGroups?[] plantedInverses = new KeyGroups?[ConcreteState.FieldCount];
+    private FieldChanges? fieldChanges;
 
-    private static Dictionary<Value, List<Value>> InverseOf(MapValue map)
-    {
-        var inv = new Dictionary<Value, List<Value>>();
-        foreach (var (k, v) in map.Entries)
-        {
-            if (!inv.TryGetValue(v, out var ks)) inv[v] = ks = [];
-            ks.Add(k);
-        }
-
-        return inv;
-    }
+    private static readonly Func<Value, Value, Value> ByValue = (_, v) => v;
 
     // The keys of a map's entries, per map object (enumerating an immutable dictionary is slow and
     // allocates; the same inner maps are read step after step).
@@ -325,95 +386,101 @@ public sealed partial class KernelEval
 
     private static Value[] KeysOf(MapValue map) => Keys.GetValue(map, m => [.. m.Entries.Keys]);
 
-    /// <summary>Which fields differ between two states, and at which keys (computed on demand, once).</summary>
-    private sealed class FieldChanges(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges,
-        ConditionalWeakTable<MapValue, Dictionary<Value, List<Value>>> plantedInverses)
+    /// <summary>Which fields differ between two states, and at which keys (computed on demand, once), by field position.</summary>
+    private sealed class FieldChanges(KeyGroups?[] inverses, KeyGroups?[] plantedInverses)
     {
-        private readonly Dictionary<string, bool> changed = [];
-        private readonly Dictionary<string, HashSet<Value>?> keys = [];
+        private ConcreteState pre = null!;
+        private ConcreteState post = null!;
+        private Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses;
+        private bool skipChanges;
 
-        /// <summary>The entries of post's map <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
-        public Dictionary<Value, List<Value>> Inverse(string field, MapValue map)
+        // Per field: 0 not compared yet, 1 unchanged, 2 changed; its keys once found (null: not a map, or its default changed).
+        private readonly byte[] changed = new byte[ConcreteState.FieldCount];
+        private readonly HashSet<Value>?[] keys = new HashSet<Value>?[ConcreteState.FieldCount];
+        private readonly bool[] keysFound = new bool[ConcreteState.FieldCount];
+
+        /// <summary>Starts on the step pre → post (one instance per KernelEval, reused step after step: a check is not re-entrant).</summary>
+        public FieldChanges Reset(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges)
         {
-            if (staleInverses is null)
+            this.pre = pre;
+            this.post = post;
+            this.staleInverses = staleInverses;
+            this.skipChanges = skipChanges;
+            Array.Clear(keys);
+            if (known is null)
             {
-                // The planted fault keeps its wrong inverses apart from the shared cache.
-                var cache = skipChanges ? plantedInverses : Inverses;
-                if (cache.TryGetValue(map, out var cached)) return cached;
-                // Post's map from pre's, whose inverse is known, at the keys where they differ.
-                var inv = ReferenceEquals(map, post[field]) && pre[field] is MapValue before && cache.TryGetValue(before, out var old) && Keys(field) is { } differ
-                    ? Updated(old, before, map, differ, skipChanges)
-                    : InverseOf(map);
-                cache.AddOrUpdate(map, inv);
-                return inv;
+                Array.Clear(changed);
+                Array.Clear(keysFound);
+                return this;
             }
 
-            // Planted fault: cached by field name, so a later step reads the inverse of an older map.
-            if (!staleInverses.TryGetValue(field, out var stale)) staleInverses[field] = stale = Inverses.GetValue(map, InverseOf);
-            return stale;
+            Array.Fill(changed, (byte)1);
+            Array.Fill(keysFound, true);
+            foreach (var (field, at) in known)
+            {
+                if (!FieldIndex.TryGetValue(field, out var i)) continue; // a name that is no field changes no clause's reads
+                changed[i] = 2;
+                keys[i] = at;
+            }
+
+            return this;
         }
 
-        // A copy of before's inverse with each differing key moved from its old value's keys to its
-        // new value's (lists are shared with before's inverse, so a changed one is replaced, never
-        // mutated). skip: planted fault, the copy is left as it was.
-        private static Dictionary<Value, List<Value>> Updated(Dictionary<Value, List<Value>> old, MapValue before, MapValue after, HashSet<Value> differ, bool skip)
+        /// <summary>The entries of post's map at position <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
+        public Dictionary<Value, List<Value>> Inverse(int field, MapValue map)
         {
-            var inv = new Dictionary<Value, List<Value>>(old);
-            if (skip) return inv;
-            foreach (var k in differ)
+            if (staleInverses is not null)
             {
-                if (before.Entries.TryGetValue(k, out var ov) && inv.TryGetValue(ov, out var had))
+                // Planted fault: cached by field name, so a later step reads the inverse of an older map.
+                var name = KernelState.Fields[field].Name;
+                if (!staleInverses.TryGetValue(name, out var stale))
                 {
-                    var without = new List<Value>(had);
-                    without.Remove(k);
-                    if (without.Count == 0) inv.Remove(ov); else inv[ov] = without;
+                    var fresh = new KeyGroups();
+                    fresh.Rebuild(map, ByValue);
+                    staleInverses[name] = stale = fresh.Groups;
                 }
 
-                if (after.Entries.TryGetValue(k, out var nv))
-                {
-                    var with = inv.TryGetValue(nv, out var has) ? new List<Value>(has) { k } : [k];
-                    inv[nv] = with;
-                }
+                return stale;
             }
 
-            return inv;
+            var groups = (skipChanges ? plantedInverses : inverses)[field] ??= new KeyGroups();
+            if (ReferenceEquals(groups.Map, map)) return groups.Groups;
+            // Post's map from pre's, whose inverse this is, at the keys where they differ.
+            if (groups.Map is { } before && ReferenceEquals(before, pre[field]) && ReferenceEquals(map, post[field]) && Keys(field) is { } differ)
+                groups.Move(map, differ, ByValue, skipChanges);
+            else
+                groups.Rebuild(map, ByValue);
+            return groups.Groups;
         }
 
         /// <summary>The changed fields as a bit set over KernelState.Fields (at most 64 of them).</summary>
         public ulong ChangedMask()
         {
             var mask = 0UL;
-            if (known is not null)
-            {
-                foreach (var field in known.Keys)
-                    if (FieldIndex.TryGetValue(field, out var i)) mask |= 1UL << i; // a name that is no field changes no clause's reads
-                return mask;
-            }
-
-            for (var i = 0; i < KernelState.Fields.Length; i++)
-                if (Changed(KernelState.Fields[i].Name)) mask |= 1UL << i;
+            for (var i = 0; i < changed.Length; i++)
+                if (Changed(i)) mask |= 1UL << i;
             return mask;
         }
 
-        public bool Changed(string field)
+        public bool Changed(string field) => Changed(FieldIndex[field]);
+
+        public bool Changed(int field)
         {
-            if (known is not null) return known.ContainsKey(field);
-            if (!changed.TryGetValue(field, out var c))
+            if (changed[field] == 0)
             {
                 var a = pre[field];
                 var b = post[field];
-                changed[field] = c = !ReferenceEquals(a, b) && !a.Equals(b);
+                changed[field] = !ReferenceEquals(a, b) && !a.Equals(b) ? (byte)2 : (byte)1;
             }
 
-            return c;
+            return changed[field] == 2;
         }
 
-        /// <summary>The keys where the field's map differs; null when it is not a map or its default changed.</summary>
-        public HashSet<Value>? Keys(string field)
+        /// <summary>The keys where the field's map differs; null when it is not a map or its default changed (or, with known changes, when it did not change).</summary>
+        public HashSet<Value>? Keys(int field)
         {
-            if (known is not null) return known.GetValueOrDefault(field);
-            if (keys.TryGetValue(field, out var k)) return k;
-            k = null;
+            if (keysFound[field]) return keys[field];
+            HashSet<Value>? k = null;
             if (pre[field] is MapValue a && post[field] is MapValue b && a.Default.Equals(b.Default))
             {
                 k = [];
@@ -423,6 +490,7 @@ public sealed partial class KernelEval
                     if (!a.Select(key).Equals(v)) k.Add(key);
             }
 
+            keysFound[field] = true;
             keys[field] = k;
             return k;
         }

@@ -55,6 +55,7 @@ public sealed partial class KernelEval(KernelSpec spec)
 
     private RoleDomains ComputeDomains(ConcreteState state)
     {
+        if (CarriedByKeys(state) is { } byKeys) return byKeys; // a post-state the invariant check carried (KernelEval.Touched)
         if (carried.TryGetValue(state, out var c) && c.Changes.ByName() is { } keys)
         {
             var from = DomainsOf(c.From);

@@ -22,7 +22,39 @@ internal sealed class KeyedPlan
         Keyed = keyed;
         ComputedKeys = computedKeys;
         ScanOver = scanOver;
+        Dirty = [.. roles.Select(_ => new HashSet<Value>())];
+        Values = new Value[roles.Length];
+        ComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
+        PlantedComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
+        InverseFields = [.. keyed.Hops.Select(h => h.Via)
+            .Concat(variants.SelectMany(x => x.Others).SelectMany(o => o).OfType<Narrowing.Join>().Select(j => j.Field)).Distinct()];
+        At = new Positions(
+            [.. keyed.Direct.Select(d => (ConcreteState.IndexOf(d.Field), d.Var))],
+            [.. keyed.Hops.Select(h => (ConcreteState.IndexOf(h.Field), ConcreteState.IndexOf(h.Via), h.Var))],
+            [.. keyed.Computed.Select(c => (ConcreteState.IndexOf(c.Field), c.Var))],
+            [.. scanOver.Select(f => f is null ? -1 : ConcreteState.IndexOf(f))],
+            [.. InverseFields.Select(ConcreteState.IndexOf)]);
     }
+
+    /// <summary>The fields of <see cref="Keyed"/>, <see cref="ScanOver"/> and <see cref="InverseFields"/> by position in <see cref="KernelState.Fields"/> (-1: none), resolved once.</summary>
+    public Positions At { get; }
+
+    internal sealed record Positions((int Field, int Var)[] Direct, (int Field, int Via, int Var)[] Hops, (int Field, int Var)[] Computed, int[] ScanOver, int[] InverseFields);
+
+    /// <summary>Per computed read, the entries of its variable's antecedent guard grouped by the computed key (KernelEval's ComputedIndex), for one map object.</summary>
+    public KeyGroups[] ComputedIndex { get; }
+
+    /// <summary>As <see cref="ComputedIndex"/>, for the planted fault that leaves it unmoved (kept apart).</summary>
+    public KeyGroups[] PlantedComputedIndex { get; }
+
+    /// <summary>The post-state fields whose inverse the plan reads (hops, joins): moved along whenever they change, so a step that reads one derives it.</summary>
+    public ImmutableArray<string> InverseFields { get; }
+
+    /// <summary>Scratch: per variable, its dirty keys in the current check (refilled by each; a plan belongs to one KernelEval, which is not thread-safe).</summary>
+    public HashSet<Value>[] Dirty { get; }
+
+    /// <summary>Scratch: the values of the variables of the instance being evaluated.</summary>
+    public Value[] Values { get; }
 
     /// <summary>The clause's reads, over this plan's variables.</summary>
     public KeyedReads Keyed { get; }
@@ -172,8 +204,16 @@ internal abstract record Narrowing
     public sealed record TrueKeys(PointProgram Map) : Narrowing;
 
     /// <summary>The antecedent has G[v] = t: v ranges over the keys where G holds t — when t is not G's default.</summary>
-    public sealed record Join(string Field, PointProgram Value) : Narrowing;
+    public sealed record Join(string Field, PointProgram Value) : Narrowing
+    {
+        /// <summary>The field's position in <see cref="KernelState.Fields"/>.</summary>
+        public int At { get; } = ConcreteState.IndexOf(Field);
+    }
 
     /// <summary>The antecedent has F[v][t]: v ranges over the keys k with F[k][t] true — F's entries whose inner map holds t, when the default's does not.</summary>
-    public sealed record Nested(string Field, PointProgram Inner) : Narrowing;
+    public sealed record Nested(string Field, PointProgram Inner) : Narrowing
+    {
+        /// <summary>The field's position in <see cref="KernelState.Fields"/>.</summary>
+        public int At { get; } = ConcreteState.IndexOf(Field);
+    }
 }

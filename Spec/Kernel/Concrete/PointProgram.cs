@@ -9,7 +9,7 @@ namespace Verified.Spec.Kernel;
 internal sealed class PointProgram
 {
     private readonly CompiledTerm code;
-    private readonly (string? Field, bool Pre, int Var)[] sources;
+    private readonly (int Field, bool Pre, int Var)[] sources;
     private readonly Value[] buffer;
 
     public PointProgram(Term term, IReadOnlyList<VarTerm> vars, string postPrefix, string prePrefix)
@@ -18,9 +18,10 @@ internal sealed class PointProgram
         sources = [.. code.FreeVariables.Select(v =>
         {
             for (var i = 0; i < vars.Count; i++)
-                if (vars[i].Equals(v)) return ((string?)null, false, i);
-            if (v.Name.StartsWith(postPrefix, StringComparison.Ordinal)) return (v.Name[postPrefix.Length..], false, -1);
-            if (v.Name.StartsWith(prePrefix, StringComparison.Ordinal)) return (v.Name[prePrefix.Length..], true, -1);
+                if (vars[i].Equals(v)) return (-1, false, i);
+            // Fields by position, resolved once (a bind reads them by index).
+            if (v.Name.StartsWith(postPrefix, StringComparison.Ordinal)) return (ConcreteState.IndexOf(v.Name[postPrefix.Length..]), false, -1);
+            if (v.Name.StartsWith(prePrefix, StringComparison.Ordinal)) return (ConcreteState.IndexOf(v.Name[prePrefix.Length..]), true, -1);
             throw new InvalidOperationException($"KernelEval: the clause term has a free variable '{v.Name}' that is neither a state field nor a bound variable");
         })];
         buffer = new Value[sources.Length];
@@ -32,8 +33,8 @@ internal sealed class PointProgram
         for (var i = 0; i < sources.Length; i++)
         {
             var (field, isPre, _) = sources[i];
-            if (field is null) continue;
-            buffer[i] = isPre ? (pre ?? throw new InvalidOperationException($"KernelEval: field '{field}' of the pre-state is read without a pre-state"))[field] : post[field];
+            if (field < 0) continue;
+            buffer[i] = isPre ? (pre ?? throw new InvalidOperationException($"KernelEval: field '{KernelState.Fields[field].Name}' of the pre-state is read without a pre-state"))[field] : post[field];
         }
     }
 

@@ -16,13 +16,24 @@ public sealed class RoleDomains
 
     private readonly KernelSorts k;
     private readonly Dictionary<Role, HashSet<ulong>> present;
-    private readonly Dictionary<Role, (MapValue Map, BitVecValue Count)> values = [];
-    private readonly Dictionary<Role, Value[]> lists = [];
+    private readonly Dictionary<Role, (MapValue Map, BitVecValue Count)> values;
+    private readonly Dictionary<Role, Value[]> lists;
+    // present's sets are never changed after construction, so one dictionary is shared by domains with equal ids.
 
     private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present)
+        : this(k, present, [], [])
+    {
+    }
+
+    // Domains with the same ids as another's: its sets and its caches of the values built from them,
+    // shared (a built value depends only on the role's ids, the same in both; a KernelEval and its
+    // domains are used by one thread).
+    private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present, Dictionary<Role, (MapValue Map, BitVecValue Count)> values, Dictionary<Role, Value[]> lists)
     {
         this.k = k;
         this.present = present;
+        this.values = values;
+        this.lists = lists;
     }
 
     /// <summary>How many steps these domains were carried over by <see cref="Plus"/> since they were last computed from a whole state.</summary>
@@ -38,15 +49,16 @@ public sealed class RoleDomains
     /// </summary>
     public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
     {
+        // Only the ids not present yet (mostly none: then these sets, and their built values, are shared as they are).
         var added = new Dictionary<Role, HashSet<ulong>>();
-        EvalDomains.AddEntries(k, added, state, changedKeys);
+        EvalDomains.AddEntries(k, added, state, changedKeys, present);
+        if (added.Count == 0) return new RoleDomains(k, present, values, lists) { Derivations = Derivations + 1 };
         // Copy on write: a role with no new id shares this object's set (sets are never changed
         // after construction) and its built domain value.
         var merged = new Dictionary<Role, HashSet<ulong>>(present);
         foreach (var (r, ids) in added)
         {
             var mine = present.GetValueOrDefault(r);
-            if (mine is not null && ids.IsSubsetOf(mine)) continue;
             var grown = mine is null ? [] : new HashSet<ulong>(mine);
             grown.UnionWith(ids);
             merged[r] = grown;

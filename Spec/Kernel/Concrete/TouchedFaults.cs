@@ -22,6 +22,9 @@ public sealed record TouchedFaults
     /// <summary>Reads at a key computed from a variable (F[e(v)]) are left out of the dirty keys, as a read-set analysis that saw only direct reads and hops would.</summary>
     public bool IgnoreComputedReads { get; init; }
 
+    /// <summary>The index of a computed read (a Boolean map's entries grouped by the computed key) brought from the pre-state's map to the post-state's without moving the keys where they differ.</summary>
+    public bool ComputedIndexSkipsChanges { get; init; }
+
     /// <summary>A nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</summary>
     public bool TransposeNested { get; init; }
 }
