@@ -135,11 +135,17 @@ internal static class RefinementX86Mode
         var phased = Checked(w.Recipe, w.MaxSteps, w.MaxInstructions, timings: true, byKind: byKind);
         ok &= !Violated(phased);
         Console.WriteLine($"per phase (a separate pass with the phase clocks on, {phased.Wall.TotalMilliseconds:F1} ms wall): {Phases(phased)}");
+        // Clauses evaluated in full mean a pre-state that changed since the last checked step (a
+        // fault taken by the run loop, say) and matched no state this thread verified recently.
+        var touched = c.Touched;
+        Console.WriteLine(string.Create(Inv, $"invariant clauses: {touched.Skipped:N0} skipped as untouched, {touched.Keyed:N0} evaluated on changed keys, {touched.Full:N0} in full"));
         if (byKind)
         {
             var plainKinds = Plain(w.Recipe, w.MaxSteps, w.MaxInstructions, byKind: true);
             Console.WriteLine("time per syscall kind (one more pass each way, kernel entry to exit; the checked pass has its phase clocks on):");
             Console.WriteLine(SyscallKindTimer.Table(phased.Kinds!, plainKinds.Kinds!, Compared(phased.Checker!)));
+            Console.WriteLine("the checker's CPU per call by kind and phase (the same pass, µs):");
+            Console.WriteLine(phased.KindPhases!.Table());
         }
 
         return (new Result(w.Name, plain, chk, phased), ok);

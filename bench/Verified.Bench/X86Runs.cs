@@ -19,7 +19,7 @@ internal static class X86Runs
     /// <param name="Jit">Time the JIT spent compiling during the run (any thread): nonzero means the run was not all steady-state code.</param>
     /// <param name="Size">How big the kernel state the checker abstracts was at the end (the checker's cost per step seems to grow with it).</param>
     public sealed record Side(long Syscalls, long Instructions, TimeSpan Wall, TimeSpan Cpu, TimeSpan ThreadCpu, TimeSpan Jit, string Gc,
-        ulong Fingerprint, RunOutcome? Ended, RefinementChecker? Checker, SyscallKindTimer? Kinds, string Size);
+        ulong Fingerprint, RunOutcome? Ended, RefinementChecker? Checker, SyscallKindTimer? Kinds, string Size, KindPhaseTimer? KindPhases = null);
 
     private static string StateSize(Kernel.Kernel kernel) =>
         $"{kernel.Objects.All.Count(o => o.IsLive)} live objects and {Abstraction.OccupiedSlots(kernel).Count} occupied capability slots at the end";
@@ -32,6 +32,7 @@ internal static class X86Runs
         }
 
         run!.Checker.Timings.Enabled = timings;
+        var kindPhases = byKind && timings ? KindPhaseTimer.Install(run.System.Kernel, run.Checker) : null;
         var kinds = byKind ? SyscallKindTimer.Install(run.System.Kernel, cpu: true) : null;
         var before = run.System.Kernel.SyscallCount;
         var t = Timed(() => run.Run(maxSteps, maxInstructions));
@@ -44,7 +45,7 @@ internal static class X86Runs
             throw new InvalidOperationException($"refinement-x86: the checker saw {run.Checker.Steps.Count} of {syscalls} syscalls");
         }
 
-        return new Side(syscalls, run.Instructions, t.Wall, t.Cpu, t.ThreadCpu, t.Jit, t.Gc, run.System.Fingerprint(), run.Ended, run.Checker, kinds, StateSize(run.System.Kernel));
+        return new Side(syscalls, run.Instructions, t.Wall, t.Cpu, t.ThreadCpu, t.Jit, t.Gc, run.System.Fingerprint(), run.Ended, run.Checker, kinds, StateSize(run.System.Kernel), kindPhases);
     }
 
     // The same recipe with no observer, driven exactly as CheckedMachineRun.Run drives it (the
