@@ -116,21 +116,31 @@ internal static class X86Runs
     }
 
     /// <summary>
-    /// Runs <paramref name="round"/> for at least <paramref name="atLeast"/> and then until a whole
-    /// round compiled no method (at most <paramref name="atMost"/>): tiered compilation must have
-    /// finished, or the measured runs pay for the JIT (whose thread's CPU time the process clock
-    /// counts) and run unoptimised code. On this shared 2-core machine the JIT's background thread
-    /// can lag many seconds behind, so a fixed warm-up time was not enough. Returns the time taken
-    /// and whether the JIT went quiet.
+    /// Runs <paramref name="round"/> for at least <paramref name="atLeast"/> and then until the
+    /// rounds of a whole second compiled no method (at most <paramref name="atMost"/>): tiered
+    /// compilation must have finished, or the measured runs pay for the JIT (whose thread's CPU
+    /// time the process clock counts) and run unoptimised code. On this shared 2-core machine the
+    /// JIT's background thread can lag many seconds behind, so a fixed warm-up time was not enough;
+    /// and a method is promoted only some time after its 30th call, so a short round that compiled
+    /// nothing proves nothing — hence a window of a second. Returns the time taken and whether the JIT went quiet.
     /// </summary>
     public static (TimeSpan Took, bool Quiet) WarmUp(Action round, TimeSpan atLeast, TimeSpan atMost)
     {
+        var window = TimeSpan.FromSeconds(1);
         var clock = Stopwatch.StartNew();
+        var windowStart = clock.Elapsed;
+        var compiled = JitInfo.GetCompiledMethodCount();
         while (true)
         {
-            var compiled = JitInfo.GetCompiledMethodCount();
             round();
-            var quiet = JitInfo.GetCompiledMethodCount() == compiled;
+            var now = JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                windowStart = clock.Elapsed;
+            }
+
+            var quiet = clock.Elapsed - windowStart >= window;
             if ((quiet && clock.Elapsed >= atLeast) || clock.Elapsed >= atMost) return (clock.Elapsed, quiet);
         }
     }
