@@ -53,7 +53,10 @@ public sealed class CheckedMachineRun
         }
 
         var kernel = system!.Kernel;
-        kernel.Faults = faults;
+        // No fault named is the correct kernel, which is a null Faults: an all-false object is
+        // equivalent for every fault, but the kernel guards its derivation-list walk against a
+        // (planted) cycle whenever Faults is set, a HashSet per walk and two walks per checked step.
+        kernel.Faults = recipe.PlantedFaults.IsEmpty ? null : faults;
         if (recipe.RevokeDeletionsPerEntry is { } perEntry) kernel.RevokeDeletionsPerEntry = perEntry;
         system.TimeSlice = recipe.TimeSlice;
         var checker = RefinementChecker.Attach(kernel, new RefinementChecker
