@@ -59,8 +59,7 @@ public static class Abstraction
 
     /// <summary>
     /// Every entry of the abstract state, field by field, into <paramref name="b"/> (only entries
-    /// that differ from the field's default). <paramref name="ancestry"/>, when given, reuses the
-    /// ancestor sets (CapAnc values) of the previous call where the parent's set is the same object.
+    /// that differ from the field's default). <paramref name="memo"/>, when given, shares the grants' revoked-generation sets.
     /// <paramref name="occupied"/> is <see cref="OccupiedSlots"/> of the kernel as it is now (read once per step by the caller).
     /// </summary>
     internal static void Collect(KernelImpl kernel, CapIdentities ids, Builder b, ValueMemo? memo, IReadOnlyList<SlotAddress> occupied)
@@ -74,7 +73,7 @@ public static class Abstraction
 
         // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
         var roots = b.Roots;
-        WalkCaps(kernel, ids, memo, occupied, b.Stack, roots, r => EmitCap(r, b));
+        WalkCaps(kernel, ids, occupied, b.Stack, roots, r => EmitCap(r, b));
         foreach (var (obj, root) in roots) b.Set(F.ObjRoot, Obj((ulong)obj), Cap(root.Id));
 
         EmitGrants(kernel, b, memo);
@@ -140,8 +139,12 @@ public static class Abstraction
         foreach (var f in ObjectFields) b.Set(f, key, Builder.DefaultOf(f));
     }
 
-    /// <summary>One occupied slot as the derivation-list walk sees it: the abstraction's entries for it depend on nothing else.</summary>
-    internal readonly record struct CapRecord(SlotAddress Slot, ulong SlotKey, ulong Id, Capability Cap, int Depth, ulong Parent, MapValue? Anc)
+    /// <summary>
+    /// One occupied slot as the derivation-list walk sees it: the abstraction's entries for it depend
+    /// on nothing else. <paramref name="ParentAnc"/> (the parent's ancestor set) is no entry: it lets
+    /// the next walk reuse <paramref name="Anc"/> when the parent and its set object are the same.
+    /// </summary>
+    internal readonly record struct CapRecord(SlotAddress Slot, ulong SlotKey, ulong Id, Capability Cap, int Depth, ulong Parent, MapValue? Anc, MapValue? ParentAnc)
     {
         public const ulong NoParent = ulong.MaxValue;
 
@@ -154,9 +157,10 @@ public static class Abstraction
     /// Walks the derivation list (<paramref name="occupied"/>, in preorder with depths: a slot's
     /// parent is the nearest earlier slot one level up) giving each slot's record to
     /// <paramref name="visit"/>, and fills <paramref name="roots"/> with ObjRoot (ghost): the
-    /// shallowest current capability to each live object, first in preorder.
+    /// shallowest current capability to each live object, first in preorder. The abstraction from
+    /// scratch; the incremental one walks with <see cref="CapWalk"/> (the cross-check compares them).
     /// </summary>
-    internal static void WalkCaps(KernelImpl kernel, CapIdentities ids, ValueMemo? memo, IReadOnlyList<SlotAddress> occupied,
+    internal static void WalkCaps(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied,
         List<(ulong Id, int Depth, MapValue? Anc)> stack, Dictionary<int, (ulong Id, int Depth)> roots, Action<CapRecord> visit)
     {
         stack.Clear();
@@ -166,17 +170,18 @@ public static class Abstraction
             var s = kernel.SlotAt(slot);
             var capId = ids.IdOf(slot);
             while (stack.Count > 0 && stack[^1].Depth >= s.Depth) stack.RemoveAt(stack.Count - 1);
-            MapValue? anc = null;
+            MapValue? anc = null, parentAnc = null;
             var parentId = CapRecord.NoParent;
             if (stack.Count > 0)
             {
                 // The ancestors are the parent's ancestors and the parent.
                 var parent = stack[^1];
                 parentId = parent.Id;
-                anc = memo is not null ? memo.Ancestors(capId, parent.Id, parent.Anc) : AncestorsOf(parent.Id, parent.Anc);
+                parentAnc = parent.Anc;
+                anc = AncestorsOf(parent.Id, parent.Anc);
             }
 
-            visit(new CapRecord(slot, InFlight.SlotKey(kernel, slot), capId, s.Cap, s.Depth, parentId, anc));
+            visit(new CapRecord(slot, InFlight.SlotKey(kernel, slot), capId, s.Cap, s.Depth, parentId, anc, parentAnc));
             var target = kernel.Objects.Resolve(s.Cap.Object);
             if (target is not null && (!roots.TryGetValue(target.Id, out var r) || s.Depth < r.Depth))
             {
