@@ -89,38 +89,52 @@ public static class Abstraction
     /// </summary>
     internal static void EmitObject(KernelImpl kernel, int id, Builder b)
     {
+        var values = new Value?[ObjectFields.Length];
+        ObjectEntries(kernel, id, values);
+        var key = Obj((ulong)id);
+        for (var j = 0; j < values.Length; j++)
+            if (values[j] is { } v) b.Set(ObjectFields[j], key, v);
+    }
+
+    /// <summary>
+    /// What <see cref="EmitObject"/> writes at <paramref name="id"/>, by position in <see cref="ObjectFields"/>
+    /// (null: nothing, the field's default). Shared values (<see cref="Bv"/>), so the incremental
+    /// abstraction mostly tells an unchanged entry by reference.
+    /// </summary>
+    internal static void ObjectEntries(KernelImpl kernel, int id, Span<Value?> into)
+    {
+        into.Clear();
         if (kernel.Objects[id] is not { IsLive: true } o)
         {
-            if (Generations.OfDead(kernel, id) is { } dead) b.Set(F.ObjGen, Obj((ulong)id), dead);
+            into[2] = Generations.OfDead(kernel, id);
             return;
         }
 
-        var key = Obj((ulong)o.Id);
-        b.Set(F.ObjAlive, key, BoolValue.True);
-        b.Set(F.ObjType, key, ObjTypeValue(ObjTypeName(o.Type)));
-        b.Set(F.ObjGen, key, Bv(K.Gen, AbstractGeneration(o.Generation)));
-        b.Set(F.ObjBase, key, Bv(K.Addr, o.Paddr));
-        b.Set(F.ObjSize, key, Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits));
+        into[0] = BoolValue.True;
+        into[1] = ObjTypeValue(ObjTypeName(o.Type));
+        into[2] = Bv(K.Gen, AbstractGeneration(o.Generation));
+        into[3] = Bv(K.Addr, o.Paddr);
+        into[4] = Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits);
         if (o.ParentUntyped >= 0)
         {
-            b.Set(F.ObjHasUt, key, BoolValue.True);
-            b.Set(F.ObjUt, key, Obj((ulong)o.ParentUntyped));
+            into[5] = BoolValue.True;
+            into[6] = Obj((ulong)o.ParentUntyped);
         }
 
-        if (o is UntypedObject u) b.Set(F.UtFree, key, Bv(K.Addr, u.Paddr + u.Watermark));
+        if (o is UntypedObject u) into[7] = Bv(K.Addr, u.Paddr + u.Watermark);
         if (o is TaskObject t)
         {
             var running = t.State != KTaskState.Inactive;
-            b.Set(F.TaskState, key, TaskStateValue(running ? "Runnable" : "Inactive"));
+            into[8] = TaskStateValue(running ? "Runnable" : "Inactive");
             if (running && t.FaultEndpoint.IsSome)
             {
-                b.Set(F.TaskFaultEp, key, Obj((ulong)t.FaultEndpoint.Id));
-                b.Set(F.TaskFaultGen, key, Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation)));
+                into[9] = Obj((ulong)t.FaultEndpoint.Id);
+                into[10] = Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation));
             }
         }
     }
 
-    /// <summary>The fields <see cref="EmitObject"/> writes (ObjRoot, also keyed by object, comes from the capabilities).</summary>
+    /// <summary>The fields <see cref="EmitObject"/> writes, in <see cref="ObjectEntries"/>' order (ObjRoot, also keyed by object, comes from the capabilities).</summary>
     internal static int[] ObjectFields { get; } =
         [F.ObjAlive, F.ObjType, F.ObjGen, F.ObjBase, F.ObjSize, F.ObjHasUt, F.ObjUt, F.UtFree, F.TaskState, F.TaskFaultEp, F.TaskFaultGen];
 
@@ -131,13 +145,6 @@ public static class Abstraction
     /// <summary>The fields <see cref="EmitGrants"/> writes.</summary>
     internal static int[] GrantFields { get; } =
         [F.GrGen, F.GrRevoked, F.GrValid, F.GrGrantee, F.GrBase, F.GrLen, F.GrAccess, F.GrDepth, F.GrIndirect, F.GrSrc, F.GrSrcGen];
-
-    /// <summary>Writes the defaults of every field <see cref="EmitObject"/> may write at <paramref name="id"/> (an object whose entries are re-read).</summary>
-    internal static void ClearObject(int id, Builder b)
-    {
-        var key = Obj((ulong)id);
-        foreach (var f in ObjectFields) b.Set(f, key, Builder.DefaultOf(f));
-    }
 
     /// <summary>
     /// One occupied slot as the derivation-list walk sees it: the abstraction's entries for it depend

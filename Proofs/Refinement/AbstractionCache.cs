@@ -33,6 +33,7 @@ public sealed class AbstractionCache
 
     // The last read's capability walk and roots, and grant entries (with a spare refilled by the next read).
     private CapWalk caps = new();
+    private ObjectValues objectValues = new();
     private Abstraction.Builder grants = new();
     private Abstraction.Builder spareGrants = new();
 
@@ -56,6 +57,9 @@ public sealed class AbstractionCache
 
     /// <summary>Test-only: the next call re-reads no grant (a wrong shortcut for the cross-check tests to catch: as a rule missing what grants read).</summary>
     internal bool PlantGrantsUnreadOnce { get; set; }
+
+    /// <summary>Test-only: the values kept per object are never updated after the first read (a wrong shortcut for the cross-check tests to catch).</summary>
+    internal bool PlantObjectValuesStale { get; set; }
 
     /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
     internal bool PlantSeedIgnoresImage { get; set; }
@@ -114,7 +118,7 @@ public sealed class AbstractionCache
         lastImage = image;
         var (state, changes) = Apply(last ?? Empty.Value);
         last = state;
-        if (seedImage is not null) seed = new Seed(seedImage, last, caps.Clone(), grants.Clone());
+        if (seedImage is not null) seed = new Seed(seedImage, last, caps.Clone(), objectValues.Clone(), grants.Clone());
         LastChanges = first ? null : changes;
         if (PlantLostChangesOnce && !first)
         {
@@ -130,7 +134,7 @@ public sealed class AbstractionCache
     // when their images are equal (the identities a fresh map gives are a function of the
     // derivation list, which the image holds). Building the first state from nothing was most of
     // the pre-state's cost.
-    private sealed record Seed(KernelImage Image, ConcreteState State, CapWalk Caps, Abstraction.Builder Grants);
+    private sealed record Seed(KernelImage Image, ConcreteState State, CapWalk Caps, ObjectValues Objects, Abstraction.Builder Grants);
 
     [ThreadStatic]
     private static Seed? seed;
@@ -140,6 +144,7 @@ public sealed class AbstractionCache
         if (seed is not { } s || !(PlantSeedIgnoresImage || image.SameAs(s.Image))) return false;
         foreach (var slot in occupied) ids.IdOf(slot); // as the walk would name them
         caps = s.Caps.Clone();
+        objectValues = s.Objects.Clone();
         grants = s.Grants.Clone();
         image.SetIdsVersion(ids.Version);
         spareImage = lastImage ?? new KernelImage();
@@ -150,7 +155,7 @@ public sealed class AbstractionCache
 
     private static readonly IReadOnlyDictionary<string, HashSet<Value>> NoChanges = new Dictionary<string, HashSet<Value>>();
 
-    // The entries keyed by each changed table index: its defaults, then what the index holds now.
+    // The entries keyed by each changed table index that differ from the last read's.
     private void ReadObjects(KernelImpl kernel, KernelImage image, bool all)
     {
         changedObjects.Clear();
@@ -168,12 +173,25 @@ public sealed class AbstractionCache
             image.ChangedObjects(lastImage!, changedObjects);
         }
 
+        var fields = Abstraction.ObjectFields;
+        var now = objectScratch;
         foreach (var id in changedObjects)
         {
-            Abstraction.ClearObject(id, pending);
-            Abstraction.EmitObject(kernel, id, pending);
+            // Only the entries that differ from what this index gave last time (objectValues: what
+            // the last state holds there) go into pending; most of a changed object is unchanged.
+            Abstraction.ObjectEntries(kernel, id, now);
+            var was = objectValues.At(id);
+            var key = Abstraction.Obj((ulong)id);
+            for (var j = 0; j < fields.Length; j++)
+            {
+                if (ReferenceEquals(was[j], now[j])) continue;
+                pending.Set(fields[j], key, now[j] ?? Abstraction.Builder.DefaultOf(fields[j]));
+                if (!PlantObjectValuesStale) was[j] = now[j];
+            }
         }
     }
+
+    private readonly Value?[] objectScratch = new Value?[Abstraction.ObjectFields.Length];
 
     // Grant entries read only grant tables and whether each one's owner resolves, both in the
     // table's words (KernelImage), so only a changed index that was or is a grant table can change them.
@@ -253,6 +271,25 @@ public sealed class AbstractionCache
     }
 
     private readonly List<(int Index, Value Value)> replacedScratch = [];
+}
+
+/// <summary>
+/// What <see cref="Abstraction.ObjectEntries"/> gave each object-table index at the last read (null:
+/// the default), which the last state holds at that index: a re-read index writes only where it differs.
+/// </summary>
+internal sealed class ObjectValues
+{
+    private static readonly int Width = Abstraction.ObjectFields.Length;
+    private Value?[] values = new Value?[64 * Width];
+
+    /// <summary>The entries of index <paramref name="id"/> (writable: the caller records what it wrote).</summary>
+    public Span<Value?> At(int id)
+    {
+        if ((id + 1) * Width > values.Length) Array.Resize(ref values, Math.Max((id + 1) * Width, 2 * values.Length));
+        return values.AsSpan(id * Width, Width);
+    }
+
+    public ObjectValues Clone() => new() { values = (Value?[])values.Clone() };
 }
 
 /// <summary>
