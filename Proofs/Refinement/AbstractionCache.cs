@@ -77,12 +77,15 @@ public sealed class AbstractionCache
     /// </summary>
     public IReadOnlyDictionary<string, HashSet<Value>>? LastChanges { get; private set; }
 
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel, occupiedScratch));
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, null);
 
     private readonly List<SlotAddress> occupiedScratch = [];
 
-    /// <summary>As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/> as it is now.</summary>
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
+    /// <summary>
+    /// As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/>
+    /// as it is now (null: the image's capture walks the list).
+    /// </summary>
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress>? given)
     {
         Previous = last;
         LastChanges = null;
@@ -97,7 +100,8 @@ public sealed class AbstractionCache
         // unchanged too (KernelImage) — no abstract value is built or compared.
         var image = spareImage;
         image.PlantMissCapabilities = PlantImageMissesCapabilities;
-        image.Capture(kernel, occupied, ids.Version);
+        image.Capture(kernel, given, given is null ? occupiedScratch : null, ids.Version);
+        var occupied = given ?? occupiedScratch;
         if (last is not null && lastImage is not null && image.SameAs(lastImage))
         {
             LastChanges = NoChanges;
@@ -214,12 +218,7 @@ public sealed class AbstractionCache
     // The derivation list walked again (records, no values: CapWalk); entries written only for the
     // slots whose record changed, was emptied or was filled, and ObjRoot where it changed.
     private void ReadCaps(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied) =>
-        caps.Read(kernel, ids, occupied, pending, sameRecord ??= (now, old) => Same(now, old));
-
-    private Func<Abstraction.CapRecord, Abstraction.CapRecord, bool>? sameRecord;
-
-    private bool Same(in Abstraction.CapRecord now, in Abstraction.CapRecord old) =>
-        PlantSlotDiffIgnoresContents ? now.Slot == old.Slot && now.Id == old.Id : now.Same(old);
+        caps.Read(kernel, ids, occupied, pending, PlantSlotDiffIgnoresContents);
 
     // Every grant entry read again and compared with the last read's: the keys it no longer has get their defaults.
     private void ReadGrants(KernelImpl kernel)

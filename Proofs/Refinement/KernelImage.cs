@@ -36,15 +36,23 @@ internal sealed class KernelImage
     /// <summary>Test-only: leave the capabilities' contents out (a wrong image for the cross-check tests to catch).</summary>
     public bool PlantMissCapabilities { get; set; }
 
-    public void Capture(KernelImpl kernel, IReadOnlyList<SlotAddress> occupied, long idsVersion)
+    /// <summary>
+    /// Captures the kernel with <paramref name="occupied"/> as its derivation list (<see cref="Abstraction.OccupiedSlots"/>),
+    /// or, when that is null, walks the list itself into <paramref name="walked"/> (one slot read per
+    /// slot instead of two: the pre-state's capture, every syscall).
+    /// </summary>
+    public void Capture(KernelImpl kernel, IReadOnlyList<SlotAddress>? occupied, List<SlotAddress>? walked, long idsVersion)
     {
+        // A planted kernel fault can make the list cyclic: then the kernel's own walk, which stops at a revisited slot.
+        if (occupied is null && kernel.Faults is not null) occupied = Abstraction.OccupiedSlots(kernel, walked ?? throw new ArgumentNullException(nameof(walked)));
         var table = kernel.Objects;
         capacity = table.Capacity;
-        Grow(ref words, 2 + capacity * MaxObjectWords + 1 + 2 * occupied.Count);
+        var slots = occupied?.Count ?? Math.Max(walked!.Count, 64); // when walking, a guess: the last list's length (AddSlot grows)
+        Grow(ref words, 2 + capacity * MaxObjectWords + 1 + 2 * slots);
         Grow(ref objectStart, capacity + 1);
         Grow(ref grantStart, capacity + 1);
-        Grow(ref caps, occupied.Count);
-        var w = words;
+        Grow(ref caps, slots);
+        var w = words; // not grown before the slots
         var n = 0;
         grantCount = 0;
         w[n++] = (ulong)idsVersion;
@@ -97,18 +105,40 @@ internal sealed class KernelImage
 
         objectStart[capacity] = n;
         grantStart[capacity] = grantCount;
-        w[n++] = (ulong)occupied.Count;
         capCount = 0;
-        foreach (var a in occupied)
+        var countAt = n++;
+        if (occupied is not null)
         {
-            w[n++] = ((ulong)(uint)a.Object << 32) | (uint)a.Index;
-            if (PlantMissCapabilities) continue;
-            var s = kernel.SlotAt(a);
-            w[n++] = (ulong)s.Depth;
-            caps[capCount++] = s.Cap;
+            foreach (var a in occupied) n = AddSlot(kernel, a, kernel.SlotAt(a), n);
+            words[countAt] = (ulong)occupied.Count;
+        }
+        else
+        {
+            // The kernel's MdbOrder without a planted fault: from the head along Next.
+            walked!.Clear();
+            for (var a = kernel.MdbHead; a.IsSome; )
+            {
+                var s = kernel.SlotAt(a);
+                walked.Add(a);
+                n = AddSlot(kernel, a, s, n);
+                a = s.Next;
+            }
+
+            words[countAt] = (ulong)walked.Count;
         }
 
         wordCount = n;
+    }
+
+    private int AddSlot(KernelImpl kernel, SlotAddress a, in CapSlot s, int n)
+    {
+        if (n + 2 > words.Length) Array.Resize(ref words, 2 * words.Length);
+        if (capCount == caps.Length) Array.Resize(ref caps, 2 * caps.Length + 16);
+        words[n++] = ((ulong)(uint)a.Object << 32) | (uint)a.Index;
+        if (PlantMissCapabilities) return n;
+        words[n++] = (ulong)s.Depth;
+        caps[capCount++] = s.Cap;
+        return n;
     }
 
     // Room for length items; the old contents are not kept (called before an array is filled).
