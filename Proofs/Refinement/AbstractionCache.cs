@@ -179,6 +179,7 @@ public sealed class AbstractionCache
 
         var fields = Abstraction.ObjectFields;
         var now = objectScratch;
+        objectValues.Reserve(Math.Max(image.Capacity, lastImage?.Capacity ?? 0));
         foreach (var id in changedObjects)
         {
             // Only the entries that differ from what this index gave last time (objectValues: what
@@ -279,13 +280,19 @@ public sealed class AbstractionCache
 internal sealed class ObjectValues
 {
     private static readonly int Width = Abstraction.ObjectFields.Length;
-    private Value?[] values = new Value?[64 * Width];
+    private Value?[] values = [];
 
     /// <summary>The entries of index <paramref name="id"/> (writable: the caller records what it wrote).</summary>
     public Span<Value?> At(int id)
     {
         if ((id + 1) * Width > values.Length) Array.Resize(ref values, Math.Max((id + 1) * Width, 2 * values.Length));
         return values.AsSpan(id * Width, Width);
+    }
+
+    /// <summary>Room for indices below <paramref name="ids"/>: exactly at first (a fresh checker's), then with room to grow (the table grows by one object at a time).</summary>
+    public void Reserve(int ids)
+    {
+        if (ids * Width > values.Length) Array.Resize(ref values, values.Length == 0 ? ids * Width : Math.Max(ids * Width, 2 * values.Length));
     }
 
     public ObjectValues Clone() => new() { values = (Value?[])values.Clone() };

@@ -23,11 +23,12 @@ namespace Verified.Proofs.Refinement;
 /// </summary>
 internal sealed class KernelImage
 {
-    private ulong[] words = new ulong[256];
-    private GrantEntry[] grants = new GrantEntry[64];
-    private Capability[] caps = new Capability[64];
-    private int[] objectStart = new int[64]; // per table index: where its words start (one more: where the slots start)
-    private int[] grantStart = new int[64]; // per table index: where its grant entries start (one more: the end)
+    // Empty until the first capture sizes them (most checkers live a few dozen syscalls, and each has two images).
+    private ulong[] words = [];
+    private GrantEntry[] grants = [];
+    private Capability[] caps = [];
+    private int[] objectStart = []; // per table index: where its words start (one more: where the slots start)
+    private int[] grantStart = []; // per table index: where its grant entries start (one more: the end)
     private int wordCount, grantCount, capCount, capacity;
 
     // The most words one object-table entry takes (see Capture).
