@@ -41,12 +41,48 @@ public static class Abstraction
     /// <summary>Occupied slots the abstraction covers, in derivation-list order.</summary>
     public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => [.. kernel.MdbOrder()];
 
-    /// <summary>As <see cref="OccupiedSlots(KernelImpl)"/>, into <paramref name="into"/> (cleared first; reused by the checker every step).</summary>
+    /// <summary>
+    /// As <see cref="OccupiedSlots(KernelImpl)"/>, into <paramref name="into"/> (cleared first; reused by
+    /// the checker every step). The kernel's walk keeps a set of the slots it visited whenever a
+    /// planted-fault object is attached (only a planted fault can make the list cyclic), a set per
+    /// walk; here the list is followed directly, and only a walk longer than there are slots — so
+    /// cyclic — is done again by the kernel's walk, which stops at a revisited slot.
+    /// </summary>
     public static List<SlotAddress> OccupiedSlots(KernelImpl kernel, List<SlotAddress> into)
     {
         into.Clear();
-        foreach (var a in kernel.MdbOrder()) into.Add(a);
+        var bound = SlotBound(kernel);
+        for (var a = kernel.MdbHead; a.IsSome; a = kernel.SlotAt(a).Next)
+        {
+            if (into.Count == bound)
+            {
+                into.Clear();
+                foreach (var s in kernel.MdbOrder()) into.Add(s);
+                return into;
+            }
+
+            into.Add(a);
+        }
+
         return into;
+    }
+
+    /// <summary>The number of capability slots the kernel has (each CNode's, and each task's in-flight slot): no acyclic derivation list is longer.</summary>
+    internal static int SlotBound(KernelImpl kernel)
+    {
+        var n = 0;
+        var table = kernel.Objects;
+        for (var id = 0; id < table.Capacity; id++)
+        {
+            n += table[id] switch
+            {
+                CNodeObject c => c.View.Length,
+                TaskObject => 1,
+                _ => 0,
+            };
+        }
+
+        return n;
     }
 
     /// <summary>The abstract state of <paramref name="kernel"/>, built from scratch (the reference the incremental <see cref="AbstractionCache"/> is cross-checked against).</summary>

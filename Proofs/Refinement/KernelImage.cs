@@ -44,11 +44,9 @@ internal sealed class KernelImage
     /// </summary>
     public void Capture(KernelImpl kernel, IReadOnlyList<SlotAddress>? occupied, List<SlotAddress>? walked, long idsVersion)
     {
-        // A planted kernel fault can make the list cyclic: then the kernel's own walk, which stops at a revisited slot.
-        if (occupied is null && kernel.Faults is not null) occupied = Abstraction.OccupiedSlots(kernel, walked ?? throw new ArgumentNullException(nameof(walked)));
         var table = kernel.Objects;
         capacity = table.Capacity;
-        var slots = occupied?.Count ?? Math.Max(walked!.Count, 64); // when walking, a guess: the last list's length (AddSlot grows)
+        var slots = occupied?.Count ?? Math.Max(walked?.Count ?? throw new ArgumentNullException(nameof(walked)), 64); // when walking, a guess: the last list's length (AddSlot grows)
         Grow(ref words, 2 + capacity * MaxObjectWords + 1 + 2 * slots);
         Grow(ref objectStart, capacity + 1);
         Grow(ref grantStart, capacity + 1);
@@ -115,10 +113,20 @@ internal sealed class KernelImage
         }
         else
         {
-            // The kernel's MdbOrder without a planted fault: from the head along Next.
+            // Abstraction.OccupiedSlots's walk, from the head along Next; a walk longer than there
+            // are slots is cyclic (only a planted fault makes one): then that method's list.
             walked!.Clear();
+            var bound = Abstraction.SlotBound(kernel);
             for (var a = kernel.MdbHead; a.IsSome; )
             {
+                if (walked.Count == bound)
+                {
+                    Abstraction.OccupiedSlots(kernel, walked);
+                    (n, capCount) = (countAt + 1, 0);
+                    foreach (var c in walked) n = AddSlot(kernel, c, kernel.SlotAt(c), n);
+                    break;
+                }
+
                 var s = kernel.SlotAt(a);
                 walked.Add(a);
                 n = AddSlot(kernel, a, s, n);
