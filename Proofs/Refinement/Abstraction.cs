@@ -41,12 +41,48 @@ public static class Abstraction
     /// <summary>Occupied slots the abstraction covers, in derivation-list order.</summary>
     public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => [.. kernel.MdbOrder()];
 
-    /// <summary>As <see cref="OccupiedSlots(KernelImpl)"/>, into <paramref name="into"/> (cleared first; reused by the checker every step).</summary>
+    /// <summary>
+    /// As <see cref="OccupiedSlots(KernelImpl)"/>, into <paramref name="into"/> (cleared first; reused by
+    /// the checker every step). The kernel's walk keeps a set of the slots it visited whenever a
+    /// planted-fault object is attached (only a planted fault can make the list cyclic), a set per
+    /// walk; here the list is followed directly, and only a walk longer than there are slots — so
+    /// cyclic — is done again by the kernel's walk, which stops at a revisited slot.
+    /// </summary>
     public static List<SlotAddress> OccupiedSlots(KernelImpl kernel, List<SlotAddress> into)
     {
         into.Clear();
-        foreach (var a in kernel.MdbOrder()) into.Add(a);
+        var bound = SlotBound(kernel);
+        for (var a = kernel.MdbHead; a.IsSome; a = kernel.SlotAt(a).Next)
+        {
+            if (into.Count == bound)
+            {
+                into.Clear();
+                foreach (var s in kernel.MdbOrder()) into.Add(s);
+                return into;
+            }
+
+            into.Add(a);
+        }
+
         return into;
+    }
+
+    /// <summary>The number of capability slots the kernel has (each CNode's, and each task's in-flight slot): no acyclic derivation list is longer.</summary>
+    internal static int SlotBound(KernelImpl kernel)
+    {
+        var n = 0;
+        var table = kernel.Objects;
+        for (var id = 0; id < table.Capacity; id++)
+        {
+            n += table[id] switch
+            {
+                CNodeObject c => c.View.Length,
+                TaskObject => 1,
+                _ => 0,
+            };
+        }
+
+        return n;
     }
 
     /// <summary>The abstract state of <paramref name="kernel"/>, built from scratch (the reference the incremental <see cref="AbstractionCache"/> is cross-checked against).</summary>
@@ -59,8 +95,7 @@ public static class Abstraction
 
     /// <summary>
     /// Every entry of the abstract state, field by field, into <paramref name="b"/> (only entries
-    /// that differ from the field's default). <paramref name="ancestry"/>, when given, reuses the
-    /// ancestor sets (CapAnc values) of the previous call where the parent's set is the same object.
+    /// that differ from the field's default). <paramref name="memo"/>, when given, shares the grants' revoked-generation sets.
     /// <paramref name="occupied"/> is <see cref="OccupiedSlots"/> of the kernel as it is now (read once per step by the caller).
     /// </summary>
     internal static void Collect(KernelImpl kernel, CapIdentities ids, Builder b, ValueMemo? memo, IReadOnlyList<SlotAddress> occupied)
@@ -74,7 +109,7 @@ public static class Abstraction
 
         // Capabilities: the derivation list in preorder with depths gives parent and ancestors.
         var roots = b.Roots;
-        WalkCaps(kernel, ids, memo, occupied, b.Stack, roots, r => EmitCap(r, b));
+        WalkCaps(kernel, ids, occupied, b.Stack, roots, r => EmitCap(r, b));
         foreach (var (obj, root) in roots) b.Set(F.ObjRoot, Obj((ulong)obj), Cap(root.Id));
 
         EmitGrants(kernel, b, memo);
@@ -90,38 +125,52 @@ public static class Abstraction
     /// </summary>
     internal static void EmitObject(KernelImpl kernel, int id, Builder b)
     {
+        var values = new Value?[ObjectFields.Length];
+        ObjectEntries(kernel, id, values);
+        var key = Obj((ulong)id);
+        for (var j = 0; j < values.Length; j++)
+            if (values[j] is { } v) b.Set(ObjectFields[j], key, v);
+    }
+
+    /// <summary>
+    /// What <see cref="EmitObject"/> writes at <paramref name="id"/>, by position in <see cref="ObjectFields"/>
+    /// (null: nothing, the field's default). Shared values (<see cref="Bv"/>), so the incremental
+    /// abstraction mostly tells an unchanged entry by reference.
+    /// </summary>
+    internal static void ObjectEntries(KernelImpl kernel, int id, Span<Value?> into)
+    {
+        into.Clear();
         if (kernel.Objects[id] is not { IsLive: true } o)
         {
-            if (Generations.OfDead(kernel, id) is { } dead) b.Set(F.ObjGen, Obj((ulong)id), dead);
+            into[2] = Generations.OfDead(kernel, id);
             return;
         }
 
-        var key = Obj((ulong)o.Id);
-        b.Set(F.ObjAlive, key, BoolValue.True);
-        b.Set(F.ObjType, key, ObjTypeValue(ObjTypeName(o.Type)));
-        b.Set(F.ObjGen, key, Bv(K.Gen, AbstractGeneration(o.Generation)));
-        b.Set(F.ObjBase, key, Bv(K.Addr, o.Paddr));
-        b.Set(F.ObjSize, key, Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits));
+        into[0] = BoolValue.True;
+        into[1] = ObjTypeValue(ObjTypeName(o.Type));
+        into[2] = Bv(K.Gen, AbstractGeneration(o.Generation));
+        into[3] = Bv(K.Addr, o.Paddr);
+        into[4] = Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits);
         if (o.ParentUntyped >= 0)
         {
-            b.Set(F.ObjHasUt, key, BoolValue.True);
-            b.Set(F.ObjUt, key, Obj((ulong)o.ParentUntyped));
+            into[5] = BoolValue.True;
+            into[6] = Obj((ulong)o.ParentUntyped);
         }
 
-        if (o is UntypedObject u) b.Set(F.UtFree, key, Bv(K.Addr, u.Paddr + u.Watermark));
+        if (o is UntypedObject u) into[7] = Bv(K.Addr, u.Paddr + u.Watermark);
         if (o is TaskObject t)
         {
             var running = t.State != KTaskState.Inactive;
-            b.Set(F.TaskState, key, TaskStateValue(running ? "Runnable" : "Inactive"));
+            into[8] = TaskStateValue(running ? "Runnable" : "Inactive");
             if (running && t.FaultEndpoint.IsSome)
             {
-                b.Set(F.TaskFaultEp, key, Obj((ulong)t.FaultEndpoint.Id));
-                b.Set(F.TaskFaultGen, key, Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation)));
+                into[9] = Obj((ulong)t.FaultEndpoint.Id);
+                into[10] = Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation));
             }
         }
     }
 
-    /// <summary>The fields <see cref="EmitObject"/> writes (ObjRoot, also keyed by object, comes from the capabilities).</summary>
+    /// <summary>The fields <see cref="EmitObject"/> writes, in <see cref="ObjectEntries"/>' order (ObjRoot, also keyed by object, comes from the capabilities).</summary>
     internal static int[] ObjectFields { get; } =
         [F.ObjAlive, F.ObjType, F.ObjGen, F.ObjBase, F.ObjSize, F.ObjHasUt, F.ObjUt, F.UtFree, F.TaskState, F.TaskFaultEp, F.TaskFaultGen];
 
@@ -133,15 +182,12 @@ public static class Abstraction
     internal static int[] GrantFields { get; } =
         [F.GrGen, F.GrRevoked, F.GrValid, F.GrGrantee, F.GrBase, F.GrLen, F.GrAccess, F.GrDepth, F.GrIndirect, F.GrSrc, F.GrSrcGen];
 
-    /// <summary>Writes the defaults of every field <see cref="EmitObject"/> may write at <paramref name="id"/> (an object whose entries are re-read).</summary>
-    internal static void ClearObject(int id, Builder b)
-    {
-        var key = Obj((ulong)id);
-        foreach (var f in ObjectFields) b.Set(f, key, Builder.DefaultOf(f));
-    }
-
-    /// <summary>One occupied slot as the derivation-list walk sees it: the abstraction's entries for it depend on nothing else.</summary>
-    internal readonly record struct CapRecord(SlotAddress Slot, ulong SlotKey, ulong Id, Capability Cap, int Depth, ulong Parent, MapValue? Anc)
+    /// <summary>
+    /// One occupied slot as the derivation-list walk sees it: the abstraction's entries for it depend
+    /// on nothing else. <paramref name="ParentAnc"/> (the parent's ancestor set) is no entry: it lets
+    /// the next walk reuse <paramref name="Anc"/> when the parent and its set object are the same.
+    /// </summary>
+    internal readonly record struct CapRecord(SlotAddress Slot, ulong SlotKey, ulong Id, Capability Cap, int Depth, ulong Parent, MapValue? Anc, MapValue? ParentAnc)
     {
         public const ulong NoParent = ulong.MaxValue;
 
@@ -154,9 +200,10 @@ public static class Abstraction
     /// Walks the derivation list (<paramref name="occupied"/>, in preorder with depths: a slot's
     /// parent is the nearest earlier slot one level up) giving each slot's record to
     /// <paramref name="visit"/>, and fills <paramref name="roots"/> with ObjRoot (ghost): the
-    /// shallowest current capability to each live object, first in preorder.
+    /// shallowest current capability to each live object, first in preorder. The abstraction from
+    /// scratch; the incremental one walks with <see cref="CapWalk"/> (the cross-check compares them).
     /// </summary>
-    internal static void WalkCaps(KernelImpl kernel, CapIdentities ids, ValueMemo? memo, IReadOnlyList<SlotAddress> occupied,
+    internal static void WalkCaps(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied,
         List<(ulong Id, int Depth, MapValue? Anc)> stack, Dictionary<int, (ulong Id, int Depth)> roots, Action<CapRecord> visit)
     {
         stack.Clear();
@@ -166,17 +213,18 @@ public static class Abstraction
             var s = kernel.SlotAt(slot);
             var capId = ids.IdOf(slot);
             while (stack.Count > 0 && stack[^1].Depth >= s.Depth) stack.RemoveAt(stack.Count - 1);
-            MapValue? anc = null;
+            MapValue? anc = null, parentAnc = null;
             var parentId = CapRecord.NoParent;
             if (stack.Count > 0)
             {
                 // The ancestors are the parent's ancestors and the parent.
                 var parent = stack[^1];
                 parentId = parent.Id;
-                anc = memo is not null ? memo.Ancestors(capId, parent.Id, parent.Anc) : AncestorsOf(parent.Id, parent.Anc);
+                parentAnc = parent.Anc;
+                anc = AncestorsOf(parent.Id, parent.Anc);
             }
 
-            visit(new CapRecord(slot, InFlight.SlotKey(kernel, slot), capId, s.Cap, s.Depth, parentId, anc));
+            visit(new CapRecord(slot, InFlight.SlotKey(kernel, slot), capId, s.Cap, s.Depth, parentId, anc, parentAnc));
             var target = kernel.Objects.Resolve(s.Cap.Object);
             if (target is not null && (!roots.TryGetValue(target.Id, out var r) || s.Depth < r.Depth))
             {

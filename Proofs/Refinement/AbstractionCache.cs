@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Verified.Spec;
 using Verified.Spec.Kernel;
 using Verified.Kernel.Abi;
@@ -31,17 +31,13 @@ public sealed class AbstractionCache
     private KernelImage spareImage = new();
     private ConcreteState? last;
 
-    // The last read's capability walk and roots, and grant entries (each with a spare refilled by the next read).
-    private Dictionary<SlotAddress, Abstraction.CapRecord> records = [];
-    private Dictionary<SlotAddress, Abstraction.CapRecord> spareRecords = [];
-    private Dictionary<int, (ulong Id, int Depth)> roots = [];
-    private Dictionary<int, (ulong Id, int Depth)> spareRoots = [];
+    // The last read's capability walk and roots, and grant entries (with a spare refilled by the next read).
+    private CapWalk caps = new();
+    private ObjectValues objectValues = new();
     private Abstraction.Builder grants = new();
     private Abstraction.Builder spareGrants = new();
 
     private readonly Abstraction.Builder pending = new(); // the entries re-read by one call, later writes winning
-    private readonly List<(ulong Id, int Depth, MapValue? Anc)> stack = [];
-    private readonly List<Abstraction.CapRecord> filled = [];
     private readonly List<int> changedObjects = [];
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
@@ -62,6 +58,9 @@ public sealed class AbstractionCache
     /// <summary>Test-only: the next call re-reads no grant (a wrong shortcut for the cross-check tests to catch: as a rule missing what grants read).</summary>
     internal bool PlantGrantsUnreadOnce { get; set; }
 
+    /// <summary>Test-only: the values kept per object are never updated after the first read (a wrong shortcut for the cross-check tests to catch).</summary>
+    internal bool PlantObjectValuesStale { get; set; }
+
     /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
     internal bool PlantSeedIgnoresImage { get; set; }
 
@@ -78,12 +77,15 @@ public sealed class AbstractionCache
     /// </summary>
     public IReadOnlyDictionary<string, HashSet<Value>>? LastChanges { get; private set; }
 
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, Abstraction.OccupiedSlots(kernel, occupiedScratch));
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, null);
 
     private readonly List<SlotAddress> occupiedScratch = [];
 
-    /// <summary>As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/> as it is now.</summary>
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
+    /// <summary>
+    /// As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/>
+    /// as it is now (null: the image's capture walks the list).
+    /// </summary>
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress>? given)
     {
         Previous = last;
         LastChanges = null;
@@ -98,7 +100,8 @@ public sealed class AbstractionCache
         // unchanged too (KernelImage) — no abstract value is built or compared.
         var image = spareImage;
         image.PlantMissCapabilities = PlantImageMissesCapabilities;
-        image.Capture(kernel, occupied, ids.Version);
+        image.Capture(kernel, given, given is null ? occupiedScratch : null, ids.Version);
+        var occupied = given ?? occupiedScratch;
         if (last is not null && lastImage is not null && image.SameAs(lastImage))
         {
             LastChanges = NoChanges;
@@ -114,13 +117,12 @@ public sealed class AbstractionCache
         var grantsToo = first || GrantsMayDiffer(image);
         ReadCaps(kernel, ids, occupied);
         if (grantsToo) ReadGrants(kernel);
-        memo.Flip();
         image.SetIdsVersion(ids.Version);
         spareImage = lastImage ?? new KernelImage();
         lastImage = image;
         var (state, changes) = Apply(last ?? Empty.Value);
         last = state;
-        if (seedImage is not null) seed = new Seed(seedImage, last, new(records), new(roots), grants.Clone(), memo.Snapshot());
+        if (seedImage is not null) seed = new Seed(seedImage, last, caps.Clone(), objectValues.Clone(), grants.Clone());
         LastChanges = first ? null : changes;
         if (PlantLostChangesOnce && !first)
         {
@@ -136,8 +138,7 @@ public sealed class AbstractionCache
     // when their images are equal (the identities a fresh map gives are a function of the
     // derivation list, which the image holds). Building the first state from nothing was most of
     // the pre-state's cost.
-    private sealed record Seed(KernelImage Image, ConcreteState State, Dictionary<SlotAddress, Abstraction.CapRecord> Records,
-        Dictionary<int, (ulong Id, int Depth)> Roots, Abstraction.Builder Grants, ValueMemo Memo);
+    private sealed record Seed(KernelImage Image, ConcreteState State, CapWalk Caps, ObjectValues Objects, Abstraction.Builder Grants);
 
     [ThreadStatic]
     private static Seed? seed;
@@ -146,10 +147,9 @@ public sealed class AbstractionCache
     {
         if (seed is not { } s || !(PlantSeedIgnoresImage || image.SameAs(s.Image))) return false;
         foreach (var slot in occupied) ids.IdOf(slot); // as the walk would name them
-        records = new(s.Records);
-        roots = new(s.Roots);
+        caps = s.Caps.Clone();
+        objectValues = s.Objects.Clone();
         grants = s.Grants.Clone();
-        memo.CopyFrom(s.Memo);
         image.SetIdsVersion(ids.Version);
         spareImage = lastImage ?? new KernelImage();
         lastImage = image;
@@ -159,7 +159,7 @@ public sealed class AbstractionCache
 
     private static readonly IReadOnlyDictionary<string, HashSet<Value>> NoChanges = new Dictionary<string, HashSet<Value>>();
 
-    // The entries keyed by each changed table index: its defaults, then what the index holds now.
+    // The entries keyed by each changed table index that differ from the last read's.
     private void ReadObjects(KernelImpl kernel, KernelImage image, bool all)
     {
         changedObjects.Clear();
@@ -177,12 +177,26 @@ public sealed class AbstractionCache
             image.ChangedObjects(lastImage!, changedObjects);
         }
 
+        var fields = Abstraction.ObjectFields;
+        var now = objectScratch;
+        objectValues.Reserve(Math.Max(image.Capacity, lastImage?.Capacity ?? 0));
         foreach (var id in changedObjects)
         {
-            Abstraction.ClearObject(id, pending);
-            Abstraction.EmitObject(kernel, id, pending);
+            // Only the entries that differ from what this index gave last time (objectValues: what
+            // the last state holds there) go into pending; most of a changed object is unchanged.
+            Abstraction.ObjectEntries(kernel, id, now);
+            var was = objectValues.At(id);
+            var key = Abstraction.Obj((ulong)id);
+            for (var j = 0; j < fields.Length; j++)
+            {
+                if (ReferenceEquals(was[j], now[j])) continue;
+                pending.Set(fields[j], key, now[j] ?? Abstraction.Builder.DefaultOf(fields[j]));
+                if (!PlantObjectValuesStale) was[j] = now[j];
+            }
         }
     }
+
+    private readonly Value?[] objectScratch = new Value?[Abstraction.ObjectFields.Length];
 
     // Grant entries read only grant tables and whether each one's owner resolves, both in the
     // table's words (KernelImage), so only a changed index that was or is a grant table can change them.
@@ -202,45 +216,10 @@ public sealed class AbstractionCache
         return false;
     }
 
-    // The derivation list walked again (cheap: records, no values); entries written only for the
-    // slots whose record changed, was emptied or was filled. Every emptied or changed slot's old
-    // entries are cleared before any new entry is written, so a capability identity moved to
-    // another slot ends with the new slot's entries.
-    private void ReadCaps(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
-    {
-        var now = spareRecords;
-        now.Clear();
-        filled.Clear();
-        var before = records;
-        Abstraction.WalkCaps(kernel, ids, memo, occupied, stack, spareRoots, r =>
-        {
-            now[r.Slot] = r;
-            if (!before.TryGetValue(r.Slot, out var old) || !Same(r, old)) filled.Add(r);
-        });
-        foreach (var (slot, old) in before)
-        {
-            if (!now.TryGetValue(slot, out var r) || !Same(r, old)) Abstraction.ClearCap(old, pending);
-        }
-
-        foreach (var r in filled) Abstraction.EmitCap(r, pending);
-        (records, spareRecords) = (now, before);
-
-        var rootsNow = spareRoots;
-        foreach (var (obj, root) in roots)
-        {
-            if (!rootsNow.ContainsKey(obj)) Abstraction.SetRoot(obj, null, pending);
-        }
-
-        foreach (var (obj, root) in rootsNow)
-        {
-            if (!roots.TryGetValue(obj, out var old) || old.Id != root.Id) Abstraction.SetRoot(obj, root.Id, pending);
-        }
-
-        (roots, spareRoots) = (rootsNow, roots);
-    }
-
-    private bool Same(in Abstraction.CapRecord now, in Abstraction.CapRecord old) =>
-        PlantSlotDiffIgnoresContents ? now.Slot == old.Slot && now.Id == old.Id : now.Same(old);
+    // The derivation list walked again (records, no values: CapWalk); entries written only for the
+    // slots whose record changed, was emptied or was filled, and ObjRoot where it changed.
+    private void ReadCaps(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied) =>
+        caps.Read(kernel, ids, occupied, pending, PlantSlotDiffIgnoresContents);
 
     // Every grant entry read again and compared with the last read's: the keys it no longer has get their defaults.
     private void ReadGrants(KernelImpl kernel)
@@ -262,16 +241,18 @@ public sealed class AbstractionCache
     }
 
     // The re-read entries stored into the previous state's maps; a field keeps its map object, and
-    // the state its object, when no stored value differs.
+    // the state its object, when no stored value differs. Fields by position (the state's array):
+    // going through the state's name-keyed dictionary built an immutable dictionary of every field
+    // per step, most of this method's time.
     private (ConcreteState, IReadOnlyDictionary<string, HashSet<Value>>) Apply(ConcreteState from)
     {
-        ImmutableDictionary<string, Value>.Builder? changed = null;
+        var replaced = replacedScratch;
+        replaced.Clear();
         Dictionary<string, HashSet<Value>>? changes = null;
         for (var i = 0; i < KernelState.Fields.Length; i++)
         {
             if (pending.EntriesOf(i) is not { Count: > 0 } entries) continue;
-            var name = KernelState.Fields[i].Name;
-            var m = (MapValue)from[name];
+            var m = from.Map(i);
             HashSet<Value>? keys = null;
             foreach (var (k, v) in entries)
             {
@@ -282,55 +263,48 @@ public sealed class AbstractionCache
             }
 
             if (keys is null) continue;
-            (changes ??= new(StringComparer.Ordinal))[name] = keys;
-            changed ??= from.Values.ToBuilder();
-            changed[name] = m;
+            (changes ??= new(StringComparer.Ordinal))[KernelState.Fields[i].Name] = keys;
+            replaced.Add((i, m));
         }
 
-        return changed is null ? (from, NoChanges) : (new ConcreteState(changed.ToImmutable()), changes!);
+        return changes is null ? (from, NoChanges) : (from.With(CollectionsMarshal.AsSpan(replaced)), changes);
     }
+
+    private readonly List<(int Index, Value Value)> replacedScratch = [];
 }
 
 /// <summary>
-/// Values the abstraction builds again and again, shared between calls: a capability's ancestor
-/// set is its parent's set plus the parent (reused when the parent and its set object are the same
-/// as last time), and a grant key's revoked-generation set depends only on the generation.
+/// What <see cref="Abstraction.ObjectEntries"/> gave each object-table index at the last read (null:
+/// the default), which the last state holds at that index: a re-read index writes only where it differs.
+/// </summary>
+internal sealed class ObjectValues
+{
+    private static readonly int Width = Abstraction.ObjectFields.Length;
+    private Value?[] values = [];
+
+    /// <summary>The entries of index <paramref name="id"/> (writable: the caller records what it wrote).</summary>
+    public Span<Value?> At(int id)
+    {
+        if ((id + 1) * Width > values.Length) Array.Resize(ref values, Math.Max((id + 1) * Width, 2 * values.Length));
+        return values.AsSpan(id * Width, Width);
+    }
+
+    /// <summary>Room for indices below <paramref name="ids"/>: exactly at first (a fresh checker's), then with room to grow (the table grows by one object at a time).</summary>
+    public void Reserve(int ids)
+    {
+        if (ids * Width > values.Length) Array.Resize(ref values, values.Length == 0 ? ids * Width : Math.Max(ids * Width, 2 * values.Length));
+    }
+
+    public ObjectValues Clone() => new() { values = (Value?[])values.Clone() };
+}
+
+/// <summary>
+/// Values the abstraction builds again and again, shared between calls: a grant key's
+/// revoked-generation set depends only on the generation.
 /// </summary>
 internal sealed class ValueMemo
 {
-    private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> ancestors = [];
-    private Dictionary<ulong, (ulong Parent, MapValue? ParentAnc, MapValue Anc)> nextAncestors = [];
     private readonly Dictionary<uint, MapValue> revoked = [];
-
-    /// <summary>A copy of what the next walk reuses.</summary>
-    public ValueMemo Snapshot()
-    {
-        var m = new ValueMemo();
-        m.CopyFrom(this);
-        return m;
-    }
-
-    /// <summary>Takes <paramref name="other"/>'s ancestor sets as those of the last walk.</summary>
-    public void CopyFrom(ValueMemo other)
-    {
-        ancestors.Clear();
-        foreach (var (k, v) in other.ancestors) ancestors[k] = v;
-    }
-
-    public MapValue Ancestors(ulong cap, ulong parent, MapValue? parentAnc)
-    {
-        if (!ancestors.TryGetValue(cap, out var e) || e.Parent != parent || !ReferenceEquals(e.ParentAnc, parentAnc))
-            e = (parent, parentAnc, Abstraction.AncestorsOf(parent, parentAnc));
-        nextAncestors[cap] = e;
-        return e.Anc;
-    }
-
-    /// <summary>Ends one abstraction: forgets capabilities not seen in it.</summary>
-    public void Flip()
-    {
-        (ancestors, nextAncestors) = (nextAncestors, ancestors);
-        nextAncestors.Clear();
-    }
 
     public MapValue Revoked(uint generation)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Verified.Kernel.Objects;
 
 namespace Verified.Proofs.Refinement;
@@ -43,8 +44,15 @@ public sealed class CapIdentities
     public void Update(IReadOnlyList<SlotAddress> occupiedAfter, SlotAddress? movedFrom, SlotAddress? movedTo)
     {
         // The common step fills and empties no slot: the same slots, no move, nothing changes.
-        // (The derivation list holds each slot once, so equal counts and containment are set equality.)
-        if (movedFrom is null && occupiedAfter.Count == ids.Count && AllNamed(occupiedAfter)) return;
+        // Cheapest when the list is the one of the last update and the map has not changed since
+        // (each update ends with exactly that list's slots named); otherwise by lookups (the
+        // derivation list holds each slot once, so equal counts and containment are set equality).
+        if (movedFrom is null && Version == updatedVersion && SameList(occupiedAfter, updatedList)) return;
+        if (movedFrom is null && occupiedAfter.Count == ids.Count && AllNamed(occupiedAfter))
+        {
+            Remember(occupiedAfter);
+            return;
+        }
 
         // The two sets and the map before last are reused (this runs after every syscall).
         var occupied = scratchOccupied;
@@ -67,6 +75,28 @@ public sealed class CapIdentities
         spare = ids;
         ids = next;
         foreach (var slot in occupiedAfter) IdOf(slot);
+        Remember(occupiedAfter);
+    }
+
+    // The list and the version at the end of the last update (version -1: none yet).
+    private readonly List<SlotAddress> updatedList = [];
+    private long updatedVersion = -1;
+
+    private void Remember(IReadOnlyList<SlotAddress> occupied)
+    {
+        updatedList.Clear();
+        if (occupied is List<SlotAddress> l) updatedList.AddRange(l);
+        else foreach (var slot in occupied) updatedList.Add(slot);
+        updatedVersion = Version;
+    }
+
+    private static bool SameList(IReadOnlyList<SlotAddress> a, List<SlotAddress> b)
+    {
+        if (a is List<SlotAddress> l) return CollectionsMarshal.AsSpan(l).SequenceEqual(CollectionsMarshal.AsSpan(b));
+        if (a.Count != b.Count) return false;
+        for (var i = 0; i < a.Count; i++)
+            if (a[i] != b[i]) return false;
+        return true;
     }
 
 

@@ -8,7 +8,7 @@ namespace Verified.Proofs.Refinement;
 
 /// <summary>
 /// The raw kernel data the abstraction reads, as words: every object-table entry (liveness, type,
-/// generation, place, parent untyped, the untyped watermark, the task's state, fault endpoint and
+/// generation, place, parent untyped, the untyped watermark, whether the task is inactive, its fault endpoint and
 /// grant table, the grant table's owner, whether it resolves, and every entry) with the table's generation at its
 /// index, and every derivation-list slot in order (address, depth, capability). Two equal images
 /// abstract to the same state (with the same capability identities): <see cref="Abstraction.Collect"/>
@@ -16,109 +16,177 @@ namespace Verified.Proofs.Refinement;
 /// maps, so <see cref="AbstractionCache"/> returns its last state when the image is unchanged —
 /// the common case for the pre-state, which the last post-state already read. Exact equality,
 /// not a hash: a change the abstraction could see always changes the image. Grant entries and
-/// capabilities are kept whole (record structs compared field by field), so a field added to
-/// them later is covered without a change here.
+/// capabilities are kept whole and compared as bytes (equal bytes are equal fields; padding that
+/// differs only makes a spurious difference, which costs a re-read), so a field added to them
+/// later is covered without a change here. Plain arrays filled by index: this runs twice per
+/// syscall, and list appends were most of its time.
 /// </summary>
 internal sealed class KernelImage
 {
-    private readonly List<ulong> words = [];
-    private readonly List<GrantEntry> grants = [];
-    private readonly List<Capability> caps = [];
-    private readonly List<int> objectStart = []; // per table index: where its words start (one more: where the slots start)
-    private readonly List<int> grantStart = []; // per table index: where its grant entries start (one more: the end)
+    // Empty until the first capture sizes them (most checkers live a few dozen syscalls, and each has two images).
+    private ulong[] words = [];
+    private GrantEntry[] grants = [];
+    private Capability[] caps = [];
+    private int[] objectStart = []; // per table index: where its words start (one more: where the slots start)
+    private int[] grantStart = []; // per table index: where its grant entries start (one more: the end)
+    private int wordCount, grantCount, capCount, capacity;
+
+    // The most words one object-table entry takes (see Capture).
+    private const int MaxObjectWords = 12;
 
     /// <summary>Test-only: leave the capabilities' contents out (a wrong image for the cross-check tests to catch).</summary>
     public bool PlantMissCapabilities { get; set; }
 
-    public void Capture(KernelImpl kernel, IReadOnlyList<SlotAddress> occupied, long idsVersion)
+    /// <summary>
+    /// Captures the kernel with <paramref name="occupied"/> as its derivation list (<see cref="Abstraction.OccupiedSlots"/>),
+    /// or, when that is null, walks the list itself into <paramref name="walked"/> (one slot read per
+    /// slot instead of two: the pre-state's capture, every syscall).
+    /// </summary>
+    public void Capture(KernelImpl kernel, IReadOnlyList<SlotAddress>? occupied, List<SlotAddress>? walked, long idsVersion)
     {
-        words.Clear();
-        grants.Clear();
-        caps.Clear();
-        objectStart.Clear();
-        grantStart.Clear();
-        words.Add((ulong)idsVersion);
         var table = kernel.Objects;
-        words.Add((ulong)table.Capacity);
-        for (var id = 0; id < table.Capacity; id++)
+        capacity = table.Capacity;
+        var slots = occupied?.Count ?? Math.Max(walked?.Count ?? throw new ArgumentNullException(nameof(walked)), 64); // when walking, a guess: the last list's length (AddSlot grows)
+        Grow(ref words, 2 + capacity * MaxObjectWords + 1 + 2 * slots);
+        Grow(ref objectStart, capacity + 1);
+        Grow(ref grantStart, capacity + 1);
+        Grow(ref caps, slots);
+        var w = words; // not grown before the slots
+        var n = 0;
+        grantCount = 0;
+        w[n++] = (ulong)idsVersion;
+        w[n++] = (ulong)capacity;
+        for (var id = 0; id < capacity; id++)
         {
-            objectStart.Add(words.Count);
-            grantStart.Add(grants.Count);
-            words.Add(table.GenerationAt(id));
+            objectStart[id] = n;
+            grantStart[id] = grantCount;
+            w[n++] = table.GenerationAt(id);
             if (table[id] is not { } o)
             {
-                words.Add(0);
+                w[n++] = 0;
                 continue;
             }
 
-            words.Add(o.IsLive ? 3UL : 1UL);
-            words.Add((ulong)o.Type);
-            words.Add(o.Generation);
-            words.Add(o.Paddr);
-            words.Add((ulong)o.SizeBits);
-            words.Add((ulong)o.ParentUntyped);
+            w[n++] = o.IsLive ? 3UL : 1UL;
+            w[n++] = (ulong)o.Type;
+            w[n++] = o.Generation;
+            w[n++] = o.Paddr;
+            w[n++] = (ulong)o.SizeBits;
+            w[n++] = (ulong)o.ParentUntyped;
             switch (o)
             {
                 case UntypedObject u:
-                    words.Add(u.Watermark);
+                    w[n++] = u.Watermark;
                     break;
                 case TaskObject t:
-                    words.Add((ulong)t.State);
-                    Add(t.FaultEndpoint);
-                    Add(t.GrantTable);
+                    // Only whether the task is inactive: the abstraction reads nothing more of the
+                    // state (TaskState is Inactive or Runnable), and the scheduler moves tasks between
+                    // ready and blocked in most IPC steps, which would re-read them for nothing.
+                    w[n++] = t.State == TaskState.Inactive ? 0UL : 1UL;
+                    w[n++] = Word(t.FaultEndpoint);
+                    w[n++] = Word(t.GrantTable);
                     break;
                 case GrantTableObject g:
-                    Add(g.Owner);
+                    w[n++] = Word(g.Owner);
                     // Whether the owner resolves (a live task of that generation): the grants' keys
                     // name it, so the table's words alone decide its grant entries.
-                    words.Add(table.Resolve<TaskObject>(g.Owner) is null ? 0UL : 1UL);
-                    words.Add((ulong)g.View.Length);
-                    foreach (var e in g.View) grants.Add(e);
-
+                    w[n++] = table.Resolve<TaskObject>(g.Owner) is null ? 0UL : 1UL;
+                    var view = g.View;
+                    w[n++] = (ulong)view.Length;
+                    if (grants.Length < grantCount + view.Length) Array.Resize(ref grants, Math.Max(grantCount + view.Length, 2 * grants.Length));
+                    view.CopyTo(grants.AsSpan(grantCount));
+                    grantCount += view.Length;
                     break;
                 default:
                     break;
             }
         }
 
-        objectStart.Add(words.Count);
-        grantStart.Add(grants.Count);
-        words.Add((ulong)occupied.Count);
-        foreach (var a in occupied)
+        objectStart[capacity] = n;
+        grantStart[capacity] = grantCount;
+        capCount = 0;
+        var countAt = n++;
+        if (occupied is not null)
         {
-            words.Add(((ulong)(uint)a.Object << 32) | (uint)a.Index);
-            if (PlantMissCapabilities) continue;
-            var s = kernel.SlotAt(a);
-            words.Add((ulong)s.Depth);
-            caps.Add(s.Cap);
+            foreach (var a in occupied) n = AddSlot(kernel, a, kernel.SlotAt(a), n);
+            words[countAt] = (ulong)occupied.Count;
         }
+        else
+        {
+            // Abstraction.OccupiedSlots's walk, from the head along Next; a walk longer than there
+            // are slots is cyclic (only a planted fault makes one): then that method's list.
+            walked!.Clear();
+            var bound = Abstraction.SlotBound(kernel);
+            for (var a = kernel.MdbHead; a.IsSome; )
+            {
+                if (walked.Count == bound)
+                {
+                    Abstraction.OccupiedSlots(kernel, walked);
+                    (n, capCount) = (countAt + 1, 0);
+                    foreach (var c in walked) n = AddSlot(kernel, c, kernel.SlotAt(c), n);
+                    break;
+                }
+
+                var s = kernel.SlotAt(a);
+                walked.Add(a);
+                n = AddSlot(kernel, a, s, n);
+                a = s.Next;
+            }
+
+            words[countAt] = (ulong)walked.Count;
+        }
+
+        wordCount = n;
+    }
+
+    private int AddSlot(KernelImpl kernel, SlotAddress a, in CapSlot s, int n)
+    {
+        if (n + 2 > words.Length) Array.Resize(ref words, 2 * words.Length);
+        if (capCount == caps.Length) Array.Resize(ref caps, 2 * caps.Length + 16);
+        words[n++] = ((ulong)(uint)a.Object << 32) | (uint)a.Index;
+        if (PlantMissCapabilities) return n;
+        words[n++] = (ulong)s.Depth;
+        caps[capCount++] = s.Cap;
+        return n;
+    }
+
+    // Room for length items; the old contents are not kept (called before an array is filled).
+    private static void Grow<T>(ref T[] array, int length)
+    {
+        if (array.Length < length) array = new T[Math.Max(length, 2 * array.Length)];
     }
 
     /// <summary>Records the identities' version after the abstraction read (it may have named new slots).</summary>
     public void SetIdsVersion(long idsVersion)
     {
-        if (words.Count > 0) words[0] = (ulong)idsVersion;
+        if (wordCount > 0) words[0] = (ulong)idsVersion;
     }
+
+    private ReadOnlySpan<ulong> Words => words.AsSpan(0, wordCount);
+
+    private ReadOnlySpan<byte> Grants(int from, int to) => MemoryMarshal.AsBytes(grants.AsSpan(from, to - from));
+
+    private ReadOnlySpan<byte> Caps => MemoryMarshal.AsBytes(caps.AsSpan(0, capCount));
 
     public bool SameAs(KernelImage other) =>
-        CollectionsMarshal.AsSpan(words).SequenceEqual(CollectionsMarshal.AsSpan(other.words))
-        && CollectionsMarshal.AsSpan(grants).SequenceEqual(CollectionsMarshal.AsSpan(other.grants))
-        && CollectionsMarshal.AsSpan(caps).SequenceEqual(CollectionsMarshal.AsSpan(other.caps));
+        Words.SequenceEqual(other.Words) && Grants(0, grantCount).SequenceEqual(other.Grants(0, other.grantCount)) && Caps.SequenceEqual(other.Caps);
 
     /// <summary>A copy (kept while this image is refilled).</summary>
-    public KernelImage Clone()
+    public KernelImage Clone() => new()
     {
-        var c = new KernelImage();
-        c.words.AddRange(words);
-        c.grants.AddRange(grants);
-        c.caps.AddRange(caps);
-        c.objectStart.AddRange(objectStart);
-        c.grantStart.AddRange(grantStart);
-        return c;
-    }
+        words = words.AsSpan(0, wordCount).ToArray(),
+        grants = grants.AsSpan(0, grantCount).ToArray(),
+        caps = caps.AsSpan(0, capCount).ToArray(),
+        objectStart = objectStart.AsSpan(0, capacity + 1).ToArray(),
+        grantStart = grantStart.AsSpan(0, capacity + 1).ToArray(),
+        wordCount = wordCount,
+        grantCount = grantCount,
+        capCount = capCount,
+        capacity = capacity,
+    };
 
     /// <summary>The number of object-table indices captured.</summary>
-    public int Capacity => objectStart.Count - 1;
+    public int Capacity => capacity;
 
     /// <summary>
     /// Adds to <paramref name="into"/> every table index whose captured words or grant entries
@@ -127,15 +195,13 @@ internal sealed class KernelImage
     /// </summary>
     public void ChangedObjects(KernelImage before, List<int> into)
     {
-        var w = CollectionsMarshal.AsSpan(words);
-        var bw = CollectionsMarshal.AsSpan(before.words);
-        var g = CollectionsMarshal.AsSpan(grants);
-        var bg = CollectionsMarshal.AsSpan(before.grants);
+        var w = words;
+        var bw = before.words;
         for (var id = 0; id < Math.Max(Capacity, before.Capacity); id++)
         {
             if (id >= Capacity || id >= before.Capacity
-                || !w[objectStart[id]..objectStart[id + 1]].SequenceEqual(bw[before.objectStart[id]..before.objectStart[id + 1]])
-                || !g[grantStart[id]..grantStart[id + 1]].SequenceEqual(bg[before.grantStart[id]..before.grantStart[id + 1]]))
+                || !w.AsSpan(objectStart[id], objectStart[id + 1] - objectStart[id]).SequenceEqual(bw.AsSpan(before.objectStart[id], before.objectStart[id + 1] - before.objectStart[id]))
+                || !Grants(grantStart[id], grantStart[id + 1]).SequenceEqual(before.Grants(before.grantStart[id], before.grantStart[id + 1])))
             {
                 into.Add(id);
             }
@@ -145,5 +211,5 @@ internal sealed class KernelImage
     /// <summary>The type of the object captured at <paramref name="id"/>, or null when the index was empty or beyond the table.</summary>
     public ObjectType? TypeAt(int id) => id < Capacity && words[objectStart[id] + 1] != 0 ? (ObjectType)words[objectStart[id] + 2] : null;
 
-    private void Add(ObjectRef r) => words.Add(((ulong)(uint)r.Id << 32) | r.Generation);
+    private static ulong Word(ObjectRef r) => ((ulong)(uint)r.Id << 32) | r.Generation;
 }

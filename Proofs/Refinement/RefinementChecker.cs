@@ -115,6 +115,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         abstraction.PlantImageMissesCapabilities = Shortcuts is { ImageMissesCapabilities: true };
         abstraction.PlantSlotDiffIgnoresContents = Shortcuts is { SlotDiffIgnoresContents: true };
         abstraction.PlantSeedIgnoresImage = Shortcuts is { SeedIgnoresImage: true };
+        abstraction.PlantObjectValuesStale = Shortcuts is { ObjectValuesStale: true };
     }
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other

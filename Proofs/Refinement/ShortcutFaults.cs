@@ -37,6 +37,9 @@ public sealed record ShortcutFaults
     /// <summary>The incremental abstraction re-reads no grant after a step (as a rule missing a grant table's change would), so a grant created alone is not seen.</summary>
     public bool GrantsUnread { get; init; }
 
+    /// <summary>The incremental abstraction's record of what each object-table index gave at the last read is never updated after the first (as a cache that forgot to record a write would), so a value changed back to an earlier one is not written.</summary>
+    public bool ObjectValuesStale { get; init; }
+
     /// <summary>A fresh checker's first abstraction takes the thread's seed state (the last fresh first state) without comparing kernel images (as a seed keyed on the wrong data would).</summary>
     public bool SeedIgnoresImage { get; init; }
 

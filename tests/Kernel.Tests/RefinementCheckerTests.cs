@@ -81,6 +81,35 @@ public sealed class RefinementCheckerTests
     }
 
     [Fact]
+    public void The_checkers_walk_of_a_cyclic_derivation_list_stops_where_the_kernels_walk_stops()
+    {
+        // The checker follows the list without the set of visited slots the kernel's walk keeps
+        // under a planted fault (the only way to a cycle); a walk longer than there are slots falls
+        // back to the kernel's. Here a later slot is linked back to an earlier one.
+        var s = new TestSystem();
+        s.Make(ObjectType.Endpoint);
+        s.Make(ObjectType.Notification);
+        s.Kernel.Faults = new PlantedFaults();
+        var order = s.Kernel.MdbOrder().ToList();
+        order.Count.ShouldBeGreaterThan(3);
+        var clean = Abstraction.OccupiedSlots(s.Kernel, new List<SlotAddress>());
+        clean.ShouldBe(order);
+        ref var last = ref s.Kernel.Slot(order[^1]);
+        var next = last.Next;
+        last.Next = order[1];
+        try
+        {
+            var cyclic = Abstraction.OccupiedSlots(s.Kernel, new List<SlotAddress>());
+            cyclic.ShouldBe(s.Kernel.MdbOrder().ToList());
+            cyclic.Count.ShouldBe(order.Count, "the kernel's walk stops at the revisited slot");
+        }
+        finally
+        {
+            last.Next = next;
+        }
+    }
+
+    [Fact]
     public void An_abstraction_comparing_slots_without_their_capabilities_is_reported_by_the_cross_check()
     {
         // The corruption changes a capability's rights in place: the image differs, but a per-slot

@@ -130,6 +130,40 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cross_check_reports_an_abstraction_whose_per_object_values_went_stale()
+    {
+        // A re-read object-table index writes only the entries that differ from what it gave last
+        // time. Suspending t1 and resuming it in two unmodelled steps takes TaskState to Inactive and
+        // back: a record of the last values that was never updated still says Runnable at the
+        // resume, so the resume is not written and the state keeps t1 inactive.
+        RefinementViolation? Run(ShortcutFaults? planted, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, null);
+            w.Checker!.Shortcuts = planted;
+            var root = w.Tasks[0];
+            var t1 = (ulong)w.Booted.FirstFreeSlot;
+            foreach (var n in new[] { Verified.Kernel.Abi.SyscallNumber.TaskSuspend, Verified.Kernel.Abi.SyscallNumber.TaskResume })
+            {
+                WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok,
+                    k => k.Syscall(root, (long)n, [t1, 0, 0, 0, 0, 0]).Status.ShouldBe(Verified.Kernel.Abi.KernelError.Ok));
+            }
+
+            w.Kernel.Objects.Resolve<Verified.Kernel.Objects.TaskObject>(w.Tasks[1].Ref).ShouldNotBeNull().State
+                .ShouldNotBe(Verified.Kernel.Objects.TaskState.Inactive, "the kernel resumed t1");
+            return w.Checker.Finish(w.Kernel);
+        }
+
+        var stale = new ShortcutFaults { ObjectValuesStale = true };
+        Run(null, 1).ShouldBeNull();
+        Run(stale, 0).ShouldBeNull("the planted shortcut hides the resume");
+        var v = Run(stale, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+        v.Message.ShouldContain("TaskState");
+    }
+
+    [Fact]
     public void Cross_check_reports_an_abstraction_that_did_not_reread_the_grants()
     {
         // A grant created changes only the granter's grant table: an abstraction re-reading no
