@@ -61,6 +61,9 @@ public sealed class AbstractionCache
     /// <summary>Test-only: the values kept per object are never updated after the first read (a wrong shortcut for the cross-check tests to catch).</summary>
     internal bool PlantObjectValuesStale { get; set; }
 
+    // A planted shortcut that makes this read's records or image wrong (not to be handed on as the thread's seed).
+    private bool PlantsWrongRecords => PlantObjectValuesStale || PlantSlotDiffIgnoresContents || PlantImageMissesCapabilities;
+
     /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
     internal bool PlantSeedIgnoresImage { get; set; }
 
@@ -122,7 +125,10 @@ public sealed class AbstractionCache
         lastImage = image;
         var (state, changes) = Apply(last ?? Empty.Value);
         last = state;
-        if (seedImage is not null) seed = new Seed(seedImage, last, caps.Clone(), objectValues.Clone(), grants.Clone());
+        // A checker with a planted wrong shortcut leaves no seed: the next fresh checker on this
+        // thread would start from its records (ObjectValuesStale keeps none, so a boot object's
+        // first change to defaults, as its death, would not be written).
+        if (seedImage is not null && !PlantsWrongRecords) seed = new Seed(seedImage, last, caps.Clone(), objectValues.Clone(), grants.Clone());
         LastChanges = first ? null : changes;
         if (PlantLostChangesOnce && !first)
         {
