@@ -46,7 +46,10 @@ public static class Abstraction
     /// the checker every step). The kernel's walk keeps a set of the slots it visited whenever a
     /// planted-fault object is attached (only a planted fault can make the list cyclic), a set per
     /// walk; here the list is followed directly, and only a walk longer than there are slots — so
-    /// cyclic — is done again by the kernel's walk, which stops at a revisited slot.
+    /// cyclic — is done again with a set, stopping at the revisited slot as the kernel's guarded
+    /// walk does. It does not call the kernel's walk for that: with no fault object attached the
+    /// kernel's walk keeps no set, and a cycle from a real (unplanted) kernel bug would hang the
+    /// checker instead of being reported.
     /// </summary>
     public static List<SlotAddress> OccupiedSlots(KernelImpl kernel, List<SlotAddress> into)
     {
@@ -57,7 +60,8 @@ public static class Abstraction
             if (into.Count == bound)
             {
                 into.Clear();
-                foreach (var s in kernel.MdbOrder()) into.Add(s);
+                var seen = new HashSet<SlotAddress>();
+                for (var b = kernel.MdbHead; b.IsSome && seen.Add(b); b = kernel.SlotAt(b).Next) into.Add(b);
                 return into;
             }
 

@@ -102,6 +102,11 @@ public sealed class RefinementCheckerTests
             var cyclic = Abstraction.OccupiedSlots(s.Kernel, new List<SlotAddress>());
             cyclic.ShouldBe(s.Kernel.MdbOrder().ToList());
             cyclic.Count.ShouldBe(order.Count, "the kernel's walk stops at the revisited slot");
+
+            // With no fault object the kernel's own walk keeps no set (it would not end here);
+            // the checker's walk must still stop, at the same slot.
+            s.Kernel.Faults = null;
+            Abstraction.OccupiedSlots(s.Kernel, new List<SlotAddress>()).ShouldBe(cyclic);
         }
         finally
         {
