@@ -10,8 +10,7 @@ public sealed partial class RefinementChecker
 {
     private (StepVerdict, StepNote, RefinementViolation?) JudgeSend(SpecCall.IpcSend c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        // Rendered only when read (a violation, a counterexample): formatting the slots was a fixed cost of every send.
-        var label = StepNote.Later(() => $"{c.Syscall}(ep={c.EpSlot}{(c.Src is null ? "" : $", transfer {c.Src} -> {c.Dst?.ToString() ?? "none"}")})");
+        var label = $"{c.Syscall}(ep={c.EpSlot}{(c.Src is null ? "" : $", transfer {c.Src} -> {c.Dst?.ToString() ?? "none"}")})";
         var lookup = CapLookup.Expected(before, c.EpSlot, "Endpoint", Rights.Write);
         if (lookup != KernelError.Ok) return Refused("ipc.send", label, lookup, status, before, after);
         if (c.Src is { } src)
@@ -34,17 +33,17 @@ public sealed partial class RefinementChecker
 
         if (c.ReplySlot is { } reply && ReceiveSlotStatus(before, reply) is var rs && rs != KernelError.Ok)
         {
-            return Refused("ipc.send", StepNote.Later(() => $"{label} reply slot {reply}"), rs, status, before, after);
+            return Refused("ipc.send", $"{label} reply slot {reply}", rs, status, before, after);
         }
 
-        if (c.Dst is null) return Refused("ipc.send", StepNote.Later(() => $"{label}: no receiver"), KernelError.WouldBlock, status, before, after);
+        if (c.Dst is null) return Refused("ipc.send", $"{label}: no receiver", KernelError.WouldBlock, status, before, after);
         if (status != KernelError.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "ipc.send.status",
                 $"{label}: the spec and the ABI allow the send, the kernel refused it ({status})", before, after));
         }
 
-        if (c.Src is null) return Unchanged("ipc.send", StepNote.Later(() => $"{label}: a message without a capability"), before, after);
+        if (c.Src is null) return Unchanged("ipc.send", $"{label}: a message without a capability", before, after);
         var step = eval.Step("ipc.transfer", before, TransferArgs(c.EpSlot, c.Src, c.Dst, c.Id));
         if (!step.Ok)
         {
@@ -61,7 +60,7 @@ public sealed partial class RefinementChecker
 
     private (StepVerdict, StepNote, RefinementViolation?) JudgeRecv(SpecCall.IpcRecv c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = StepNote.Later(() => $"{c.Syscall}(ep={c.EpSlot}, slot={c.RecvSlot?.ToString() ?? "none"})"); // rendered only when read
+        var label = $"{c.Syscall}(ep={c.EpSlot}, slot={c.RecvSlot?.ToString() ?? "none"})";
         var lookup = CapLookup.Expected(before, c.EpSlot, "Endpoint", Rights.Read);
         if (lookup != KernelError.Ok) return Refused("ipc.recv", label, lookup, status, before, after);
         if (c.RecvSlot is { } slot && ReceiveSlotStatus(before, slot) is var rs && rs != KernelError.Ok)
@@ -69,14 +68,14 @@ public sealed partial class RefinementChecker
             return Refused("ipc.recv", label, rs, status, before, after);
         }
 
-        if (!c.SenderWaiting) return Refused("ipc.recv", StepNote.Later(() => $"{label}: no sender"), c.Blocking ? KernelError.Ok : KernelError.WouldBlock, status, before, after);
+        if (!c.SenderWaiting) return Refused("ipc.recv", $"{label}: no sender", c.Blocking ? KernelError.Ok : KernelError.WouldBlock, status, before, after);
         if (status != KernelError.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "ipc.recv.status",
                 $"{label}: a sender waits, the kernel refused the receive ({status})", before, after));
         }
 
-        if (c.InFlight is not { } inFlight) return Unchanged("ipc.recv", StepNote.Later(() => $"{label}: a message without a capability"), before, after);
+        if (c.InFlight is not { } inFlight) return Unchanged("ipc.recv", $"{label}: a message without a capability", before, after);
 
         // Delivery of the queued capability: moved into the receive slot when there is one and it is still usable, else deleted.
         var usable = CapLookup.Expected(before, inFlight, TypeOfCapAt(before, inFlight), Rights.None) == KernelError.Ok;
@@ -200,8 +199,8 @@ public sealed partial class RefinementChecker
             : (StepVerdict.Violation, "", StateMismatch(op, $"{label} -> {status} but the kernel changed the state", before, after));
     }
 
-    private static (StepVerdict, StepNote, RefinementViolation?) Unchanged(string op, StepNote label, ConcreteState before, ConcreteState after) =>
+    private static (StepVerdict, StepNote, RefinementViolation?) Unchanged(string op, string label, ConcreteState before, ConcreteState after) =>
         after.Equals(before)
-            ? (StepVerdict.Checked, StepNote.Later(() => $"{label}: abstract state unchanged"), null)
+            ? (StepVerdict.Checked, $"{label}: abstract state unchanged", null)
             : (StepVerdict.Violation, "", StateMismatch(op, $"{label} changed the abstract state", before, after));
 }

@@ -16,8 +16,8 @@ public sealed partial class RefinementChecker
     /// </summary>
     private static (StepVerdict, StepNote, RefinementViolation?) JudgeStutter(SpecCall.Stutter c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        if (after.Equals(before)) return (StepVerdict.Checked, StepNote.Later(() => $"stutter.{c.Syscall} -> {status}: abstract state unchanged"), null);
         var op = $"stutter.{c.Syscall}";
+        if (after.Equals(before)) return (StepVerdict.Checked, StepNote.Later(() => $"{op} -> {status}: abstract state unchanged"), null);
         if (c.TablesUntyped is { } ut && status == KernelError.Ok && TablesOnly(before, after, ut))
         {
             return (StepVerdict.Divergence, $"{op}: {Divergences.PageTablesFromUntyped}", null);
