@@ -90,6 +90,39 @@ public sealed class AbstractionCache
     /// </summary>
     public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress>? given)
     {
+        captured = false;
+        return AbstractCore(kernel, ids, given);
+    }
+
+    // Set by CaptureWalk: the spare image holds the kernel as it is now, all but the identities' version.
+    private bool captured;
+
+    /// <summary>
+    /// The post-state's first half: captures the kernel's raw words, walking the derivation list
+    /// once (the identities are updated from that walk before <see cref="AbstractCaptured"/>, which
+    /// records their version in the image). The walk, the slot bound and the slot reads were done
+    /// twice per post-state before (once for the identities, once for the image). The kernel must
+    /// not change between the two calls.
+    /// </summary>
+    public IReadOnlyList<SlotAddress> CaptureWalk(KernelImpl kernel)
+    {
+        spareImage.PlantMissCapabilities = PlantImageMissesCapabilities;
+        spareImage.Capture(kernel, null, occupiedScratch, 0);
+        captured = true;
+        return occupiedScratch;
+    }
+
+    /// <summary>The post-state's second half, after <see cref="CaptureWalk"/> and the identities' update.</summary>
+    public ConcreteState AbstractCaptured(KernelImpl kernel, CapIdentities ids)
+    {
+        if (!captured) throw new InvalidOperationException("AbstractionCache.AbstractCaptured: call CaptureWalk first.");
+        return AbstractCore(kernel, ids, null);
+    }
+
+    private ConcreteState AbstractCore(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress>? given)
+    {
+        var done = captured;
+        captured = false;
         Previous = last;
         LastChanges = null;
         if (PlantStaleOnce && last is not null)
@@ -102,8 +135,16 @@ public sealed class AbstractionCache
         // First the raw words the abstraction reads: unchanged since the last read, the state is
         // unchanged too (KernelImage) — no abstract value is built or compared.
         var image = spareImage;
-        image.PlantMissCapabilities = PlantImageMissesCapabilities;
-        image.Capture(kernel, given, given is null ? occupiedScratch : null, ids.Version);
+        if (done)
+        {
+            image.SetIdsVersion(ids.Version);
+        }
+        else
+        {
+            image.PlantMissCapabilities = PlantImageMissesCapabilities;
+            image.Capture(kernel, given, given is null ? occupiedScratch : null, ids.Version);
+        }
+
         var occupied = given ?? occupiedScratch;
         if (last is not null && lastImage is not null && image.SameAs(lastImage))
         {

@@ -54,6 +54,7 @@ internal sealed class KernelImage
         var w = words; // not grown before the slots
         var n = 0;
         grantCount = 0;
+        var bound = 0; // Abstraction.SlotBound, summed here rather than by another pass over the table
         w[n++] = (ulong)idsVersion;
         w[n++] = (ulong)capacity;
         for (var id = 0; id < capacity; id++)
@@ -83,6 +84,7 @@ internal sealed class KernelImage
                     // state (TaskState is Inactive or Runnable), and the scheduler moves tasks between
                     // ready and blocked in most IPC steps, which would re-read them for nothing.
                     w[n++] = t.State == TaskState.Inactive ? 0UL : 1UL;
+                    bound++;
                     w[n++] = Word(t.FaultEndpoint);
                     w[n++] = Word(t.GrantTable);
                     break;
@@ -96,6 +98,9 @@ internal sealed class KernelImage
                     if (grants.Length < grantCount + view.Length) Array.Resize(ref grants, Math.Max(grantCount + view.Length, 2 * grants.Length));
                     view.CopyTo(grants.AsSpan(grantCount));
                     grantCount += view.Length;
+                    break;
+                case CNodeObject c:
+                    bound += c.View.Length;
                     break;
                 default:
                     break;
@@ -116,7 +121,6 @@ internal sealed class KernelImage
             // Abstraction.OccupiedSlots's walk, from the head along Next; a walk longer than there
             // are slots is cyclic (only a planted fault makes one): then that method's list.
             walked!.Clear();
-            var bound = Abstraction.SlotBound(kernel);
             for (var a = kernel.MdbHead; a.IsSome; )
             {
                 if (walked.Count == bound)

@@ -34,7 +34,6 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private SpecCall? call;
     private KernelImpl? judging; // the kernel whose step is being judged (read only by OwnersOfDeadTables)
     private readonly List<(ObjectRef Table, ulong Owner)> tableOwners = []; // bound grant tables before the step (D5)
-    private readonly List<SlotAddress> occupiedScratch = []; // the derivation list after a step, refilled each step
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
     public bool ThrowOnViolation { get; set; }
@@ -135,15 +134,15 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (Violation is not null || pre is null || call is null) return;
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
         var mark = Timings.Mark();
-        // The derivation list is walked once for the identities and the abstraction.
-        var occupied = Abstraction.OccupiedSlots(kernel, occupiedScratch);
-        ids.Update(occupied, moved?.Item1, moved?.Item2);
+        // The derivation list is walked once, by the image's capture, for the identities and the abstraction.
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
         if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
         if (Shortcuts is { ObjectsUnread: true }) abstraction.PlantObjectsUnreadOnce = true;
         if (Shortcuts is { GrantsUnread: true }) abstraction.PlantGrantsUnreadOnce = true;
         PlantShortcuts();
-        var post = abstraction.Abstract(kernel, ids, occupied);
+        var occupied = abstraction.CaptureWalk(kernel);
+        ids.Update(occupied, moved?.Item1, moved?.Item2);
+        var post = abstraction.AbstractCaptured(kernel, ids);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         judging = kernel;
         var crossCheckDue = CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0;
