@@ -82,6 +82,8 @@ public sealed partial class KernelEval
     /// same object in both states), each a map with the same default in both, with the keys at
     /// which it differs. Comparing the maps is then not needed. The caller vouches for the
     /// differences (a wrong set would skip clause instances; the cross-check mode tests that).
+    /// The dictionary and its sets are kept (post's quantifier domains are derived from them when
+    /// first needed, up to 16 steps later): the caller must not change them afterwards.
     /// </summary>
     public IReadOnlyList<string> BrokenClausesTouched(ConcreteState post, ConcreteState pre, TouchedCounts counts, IReadOnlyDictionary<string, HashSet<Value>>? changedKeys) =>
         BrokenClausesTouched(post, pre, counts, changedKeys, null);

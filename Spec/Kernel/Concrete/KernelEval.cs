@@ -17,7 +17,9 @@ public sealed record ConcreteStep(string Error, ConcreteState Next, ImmutableDic
 /// builders as the proofs, with quantifiers over <see cref="EvalDomains"/> instead of whole sorts.
 /// This is what the refinement checker runs after every kernel step. Every term is built once with
 /// <see cref="DomainQuantify"/> (domains are variables) and compiled once per instance; a step
-/// then only binds values and runs the compiled code.
+/// then only binds values and runs the compiled code. An instance is for one thread at a time: it
+/// keeps scratch buffers and caches that it moves along from step to step (the checker holds one
+/// per thread).
 /// </summary>
 public sealed partial class KernelEval(KernelSpec spec)
 {
