@@ -115,8 +115,10 @@ public sealed class PhysicalMemory
                 ownerEpoch[ppn] = 0;
                 PageCopied?.Invoke(ppn, ZeroPage);
             }
-            else
+            else if (!ReferenceEquals(pages[ppn], ZeroPage))
             {
+                // A part of the shared zero page is zero already: copying it to clear it would
+                // only allocate (a CPU-less kernel clears parts of untouched pages on every retype).
                 WritablePage(ppn).AsSpan(offset, n).Clear();
             }
 
