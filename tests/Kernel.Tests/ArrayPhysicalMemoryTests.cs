@@ -7,7 +7,7 @@ using Xunit;
 namespace Verified.Kernel.Tests;
 
 /// <summary>
-/// The page-by-page memory behaves exactly as one flat zeroed array: random reads, writes, word
+/// The CPU-less memory behaves exactly as one flat zeroed array: random reads, writes, word
 /// accesses and clears (within a page, across pages, of whole pages) against a flat model.
 /// </summary>
 public sealed class ArrayPhysicalMemoryTests
@@ -71,8 +71,8 @@ public sealed class ArrayPhysicalMemoryTests
     {
         Should.Throw<ArgumentOutOfRangeException>(() => new ArrayPhysicalMemory(4095)).Message.ShouldContain("multiple of 4096");
         var memory = new ArrayPhysicalMemory(Size);
-        Should.Throw<ArgumentOutOfRangeException>(() => memory.ReadUInt64(Size - 4)).Message.ShouldContain("outside memory");
-        Should.Throw<ArgumentOutOfRangeException>(() => memory.Clear(Size - 8, 16)).Message.ShouldContain("outside memory");
+        Should.Throw<ArgumentOutOfRangeException>(() => memory.ReadUInt64(Size - 4)).Message.ShouldContain("outside physical memory");
+        Should.Throw<ArgumentOutOfRangeException>(() => memory.Clear(Size - 8, 16)).Message.ShouldContain("outside physical memory");
         Should.Throw<ArgumentException>(() => memory.CopyIn(new byte[8])).Message.ShouldContain("snapshot size");
     }
 
