@@ -38,8 +38,8 @@ public static class Abstraction
         _ => throw new ArgumentOutOfRangeException(nameof(t), t, "Abstraction: a live object has no type"),
     };
 
-    /// <summary>Occupied slots the abstraction covers, in derivation-list order.</summary>
-    public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => [.. kernel.MdbOrder()];
+    /// <summary>Occupied slots the abstraction covers, in derivation-list order (the same walk as the checker's, which ends on a cyclic list).</summary>
+    public static IReadOnlyList<SlotAddress> OccupiedSlots(KernelImpl kernel) => OccupiedSlots(kernel, []);
 
     /// <summary>
     /// As <see cref="OccupiedSlots(KernelImpl)"/>, into <paramref name="into"/> (cleared first; reused by
