@@ -71,8 +71,19 @@ public sealed class Workload
     }
 
     /// <summary>As the four-argument constructor, with the checker's per-phase timings on when <paramref name="timings"/> (the bench).</summary>
-    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts, bool timings)
+    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts, bool timings) : this(faults, check, crossCheckEvery, shortcuts, timings, padding: 0)
     {
+    }
+
+    /// <summary>
+    /// As the five-argument constructor, with <paramref name="padding"/> more endpoints, each with a
+    /// copy, in the second CNode outside the window (the bench: the checker's cost per step against
+    /// the size of the state, which actions do not touch). At most <see cref="MaxPadding"/>.
+    /// </summary>
+    public Workload(PlantedFaults? faults, bool check, int crossCheckEvery, ShortcutFaults? shortcuts, bool timings, int padding)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(padding, MaxPadding);
         BootParameters = BootParameters.Default;
         Booted = BootParameters.BootKernel();
         Kernel.RevokeDeletionsPerEntry = int.MaxValue;
@@ -92,7 +103,14 @@ public sealed class Workload
         untyped = LargestUntyped();
         first = (ulong)Booted.FirstFreeSlot;
         Setup();
+        Pad(padding);
     }
+
+    /// <summary>The most padding endpoints: each and its copy take a slot of the second CNode (256 slots) outside the window.</summary>
+    public const int MaxPadding = (SecondCNodeSlots - Window) / 2;
+
+    private const int SecondCNodeSlots = 1 << SecondCNodeRadix;
+    private const int SecondCNodeRadix = 8;
 
     public BootParameters BootParameters { get; }
 
@@ -124,7 +142,7 @@ public sealed class Workload
         tasks.Add(root);
         // first+0,1: tasks; +2: CNode; +3,+4: endpoints; +5: notification; +6,+7: grant tables.
         Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Task, 0, Root, first, 2);
-        Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.CNode, 8, Root, first + 2, 1);
+        Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.CNode, SecondCNodeRadix, Root, first + 2, 1);
         Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Endpoint, 0, Root, first + 3, 2);
         Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.Notification, 0, Root, first + 5, 1);
         Call(root, SyscallNumber.UntypedRetype, untyped, (ulong)ObjectType.GrantTable, 3, Root, first + 6, 2);
@@ -140,6 +158,25 @@ public sealed class Workload
             var cap = Kernel.SlotAt(new SlotAddress(root.CSpaceRoot.Id, (int)(first + i))).Cap;
             tasks.Add(Kernel.Objects.Resolve<TaskObject>(cap.Object)!);
         }
+    }
+
+    // Padding: endpoints retyped into the second CNode from the slot after the window, then a copy
+    // of each after them; every call must succeed, or the bench would measure a smaller state.
+    private void Pad(int padding)
+    {
+        if (padding == 0) return;
+        var root = Booted.Root;
+        Padded(Kernel.Syscall(root, (long)SyscallNumber.UntypedRetype, [untyped, (ulong)ObjectType.Endpoint, 0, extraCNode, Window, (ulong)padding]));
+        for (var i = 0; i < padding; i++)
+        {
+            Padded(Kernel.Syscall(root, (long)SyscallNumber.CNodeCopy, [extraCNode, (ulong)(Window + i), extraCNode, (ulong)(Window + padding + i), (ulong)Rights.All]));
+        }
+    }
+
+    private void Padded(SyscallOutcome outcome)
+    {
+        Executed++;
+        if (outcome.Status != KernelError.Ok) throw new InvalidOperationException($"Workload: a padding syscall failed with {outcome.Status} (step {Executed})");
     }
 
     private TaskObject? Caller(int pick)

@@ -14,15 +14,32 @@ namespace Verified.Bench;
 /// </summary>
 internal static class RefinementMode
 {
+    // Endpoints (each with a copy) added to every sequence's state outside the actions' window.
+    private static int padding;
+
     public static int Run(string[] args)
     {
         var sequences = 40;
         var length = 20;
-        for (var i = 0; i + 1 < args.Length; i += 2)
+        var profile = 0;
+        for (var i = 0; i < args.Length; i += 2)
         {
-            var v = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            if (args[i] == "--sequences") sequences = v;
-            else if (args[i] == "--length") length = v;
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+            {
+                Console.Error.WriteLine($"refinement: {args[i]} needs a whole number (options: --sequences N, --length L, --padding K (0..{Workload.MaxPadding}), --profile SECONDS)");
+                return 2;
+            }
+
+            switch (args[i])
+            {
+                case "--sequences": sequences = v; break;
+                case "--length": length = v; break;
+                case "--padding" when v <= Workload.MaxPadding: padding = v; break;
+                case "--profile": profile = v; break;
+                default:
+                    Console.Error.WriteLine($"refinement: unknown option or value {args[i]} {args[i + 1]} (options: --sequences N, --length L, --padding K (0..{Workload.MaxPadding}), --profile SECONDS)");
+                    return 2;
+            }
         }
 
         var kinds = Workload.AllKinds.ToArray();
@@ -33,6 +50,15 @@ internal static class RefinementMode
         // Warm up until the JIT has settled: tiered compilation delays optimising while new code
         // keeps being compiled, and a short warm-up left much of the measured checked run in
         // unoptimised code. Both sides get the same warm-up time.
+        if (profile > 0)
+        {
+            // For a profiler: the checked side only, warmed up, then repeated for the given time.
+            WarmUp(work, check: true, TimeSpan.FromSeconds(4));
+            Console.WriteLine("refinement: warmed up; profiling the checked side now");
+            WarmUp(work, check: true, TimeSpan.FromSeconds(profile));
+            return 0;
+        }
+
         WarmUp(work, check: false, TimeSpan.FromSeconds(1));
         WarmUp(work, check: true, TimeSpan.FromSeconds(4));
         // The unchecked pass is short: it is repeated until it has run for 2 s, and its time per
@@ -86,7 +112,7 @@ internal static class RefinementMode
         foreach (var seq in work)
         {
             var t0 = CpuClock.ThreadNanoseconds();
-            var w = new Workload(null, check);
+            var w = new Workload(null, check, 0, null, timings: false, padding);
             var t1 = CpuClock.ThreadNanoseconds();
             var setup = w.Checker?.Steps.Count ?? 0;
             var timer = SyscallKindTimer.Install(w.Kernel, cpu: check);
@@ -115,7 +141,7 @@ internal static class RefinementMode
         {
             foreach (var seq in work)
             {
-                new Workload(null, check).Run(seq);
+                new Workload(null, check, 0, null, timings: false, padding).Run(seq);
                 if (clock.Elapsed >= atLeast) return;
             }
         }
@@ -134,7 +160,7 @@ internal static class RefinementMode
         var clock = Stopwatch.StartNew();
         foreach (var seq in work)
         {
-            var w = new Workload(null, check, 0, null, timings);
+            var w = new Workload(null, check, 0, null, timings, padding);
             if (w.Run(seq) is { } v)
             {
                 violations++;
