@@ -5,23 +5,29 @@ using Verified.Proofs.Refinement;
 namespace Verified.Bench;
 
 /// <summary>
-/// `refinement [--sequences N] [--length L]`: the same deterministic random workload (seeded)
+/// `refinement [--sequences N] [--length L] [--padding K] [--profile S]`: the same deterministic random workload (seeded)
 /// run on the kernel without and with the refinement checker; prints both times, the ratio and
 /// the checked transitions per second, then the checker's time per phase from one more pass, and
 /// the time per syscall kind checked and unchecked from one more pass each.
 /// Each side is warmed up first (1 s unchecked, 4 s checked) so that both are measured in
-/// optimised code.
+/// optimised code. With padding, each kernel also holds K endpoints and K copies the actions never
+/// touch (the checker's cost against the size of the state); with --profile, only the checked side
+/// runs, for S seconds after its warm-up, and nothing is printed but that it started (for perf).
 /// </summary>
 internal static class RefinementMode
 {
-    // Endpoints (each with a copy) added to every sequence's state outside the actions' window.
-    private static int padding;
+    /// <summary>The generated sequences, and how many endpoints (each with a copy) every sequence's kernel gets outside the actions' window.</summary>
+    private sealed record Work(List<WorkAction[]> Sequences, int Padding)
+    {
+        public Workload Boot(bool check, bool timings = false) => new(null, check, 0, null, timings, Padding);
+    }
 
     public static int Run(string[] args)
     {
         var sequences = 40;
         var length = 20;
         var profile = 0;
+        var padding = 0;
         for (var i = 0; i < args.Length; i += 2)
         {
             if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var v))
@@ -44,8 +50,8 @@ internal static class RefinementMode
 
         var kinds = Workload.AllKinds.ToArray();
         var rng = new Random(20261121);
-        var work = Enumerable.Range(0, sequences).Select(_ => Enumerable.Range(0, length)
-            .Select(_ => new WorkAction(kinds[rng.Next(kinds.Length)], rng.Next(3), rng.Next(20), rng.Next(20), rng.Next(8), rng.Next(4))).ToArray()).ToList();
+        var work = new Work(Enumerable.Range(0, sequences).Select(_ => Enumerable.Range(0, length)
+            .Select(_ => new WorkAction(kinds[rng.Next(kinds.Length)], rng.Next(3), rng.Next(20), rng.Next(20), rng.Next(8), rng.Next(4))).ToArray()).ToList(), padding);
 
         // Warm up until the JIT has settled: tiered compilation delays optimising while new code
         // keeps being compiled, and a short warm-up left much of the measured checked run in
@@ -103,16 +109,16 @@ internal static class RefinementMode
     // and where the pass's CPU time went: this thread's in booting plus the setup syscalls, in
     // running the actions (the timed syscalls and the end-of-run check), and the whole process's
     // (the rest is mostly the garbage collector's other threads).
-    private static (SyscallKindTimer Timer, Dictionary<long, int> Compared, string Split) ByKind(List<WorkAction[]> work, bool check)
+    private static (SyscallKindTimer Timer, Dictionary<long, int> Compared, string Split) ByKind(Work work, bool check)
     {
         var all = new SyscallKindTimer(null, cpu: check);
         var compared = new Dictionary<long, int>();
         long bootNs = 0, runNs = 0, objects = 0, slots = 0;
         var process0 = CpuClock.Process;
-        foreach (var seq in work)
+        foreach (var seq in work.Sequences)
         {
             var t0 = CpuClock.ThreadNanoseconds();
-            var w = new Workload(null, check, 0, null, timings: false, padding);
+            var w = work.Boot(check);
             var t1 = CpuClock.ThreadNanoseconds();
             var setup = w.Checker?.Steps.Count ?? 0;
             var timer = SyscallKindTimer.Install(w.Kernel, cpu: check);
@@ -131,24 +137,24 @@ internal static class RefinementMode
 
         var process = CpuClock.Process - process0;
         return (all, compared, string.Create(CultureInfo.InvariantCulture,
-            $"{process.TotalMilliseconds:F0} ms CPU in all, booting and the setup syscalls {bootNs / 1e6:F0} ms, the actions and the end check {runNs / 1e6:F0} ms, other threads {process.TotalMilliseconds - ((bootNs + runNs) / 1e6):F0} ms; at the end a kernel has {(double)objects / work.Count:F0} live objects and {(double)slots / work.Count:F0} occupied capability slots on average"));
+            $"{process.TotalMilliseconds:F0} ms CPU in all, booting and the setup syscalls {bootNs / 1e6:F0} ms, the actions and the end check {runNs / 1e6:F0} ms, other threads {process.TotalMilliseconds - ((bootNs + runNs) / 1e6):F0} ms; at the end a kernel has {(double)objects / work.Sequences.Count:F0} live objects and {(double)slots / work.Sequences.Count:F0} occupied capability slots on average"));
     }
 
-    private static void WarmUp(List<WorkAction[]> work, bool check, TimeSpan atLeast)
+    private static void WarmUp(Work work, bool check, TimeSpan atLeast)
     {
         var clock = Stopwatch.StartNew();
         do
         {
-            foreach (var seq in work)
+            foreach (var seq in work.Sequences)
             {
-                new Workload(null, check, 0, null, timings: false, padding).Run(seq);
+                work.Boot(check).Run(seq);
                 if (clock.Elapsed >= atLeast) return;
             }
         }
         while (clock.Elapsed < atLeast);
     }
 
-    private static (TimeSpan, long, string) Measure(List<WorkAction[]> work, bool check, bool timings)
+    private static (TimeSpan, long, string) Measure(Work work, bool check, bool timings)
     {
         long steps = 0;
         int verified = 0, unmodelled = 0, divergent = 0, violations = 0;
@@ -158,9 +164,9 @@ internal static class RefinementMode
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var paused = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
-        foreach (var seq in work)
+        foreach (var seq in work.Sequences)
         {
-            var w = new Workload(null, check, 0, null, timings, padding);
+            var w = work.Boot(check, timings);
             if (w.Run(seq) is { } v)
             {
                 violations++;
