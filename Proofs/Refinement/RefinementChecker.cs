@@ -26,7 +26,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     // States this thread saw satisfy every state clause (see VerifyPre).
     private const int KnownGoodLimit = 8;
     private static readonly ThreadLocal<List<ConcreteState>> KnownGood = new(() => []);
-    private readonly List<StepRecord> steps = [];
+    private readonly StepLog steps = new();
     private readonly AbstractionCache abstraction = new();
     private readonly CapIdentities ids = new();
     private ConcreteState? pre;
@@ -195,7 +195,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
             default: break;
         }
 
-        steps.Add(new StepRecord(steps.Count, caller.Id, number, [.. args.ToArray()], status, restarted, verdict, violation?.Message ?? note));
+        steps.Add(caller.Id, number, args, status, restarted, verdict, violation?.Message ?? note);
         if (violation is not null) Stop(violation);
     }
 

@@ -47,6 +47,9 @@ public sealed class StepNote : IEquatable<StepNote>
     /// <summary>A note rendered on first read.</summary>
     public static StepNote Later(Func<string> make) => new(null, make ?? throw new ArgumentNullException(nameof(make)));
 
+    /// <summary>The text when it is made already (given, or rendered by a read), else null.</summary>
+    internal string? Rendered => text;
+
     public override string ToString()
     {
         if (text is null)
