@@ -25,14 +25,7 @@ public sealed class StepLogTests
             if (e is KernelEvent.Syscall s) seen.Add(s);
         };
         var from = w.Checker!.Steps.Count;
-        var actions = Enumerable.Range(0, 1200).Select(i => (i % 6) switch
-        {
-            0 => A(ActionKind.Copy, 0, 3, 10 + (i % 5), z: i % 8),
-            1 => A(ActionKind.Delete, 0, 10 + (i % 5)),
-            2 => A(ActionKind.Mint, 0, 4, 11, z: 3, w: i % 4),
-            _ => A(ActionKind.Yield, i % 3, 0),
-        });
-        w.Run(actions).ShouldBeNull();
+        w.Run(Actions(1200)).ShouldBeNull();
 
         var steps = w.Checker.Steps;
         steps.Count.ShouldBeGreaterThan(1024); // more than two chunks
@@ -51,6 +44,30 @@ public sealed class StepLogTests
         steps.Select(s => s.Index).ShouldBe(Enumerable.Range(0, steps.Count));
         Should.Throw<ArgumentOutOfRangeException>(() => steps[steps.Count]);
     }
+
+    [Fact]
+    public void Notes_older_than_the_lazy_window_read_as_a_short_run_makes_them()
+    {
+        // The same actions from the same boot: the long run's first notes are rendered when they
+        // leave the window; a run shorter than the window keeps them lazy until read here.
+        var actions = Actions(1300);
+        var shortRun = new Workload(null, check: true);
+        shortRun.Run(actions.Take(200)).ShouldBeNull();
+        var longRun = new Workload(null, check: true);
+        longRun.Run(actions).ShouldBeNull();
+        var made = shortRun.Checker!.Steps;
+        longRun.Checker!.Steps.Count.ShouldBeGreaterThan(made.Count + 1024);
+        for (var i = 0; i < made.Count; i++) longRun.Checker.Steps[i].Note.ShouldBe(made[i].Note, $"step {i}");
+        made.Select(s => s.Note).Distinct().Count().ShouldBeGreaterThan(4);
+    }
+
+    private static WorkAction[] Actions(int count) => [.. Enumerable.Range(0, count).Select(i => (i % 6) switch
+    {
+        0 => A(ActionKind.Copy, 0, 3, 10 + (i % 5), z: i % 8),
+        1 => A(ActionKind.Delete, 0, 10 + (i % 5)),
+        2 => A(ActionKind.Mint, 0, 4, 11, z: 3, w: i % 4),
+        _ => A(ActionKind.Yield, i % 3, 0),
+    })];
 
     [Theory]
     [InlineData(0)]
