@@ -8,7 +8,7 @@ namespace Verified.Proofs.Refinement;
 /// <summary>
 /// The checker's record of every syscall since boot (for the counterexample trace and replay), kept
 /// compact: one struct per syscall with its arguments inline, in chunks of 512 (each under the
-/// large-object threshold). A <see cref="StepRecord"/> is made when one is read. A record object and
+/// large-object threshold; the first starts at 32 entries and doubles). A <see cref="StepRecord"/> is made when one is read. A record object and
 /// an argument array per syscall outlived the young generation on long runs (60,000 syscalls of
 /// ipcbench), so every collection copied them again; now a step keeps only its note beyond its entry.
 /// </summary>
@@ -16,11 +16,12 @@ internal sealed class StepLog : IReadOnlyList<StepRecord>
 {
     private const int ChunkBits = 9;
     private const int ChunkSize = 1 << ChunkBits;
-
-    private readonly List<Entry[]> chunks = [];
+    private const int FirstChunkSize = 32;
     private const int LazyWindow = 1024;
     private const int MaxSharedTexts = 4096; // beyond: kept as they come (the set must not grow with the run)
-    private readonly HashSet<string> texts = new(StringComparer.Ordinal);
+
+    private readonly List<Entry[]> chunks = [];
+    private HashSet<string>? texts;
     private Dictionary<int, ulong[]>? longArgs; // argument lists longer than the inline six (only a test's direct calls)
 
     public int Count { get; private set; }
@@ -41,17 +42,27 @@ internal sealed class StepLog : IReadOnlyList<StepRecord>
     public void Add(int task, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted, StepVerdict verdict, StepNote note)
     {
         ArgumentNullException.ThrowIfNull(note);
-        if ((Count & (ChunkSize - 1)) == 0) chunks.Add(new Entry[ChunkSize]);
-        ref var e = ref chunks[^1][Count & (ChunkSize - 1)];
+        var at = Count & (ChunkSize - 1);
+        if (at == 0)
+        {
+            // The first chunk starts small and doubles (most checkers see a few dozen syscalls).
+            chunks.Add(new Entry[Count == 0 ? FirstChunkSize : ChunkSize]);
+        }
+        else if (at == chunks[^1].Length)
+        {
+            var grown = chunks[^1];
+            Array.Resize(ref grown, Math.Min(2 * grown.Length, ChunkSize));
+            chunks[^1] = grown;
+        }
+
+        ref var e = ref chunks[^1][at];
         e.Task = task;
         e.Number = number;
         e.Status = status;
         e.Restarted = restarted;
         e.Verdict = verdict;
-        // A note already rendered is kept as its text alone (the closure that made it can go), and
-        // one text per distinct text: a long run repeats a few notes (the same send, the same
-        // stutter) thousands of times, and each copy outlived the young generation.
-        e.Note = note.Rendered is { } text ? Shared(text) : note;
+        // A note already rendered is kept as its text alone (the closure that made it can go).
+        e.Note = note.Rendered ?? (object)note;
         if (args.Length <= Inline.Length)
         {
             e.ArgCount = (sbyte)args.Length;
@@ -70,17 +81,19 @@ internal sealed class StepLog : IReadOnlyList<StepRecord>
     // A note not yet read holds what renders it (a closure and the values it captured): kept for
     // every step of a long run, those were most of what outlived the young generation (ipcbench:
     // about 90 ms of collections in 60,000 syscalls, against 8 ms without notes). So a note older
-    // than the last LazyWindow steps is rendered and kept as shared text; the text is the same
-    // (a note is a function of values fixed when it is made), and most steps' texts repeat. A run
-    // shorter than the window (a random workload's, an example program's) renders none.
+    // than the last LazyWindow steps is rendered and kept as text shared with equal texts: the text
+    // is the same (a note is a function of values fixed when it is made), and a long run repeats a
+    // few texts (the same send, the same stutter) thousands of times. A run shorter than the window
+    // (a random workload's, most example programs') renders and shares none.
     private void RenderNote(int index)
     {
         ref var e = ref chunks[index >> ChunkBits][index & (ChunkSize - 1)];
-        if (e.Note is StepNote note) e.Note = Shared(note.ToString());
+        e.Note = Shared(e.Note as string ?? ((StepNote)e.Note).ToString());
     }
 
     private string Shared(string text)
     {
+        texts ??= new(StringComparer.Ordinal);
         if (texts.TryGetValue(text, out var shared)) return shared;
         if (texts.Count < MaxSharedTexts) texts.Add(text);
         return text;
