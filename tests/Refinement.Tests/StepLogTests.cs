@@ -42,6 +42,10 @@ public sealed class StepLogTests
         }
 
         steps.Select(s => s.Index).ShouldBe(Enumerable.Range(0, steps.Count));
+        steps[from + 3].ShouldBe(steps[from + 3]); // a record read twice: two objects, equal by value
+        steps[from + 3].GetHashCode().ShouldBe(steps[from + 3].GetHashCode());
+        steps[from + 3].ShouldNotBe(steps[from + 3] with { Args = [.. steps[from + 3].Args.Select(a => a + 1)] });
+        steps[from + 3].ShouldNotBe(steps[from + 3] with { Noted = "another note" });
         Should.Throw<ArgumentOutOfRangeException>(() => steps[steps.Count]);
     }
 
