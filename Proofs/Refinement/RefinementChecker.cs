@@ -26,7 +26,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     // States this thread saw satisfy every state clause (see VerifyPre).
     private const int KnownGoodLimit = 8;
     private static readonly ThreadLocal<List<ConcreteState>> KnownGood = new(() => []);
-    private readonly List<StepRecord> steps = [];
+    private readonly StepLog steps = new();
     private readonly AbstractionCache abstraction = new();
     private readonly CapIdentities ids = new();
     private ConcreteState? pre;
@@ -34,6 +34,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private SpecCall? call;
     private KernelImpl? judging; // the kernel whose step is being judged (read only by OwnersOfDeadTables)
     private readonly List<(ObjectRef Table, ulong Owner)> tableOwners = []; // bound grant tables before the step (D5)
+    private bool ownersRecorded; // tableOwners holds this step's (RecordTableOwners)
 
     /// <summary>Throw a <see cref="RefinementException"/> at the first violation (for tests that do not inspect the checker).</summary>
     public bool ThrowOnViolation { get; set; }
@@ -105,7 +106,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         pre = abstraction.Abstract(kernel, ids);
         mark = Timings.Add(CheckerPhase.AbstractPre, mark);
         call = SyscallMapping.Decide(kernel, caller, number, args, ids);
-        RecordTableOwners(kernel);
+        RecordTableOwners(kernel, call);
         Timings.Add(CheckerPhase.Decide, mark);
     }
 
@@ -119,9 +120,17 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other
     // task's: the kernel detaches a dying table from its owner, so the owner is known only before.
-    private void RecordTableOwners(KernelImpl kernel)
+    // They are asked for only when the spec's expected state finalises a grant table
+    // (Divergences.ClassifyStateDifference), which of the spec's operations only cap.delete,
+    // cap.revoke_step and task.destroy do, so only the calls judged by those record them: a scan of
+    // the whole object table before every syscall made each one O(state). OwnersOfDeadTables
+    // refuses to answer for a step that did not record them (a judge that starts asking elsewhere
+    // must be added here), so a narrower rule cannot quietly turn a D5 step into a violation.
+    private void RecordTableOwners(KernelImpl kernel, SpecCall c)
     {
         tableOwners.Clear();
+        ownersRecorded = c is SpecCall.Single { Operation: "cap.delete" } or SpecCall.Revoke or SpecCall.Destroy && Shortcuts is not { OwnersUnrecorded: true };
+        if (!ownersRecorded) return;
         var table = kernel.Objects;
         for (var id = 0; id < table.Capacity; id++)
         {
@@ -186,7 +195,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
             default: break;
         }
 
-        steps.Add(new StepRecord(steps.Count, caller.Id, number, [.. args.ToArray()], status, restarted, verdict, violation?.Message ?? note));
+        steps.Add(caller.Id, number, args, status, restarted, verdict, violation?.Message ?? note);
         if (violation is not null) Stop(violation);
     }
 
@@ -452,8 +461,12 @@ public sealed partial class RefinementChecker : ISyscallObserver
         Divergences.ClassifyStateDifference(before, expected, after, OwnersOfDeadTables);
 
     // The tasks whose bound grant table (recorded before the step) died in it.
-    private IReadOnlySet<ulong> OwnersOfDeadTables() => judging is not { } k ? new HashSet<ulong>()
-        : tableOwners.Where(o => k.Objects.Resolve<GrantTableObject>(o.Table) is null).Select(o => o.Owner).ToHashSet();
+    private IReadOnlySet<ulong> OwnersOfDeadTables()
+    {
+        if (judging is not { } k) return new HashSet<ulong>();
+        if (!ownersRecorded) throw new InvalidOperationException($"RefinementChecker: D5 asked for the owners of the grant tables that died in a step judged as {call?.GetType().Name}, which does not record them before the step; add that call to RecordTableOwners");
+        return tableOwners.Where(o => k.Objects.Resolve<GrantTableObject>(o.Table) is null).Select(o => o.Owner).ToHashSet();
+    }
 
     private static RefinementViolation StateMismatch(string op, string label, ConcreteState expected, ConcreteState actual) =>
         new("refinement", $"{op}.state", $"{label}: post-states differ in {string.Join(", ", expected.DifferingFields(actual))}", expected, actual);

@@ -55,6 +55,9 @@ public sealed record ShortcutFaults
     /// <summary>A spec step's check g => q is passed when the conjuncts of g that do not quantify hold, instead of when one does not (an inverted guard; <see cref="Verified.Spec.Kernel.KernelEval.PlantGuardInverted"/>), so a check that fails is passed.</summary>
     public bool GuardInverted { get; init; }
 
+    /// <summary>The checker records the owners of bound grant tables before no step (as a rule missing a call whose judge asks for them, for D5, would); asked for them, it must refuse rather than answer "none".</summary>
+    public bool OwnersUnrecorded { get; init; }
+
     /// <summary>Normalising a spec step's result looks only at the keys its fields were written at, not at the keys its rules' guard fields changed (as a normalisation forgetting that a deletion makes other fields' entries junk would).</summary>
     public bool NormalizeOwnKeysOnly { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Verified.Kernel.Objects;
 using Verified.Spec;
 
@@ -12,7 +11,7 @@ public abstract partial record SpecCall
     /// <see cref="KernelRefusal"/>: a documented reason, true of the pre-state, for which the kernel
     /// refuses what the spec allows (divergence D3), or null.
     /// </summary>
-    public sealed record Single(string Operation, ImmutableDictionary<string, Value> Args, (SlotAddress From, SlotAddress To)? Moved, string? KernelRefusal = null) : SpecCall;
+    public sealed record Single(string Operation, SpecArgs Args, (SlotAddress From, SlotAddress To)? Moved, string? KernelRefusal = null) : SpecCall;
 
     /// <summary>Revoke: a sequence of cap.revoke_step, then RevokeDone.</summary>
     public sealed record Revoke(Value Slot, SlotAddress KernelSlot) : SpecCall;
@@ -61,7 +60,7 @@ public abstract partial record SpecCall
     /// ABI's own checks give (no grant table, a grantee that is not a live task, an empty length,
     /// no access, a full table, a range outside user space), Ok when they pass.
     /// </summary>
-    public sealed record GrantCreate(string Operation, ImmutableDictionary<string, Value> Args, Verified.Kernel.Abi.KernelError AbiStatus) : SpecCall;
+    public sealed record GrantCreate(string Operation, SpecArgs Args, Verified.Kernel.Abi.KernelError AbiStatus) : SpecCall;
 
     /// <summary>
     /// Task resume: the ABI's lookup (task, write right), then task.create of the task with the

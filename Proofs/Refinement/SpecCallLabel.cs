@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Verified.Spec;
 
 namespace Verified.Proofs.Refinement;
@@ -11,6 +10,6 @@ internal static class SpecCallLabel
     /// hashes, which differ from process to process, and a counterexample's message must read the
     /// same when its replay runs in another process.
     /// </summary>
-    public static string Of(string operation, ImmutableDictionary<string, Value> args) =>
+    public static string Of(string operation, IReadOnlyDictionary<string, Value> args) =>
         $"{operation}({string.Join(", ", args.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"))})";
 }

@@ -20,10 +20,31 @@ public enum StepVerdict
     Violation,
 }
 
-/// <summary>One syscall as the checker saw it; <see cref="Note"/> says how it was judged.</summary>
+/// <summary>
+/// One syscall as the checker saw it; <see cref="Note"/> says how it was judged. Equal by value,
+/// the arguments element by element (the checker makes a new record each time a step is read).
+/// </summary>
 public sealed record StepRecord(int Index, int Task, long Number, ImmutableArray<ulong> Args, KernelError Status, bool Restarted, StepVerdict Verdict, StepNote Noted)
 {
     public string Note => Noted.ToString();
+
+    public bool Equals(StepRecord? other) =>
+        other is not null && Index == other.Index && Task == other.Task && Number == other.Number && Status == other.Status
+        && Restarted == other.Restarted && Verdict == other.Verdict && Args.AsSpan().SequenceEqual(other.Args.AsSpan()) && Noted.Equals(other.Noted);
+
+    // The note is left out (equal records have equal notes; hashing it would render it).
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        h.Add(Index);
+        h.Add(Task);
+        h.Add(Number);
+        h.Add(Status);
+        h.Add(Restarted);
+        h.Add(Verdict);
+        foreach (var a in Args) h.Add(a);
+        return h.ToHashCode();
+    }
 }
 
 /// <summary>
@@ -46,6 +67,9 @@ public sealed class StepNote : IEquatable<StepNote>
 
     /// <summary>A note rendered on first read.</summary>
     public static StepNote Later(Func<string> make) => new(null, make ?? throw new ArgumentNullException(nameof(make)));
+
+    /// <summary>The text when it is made already (given, or rendered by a read), else null.</summary>
+    internal string? Rendered => text;
 
     public override string ToString()
     {

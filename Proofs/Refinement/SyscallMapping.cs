@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
 using Verified.Spec;
@@ -184,6 +183,5 @@ public static partial class SyscallMapping
 
     private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
 
-    private static ImmutableDictionary<string, Value> Args(params (string Name, Value Value)[] args) =>
-        args.ToImmutableDictionary(x => x.Name, x => x.Value, StringComparer.Ordinal);
+    private static SpecArgs Args(params ReadOnlySpan<(string Name, Value Value)> args) => new(args);
 }

@@ -82,6 +82,7 @@ internal static class X86Runs
     {
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var paused = GC.GetTotalPauseDuration();
         var jit0 = JitInfo.GetCompilationTime();
         var thread0 = CpuClock.ThreadNanoseconds();
         var cpu0 = CpuClock.Process;
@@ -92,7 +93,7 @@ internal static class X86Runs
         var thread = TimeSpan.FromMicroseconds((CpuClock.ThreadNanoseconds() - thread0) / 1000.0);
         var jit = JitInfo.GetCompilationTime() - jit0;
         var gc = string.Create(CultureInfo.InvariantCulture,
-            $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1 << 20)} MiB, collections gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}");
+            $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1 << 20)} MiB, collections gen0/1/2 {GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms");
         return (clock.Elapsed, cpu, thread, jit, gc);
     }
 
