@@ -211,4 +211,23 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
             if (planted) touched.ShouldNotContain(SlotInLiveCNode); else touched.ShouldBe(full);
         }
     }
+    [Fact]
+    public void Planted_column_that_skips_the_changed_keys_is_caught()
+    {
+        // With c dirty, ancestor_live_and_shallower's x ranges over c's column of CapAnc (the x with
+        // CapAnc[x][c]), brought along step by step. Not moved at s1 -> s2, the column lacks c2, so
+        // when c becomes as deep as its child c2 the break (c2, c) is missed.
+        var ch = Chain.Make();
+        var post = ParentAsDeepAsChild(ch);
+        foreach (var planted in new[] { true, false })
+        {
+            var eval = new KernelEval(RefinementSpec.Spec); // its own columns, so they are brought from s1 to s2
+            var faults = planted ? new TouchedFaults { ColumnSkipsChanges = true } : null;
+            eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
+            eval.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts(), null, faults).ShouldBeEmpty();
+            var (touched, full) = Evaluate(eval, ch.S2, post, faults);
+            full.ShouldContain(AncestorLive);
+            if (planted) touched.ShouldNotContain(AncestorLive); else touched.ShouldBe(full);
+        }
+    }
 }

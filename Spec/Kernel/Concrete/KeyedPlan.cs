@@ -28,18 +28,20 @@ internal sealed class KeyedPlan
         PlantedComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
         InverseFields = [.. keyed.Hops.Select(h => h.Via)
             .Concat(variants.SelectMany(x => x.Others).SelectMany(o => o).OfType<Narrowing.Join>().Select(j => j.Field)).Distinct()];
+        ColumnFields = [.. variants.SelectMany(x => x.Others).SelectMany(o => o).OfType<Narrowing.Nested>().Select(n => n.Field).Distinct()];
         At = new Positions(
             [.. keyed.Direct.Select(d => (ConcreteState.IndexOf(d.Field), d.Var))],
             [.. keyed.Hops.Select(h => (ConcreteState.IndexOf(h.Field), ConcreteState.IndexOf(h.Via), h.Var))],
             [.. keyed.Computed.Select(c => (ConcreteState.IndexOf(c.Field), c.Var))],
             [.. scanOver.Select(f => f is null ? -1 : ConcreteState.IndexOf(f))],
-            [.. InverseFields.Select(ConcreteState.IndexOf)]);
+            [.. InverseFields.Select(ConcreteState.IndexOf)],
+            [.. ColumnFields.Select(ConcreteState.IndexOf)]);
     }
 
     /// <summary>The fields of <see cref="Keyed"/>, <see cref="ScanOver"/> and <see cref="InverseFields"/> by position in <see cref="KernelState.Fields"/> (-1: none), resolved once.</summary>
     public Positions At { get; }
 
-    internal sealed record Positions((int Field, int Var)[] Direct, (int Field, int Via, int Var)[] Hops, (int Field, int Var)[] Computed, int[] ScanOver, int[] InverseFields);
+    internal sealed record Positions((int Field, int Var)[] Direct, (int Field, int Via, int Var)[] Hops, (int Field, int Var)[] Computed, int[] ScanOver, int[] InverseFields, int[] ColumnFields);
 
     /// <summary>Per computed read, the entries of its variable's antecedent guard grouped by the computed key (KernelEval's ComputedIndex), for one map object.</summary>
     public KeyGroups[] ComputedIndex { get; }
@@ -49,6 +51,9 @@ internal sealed class KeyedPlan
 
     /// <summary>The post-state fields whose inverse the plan reads (hops, joins): moved along whenever they change, so a step that reads one derives it.</summary>
     public ImmutableArray<string> InverseFields { get; }
+
+    /// <summary>The post-state maps of Boolean maps whose columns the plan reads (nested narrowings): moved along whenever they change, so a step that reads one derives it.</summary>
+    public ImmutableArray<string> ColumnFields { get; }
 
     /// <summary>Scratch: per variable, its dirty keys in the current check (refilled by each; a plan belongs to one KernelEval, which is not thread-safe).</summary>
     public HashSet<Value>[] Dirty { get; }

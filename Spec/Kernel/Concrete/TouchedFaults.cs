@@ -25,6 +25,9 @@ public sealed record TouchedFaults
     /// <summary>The index of a computed read (a Boolean map's entries grouped by the computed key) brought from the pre-state's map to the post-state's without moving the keys where they differ.</summary>
     public bool ComputedIndexSkipsChanges { get; init; }
 
+    /// <summary>The columns of a map of Boolean maps (for a nested narrowing F[v][t]: t → the keys k with F[k][t]) brought from the pre-state's map to the post-state's without moving the keys where they differ.</summary>
+    public bool ColumnSkipsChanges { get; init; }
+
     /// <summary>A nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</summary>
     public bool TransposeNested { get; init; }
 }
