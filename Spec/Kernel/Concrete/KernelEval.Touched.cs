@@ -120,7 +120,8 @@ public sealed partial class KernelEval
             if (c.Keyed is not null && PlanOf(i, c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }, faults is { ComputedIndexSkipsChanges: true }) is { } dirty)
             {
                 counts.Keyed++;
-                holds = KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
+                holds = DisjointHolds(plan, dirty, post, pre, faults is { DisjointBelowStartOnly: true })
+                    ?? KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
             }
             else
             {
@@ -167,6 +168,18 @@ public sealed partial class KernelEval
         }
 
         return true;
+    }
+
+    // A clause "members of one group do not overlap" through its sorted index (DisjointIndex, whose
+    // comment has the argument); null when the clause has none or it does not apply to these states.
+    private static bool? DisjointHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, bool belowStartOnly)
+    {
+        if (plan.Disjoint is not { } index) return null;
+        // Both variables read the five fields directly: the dirty keys are the same for both; one pass over them.
+        dirty[0].UnionWith(dirty[1]);
+        dirty[1].Clear();
+        plan.Body.Bind(post, pre);
+        return index.Holds(dirty[0], post, pre, plan.Body, plan.Values, belowStartOnly);
     }
 
     // The instances with variable j fixed, over variables i..n-1 (other than j).

@@ -13,8 +13,9 @@ namespace Verified.Spec.Kernel;
 internal sealed class KeyedPlan
 {
     private KeyedPlan(PointProgram body, ImmutableArray<Role> roles, bool symmetric, ImmutableArray<KeyedVariant> variants,
-        KeyedReads keyed, ImmutableArray<PointProgram> computedKeys, ImmutableArray<string?> scanOver)
+        KeyedReads keyed, ImmutableArray<PointProgram> computedKeys, ImmutableArray<string?> scanOver, DisjointIndex? disjoint)
     {
+        Disjoint = disjoint;
         Body = body;
         Roles = roles;
         Symmetric = symmetric;
@@ -51,6 +52,9 @@ internal sealed class KeyedPlan
 
     /// <summary>The post-state fields whose inverse the plan reads (hops, joins): moved along whenever they change, so a step that reads one derives it.</summary>
     public ImmutableArray<string> InverseFields { get; }
+
+    /// <summary>For a clause "members of one group do not overlap", its sorted index (null: not of that shape).</summary>
+    public DisjointIndex? Disjoint { get; }
 
     /// <summary>The post-state maps of Boolean maps whose columns the plan reads (nested narrowings): moved along whenever they change, so a step that reads one derives it.</summary>
     public ImmutableArray<string> ColumnFields { get; }
@@ -114,7 +118,8 @@ internal sealed class KeyedPlan
             .Select(c => c.Args[0] is VarTerm m && m.Name.StartsWith(postPrefix, StringComparison.Ordinal) && m.Sort is MapSort { Value: BoolSort } ? m.Name[postPrefix.Length..] : null)
             .FirstOrDefault(m => m is not null)).ToImmutableArray();
         return new KeyedPlan(new PointProgram(body, vars, postPrefix, prePrefix), roles, symmetric, [.. variants],
-            keyed, [.. keyed.Computed.Select(c => new PointProgram(c.Key, vars, postPrefix, prePrefix))], scanOver);
+            keyed, [.. keyed.Computed.Select(c => new PointProgram(c.Key, vars, postPrefix, prePrefix))], scanOver,
+            symmetric ? DisjointIndex.Of(body, vars, postPrefix) : null);
     }
 
     // A conjunct M[v] (M a Boolean map not reading v) or G[v] = t (G a post-state field, t not

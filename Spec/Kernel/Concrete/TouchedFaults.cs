@@ -28,6 +28,9 @@ public sealed record TouchedFaults
     /// <summary>The columns of a map of Boolean maps (for a nested narrowing F[v][t]: t → the keys k with F[k][t]) brought from the pre-state's map to the post-state's without moving the keys where they differ.</summary>
     public bool ColumnSkipsChanges { get; init; }
 
+    /// <summary>A changed key of a "members of one group do not overlap" clause (DisjointIndex) is compared only with the member whose start is the greatest not above its own, missing a member that starts inside it.</summary>
+    public bool DisjointBelowStartOnly { get; init; }
+
     /// <summary>A nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</summary>
     public bool TransposeNested { get; init; }
 }
