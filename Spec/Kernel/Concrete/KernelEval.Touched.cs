@@ -251,9 +251,11 @@ public sealed partial class KernelEval
     // With the step's differences known, the post-state's domains are the pre-state's plus the ids
     // of the changed entries (RoleDomains.Plus: a superset of both states' ids, so also their
     // union), computed when first needed — by this check or by a later step from this state —
-    // from the pre-state's, computed or carried the same way. A chain of carried states is at most
-    // DerivationLimit long: the state after it is computed from the whole state when needed, so
-    // ids of entries gone long ago drop out, and a carried state holds at most that many others.
+    // from the pre-state's, computed or carried the same way. Ids of entries gone stay until the
+    // domains are Stale (grown past twice the last whole computation): the next are then computed
+    // from the whole state. A chain of carried states whose domains were not computed yet is at
+    // most DerivationLimit long (the state after it is computed from its whole state when needed),
+    // so a carried state holds at most that many others.
     private const int DerivationLimit = 16;
 
     private readonly ConditionalWeakTable<ConcreteState, CarriedKeys> carriedKeys = [];
@@ -267,7 +269,7 @@ public sealed partial class KernelEval
         if (ReferenceEquals(post, pre)) return true;
         if (carriedKeys.TryGetValue(post, out var known)) return ReferenceEquals(known.From, pre);
         if (domains.TryGetValue(post, out _)) return false;
-        var depth = domains.TryGetValue(pre, out var d) ? d.Derivations : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
+        var depth = domains.TryGetValue(pre, out _) ? 0 : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
         if (depth >= DerivationLimit) return false;
         carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1));
         return true;
@@ -280,7 +282,7 @@ public sealed partial class KernelEval
         if (!carriedKeys.TryGetValue(state, out var c)) return null;
         var from = DomainsOf(c.From);
         carriedKeys.Remove(state);
-        return from.Derivations < DerivationLimit ? from.Plus(state, c.Keys) : null;
+        return from.Stale ? null : from.Plus(state, c.Keys);
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
