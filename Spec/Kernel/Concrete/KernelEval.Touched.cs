@@ -290,7 +290,14 @@ public sealed partial class KernelEval
     {
         var at = plan.At;
         var sets = plan.Dirty;
-        foreach (var set in sets) set.Clear();
+        // Cleared for this check; a set grown large by an earlier step is replaced, as clearing it
+        // would cost its capacity on every later step.
+        for (var i = 0; i < sets.Length; i++)
+        {
+            if (sets[i].EnsureCapacity(0) > 64) sets[i] = [];
+            else sets[i].Clear();
+        }
+
         // Inverses the plan reads are moved along with every change (cheap: the changed keys), so
         // that the step that reads one derives it instead of building it.
         foreach (var f in at.InverseFields)
