@@ -103,4 +103,22 @@ public sealed class CarriedDomainsTests
         d4.Union(d2).ShouldBeSameAs(d4, "a prefix of the same pool is a subset");
         ShouldBeOf(d3b.Union(d4), [s0, s1, s2, s3, s4, s3b]);
     }
+    [Fact]
+    public void Planted_fresh_id_taken_over_unchecked_is_caught()
+    {
+        // The touched-only check carries the post-state's domains by the changed keys; when the
+        // smallest absent object id becomes present, the planted version keeps it as a fresh id.
+        var w = new Workload(null, check: false);
+        var s0 = Abstraction.Abstract(w.Kernel, new CapIdentities());
+        var s1 = Alive(s0, SmallestAbsentObj([s0]));
+        foreach (var planted in new[] { true, false })
+        {
+            var eval = new KernelEval(RefinementSpec.Spec);
+            eval.DomainsOf(s0).Ids(Role.Obj); // the pool's fresh ids, from the whole state
+            eval.BrokenClausesTouched(s1, s0, new TouchedCounts(), Diff(s0, s1), planted ? new TouchedFaults { FreshIdsNotRechecked = true } : null);
+            var d1 = eval.DomainsOf(s1);
+            if (planted) d1.Ids(Role.Obj).Distinct().Count().ShouldBeLessThan(d1.Ids(Role.Obj).Length, "a present id is listed again as fresh");
+            else ShouldBeOf(d1, [s0, s1]);
+        }
+    }
 }

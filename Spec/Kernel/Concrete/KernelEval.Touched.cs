@@ -100,7 +100,7 @@ public sealed partial class KernelEval
         var changes = (fieldChanges ??= new FieldChanges(inverses, plantedInverses, columns, plantedColumns)).Reset(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, faults is { ColumnSkipsChanges: true });
         // The quantifier domains are computed only if an evaluation needs them (most steps none:
         // a keyed clause's partners mostly come from narrowings); see DomainsFor.
-        var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys);
+        var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys, faults is { FreshIdsNotRechecked: true });
         RoleDomains? domains = null;
         RoleDomains Domains() => domains ??= derived ? DomainsOf(post) : DomainsOf(post).Union(DomainsOf(pre));
         var broken = new List<string>();
@@ -260,18 +260,18 @@ public sealed partial class KernelEval
 
     private readonly ConditionalWeakTable<ConcreteState, CarriedKeys> carriedKeys = [];
 
-    private sealed record CarriedKeys(ConcreteState From, IReadOnlyDictionary<string, HashSet<Value>> Keys, int Depth);
+    private sealed record CarriedKeys(ConcreteState From, IReadOnlyDictionary<string, HashSet<Value>> Keys, int Depth, bool PlantFresh);
 
     // Whether post's domains (when first needed) are pre's plus the ids at changedKeys: a superset
     // of pre's ids too. False: post's are computed from the whole state, without pre's.
-    private bool CarryKeys(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    private bool CarryKeys(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys, bool plantFresh)
     {
         if (ReferenceEquals(post, pre)) return true;
         if (carriedKeys.TryGetValue(post, out var known)) return ReferenceEquals(known.From, pre);
         if (domains.TryGetValue(post, out _)) return false;
         var depth = domains.TryGetValue(pre, out _) ? 0 : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
         if (depth >= DerivationLimit) return false;
-        carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1));
+        carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1, plantFresh));
         return true;
     }
 
@@ -282,7 +282,7 @@ public sealed partial class KernelEval
         if (!carriedKeys.TryGetValue(state, out var c)) return null;
         var from = DomainsOf(c.From);
         carriedKeys.Remove(state);
-        return from.Stale ? null : from.Plus(state, c.Keys);
+        return from.Stale ? null : from.Plus(state, c.Keys, c.PlantFresh);
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).

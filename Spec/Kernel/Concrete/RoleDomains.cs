@@ -62,13 +62,21 @@ public sealed class RoleDomains
     /// the unchanged entries. Ids of entries that went away stay (see <see cref="Stale"/>). The new
     /// ids are appended to the pools these share (IdPool): O(ids added), not O(ids).
     /// </summary>
-    public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys) => Plus(state, changedKeys, false);
+
+    /// <summary>As <see cref="Plus(ConcreteState, IReadOnlyDictionary{string, HashSet{Value}})"/>; <paramref name="plantFreshNotRechecked"/>: planted fault (TouchedFaults.FreshIdsNotRechecked).</summary>
+    internal RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys, bool plantFreshNotRechecked)
     {
         // Only the ids not present yet (mostly none: then these prefixes, and their built values, are shared as they are).
         var added = new Dictionary<Role, HashSet<ulong>>();
         EvalDomains.AddEntries(k, added, state, changedKeys, Contains);
-        return Grown(added);
+        var grown = Grown(added);
+        grown.plantFreshNotRechecked = plantFreshNotRechecked;
+        return grown;
     }
+
+    // Planted fault: the first of the pool's last fresh ids is taken over without testing that it is still absent.
+    private bool plantFreshNotRechecked;
 
     /// <summary>The ids present in <paramref name="state"/>, per role.</summary>
     public static RoleDomains Of(KernelSorts k, ConcreteState state)
@@ -198,7 +206,7 @@ public sealed class RoleDomains
         ulong start = 0;
         if (pool?.LastFresh is var (l, lf) && l <= length && lf.Length == 2)
         {
-            if (!pool.Contains(lf[0], length)) found.Add(lf[0]);
+            if (plantFreshNotRechecked || !pool.Contains(lf[0], length)) found.Add(lf[0]);
             start = lf[1];
         }
 

@@ -31,6 +31,9 @@ public sealed record TouchedFaults
     /// <summary>A changed key of a "members of one group do not overlap" clause (DisjointIndex) is compared only with the member whose start is the greatest not above its own, missing a member that starts inside it.</summary>
     public bool DisjointBelowStartOnly { get; init; }
 
+    /// <summary>The post-state's carried quantifier domains take over the first of the pool's last fresh ids without testing that it is still absent (RoleDomains.Plus).</summary>
+    public bool FreshIdsNotRechecked { get; init; }
+
     /// <summary>A nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</summary>
     public bool TransposeNested { get; init; }
 }
