@@ -98,7 +98,10 @@ internal sealed class DisjointIndex
             Join(k, group, at);
         }
 
-        for (var i = 0; i < of.Length; i++) of[i] = post.Map(fields[i]);
+        // The planted fault may have let overlapping members in: its index is not kept.
+        if (belowStartOnly) Array.Clear(of);
+        else
+            for (var i = 0; i < of.Length; i++) of[i] = post.Map(fields[i]);
         return true;
     }
 

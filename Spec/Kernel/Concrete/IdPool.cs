@@ -34,6 +34,9 @@ internal sealed class IdPool
         var copy = new IdPool();
         for (var i = 0; i < length; i++) copy.Add(ids[i]);
         for (var i = 0; i < length && i < boxed.Count; i++) copy.boxed.Add(boxed[i]);
+        // What was derived from a prefix of the copied one holds of the copy (the same ids).
+        if (LastFresh is { } f && f.Length <= length) copy.LastFresh = f;
+        if (LastMap is { } m && m.Length <= length) copy.LastMap = m;
         return copy;
     }
 
