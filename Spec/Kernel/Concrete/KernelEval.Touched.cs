@@ -17,7 +17,7 @@ public sealed partial class KernelEval
 {
     private KeyedPlan?[]? plans;
     private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
-    private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
+    private readonly Dictionary<string, Dictionary<Value, KeySet>> staleInverses = [];
 
     /// <summary>
     /// The clauses <paramref name="post"/> breaks, evaluating only what the step pre → post can have
@@ -353,7 +353,7 @@ public sealed partial class KernelEval
     // pre's map of the field and the keys where post's differs are known, it is brought to post's
     // by moving those keys (e reads no state, so e(k) is the same in both); else it is built from
     // m's entries. skip: planted fault, the keys are not moved (the index stays pre's).
-    private static Dictionary<Value, List<Value>> ComputedIndex(KeyedPlan plan, int r, int over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
+    private static Dictionary<Value, KeySet> ComputedIndex(KeyedPlan plan, int r, int over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
     {
         var groups = skip ? plan.PlantedComputedIndex[r] : plan.ComputedIndex[r];
         if (ReferenceEquals(groups.Map, m)) return groups.Groups;
@@ -430,7 +430,7 @@ public sealed partial class KernelEval
     {
         private ConcreteState pre = null!;
         private ConcreteState post = null!;
-        private Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses;
+        private Dictionary<string, Dictionary<Value, KeySet>>? staleInverses;
         private bool skipChanges;
         private bool skipColumnChanges;
 
@@ -440,7 +440,7 @@ public sealed partial class KernelEval
         private readonly bool[] keysFound = new bool[ConcreteState.FieldCount];
 
         /// <summary>Starts on the step pre → post (one instance per KernelEval, reused step after step: a check is not re-entrant).</summary>
-        public FieldChanges Reset(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges, bool skipColumnChanges)
+        public FieldChanges Reset(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, KeySet>>? staleInverses, bool skipChanges, bool skipColumnChanges)
         {
             this.skipColumnChanges = skipColumnChanges;
             this.pre = pre;
@@ -468,7 +468,7 @@ public sealed partial class KernelEval
         }
 
         /// <summary>The entries of post's map at position <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
-        public Dictionary<Value, List<Value>> Inverse(int field, MapValue map)
+        public Dictionary<Value, KeySet> Inverse(int field, MapValue map)
         {
             if (staleInverses is not null)
             {
