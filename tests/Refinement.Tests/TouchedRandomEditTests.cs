@@ -36,6 +36,7 @@ public sealed class TouchedRandomEditTests(ITestOutputHelper output)
     [InlineData("AssumeSymmetric")]
     [InlineData("IgnoreComputedReads")]
     [InlineData("TransposeNested")]
+    [InlineData("DisjointBelowStartOnly")]
     public void Each_planted_shortcut_fault_disagrees_on_some_random_edit(string fault)
     {
         var faults = fault switch
@@ -44,6 +45,7 @@ public sealed class TouchedRandomEditTests(ITestOutputHelper output)
             "AssumeSymmetric" => new TouchedFaults { AssumeSymmetric = true },
             "IgnoreComputedReads" => new TouchedFaults { IgnoreComputedReads = true },
             "TransposeNested" => new TouchedFaults { TransposeNested = true },
+            "DisjointBelowStartOnly" => new TouchedFaults { DisjointBelowStartOnly = true },
             _ => throw new ArgumentException($"unknown fault {fault}", nameof(fault)),
         };
         Run(faults).Mismatches.ShouldBeGreaterThan(0);

@@ -21,6 +21,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     private const string AncestorLive = "inv.derivation_forest.ancestor_live_and_shallower";
     private const string ParentLive = "inv.derivation_forest.parent_live";
     private const string SlotInLiveCNode = "inv.cap_table.slot_in_live_cnode";
+    private const string ChildrenDisjoint = "inv.untyped.children_disjoint";
 
     private static readonly Lazy<KernelEval> Shared = new(() => new KernelEval(RefinementSpec.Spec));
 
@@ -210,5 +211,105 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
             full.ShouldContain(SlotInLiveCNode);
             if (planted) touched.ShouldNotContain(SlotInLiveCNode); else touched.ShouldBe(full);
         }
+    }
+    [Fact]
+    public void Planted_column_that_skips_the_changed_keys_is_caught()
+    {
+        // With c dirty, ancestor_live_and_shallower's x ranges over c's column of CapAnc (the x with
+        // CapAnc[x][c]), brought along step by step. Not moved at s1 -> s2, the column lacks c2, so
+        // when c becomes as deep as its child c2 the break (c2, c) is missed.
+        var ch = Chain.Make();
+        var post = ParentAsDeepAsChild(ch);
+        foreach (var planted in new[] { true, false })
+        {
+            var eval = new KernelEval(RefinementSpec.Spec); // its own columns, so they are brought from s1 to s2
+            var faults = planted ? new TouchedFaults { ColumnSkipsChanges = true } : null;
+            eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
+            eval.BrokenClausesTouched(ch.S2, ch.S1, new TouchedCounts(), null, faults).ShouldBeEmpty();
+            var (touched, full) = Evaluate(eval, ch.S2, post, faults);
+            full.ShouldContain(AncestorLive);
+            if (planted) touched.ShouldNotContain(AncestorLive); else touched.ShouldBe(full);
+        }
+    }
+    // The live objects retyped from one untyped (the largest such group), by base.
+    private static List<BitVecValue> Siblings(ConcreteState s)
+    {
+        var alive = s.Map("ObjAlive");
+        var hasUt = s.Map("ObjHasUt");
+        var groups = alive.Entries.Where(e => e.Value.Equals(BoolValue.True) && hasUt.Select(e.Key).Equals(BoolValue.True))
+            .GroupBy(e => s.Map("ObjUt").Select(e.Key)).OrderByDescending(g => g.Count()).First();
+        return [.. groups.Select(e => (BitVecValue)e.Key).OrderBy(o => ((BitVecValue)s.Map("ObjBase").Select(o)).Bits)];
+    }
+
+    private static ulong Bits(ConcreteState s, string field, Value key) => ((BitVecValue)s.Map(field).Select(key)).Bits;
+
+    /// <summary>The lowest object of an untyped grows over all its siblings above it: only it changed (ObjSize); no member starts at or below its start.</summary>
+    private static ConcreteState LowestGrowsOverSiblings(ConcreteState s)
+    {
+        var sibs = Siblings(s);
+        sibs.Count.ShouldBeGreaterThan(2, "the untyped has several children");
+        var (low, high) = (sibs[0], sibs[^1]);
+        var end = Bits(s, "ObjBase", high) + Bits(s, "ObjSize", high);
+        var size = (BitVecValue)s.Map("ObjSize").Select(low);
+        return Store(s, "ObjSize", low, new BitVecValue(size.Width, end - Bits(s, "ObjBase", low)));
+    }
+
+    /// <summary>Two objects not alive before become children of the largest group's untyped (or, alone, of an id no object is from), with the given start and size each.</summary>
+    private static ConcreteState TwoNewChildren(ConcreteState s, ulong base1, ulong size1, ulong base2, ulong size2, bool ownGroup = false)
+    {
+        var sibs = Siblings(s);
+        var ut = ownGroup ? new BitVecValue(sibs[0].Width, (1UL << sibs[0].Width) - 1) : s.Map("ObjUt").Select(sibs[0]);
+        if (ownGroup) s.Map("ObjUt").Entries.Values.ShouldNotContain(ut);
+        var alive = s.Map("ObjAlive");
+        var free = Enumerable.Range(1, 1000).Select(i => new BitVecValue(sibs[0].Width, (ulong)i)).Where(o => !alive.Select(o).Equals(BoolValue.True)).Take(2).ToArray();
+        var width = ((BitVecValue)s.Map("ObjBase").Select(sibs[0])).Width;
+        var post = s;
+        foreach (var (o, b, z) in new[] { (free[0], base1, size1), (free[1], base2, size2) })
+        {
+            post = Store(Store(Store(post, "ObjAlive", o, BoolValue.True), "ObjHasUt", o, BoolValue.True), "ObjUt", o, ut);
+            post = Store(Store(post, "ObjBase", o, new BitVecValue(width, b)), "ObjSize", o, new BitVecValue(width, z));
+        }
+
+        return post;
+    }
+
+    [Fact]
+    public void Disjoint_index_agrees_with_the_full_evaluation()
+    {
+        var ch = Chain.Make();
+        var sibs = Siblings(ch.S2);
+        var top = Bits(ch.S2, "ObjBase", sibs[^1]) + Bits(ch.S2, "ObjSize", sibs[^1]);
+        var lowBase = Bits(ch.S2, "ObjBase", sibs[0]);
+        var cases = new (ConcreteState Post, bool Broken)[]
+        {
+            (LowestGrowsOverSiblings(ch.S2), true),
+            (TwoNewChildren(ch.S2, top + 0x10000, 0x2000, top + 0x11000, 0x2000), true), // the two new ones overlap
+            (TwoNewChildren(ch.S2, top + 0x10000, 0x1000, top + 0x11000, 0x1000), false), // adjacent, not overlapping
+            (TwoNewChildren(ch.S2, top + 0x10000, 0, top + 0x10000, 0x1000), false), // an empty one at the other's start
+            // One wraps past 2^64 into the lowest sibling's range: the clause's ends are modular, so it does not overlap it.
+            (TwoNewChildren(ch.S2, ulong.MaxValue - 0xfff, lowBase + 0x2000, top + 0x10000, 0x1000), false),
+            // Alone in a group: one wraps (end 0x1000), the other spans [0x800, 2^64 - 0x800), past the first's start.
+            (TwoNewChildren(ch.S2, ulong.MaxValue - 0xfff, 0x2000, 0x800, ulong.MaxValue - 0x1000, ownGroup: true), true),
+            (TwoNewChildren(ch.S2, ulong.MaxValue - 0xfff, 0x2000, 0x1000, ulong.MaxValue - 0x2000, ownGroup: true), false),
+        };
+        foreach (var (post, broken) in cases)
+        {
+            var eval = new KernelEval(RefinementSpec.Spec);
+            var counts = new TouchedCounts();
+            var (touched, full) = Evaluate(eval, ch.S2, post, null, counts);
+            full.Contains(ChildrenDisjoint).ShouldBe(broken);
+            touched.ShouldBe(full);
+            counts.Full.ShouldBe(0);
+        }
+    }
+
+    [Fact]
+    public void Planted_disjoint_check_against_the_member_below_only_is_caught()
+    {
+        // The lowest child grows over its siblings: no member starts at or below its start, so
+        // comparing it with that member alone finds nothing; the member below its end overlaps it.
+        var ch = Chain.Make();
+        ShouldBeMissedOnlyWith(ch.S2, LowestGrowsOverSiblings(ch.S2), ChildrenDisjoint, new TouchedFaults { DisjointBelowStartOnly = true });
+        Evaluate(new KernelEval(RefinementSpec.Spec), ch.S2, LowestGrowsOverSiblings(ch.S2), null).Touched.ShouldContain(ChildrenDisjoint);
     }
 }

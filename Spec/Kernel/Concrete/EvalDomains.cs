@@ -33,11 +33,11 @@ public static class EvalDomains
 
     /// <summary>
     /// Adds the ids of the entries of <paramref name="state"/> at the given keys (per field): their
-    /// keys and values, as <see cref="Present"/> reads them — only those not in <paramref name="except"/>
-    /// (null: all), so that a caller adding to sets it has finds the new ids without copying them.
+    /// keys and values, as <see cref="Present"/> reads them — only those <paramref name="known"/> does
+    /// not hold (null: all), so that a caller adding to sets it has finds the new ids without copying them.
     /// </summary>
     internal static void AddEntries(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> keys,
-        IReadOnlyDictionary<Role, HashSet<ulong>>? except = null)
+        Func<Role, ulong, bool>? known = null)
     {
         // By the changed fields (a few), not by every field with a lookup of its name each.
         foreach (var (name, changed) in keys)
@@ -48,39 +48,40 @@ public static class EvalDomains
             var m = state.Map(index);
             foreach (var kk in changed)
             {
-                Add(k, sets, f.Key, kk, except);
+                Add(k, sets, f.Key, kk, known);
                 var vv = m.Select(kk);
-                if (f.InnerKey != Role.None) AddMap(k, sets, vv, f.InnerKey, Role.None, f.Value, except); else Add(k, sets, f.Value, vv, except);
+                if (f.InnerKey != Role.None) AddMap(k, sets, vv, f.InnerKey, Role.None, f.Value, known); else Add(k, sets, f.Value, vv, known);
             }
         }
     }
 
-    private static void AddMap(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Value v, Role key, Role inner, Role value, IReadOnlyDictionary<Role, HashSet<ulong>>? except = null)
+    private static void AddMap(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Value v, Role key, Role inner, Role value, Func<Role, ulong, bool>? known = null)
     {
         var m = (MapValue)v;
         foreach (var (kk, vv) in m.Entries)
         {
-            Add(k, sets, key, kk, except);
-            if (inner != Role.None) AddMap(k, sets, vv, inner, Role.None, value, except); else Add(k, sets, value, vv, except);
+            Add(k, sets, key, kk, known);
+            if (inner != Role.None) AddMap(k, sets, vv, inner, Role.None, value, known); else Add(k, sets, value, vv, known);
         }
-        if (inner != Role.None) AddMap(k, sets, m.Default, inner, Role.None, value, except); else Add(k, sets, value, m.Default, except);
+        if (inner != Role.None) AddMap(k, sets, m.Default, inner, Role.None, value, known); else Add(k, sets, value, m.Default, known);
     }
 
-    internal static void AddAll(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, IEnumerable<(Role Role, Value Value)> extra)
+    /// <summary>Adds the ids of <paramref name="extra"/> (with their parts) that <paramref name="known"/> does not hold (null: all).</summary>
+    internal static void AddAll(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, IEnumerable<(Role Role, Value Value)> extra, Func<Role, ulong, bool>? known = null)
     {
-        foreach (var (r, v) in extra) Add(k, sets, r, v);
+        foreach (var (r, v) in extra) Add(k, sets, r, v, known);
     }
 
-    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, Value v, IReadOnlyDictionary<Role, HashSet<ulong>>? except = null)
+    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, Value v, Func<Role, ulong, bool>? known = null)
     {
         if (r == Role.None || v is not BitVecValue bv) return;
-        Add(k, sets, r, bv.Bits, except);
+        Add(k, sets, r, bv.Bits, known);
     }
 
     // The id's bits (no value is built: this runs for every entry of every state checked).
-    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, ulong bits, IReadOnlyDictionary<Role, HashSet<ulong>>? except)
+    private static void Add(KernelSorts k, Dictionary<Role, HashSet<ulong>> sets, Role r, ulong bits, Func<Role, ulong, bool>? known)
     {
-        if (except is null || !except.TryGetValue(r, out var known) || !known.Contains(bits))
+        if (known is null || !known(r, bits))
         {
             if (!sets.TryGetValue(r, out var set)) sets[r] = set = [];
             set.Add(bits);
@@ -89,12 +90,12 @@ public static class EvalDomains
         // Composite keys: a slot is (cnode, index), a grant key is (owner, index).
         if (r == Role.Slot)
         {
-            Add(k, sets, Role.Obj, bits >> k.Config.CNodeIndexBits, except);
-            Add(k, sets, Role.CNodeIndex, bits & k.Index.Mask, except);
+            Add(k, sets, Role.Obj, bits >> k.Config.CNodeIndexBits, known);
+            Add(k, sets, Role.CNodeIndex, bits & k.Index.Mask, known);
         }
         else if (r == Role.GrantKey)
         {
-            Add(k, sets, Role.Obj, bits >> k.Config.GrantIndexBits, except);
+            Add(k, sets, Role.Obj, bits >> k.Config.GrantIndexBits, known);
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class KernelEval
 {
     private KeyedPlan?[]? plans;
     private readonly Dictionary<string, KeyedPlan> plantedPlans = [];
-    private readonly Dictionary<string, Dictionary<Value, List<Value>>> staleInverses = [];
+    private readonly Dictionary<string, Dictionary<Value, KeySet>> staleInverses = [];
 
     /// <summary>
     /// The clauses <paramref name="post"/> breaks, evaluating only what the step pre → post can have
@@ -55,8 +55,9 @@ public sealed partial class KernelEval
     /// j) is false at every y where G does not hold t, so when t is not G's default y ranges over
     /// G's inverse at t (none: no instance); a conjunct F[y][t] of A (F a post-state field) is false
     /// at every y whose inner map does not hold t, so when the default's does not, y ranges over
-    /// the entries of F whose inner map does (a scan, taken only when nothing else narrowed). Of
-    /// several, the smallest set is taken. Any other y
+    /// the entries of F whose inner map does: t's column (ColumnGroups: the entries k with F[k][t]
+    /// true, any row's entries at t that are not true left out) plus the entries whose row's
+    /// default is not false, each tested. Of several, the smallest set is taken. Any other y
     /// ranges over its domain. Ids outside the domain that a narrowing yields are real values of
     /// the sort, so evaluating them cannot report a clause that holds.</item>
     /// <item>Symmetry: two variables of one role whose body with the variables swapped is the same
@@ -68,7 +69,9 @@ public sealed partial class KernelEval
     /// inverse is derived from the pre-state map's by moving each key where the two maps differ
     /// from its old value's keys to its new value's: exact, so the next step may derive from it.
     /// Any other map's is built from its entries. The same holds of a computed read's index (a
-    /// Boolean map's entries grouped by the computed key).</item>
+    /// Boolean map's entries grouped by the computed key) and of a nested read's columns (a key
+    /// where F differs leaves the columns of its old row's true entries and joins those of its new
+    /// row's: every other key's row, hence its place in the columns, is the same in both maps).</item>
     /// </list>
     /// Each has a planted wrong version (<see cref="TouchedFaults"/>) that a test catches.
     /// </summary>
@@ -94,10 +97,10 @@ public sealed partial class KernelEval
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(pre);
         ArgumentNullException.ThrowIfNull(counts);
-        var changes = (fieldChanges ??= new FieldChanges(inverses, plantedInverses)).Reset(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true });
+        var changes = (fieldChanges ??= new FieldChanges(inverses, plantedInverses, columns, plantedColumns)).Reset(pre, post, changedKeys, faults is { StaleInverse: true } ? staleInverses : null, faults is { InverseSkipsChanges: true }, faults is { ColumnSkipsChanges: true });
         // The quantifier domains are computed only if an evaluation needs them (most steps none:
         // a keyed clause's partners mostly come from narrowings); see DomainsFor.
-        var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys);
+        var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys, faults is { FreshIdsNotRechecked: true });
         RoleDomains? domains = null;
         RoleDomains Domains() => domains ??= derived ? DomainsOf(post) : DomainsOf(post).Union(DomainsOf(pre));
         var broken = new List<string>();
@@ -117,7 +120,8 @@ public sealed partial class KernelEval
             if (c.Keyed is not null && PlanOf(i, c, faults) is var plan && DirtySets(plan, changes, post, pre, faults is { IgnoreComputedReads: true }, faults is { ComputedIndexSkipsChanges: true }) is { } dirty)
             {
                 counts.Keyed++;
-                holds = KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
+                holds = DisjointHolds(plan, dirty, post, pre, faults is { DisjointBelowStartOnly: true })
+                    ?? KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
             }
             else
             {
@@ -166,6 +170,18 @@ public sealed partial class KernelEval
         return true;
     }
 
+    // A clause "members of one group do not overlap" through its sorted index (DisjointIndex, whose
+    // comment has the argument); null when the clause has none or it does not apply to these states.
+    private static bool? DisjointHolds(KeyedPlan plan, HashSet<Value>[] dirty, ConcreteState post, ConcreteState pre, bool belowStartOnly)
+    {
+        if (plan.Disjoint is not { } index) return null;
+        // Both variables read the five fields directly: the dirty keys are the same for both; one pass over them.
+        dirty[0].UnionWith(dirty[1]);
+        dirty[1].Clear();
+        plan.Body.Bind(post, pre);
+        return index.Holds(dirty[0], post, pre, plan.Body, plan.Values, belowStartOnly);
+    }
+
     // The instances with variable j fixed, over variables i..n-1 (other than j).
     private static bool Others(KeyedPlan plan, KeyedVariant variant, int j, int i, Value[] vals, FieldChanges changes, Func<RoleDomains> domains, ConcreteState post)
     {
@@ -184,8 +200,8 @@ public sealed partial class KernelEval
     // The smallest candidate set any narrowing gives (null: none applies, the whole domain).
     private static IReadOnlyList<Value>? Candidates(ImmutableArray<Narrowing> narrowings, Value[] vals, FieldChanges changes, ConcreteState post)
     {
-        // Counted before any set is built: a join's inverse is shared and cached, a Boolean map's
-        // entry count is known without listing them, a nested scan is taken only when nothing else narrowed.
+        // Counted before any set is built: a join's inverse and a nested read's columns are shared
+        // and cached, a Boolean map's entry count is known without listing them.
         IReadOnlyList<Value>? best = null;
         MapValue? bestMap = null;
         var bestCount = int.MaxValue;
@@ -207,45 +223,55 @@ public sealed partial class KernelEval
             if (m.Default is BoolValue { Value: false } && m.Entries.Count < bestCount) (best, bestMap, bestCount) = (null, m, m.Entries.Count);
         }
 
-        if (bestMap is not null) return KeysOf(bestMap);
-        if (best is not null) return best;
         foreach (var w in narrowings)
         {
             if (w is not Narrowing.Nested nested) continue;
             var f = post.Map(nested.At);
             var inner = nested.Inner.Run(vals);
             if (((MapValue)f.Default).Select(inner) is not BoolValue { Value: false }) continue;
-            var found = new List<Value>();
-            foreach (var (k, row) in f.Entries)
-                if (((MapValue)row).Select(inner) is BoolValue { Value: true }) found.Add(k);
-            return found;
+            // The keys k with F[k][t] true: among F's entries (any other k reads the default row,
+            // false at t), those in t's column, and those whose row's default is not false (tested).
+            var columns = changes.Column(nested.At, f);
+            var column = columns.Column(inner);
+            if (columns.Odd.Count == 0)
+            {
+                if ((column?.Count ?? 0) < bestCount) (best, bestMap, bestCount) = (column ?? (IReadOnlyList<Value>)[], null, column?.Count ?? 0);
+                continue;
+            }
+
+            var found = column is null ? new List<Value>() : [.. column];
+            foreach (var k in columns.Odd)
+                if (((MapValue)f.Select(k)).Select(inner) is BoolValue { Value: true } && column?.Contains(k) != true) found.Add(k);
+            if (found.Count < bestCount) (best, bestMap, bestCount) = (found, null, found.Count);
         }
 
-        return null;
+        return bestMap is not null ? KeysOf(bestMap) : best;
     }
 
     // With the step's differences known, the post-state's domains are the pre-state's plus the ids
     // of the changed entries (RoleDomains.Plus: a superset of both states' ids, so also their
     // union), computed when first needed — by this check or by a later step from this state —
-    // from the pre-state's, computed or carried the same way. A chain of carried states is at most
-    // DerivationLimit long: the state after it is computed from the whole state when needed, so
-    // ids of entries gone long ago drop out, and a carried state holds at most that many others.
+    // from the pre-state's, computed or carried the same way. Ids of entries gone stay until the
+    // domains are Stale (grown past twice the last whole computation): the next are then computed
+    // from the whole state. A chain of carried states whose domains were not computed yet is at
+    // most DerivationLimit long (the state after it is computed from its whole state when needed),
+    // so a carried state holds at most that many others.
     private const int DerivationLimit = 16;
 
     private readonly ConditionalWeakTable<ConcreteState, CarriedKeys> carriedKeys = [];
 
-    private sealed record CarriedKeys(ConcreteState From, IReadOnlyDictionary<string, HashSet<Value>> Keys, int Depth);
+    private sealed record CarriedKeys(ConcreteState From, IReadOnlyDictionary<string, HashSet<Value>> Keys, int Depth, bool PlantFresh);
 
     // Whether post's domains (when first needed) are pre's plus the ids at changedKeys: a superset
     // of pre's ids too. False: post's are computed from the whole state, without pre's.
-    private bool CarryKeys(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    private bool CarryKeys(ConcreteState post, ConcreteState pre, IReadOnlyDictionary<string, HashSet<Value>> changedKeys, bool plantFresh)
     {
         if (ReferenceEquals(post, pre)) return true;
         if (carriedKeys.TryGetValue(post, out var known)) return ReferenceEquals(known.From, pre);
         if (domains.TryGetValue(post, out _)) return false;
-        var depth = domains.TryGetValue(pre, out var d) ? d.Derivations : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
+        var depth = domains.TryGetValue(pre, out _) ? 0 : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
         if (depth >= DerivationLimit) return false;
-        carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1));
+        carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1, plantFresh));
         return true;
     }
 
@@ -256,7 +282,7 @@ public sealed partial class KernelEval
         if (!carriedKeys.TryGetValue(state, out var c)) return null;
         var from = DomainsOf(c.From);
         carriedKeys.Remove(state);
-        return from.Derivations < DerivationLimit ? from.Plus(state, c.Keys) : null;
+        return from.Stale ? null : from.Plus(state, c.Keys, c.PlantFresh);
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
@@ -264,11 +290,20 @@ public sealed partial class KernelEval
     {
         var at = plan.At;
         var sets = plan.Dirty;
-        foreach (var set in sets) set.Clear();
+        // Cleared for this check; a set grown large by an earlier step is replaced, as clearing it
+        // would cost its capacity on every later step.
+        for (var i = 0; i < sets.Length; i++)
+        {
+            if (sets[i].EnsureCapacity(0) > 64) sets[i] = [];
+            else sets[i].Clear();
+        }
+
         // Inverses the plan reads are moved along with every change (cheap: the changed keys), so
         // that the step that reads one derives it instead of building it.
         foreach (var f in at.InverseFields)
             if (changes.Changed(f)) changes.Inverse(f, post.Map(f));
+        foreach (var f in at.ColumnFields)
+            if (changes.Changed(f)) changes.Column(f, post.Map(f));
         foreach (var (field, v) in at.Direct)
         {
             if (!changes.Changed(field)) continue;
@@ -318,7 +353,7 @@ public sealed partial class KernelEval
     // pre's map of the field and the keys where post's differs are known, it is brought to post's
     // by moving those keys (e reads no state, so e(k) is the same in both); else it is built from
     // m's entries. skip: planted fault, the keys are not moved (the index stays pre's).
-    private static Dictionary<Value, List<Value>> ComputedIndex(KeyedPlan plan, int r, int over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
+    private static Dictionary<Value, KeySet> ComputedIndex(KeyedPlan plan, int r, int over, MapValue m, FieldChanges changes, ConcreteState pre, bool skip)
     {
         var groups = skip ? plan.PlantedComputedIndex[r] : plan.ComputedIndex[r];
         if (ReferenceEquals(groups.Map, m)) return groups.Groups;
@@ -378,6 +413,8 @@ public sealed partial class KernelEval
     // last one (another checker's states, a test's). Planted faults keep theirs apart.
     private readonly KeyGroups?[] inverses = new KeyGroups?[ConcreteState.FieldCount];
     private readonly KeyGroups?[] plantedInverses = new KeyGroups?[ConcreteState.FieldCount];
+    private readonly ColumnGroups?[] columns = new ColumnGroups?[ConcreteState.FieldCount];
+    private readonly ColumnGroups?[] plantedColumns = new ColumnGroups?[ConcreteState.FieldCount];
     private FieldChanges? fieldChanges;
 
     private static readonly Func<Value, Value, Value> ByValue = (_, v) => v;
@@ -389,12 +426,13 @@ public sealed partial class KernelEval
     private static Value[] KeysOf(MapValue map) => Keys.GetValue(map, m => [.. m.Entries.Keys]);
 
     /// <summary>Which fields differ between two states, and at which keys (computed on demand, once), by field position.</summary>
-    private sealed class FieldChanges(KeyGroups?[] inverses, KeyGroups?[] plantedInverses)
+    private sealed class FieldChanges(KeyGroups?[] inverses, KeyGroups?[] plantedInverses, ColumnGroups?[] columns, ColumnGroups?[] plantedColumns)
     {
         private ConcreteState pre = null!;
         private ConcreteState post = null!;
-        private Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses;
+        private Dictionary<string, Dictionary<Value, KeySet>>? staleInverses;
         private bool skipChanges;
+        private bool skipColumnChanges;
 
         // Per field: 0 not compared yet, 1 unchanged, 2 changed; its keys once found (null: not a map, or its default changed).
         private readonly byte[] changed = new byte[ConcreteState.FieldCount];
@@ -402,8 +440,9 @@ public sealed partial class KernelEval
         private readonly bool[] keysFound = new bool[ConcreteState.FieldCount];
 
         /// <summary>Starts on the step pre → post (one instance per KernelEval, reused step after step: a check is not re-entrant).</summary>
-        public FieldChanges Reset(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, List<Value>>>? staleInverses, bool skipChanges)
+        public FieldChanges Reset(ConcreteState pre, ConcreteState post, IReadOnlyDictionary<string, HashSet<Value>>? known, Dictionary<string, Dictionary<Value, KeySet>>? staleInverses, bool skipChanges, bool skipColumnChanges)
         {
+            this.skipColumnChanges = skipColumnChanges;
             this.pre = pre;
             this.post = post;
             this.staleInverses = staleInverses;
@@ -429,7 +468,7 @@ public sealed partial class KernelEval
         }
 
         /// <summary>The entries of post's map at position <paramref name="field"/> (= <paramref name="map"/>) by value: value → the keys holding it.</summary>
-        public Dictionary<Value, List<Value>> Inverse(int field, MapValue map)
+        public Dictionary<Value, KeySet> Inverse(int field, MapValue map)
         {
             if (staleInverses is not null)
             {
@@ -453,6 +492,19 @@ public sealed partial class KernelEval
             else
                 groups.Rebuild(map, ByValue);
             return groups.Groups;
+        }
+
+        /// <summary>The columns of post's map of Boolean maps at position <paramref name="field"/> (= <paramref name="map"/>): inner key t → the keys k with map[k][t] true.</summary>
+        public ColumnGroups Column(int field, MapValue map)
+        {
+            var groups = (skipColumnChanges ? plantedColumns : columns)[field] ??= new ColumnGroups();
+            if (ReferenceEquals(groups.Map, map)) return groups;
+            // Post's map from pre's, whose columns these are, at the keys where they differ (as Inverse).
+            if (groups.Map is { } before && ReferenceEquals(before, pre[field]) && ReferenceEquals(map, post[field]) && Keys(field) is { } differ)
+                groups.Move(map, differ, skipColumnChanges);
+            else
+                groups.Rebuild(map);
+            return groups;
         }
 
         /// <summary>The changed fields as a bit set over KernelState.Fields (at most 64 of them).</summary>

@@ -61,7 +61,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         if (carried.TryGetValue(state, out var c) && c.Changes.ByName() is { } keys)
         {
             var from = DomainsOf(c.From);
-            if (from.Derivations < DerivationLimit) return from.Plus(state, keys);
+            if (!from.Stale) return from.Plus(state, keys);
         }
 
         return RoleDomains.Of(Spec.Sorts, state);
@@ -73,7 +73,7 @@ public sealed partial class KernelEval(KernelSpec spec)
     /// needed, <paramref name="from"/>'s plus the ids at the changed keys (<see cref="RoleDomains.Plus"/>,
     /// a superset: as exact) instead of a scan of the whole state — and nothing at all when no step
     /// from <paramref name="to"/> evaluates a quantifier. The whole state is scanned still when
-    /// <paramref name="from"/>'s were derived too often already or some field changed as a whole.
+    /// <paramref name="from"/>'s have grown too much (<see cref="RoleDomains.Stale"/>) or some field changed as a whole.
     /// </summary>
     public void CarryDomains(ConcreteState from, ConcreteState to, StateChanges changes)
     {

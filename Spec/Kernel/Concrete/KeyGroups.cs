@@ -6,14 +6,15 @@ namespace Verified.Spec.Kernel;
 /// Mutable, moved along from one step's map to the next at the keys where they differ, so a step
 /// costs its changed keys, not the map's size (the touched-only invariant check,
 /// <see cref="KernelEval.BrokenClausesTouched(ConcreteState, ConcreteState, TouchedCounts)"/>).
-/// A group list handed out is valid until the next <see cref="Rebuild"/> or <see cref="Move"/>.
+/// A group handed out is valid until the next <see cref="Rebuild"/> or <see cref="Move"/>; a key
+/// leaves its group in O(1) (<see cref="KeySet"/>: a group, e.g. the copies of one capability, may be large).
 /// </summary>
 internal sealed class KeyGroups
 {
     /// <summary>The map whose entries these are (null: none yet).</summary>
     public MapValue? Map { get; private set; }
 
-    public Dictionary<Value, List<Value>> Groups { get; } = [];
+    public Dictionary<Value, KeySet> Groups { get; } = [];
 
     /// <summary>The groups of every entry of <paramref name="map"/>.</summary>
     public void Rebuild(MapValue map, Func<Value, Value, Value> groupOf)
@@ -50,7 +51,7 @@ internal sealed class KeyGroups
 
     private void Add(Value group, Value key)
     {
-        if (!Groups.TryGetValue(group, out var keys)) Groups[group] = keys = [];
+        if (!Groups.TryGetValue(group, out var keys)) Groups[group] = keys = new KeySet();
         keys.Add(key);
     }
 }

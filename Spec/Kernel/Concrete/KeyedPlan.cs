@@ -13,8 +13,9 @@ namespace Verified.Spec.Kernel;
 internal sealed class KeyedPlan
 {
     private KeyedPlan(PointProgram body, ImmutableArray<Role> roles, bool symmetric, ImmutableArray<KeyedVariant> variants,
-        KeyedReads keyed, ImmutableArray<PointProgram> computedKeys, ImmutableArray<string?> scanOver)
+        KeyedReads keyed, ImmutableArray<PointProgram> computedKeys, ImmutableArray<string?> scanOver, DisjointIndex? disjoint)
     {
+        Disjoint = disjoint;
         Body = body;
         Roles = roles;
         Symmetric = symmetric;
@@ -28,18 +29,20 @@ internal sealed class KeyedPlan
         PlantedComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
         InverseFields = [.. keyed.Hops.Select(h => h.Via)
             .Concat(variants.SelectMany(x => x.Others).SelectMany(o => o).OfType<Narrowing.Join>().Select(j => j.Field)).Distinct()];
+        ColumnFields = [.. variants.SelectMany(x => x.Others).SelectMany(o => o).OfType<Narrowing.Nested>().Select(n => n.Field).Distinct()];
         At = new Positions(
             [.. keyed.Direct.Select(d => (ConcreteState.IndexOf(d.Field), d.Var))],
             [.. keyed.Hops.Select(h => (ConcreteState.IndexOf(h.Field), ConcreteState.IndexOf(h.Via), h.Var))],
             [.. keyed.Computed.Select(c => (ConcreteState.IndexOf(c.Field), c.Var))],
             [.. scanOver.Select(f => f is null ? -1 : ConcreteState.IndexOf(f))],
-            [.. InverseFields.Select(ConcreteState.IndexOf)]);
+            [.. InverseFields.Select(ConcreteState.IndexOf)],
+            [.. ColumnFields.Select(ConcreteState.IndexOf)]);
     }
 
     /// <summary>The fields of <see cref="Keyed"/>, <see cref="ScanOver"/> and <see cref="InverseFields"/> by position in <see cref="KernelState.Fields"/> (-1: none), resolved once.</summary>
     public Positions At { get; }
 
-    internal sealed record Positions((int Field, int Var)[] Direct, (int Field, int Via, int Var)[] Hops, (int Field, int Var)[] Computed, int[] ScanOver, int[] InverseFields);
+    internal sealed record Positions((int Field, int Var)[] Direct, (int Field, int Via, int Var)[] Hops, (int Field, int Var)[] Computed, int[] ScanOver, int[] InverseFields, int[] ColumnFields);
 
     /// <summary>Per computed read, the entries of its variable's antecedent guard grouped by the computed key (KernelEval's ComputedIndex), for one map object.</summary>
     public KeyGroups[] ComputedIndex { get; }
@@ -49,6 +52,12 @@ internal sealed class KeyedPlan
 
     /// <summary>The post-state fields whose inverse the plan reads (hops, joins): moved along whenever they change, so a step that reads one derives it.</summary>
     public ImmutableArray<string> InverseFields { get; }
+
+    /// <summary>For a clause "members of one group do not overlap", its sorted index (null: not of that shape).</summary>
+    public DisjointIndex? Disjoint { get; }
+
+    /// <summary>The post-state maps of Boolean maps whose columns the plan reads (nested narrowings): moved along whenever they change, so a step that reads one derives it.</summary>
+    public ImmutableArray<string> ColumnFields { get; }
 
     /// <summary>Scratch: per variable, its dirty keys in the current check (refilled by each; a plan belongs to one KernelEval, which is not thread-safe).</summary>
     public HashSet<Value>[] Dirty { get; }
@@ -109,7 +118,8 @@ internal sealed class KeyedPlan
             .Select(c => c.Args[0] is VarTerm m && m.Name.StartsWith(postPrefix, StringComparison.Ordinal) && m.Sort is MapSort { Value: BoolSort } ? m.Name[postPrefix.Length..] : null)
             .FirstOrDefault(m => m is not null)).ToImmutableArray();
         return new KeyedPlan(new PointProgram(body, vars, postPrefix, prePrefix), roles, symmetric, [.. variants],
-            keyed, [.. keyed.Computed.Select(c => new PointProgram(c.Key, vars, postPrefix, prePrefix))], scanOver);
+            keyed, [.. keyed.Computed.Select(c => new PointProgram(c.Key, vars, postPrefix, prePrefix))], scanOver,
+            symmetric ? DisjointIndex.Of(body, vars, postPrefix) : null);
     }
 
     // A conjunct M[v] (M a Boolean map not reading v) or G[v] = t (G a post-state field, t not

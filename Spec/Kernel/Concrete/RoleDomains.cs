@@ -15,65 +15,85 @@ public sealed class RoleDomains
     private static readonly Role[] Roles = [.. Enum.GetValues<Role>().Where(r => r != Role.None)];
 
     private readonly KernelSorts k;
-    private readonly Dictionary<Role, HashSet<ulong>> present;
+    // Per role, its ids: a prefix of a pool shared along a chain of states (IdPool). Never changed
+    // after construction, so one dictionary is shared by domains with equal ids.
+    private readonly Dictionary<Role, (IdPool Pool, int Length)> present;
+    // Built from the ids of a role, so shared by domains with the same prefixes.
     private readonly Dictionary<Role, (MapValue Map, BitVecValue Count)> values;
-    private readonly Dictionary<Role, Value[]> lists;
-    // present's sets are never changed after construction, so one dictionary is shared by domains with equal ids.
+    private readonly Dictionary<Role, IReadOnlyList<Value>> lists;
+    private readonly Dictionary<Role, ulong[]> fresh;
 
-    private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present)
-        : this(k, present, [], [])
+    private RoleDomains(KernelSorts k, Dictionary<Role, (IdPool Pool, int Length)> present)
+        : this(k, present, [], [], [])
     {
     }
 
-    // Domains with the same ids as another's: its sets and its caches of the values built from them,
+    // Domains with the same ids as another's: its prefixes and its caches of the values built from them,
     // shared (a built value depends only on the role's ids, the same in both; a KernelEval and its
     // domains are used by one thread).
-    private RoleDomains(KernelSorts k, Dictionary<Role, HashSet<ulong>> present, Dictionary<Role, (MapValue Map, BitVecValue Count)> values, Dictionary<Role, Value[]> lists)
+    private RoleDomains(KernelSorts k, Dictionary<Role, (IdPool Pool, int Length)> present, Dictionary<Role, (MapValue Map, BitVecValue Count)> values,
+        Dictionary<Role, IReadOnlyList<Value>> lists, Dictionary<Role, ulong[]> fresh)
     {
         this.k = k;
         this.present = present;
         this.values = values;
         this.lists = lists;
+        this.fresh = fresh;
     }
 
-    /// <summary>How many steps these domains were carried over by <see cref="Plus"/> since they were last computed from a whole state.</summary>
-    public int Derivations { get; private init; }
+    /// <summary>How many ids these domains hold (all roles).</summary>
+    public int Size { get; private init; }
+
+    /// <summary>How many they held when last computed from a whole state (<see cref="Of"/>).</summary>
+    public int Computed { get; private init; }
+
+    /// <summary>
+    /// Carried over so often that they may hold many ids no longer present (an id that went away
+    /// stays): more than twice those of the state last computed in full, plus 64. Callers compute
+    /// the next state's from its whole state instead, so a state costs O(1) amortised per id added.
+    /// </summary>
+    public bool Stale => Size > (2 * Computed) + 64;
 
     /// <summary>
     /// These domains (of a state pre) plus the ids in the entries of <paramref name="state"/> at
     /// <paramref name="changedKeys"/> (per field): a superset of the ids present in
     /// <paramref name="state"/> when every other entry, and every map default, is as in pre —
     /// which is as exact as the present ids themselves (see the class comment), without reading
-    /// the unchanged entries. Ids of entries that went away stay: callers recompute from the whole
-    /// state after some derivations so the domains do not keep growing.
+    /// the unchanged entries. Ids of entries that went away stay (see <see cref="Stale"/>). The new
+    /// ids are appended to the pools these share (IdPool): O(ids added), not O(ids).
     /// </summary>
-    public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
-    {
-        // Only the ids not present yet (mostly none: then these sets, and their built values, are shared as they are).
-        var added = new Dictionary<Role, HashSet<ulong>>();
-        EvalDomains.AddEntries(k, added, state, changedKeys, present);
-        if (added.Count == 0) return new RoleDomains(k, present, values, lists) { Derivations = Derivations + 1 };
-        // Copy on write: a role with no new id shares this object's set (sets are never changed
-        // after construction) and its built domain value.
-        var merged = new Dictionary<Role, HashSet<ulong>>(present);
-        foreach (var (r, ids) in added)
-        {
-            var mine = present.GetValueOrDefault(r);
-            var grown = mine is null ? [] : new HashSet<ulong>(mine);
-            grown.UnionWith(ids);
-            merged[r] = grown;
-        }
+    public RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys) => Plus(state, changedKeys, false);
 
-        var result = new RoleDomains(k, merged) { Derivations = Derivations + 1 };
-        foreach (var (r, v) in values)
-            if (ReferenceEquals(merged.GetValueOrDefault(r), present.GetValueOrDefault(r))) result.values[r] = v;
-        foreach (var (r, v) in lists)
-            if (ReferenceEquals(merged.GetValueOrDefault(r), present.GetValueOrDefault(r))) result.lists[r] = v;
-        return result;
+    /// <summary>As <see cref="Plus(ConcreteState, IReadOnlyDictionary{string, HashSet{Value}})"/>; <paramref name="plantFreshNotRechecked"/>: planted fault (TouchedFaults.FreshIdsNotRechecked).</summary>
+    internal RoleDomains Plus(ConcreteState state, IReadOnlyDictionary<string, HashSet<Value>> changedKeys, bool plantFreshNotRechecked)
+    {
+        // Only the ids not present yet (mostly none: then these prefixes, and their built values, are shared as they are).
+        var added = new Dictionary<Role, HashSet<ulong>>();
+        EvalDomains.AddEntries(k, added, state, changedKeys, Contains);
+        var grown = Grown(added);
+        grown.plantFreshNotRechecked = plantFreshNotRechecked;
+        return grown;
     }
 
+    // Planted fault: the first of the pool's last fresh ids is taken over without testing that it is still absent.
+    private bool plantFreshNotRechecked;
+
     /// <summary>The ids present in <paramref name="state"/>, per role.</summary>
-    public static RoleDomains Of(KernelSorts k, ConcreteState state) => new(k, EvalDomains.Present(k, state, []));
+    public static RoleDomains Of(KernelSorts k, ConcreteState state)
+    {
+        var sets = EvalDomains.Present(k, state, []);
+        var present = new Dictionary<Role, (IdPool, int)>();
+        var size = 0;
+        foreach (var (r, ids) in sets)
+        {
+            var pool = new IdPool();
+            foreach (var id in ids) pool.Add(id);
+            present[r] = (pool, pool.Count);
+            size += pool.Count;
+        }
+
+        return new RoleDomains(k, present) { Size = size, Computed = size };
+    }
 
     /// <summary>These domains with <paramref name="extra"/>'s ids added (this object when they are all present already).</summary>
     public RoleDomains With(IEnumerable<(Role Role, Value Value)> extra)
@@ -85,9 +105,9 @@ public sealed class RoleDomains
         // domains with the step's arguments, mostly ids of the state).
         if (add.All(e => Present(e.Role, ((BitVecValue)e.Value).Bits)))
             return this;
-        var copy = Copy();
-        EvalDomains.AddAll(k, copy, add);
-        return new RoleDomains(k, copy);
+        var added = new Dictionary<Role, HashSet<ulong>>();
+        EvalDomains.AddAll(k, added, add, Contains);
+        return Grown(added);
     }
 
     /// <summary>The union of two states' domains (for a relational check of pre → post).</summary>
@@ -95,14 +115,18 @@ public sealed class RoleDomains
     {
         if (ReferenceEquals(this, other) || other.SubsetOf(this)) return this;
         if (SubsetOf(other)) return other;
-        var copy = Copy();
-        foreach (var (r, set) in other.present)
+        var added = new Dictionary<Role, HashSet<ulong>>();
+        foreach (var (r, (pool, length)) in other.present)
         {
-            if (!copy.TryGetValue(r, out var mine)) copy[r] = mine = [];
-            mine.UnionWith(set);
+            for (var i = 0; i < length; i++)
+            {
+                if (Contains(r, pool[i])) continue;
+                if (!added.TryGetValue(r, out var set)) added[r] = set = [];
+                set.Add(pool[i]);
+            }
         }
 
-        return new RoleDomains(k, copy);
+        return Grown(added);
     }
 
     /// <summary>The value of a domain variable (<see cref="DomainQuantify.DomainName"/> or <see cref="DomainQuantify.CountName"/>).</summary>
@@ -111,77 +135,131 @@ public sealed class RoleDomains
         if (!values.TryGetValue(role, out var v))
         {
             var sort = k.SortOf(role);
-            var ids = Ids(role);
-            // Consecutive states mostly have the same ids per role: the map built last time on
-            // this thread for the same ids is reused (maps are immutable values).
-            var recent = lastBuilt ??= [];
-            if (recent.TryGetValue(role, out var r) && ReferenceEquals(r.K, k) && r.Ids.AsSpan().SequenceEqual(ids))
+            var (pool, length) = present.GetValueOrDefault(role);
+            var f = Fresh(role);
+            BitVecValue Index(int i) => new(32, (ulong)i);
+            MapValue map;
+            // The map built last for a shorter prefix of the same pool with as many fresh ids: the
+            // same entries below its length, so only the ids after it and the fresh ids are stored
+            // (over the old fresh ids, whose positions are below length + f.Length).
+            if (pool?.LastMap is var (l, lf, m) && l <= length && lf.Length == f.Length)
             {
-                v = (r.Map, r.Count);
+                map = m;
+                if (l != length || !lf.AsSpan().SequenceEqual(f))
+                {
+                    for (var i = l; i < length; i++) map = map.Store(Index(i), new BitVecValue(sort.Width, pool[i]));
+                    for (var j = 0; j < f.Length; j++) map = map.Store(Index(length + j), new BitVecValue(sort.Width, f[j]));
+                }
             }
             else
             {
-                var mapSort = Sort.Map(DomainQuantify.IndexSort, sort);
-                var entries = ids.Select((id, i) => new KeyValuePair<Value, Value>(new BitVecValue(32, (ulong)i), new BitVecValue(sort.Width, id)));
-                v = (MapValue.Create(mapSort, new BitVecValue(sort.Width, 0), entries), new BitVecValue(32, (ulong)ids.Length));
-                recent[role] = (k, ids, v.Map, v.Count);
+                var entries = new List<KeyValuePair<Value, Value>>(length + f.Length);
+                for (var i = 0; i < length; i++) entries.Add(new(Index(i), new BitVecValue(sort.Width, pool![i])));
+                for (var j = 0; j < f.Length; j++) entries.Add(new(Index(length + j), new BitVecValue(sort.Width, f[j])));
+                map = MapValue.Create(Sort.Map(DomainQuantify.IndexSort, sort), new BitVecValue(sort.Width, 0), entries);
             }
 
+            if (pool is not null && (pool.LastMap is not { } last || last.Length <= length)) pool.LastMap = (length, f, map);
+            v = (map, Index(length + f.Length));
             values[role] = v;
         }
 
         return count ? v.Count : v.Map;
     }
 
-    [ThreadStatic]
-    private static Dictionary<Role, (KernelSorts K, ulong[] Ids, MapValue Map, BitVecValue Count)>? lastBuilt;
-
-    /// <summary>The domain of a role as values (<see cref="Ids"/>), for callers that enumerate it themselves.</summary>
+    /// <summary>The domain of a role as values (the ids present, then the fresh ones), for callers that enumerate it themselves.</summary>
     public IReadOnlyList<Value> Values(Role role)
     {
         if (lists.TryGetValue(role, out var list)) return list;
-        var ids = Ids(role);
-        // As for Variable: the list built last time on this thread for the same ids is reused.
-        var recent = lastLists ??= [];
-        if (recent.TryGetValue(role, out var r) && ReferenceEquals(r.K, k) && r.Ids.AsSpan().SequenceEqual(ids))
-        {
-            list = r.Values;
-        }
-        else
-        {
-            var width = k.SortOf(role).Width;
-            list = [.. ids.Select(id => new BitVecValue(width, id))];
-            recent[role] = (k, ids, list);
-        }
-
+        var width = k.SortOf(role).Width;
+        var (pool, length) = present.GetValueOrDefault(role);
+        list = new DomainList(pool?.Boxed(length, width) ?? [], length, [.. Fresh(role).Select(id => (Value)new BitVecValue(width, id))]);
         lists[role] = list;
         return list;
     }
 
-    [ThreadStatic]
-    private static Dictionary<Role, (KernelSorts K, ulong[] Ids, Value[] Values)>? lastLists;
-
     /// <summary>The ids of a role: those present plus the two smallest absent ones, ascending.</summary>
     public ulong[] Ids(Role role)
     {
-        var sort = k.SortOf(role);
-        var set = present.GetValueOrDefault(role) ?? [];
-        var fresh = new List<ulong>();
-        for (ulong x = 0; fresh.Count < 2 && x <= sort.Mask; x++)
-            if (!set.Contains(x)) fresh.Add(x);
-        return [.. set.Concat(fresh).Order()];
+        var (pool, length) = present.GetValueOrDefault(role);
+        var ids = new List<ulong>(length + 2);
+        for (var i = 0; i < length; i++) ids.Add(pool![i]);
+        ids.AddRange(Fresh(role));
+        return [.. ids.Order()];
     }
 
     /// <summary>The literal domains of <see cref="Quantify.Over"/> (for callers that build terms per state).</summary>
     public IReadOnlyDictionary<Role, ImmutableArray<Term>> Terms() =>
         Roles.ToDictionary(r => r, r => Ids(r).Select(x => (Term)T.Bv(k.SortOf(r), x)).ToImmutableArray());
 
+    // The two smallest ids absent from the role's prefix. From the pool's last ones for a prefix
+    // no longer than this one (a subset of it): every id below its first was present then, so is
+    // now, and so is every id between its first and second; so the first is still the smallest
+    // absent if it is absent, and the search for the rest starts at its second. The search cost
+    // along a chain is then the ids it passes once.
+    private ulong[] Fresh(Role role)
+    {
+        if (fresh.TryGetValue(role, out var f)) return f;
+        var mask = k.SortOf(role).Mask;
+        var (pool, length) = present.GetValueOrDefault(role);
+        var found = new List<ulong>(2);
+        ulong start = 0;
+        if (pool?.LastFresh is var (l, lf) && l <= length && lf.Length == 2)
+        {
+            if (plantFreshNotRechecked || !pool.Contains(lf[0], length)) found.Add(lf[0]);
+            start = lf[1];
+        }
+
+        for (var x = start; found.Count < 2 && x <= mask; x++)
+        {
+            if (pool is null || !pool.Contains(x, length)) found.Add(x);
+            if (x == ulong.MaxValue) break;
+        }
+
+        f = [.. found];
+        if (pool is not null && (pool.LastFresh is not { } last || last.Length <= length)) pool.LastFresh = (length, f);
+        fresh[role] = f;
+        return f;
+    }
+
+    // These domains plus the given ids (none of them present), per role: the new ids appended to
+    // the role's pool (in place when this prefix is the pool's whole, else to a copy of the prefix);
+    // the other roles share this object's prefixes and built values.
+    private RoleDomains Grown(Dictionary<Role, HashSet<ulong>> added)
+    {
+        added = added.Where(e => e.Value.Count > 0).ToDictionary(e => e.Key, e => e.Value);
+        if (added.Count == 0) return new RoleDomains(k, present, values, lists, fresh) { Size = Size, Computed = Computed };
+        var merged = new Dictionary<Role, (IdPool, int)>(present);
+        var size = Size;
+        foreach (var (r, ids) in added)
+        {
+            var (pool, length) = present.GetValueOrDefault(r);
+            var grown = pool?.ForAppend(length) ?? new IdPool();
+            foreach (var id in ids) grown.Add(id);
+            merged[r] = (grown, grown.Count);
+            size += ids.Count;
+        }
+
+        var result = new RoleDomains(k, merged) { Size = size, Computed = Computed };
+        foreach (var (r, v) in values)
+            if (!added.ContainsKey(r)) result.values[r] = v;
+        foreach (var (r, v) in lists)
+            if (!added.ContainsKey(r)) result.lists[r] = v;
+        foreach (var (r, v) in fresh)
+            if (!added.ContainsKey(r)) result.fresh[r] = v;
+        return result;
+    }
+
+    private bool Contains(Role r, ulong bits) => present.TryGetValue(r, out var p) && p.Pool.Contains(bits, p.Length);
+
     private bool SubsetOf(RoleDomains other)
     {
-        foreach (var (r, set) in present)
+        foreach (var (r, (pool, length)) in present)
         {
-            if (set.Count == 0) continue;
-            if (!other.present.TryGetValue(r, out var theirs) || !set.IsSubsetOf(theirs)) return false;
+            if (length == 0) continue;
+            if (other.present.TryGetValue(r, out var theirs) && ReferenceEquals(theirs.Pool, pool) && length <= theirs.Length) continue; // a prefix of theirs
+            for (var i = 0; i < length; i++)
+                if (!other.Contains(r, pool[i])) return false;
         }
 
         return true;
@@ -190,7 +268,7 @@ public sealed class RoleDomains
     // The id is present, and so are the parts EvalDomains.Add adds with it: a slot's CNode and index, a grant key's owner.
     private bool Present(Role r, ulong bits)
     {
-        if (!present.TryGetValue(r, out var set) || !set.Contains(bits)) return false;
+        if (!Contains(r, bits)) return false;
         return r switch
         {
             Role.Slot => Present(Role.Obj, bits >> k.Config.CNodeIndexBits) && Present(Role.CNodeIndex, bits & k.Index.Mask),
@@ -198,6 +276,4 @@ public sealed class RoleDomains
             _ => true,
         };
     }
-
-    private Dictionary<Role, HashSet<ulong>> Copy() => present.ToDictionary(e => e.Key, e => new HashSet<ulong>(e.Value));
 }

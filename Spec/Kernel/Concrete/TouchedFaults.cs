@@ -25,6 +25,15 @@ public sealed record TouchedFaults
     /// <summary>The index of a computed read (a Boolean map's entries grouped by the computed key) brought from the pre-state's map to the post-state's without moving the keys where they differ.</summary>
     public bool ComputedIndexSkipsChanges { get; init; }
 
+    /// <summary>The columns of a map of Boolean maps (for a nested narrowing F[v][t]: t → the keys k with F[k][t]) brought from the pre-state's map to the post-state's without moving the keys where they differ.</summary>
+    public bool ColumnSkipsChanges { get; init; }
+
+    /// <summary>A changed key of a "members of one group do not overlap" clause (DisjointIndex) is compared only with the member whose start is the greatest not above its own, missing a member that starts inside it.</summary>
+    public bool DisjointBelowStartOnly { get; init; }
+
+    /// <summary>The post-state's carried quantifier domains take over the first of the pool's last fresh ids without testing that it is still absent (RoleDomains.Plus).</summary>
+    public bool FreshIdsNotRechecked { get; init; }
+
     /// <summary>A nested narrowing F[v][t] takes the entries of F[t] (the row) instead of the keys k with F[k][t] (the column).</summary>
     public bool TransposeNested { get; init; }
 }
