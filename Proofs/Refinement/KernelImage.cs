@@ -27,6 +27,7 @@ internal sealed class KernelImage
     private ulong[] words = [];
     private GrantEntry[] grants = [];
     private Capability[] caps = [];
+    private KernelObject?[] instances = []; // per table index: the object captured (another instance: its slots were replaced with it)
     private int[] objectStart = []; // per table index: where its words start (one more: where the slots start)
     private int[] grantStart = []; // per table index: where its grant entries start (one more: the end)
     private int wordCount, grantCount, capCount, capacity;
@@ -51,6 +52,7 @@ internal sealed class KernelImage
         Grow(ref objectStart, capacity + 1);
         Grow(ref grantStart, capacity + 1);
         Grow(ref caps, slots);
+        Grow(ref instances, capacity);
         var w = words; // not grown before the slots
         var n = 0;
         grantCount = 0;
@@ -62,6 +64,7 @@ internal sealed class KernelImage
             objectStart[id] = n;
             grantStart[id] = grantCount;
             w[n++] = table.GenerationAt(id);
+            instances[id] = table[id];
             if (table[id] is not { } o)
             {
                 w[n++] = 0;
@@ -181,6 +184,7 @@ internal sealed class KernelImage
         words = words.AsSpan(0, wordCount).ToArray(),
         grants = grants.AsSpan(0, grantCount).ToArray(),
         caps = caps.AsSpan(0, capCount).ToArray(),
+        instances = instances.AsSpan(0, capacity).ToArray(),
         objectStart = objectStart.AsSpan(0, capacity + 1).ToArray(),
         grantStart = grantStart.AsSpan(0, capacity + 1).ToArray(),
         wordCount = wordCount,
@@ -192,10 +196,14 @@ internal sealed class KernelImage
     /// <summary>The number of object-table indices captured.</summary>
     public int Capacity => capacity;
 
+    /// <summary>The object captured at <paramref name="id"/> (null: none, or beyond the table).</summary>
+    public KernelObject? InstanceAt(int id) => id < capacity ? instances[id] : null;
+
     /// <summary>
     /// Adds to <paramref name="into"/> every table index whose captured words or grant entries
-    /// differ from <paramref name="before"/>'s (an index only one of them has counts as differing):
-    /// the indices whose object-keyed abstract entries may differ.
+    /// differ from <paramref name="before"/>'s, or that holds another object instance (an index
+    /// only one of them has counts as differing): the indices whose object-keyed abstract entries
+    /// may differ, and those whose slots may have been replaced.
     /// </summary>
     public void ChangedObjects(KernelImage before, List<int> into)
     {
@@ -203,7 +211,7 @@ internal sealed class KernelImage
         var bw = before.words;
         for (var id = 0; id < Math.Max(Capacity, before.Capacity); id++)
         {
-            if (id >= Capacity || id >= before.Capacity
+            if (id >= Capacity || id >= before.Capacity || !ReferenceEquals(instances[id], before.instances[id])
                 || !w.AsSpan(objectStart[id], objectStart[id + 1] - objectStart[id]).SequenceEqual(bw.AsSpan(before.objectStart[id], before.objectStart[id + 1] - before.objectStart[id]))
                 || !Grants(grantStart[id], grantStart[id + 1]).SequenceEqual(before.Grants(before.grantStart[id], before.grantStart[id + 1])))
             {
