@@ -9,9 +9,12 @@ using KernelImpl = Verified.Kernel.Kernel;
 namespace Verified.Proofs.Refinement;
 
 /// <summary>
-/// The abstraction function computed incrementally. Each call reads the whole kernel (so nothing
-/// the kernel changed can be missed, whoever changed it: a syscall, the run loop, a test poking
-/// an object) but builds values only for what differs from the previous call. First it compares
+/// The abstraction function computed incrementally. After the first read on a kernel, a read
+/// re-reads the derivation list only where the kernel's touch log says slots were written
+/// (<see cref="CapMirror"/>, whose comment gives the soundness argument; object-table entries are
+/// still compared as words every read). The full read below is the first read, the read after a
+/// restore, and the fallback when the log cannot be followed; it reads the whole kernel
+/// but builds values only for what differs from the previous call. First it compares
 /// the raw words the abstraction reads (<see cref="KernelImage"/>) with those of the last read,
 /// and returns the previous state at once when they are equal — so "the kernel did not change" is
 /// a reference comparison for the checker. Otherwise it re-reads, section by section, only what
