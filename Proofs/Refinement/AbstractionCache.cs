@@ -170,9 +170,20 @@ public sealed class AbstractionCache
         image.PlantMissCapabilities = false;
         image.Capture(kernel, [], null, ids.Version); // the objects only
         FindChangedObjects(kernel, image, all: false);
+        IEnumerable<SlotAddress> logged = PlantSlotLogLost ? [] : log.Slots;
+        if (changedObjects.Count == 0 && (PlantSlotLogLost || log.Slots.Count == 0) && mirror.Quiet(kernel, post, movedFrom))
+        {
+            // Nothing logged, no object changed: the state is the last one (the common pre-state).
+            // The last image stays: this one has the same object words.
+            Previous = last;
+            LoggedReads++;
+            LastChanges = NoChanges;
+            log.Clear();
+            return last;
+        }
+
         pending.Clear();
         var was = lastImage;
-        IEnumerable<SlotAddress> logged = PlantSlotLogLost ? [] : log.Slots;
         if (!mirror.TryRead(kernel, ids, logged, changedObjects, id => !ReferenceEquals(image.InstanceAt(id), was.InstanceAt(id)), post, movedFrom, movedTo, pending))
         {
             pending.Clear();
@@ -218,11 +229,11 @@ public sealed class AbstractionCache
     }
 
     // After a full read: the mirror takes the list it read, and the log starts afresh.
-    private void Synced(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
+    private void Synced(KernelImpl kernel, CapIdentities ids)
     {
         table = kernel.Objects;
         imageSlotsStale = false;
-        mirror.Rebuild(kernel, ids, occupied);
+        mirror.Rebuild(kernel, ids, caps.Records);
         log.Clear();
     }
 
@@ -266,7 +277,7 @@ public sealed class AbstractionCache
         if (last is not null && lastImage is not null && !imageSlotsStale && image.SameAs(lastImage))
         {
             LastChanges = NoChanges;
-            Synced(kernel, ids, occupied);
+            Synced(kernel, ids);
             return last;
         }
 
@@ -274,7 +285,7 @@ public sealed class AbstractionCache
         var fresh = first && ids.Version == 0 && ids.NextFresh == 0;
         if (fresh && TakeSeed(ids, occupied, image))
         {
-            Synced(kernel, ids, occupied);
+            Synced(kernel, ids);
             return last!;
         }
 
@@ -301,7 +312,7 @@ public sealed class AbstractionCache
             LastChanges = NoChanges;
         }
 
-        Synced(kernel, ids, occupied);
+        Synced(kernel, ids);
         return last;
     }
 
@@ -343,7 +354,7 @@ public sealed class AbstractionCache
         {
             PlantObjectsUnreadOnce = false;
         }
-        else
+        else if (!image.ObjectsSame(lastImage!))
         {
             image.ChangedObjects(lastImage!, changedObjects);
         }

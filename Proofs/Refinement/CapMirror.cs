@@ -63,10 +63,11 @@ internal sealed class CapMirror
     public void Invalidate() => Valid = false;
 
     /// <summary>
-    /// Rebuilds the mirror from a full read: <paramref name="occupied"/> is the list the abstraction
-    /// walked (its entries are the state's), every slot in it named. A list the walk cut short (cyclic) is not kept.
+    /// Rebuilds the mirror from a full read: <paramref name="records"/> are the records the full walk
+    /// wrote the state's entries from, in list order (every slot named). A list the walk cut short
+    /// (cyclic: its last slot has a next one) is not kept.
     /// </summary>
-    public void Rebuild(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress> occupied)
+    public void Rebuild(KernelImpl kernel, CapIdentities ids, IReadOnlyList<Abstraction.CapRecord> records)
     {
         nodes.Clear();
         head = tail = null;
@@ -75,22 +76,21 @@ internal sealed class CapMirror
         Array.Fill(roots, NoRoot);
         staleIds.Clear();
         Valid = false;
-        if (occupied.Count > 0 && kernel.SlotAt(occupied[^1]).Next.IsSome) return;
+        if (records.Count > 0 && kernel.SlotAt(records[^1].Slot).Next.IsSome) return;
         Frame? pred = null;
-        for (var i = 0; i < occupied.Count; i++)
+        for (var i = 0; i < records.Count; i++)
         {
-            var slot = occupied[i];
-            var n = new Node(slot) { Label = i * Spacing, InList = true, Prev = tail };
-            nodes[slot] = n;
+            var r = records[i];
+            var n = new Node(r.Slot) { Label = i * Spacing, InList = true, Prev = tail, Record = r };
+            nodes[r.Slot] = n;
             if (tail is null) head = n;
             else tail.Next = n;
             tail = n;
-            Hold(slot.Object, 1);
-            var s = kernel.SlotAt(slot);
-            var f = Pop(pred, s.Depth);
-            var id = ids.IdOf(slot);
-            n.Frame = new Frame(id, s.Depth, f?.ChildAnc, f);
-            n.Record = new Abstraction.CapRecord(slot, InFlight.SlotKey(kernel, slot), id, s.Cap, s.Depth, f?.Id ?? Abstraction.CapRecord.NoParent, f?.ChildAnc, f?.Anc);
+            Hold(r.Slot.Object, 1);
+            // The walk's ancestor set objects are kept: the first child's is its parent frame's.
+            var f = Pop(pred, r.Depth);
+            if (f is not null) f.OfferChildAnc(r.Anc!);
+            n.Frame = new Frame(r.Id, r.Depth, r.Anc, f);
             File(n);
             pred = n.Frame;
         }
@@ -110,6 +110,14 @@ internal sealed class CapMirror
         for (var n = head; n is not null; n = n.Next) records.Add(n.Record);
         return (records, [.. roots.Select(r => r == NoRoot ? (ulong?)null : r)]);
     }
+
+    /// <summary>
+    /// True when a read with nothing logged, no object-table entry changed and the same list head
+    /// would change nothing, the identities included: every listed slot holds what it held, and
+    /// after a step no slot left the list since the identities' last update and nothing moved.
+    /// </summary>
+    public bool Quiet(KernelImpl kernel, bool post, SlotAddress? movedFrom) =>
+        Valid && (head?.Slot ?? SlotAddress.None) == kernel.MdbHead && (!post || (staleIds.Count == 0 && movedFrom is null));
 
     /// <summary>
     /// Reads the list again given the slots logged since the last read (<paramref name="logged"/>)
@@ -468,6 +476,9 @@ internal sealed class CapMirror
 
         /// <summary>The ancestor set of a child of this slot (one object shared by all its children).</summary>
         public MapValue ChildAnc => childAnc ??= Abstraction.AncestorsOf(Id, Anc);
+
+        /// <summary>Takes a child's ancestor set as computed by the full walk (equal to <see cref="ChildAnc"/>'s), when none is there yet.</summary>
+        public void OfferChildAnc(MapValue anc) => childAnc ??= anc;
     }
 
     /// <summary>A slot the mirror knows: listed, or met by the read under way.</summary>

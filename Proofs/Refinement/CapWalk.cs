@@ -29,6 +29,9 @@ internal sealed class CapWalk
     private readonly Dictionary<ulong, int> byId = [];
     private bool bySlotBuilt, byIdBuilt;
 
+    /// <summary>The last walk's records, in list order.</summary>
+    public IReadOnlyList<Abstraction.CapRecord> Records => records;
+
     /// <summary>A walk that goes on from <paramref name="records"/> (in list order) and ObjRoot per object index (null: none), as the touch log's reading left them.</summary>
     public static CapWalk From(List<Abstraction.CapRecord> records, ulong?[] roots)
     {

@@ -196,6 +196,21 @@ internal sealed class KernelImage
     /// <summary>The number of object-table indices captured.</summary>
     public int Capacity => capacity;
 
+    /// <summary>
+    /// True when every table index captured the same words, grant entries and object instance as
+    /// in <paramref name="before"/> (<see cref="ChangedObjects"/> would add none): one comparison of
+    /// the whole object section, the common case for a pre-state.
+    /// </summary>
+    public bool ObjectsSame(KernelImage before)
+    {
+        if (capacity != before.capacity || objectStart[capacity] != before.objectStart[capacity]) return false;
+        if (!words.AsSpan(1, objectStart[capacity] - 1).SequenceEqual(before.words.AsSpan(1, objectStart[capacity] - 1))) return false;
+        if (!Grants(0, grantCount).SequenceEqual(before.Grants(0, before.grantCount))) return false;
+        for (var id = 0; id < capacity; id++)
+            if (!ReferenceEquals(instances[id], before.instances[id])) return false;
+        return true;
+    }
+
     /// <summary>The object captured at <paramref name="id"/> (null: none, or beyond the table).</summary>
     public KernelObject? InstanceAt(int id) => id < capacity ? instances[id] : null;
 
