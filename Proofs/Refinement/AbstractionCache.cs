@@ -86,6 +86,9 @@ public sealed class AbstractionCache
     /// <summary>Reads done by the touch log (only what the kernel logged re-read).</summary>
     public int LoggedReads { get; private set; }
 
+    /// <summary>Reads by the touch log that found nothing logged and no object changed (the state is the last one).</summary>
+    public int QuietReads { get; private set; }
+
     /// <summary>Reads done in full (the first on a kernel, after a restore, or when the log could not be followed).</summary>
     public int FullReads { get; private set; }
 
@@ -177,6 +180,7 @@ public sealed class AbstractionCache
             // The last image stays: this one has the same object words.
             Previous = last;
             LoggedReads++;
+            QuietReads++;
             LastChanges = NoChanges;
             log.Clear();
             return last;

@@ -27,7 +27,7 @@ internal sealed class KernelImage
     private ulong[] words = [];
     private GrantEntry[] grants = [];
     private Capability[] caps = [];
-    private KernelObject?[] instances = []; // per table index: the object captured (another instance: its slots were replaced with it)
+    private Instance[] instances = []; // per table index: the object captured (another instance: its slots were replaced with it)
     private int[] objectStart = []; // per table index: where its words start (one more: where the slots start)
     private int[] grantStart = []; // per table index: where its grant entries start (one more: the end)
     private int wordCount, grantCount, capCount, capacity;
@@ -64,7 +64,7 @@ internal sealed class KernelImage
             objectStart[id] = n;
             grantStart[id] = grantCount;
             w[n++] = table.GenerationAt(id);
-            instances[id] = table[id];
+            instances[id] = new Instance(table[id]);
             if (table[id] is not { } o)
             {
                 w[n++] = 0;
@@ -207,12 +207,12 @@ internal sealed class KernelImage
         if (!words.AsSpan(1, objectStart[capacity] - 1).SequenceEqual(before.words.AsSpan(1, objectStart[capacity] - 1))) return false;
         if (!Grants(0, grantCount).SequenceEqual(before.Grants(0, before.grantCount))) return false;
         for (var id = 0; id < capacity; id++)
-            if (!ReferenceEquals(instances[id], before.instances[id])) return false;
+            if (!ReferenceEquals(instances[id].Object, before.instances[id].Object)) return false;
         return true;
     }
 
     /// <summary>The object captured at <paramref name="id"/> (null: none, or beyond the table).</summary>
-    public KernelObject? InstanceAt(int id) => id < capacity ? instances[id] : null;
+    public KernelObject? InstanceAt(int id) => id < capacity ? instances[id].Object : null;
 
     /// <summary>
     /// Adds to <paramref name="into"/> every table index whose captured words or grant entries
@@ -226,7 +226,7 @@ internal sealed class KernelImage
         var bw = before.words;
         for (var id = 0; id < Math.Max(Capacity, before.Capacity); id++)
         {
-            if (id >= Capacity || id >= before.Capacity || !ReferenceEquals(instances[id], before.instances[id])
+            if (id >= Capacity || id >= before.Capacity || !ReferenceEquals(instances[id].Object, before.instances[id].Object)
                 || !w.AsSpan(objectStart[id], objectStart[id + 1] - objectStart[id]).SequenceEqual(bw.AsSpan(before.objectStart[id], before.objectStart[id + 1] - before.objectStart[id]))
                 || !Grants(grantStart[id], grantStart[id + 1]).SequenceEqual(before.Grants(before.grantStart[id], before.grantStart[id + 1])))
             {
@@ -237,6 +237,10 @@ internal sealed class KernelImage
 
     /// <summary>The type of the object captured at <paramref name="id"/>, or null when the index was empty or beyond the table.</summary>
     public ObjectType? TypeAt(int id) => id < Capacity && words[objectStart[id] + 1] != 0 ? (ObjectType)words[objectStart[id] + 2] : null;
+
+    // A struct around the reference: storing a reference of an abstract class into an array of it
+    // is type-checked on every store, most of the capture's extra cost.
+    private readonly record struct Instance(KernelObject? Object);
 
     private static ulong Word(ObjectRef r) => ((ulong)(uint)r.Id << 32) | r.Generation;
 }

@@ -57,6 +57,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
     /// <summary>Abstractions read by the kernel's touch log (re-reading what it logged) and in full (for the bench and tests).</summary>
     public (int Logged, int Full) AbstractionReads => (abstraction.LoggedReads, abstraction.FullReads);
 
+    /// <summary>Reads by the touch log that found nothing changed (for the bench and tests).</summary>
+    public int QuietAbstractionReads => abstraction.QuietReads;
+
     /// <summary>Names the planted faults the kernel runs with, for the counterexample (replay sets them again).</summary>
     public ImmutableArray<string> PlantedFaults { get; init; } = [];
 
