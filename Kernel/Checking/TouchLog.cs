@@ -96,7 +96,7 @@ public sealed class TouchLog
         l.next = log;
     }
 
-    /// <summary>Stops <paramref name="kernel"/> recording into <paramref name="log"/> (nothing when it does not).</summary>
+    /// <summary>Stops <paramref name="kernel"/> recording into <paramref name="log"/>; a log the kernel does not record into is cut from its old chain.</summary>
     public static void Leave(Kernel kernel, TouchLog log)
     {
         ArgumentNullException.ThrowIfNull(kernel);
@@ -115,5 +115,7 @@ public sealed class TouchLog
             log.next = null;
             return;
         }
+
+        log.next = null; // not on the kernel (its log was replaced): the old link reaches nothing the kernel records into
     }
 }

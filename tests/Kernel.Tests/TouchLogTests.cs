@@ -43,6 +43,27 @@ public sealed class TouchLogTests
     }
 
     [Fact]
+    public void AReaderWhoseLogWasDroppedReadsInFullAndJoinsAgain()
+    {
+        var s = new TestSystem();
+        var ep = s.Make(ObjectType.Endpoint);
+        var log = new TouchLog();
+        TouchLog.Join(s.Kernel, log);
+        TouchLog.Join(s.Kernel, new TouchLog()); // log is in the middle of the chain
+        s.Kernel.Touched = null; // someone drops every log (the refinement checker's too)
+        TouchLog.Leave(s.Kernel, log);
+        TouchLog.Join(s.Kernel, log); // cut from its old chain, it can join again
+        log.IsOn(s.Kernel).ShouldBeTrue();
+
+        // The refinement checker's log is gone: its next read is a full one (the copy below is
+        // judged, and its end-of-test cross-check compares with the abstraction from scratch).
+        var fullBefore = s.Refinement.AbstractionReads.Full;
+        s.Ok(SyscallNumber.CNodeCopy, TestSystem.Root, ep, TestSystem.Root, s.TakeSlot(), (ulong)Rights.All);
+        s.Refinement.AbstractionReads.Full.ShouldBe(fullBefore + 1);
+        s.Refinement.Finish(s.Kernel).ShouldBeNull();
+    }
+
+    [Fact]
     public void TheIncrementalCheckerReadsBesideTheRefinementChecker()
     {
         var s = new TestSystem();
