@@ -30,6 +30,13 @@ public sealed class TouchLog
     /// <summary>Slots touched.</summary>
     public IReadOnlyCollection<SlotAddress> Slots => slots;
 
+    /// <summary>Adds the slots touched to <paramref name="into"/> (no enumerator boxed: a reader does this every step).</summary>
+    public void CopySlotsTo(HashSet<SlotAddress> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        foreach (var a in slots) into.Add(a);
+    }
+
     /// <summary>Tasks (table index) whose page tables were written.</summary>
     public IReadOnlyCollection<int> AddressSpaces => addressSpaces;
 

@@ -173,7 +173,7 @@ public sealed class AbstractionCache
         image.PlantMissCapabilities = false;
         image.Capture(kernel, [], null, ids.Version); // the objects only
         FindChangedObjects(kernel, image, all: false);
-        IEnumerable<SlotAddress> logged = PlantSlotLogLost ? [] : log.Slots;
+        var logged = PlantSlotLogLost ? null : log;
         if (changedObjects.Count == 0 && (PlantSlotLogLost || log.Slots.Count == 0) && mirror.Quiet(kernel, post, movedFrom))
         {
             // Nothing logged, no object changed: the state is the last one (the common pre-state).
@@ -188,7 +188,7 @@ public sealed class AbstractionCache
 
         pending.Clear();
         var was = lastImage;
-        if (!mirror.TryRead(kernel, ids, logged, changedObjects, id => !ReferenceEquals(image.InstanceAt(id), was.InstanceAt(id)), post, movedFrom, movedTo, pending))
+        if (!mirror.TryRead(kernel, ids, logged, changedObjects, image, was, post, movedFrom, movedTo, pending))
         {
             pending.Clear();
             return null;

@@ -117,7 +117,7 @@ public sealed class CapIdentities
     /// <paramref name="filledInOrder"/> every occupied slot that may be unnamed, in derivation-list
     /// order. The same map, fresh ids and version moves as <see cref="Update"/> on the whole list.
     /// </summary>
-    internal void UpdateChanged(IEnumerable<SlotAddress> mayBeEmptied, Func<SlotAddress, bool> occupied, SlotAddress? movedFrom, SlotAddress? movedTo, IReadOnlyList<SlotAddress> filledInOrder)
+    internal void UpdateChanged(HashSet<SlotAddress> mayBeEmptied, Func<SlotAddress, bool> occupied, SlotAddress? movedFrom, SlotAddress? movedTo, List<SlotAddress> filledInOrder)
     {
         // As Update: the id is carried when the move happened and the destination was not named.
         var carry = movedFrom is { } from && movedTo is { } to && !occupied(from) && occupied(to) && ids.TryGetValue(from, out var carried) && !ids.ContainsKey(to)

@@ -1,4 +1,5 @@
 using Verified.Kernel.Caps;
+using Verified.Kernel.Checking;
 using Verified.Kernel.Objects;
 using Verified.Spec;
 using KernelImpl = Verified.Kernel.Kernel;
@@ -55,6 +56,11 @@ internal sealed class CapMirror
     private readonly List<Abstraction.CapRecord> clears = [];
     private readonly List<Abstraction.CapRecord> emits = [];
     private readonly HashSet<int> affected = [];
+
+    public CapMirror() => occupiedNow = s => nodes.TryGetValue(s, out var n) && (n.Visited == stamp || (n.InList && n.Gone != stamp));
+
+    // Whether a slot is in the list the read under way found (one delegate for the mirror's life).
+    private readonly Func<SlotAddress, bool> occupiedNow;
 
     /// <summary>True when the mirror holds the list of the last read (false: a full read must rebuild it).</summary>
     public bool Valid { get; private set; }
@@ -128,12 +134,12 @@ internal sealed class CapMirror
     /// otherwise, as the pre-state's walk, newly listed slots are named. False (nothing written,
     /// the identities untouched, the mirror invalid) when a full read is needed.
     /// </summary>
-    public bool TryRead(KernelImpl kernel, CapIdentities ids, IEnumerable<SlotAddress> logged, IReadOnlyList<int> changedObjects, Func<int, bool> replaced,
+    public bool TryRead(KernelImpl kernel, CapIdentities ids, TouchLog? logged, List<int> changedObjects, KernelImage image, KernelImage was,
         bool post, SlotAddress? movedFrom, SlotAddress? movedTo, Abstraction.Builder pending)
     {
         if (!Valid) return false;
         stamp++;
-        if (!FindSegments(kernel, logged, changedObjects, replaced))
+        if (!FindSegments(kernel, logged, changedObjects, image, was))
         {
             Valid = false;
             return false;
@@ -151,14 +157,14 @@ internal sealed class CapMirror
     }
 
     // The new list as runs of the old one and single slots read from the kernel (see the class comment).
-    private bool FindSegments(KernelImpl kernel, IEnumerable<SlotAddress> logged, IReadOnlyList<int> changedObjects, Func<int, bool> replaced)
+    private bool FindSegments(KernelImpl kernel, TouchLog? logged, List<int> changedObjects, KernelImage image, KernelImage was)
     {
         touched.Clear();
-        foreach (var a in logged) touched.Add(a);
+        logged?.CopySlotsTo(touched);
         foreach (var id in changedObjects)
         {
             // A replaced CNode or task has new slots: every listed slot of it counts as touched (rare: the list holds none of a dead object's slots).
-            if (!replaced(id) || id >= holders.Length || holders[id] == 0) continue;
+            if (ReferenceEquals(image.InstanceAt(id), was.InstanceAt(id)) || id >= holders.Length || holders[id] == 0) continue;
             foreach (var n in nodes.Values)
                 if (n.InList && n.Slot.Object == id) touched.Add(n.Slot);
         }
@@ -256,7 +262,7 @@ internal sealed class CapMirror
 
         if (post)
         {
-            ids.UpdateChanged(staleIds, s => nodes.TryGetValue(s, out var n) && (n.Visited == stamp || (n.InList && n.Gone != stamp)), movedFrom, movedTo, added);
+            ids.UpdateChanged(staleIds, occupiedNow, movedFrom, movedTo, added);
             staleIds.Clear();
         }
         else
