@@ -28,7 +28,7 @@ namespace Verified.Kernel.Checking;
 public sealed class IncrementalChecker
 {
     private readonly Kernel k;
-    private readonly TouchLog log = new();
+    private readonly TouchLog log;
     private readonly HashSet<ObjectRef> affectedRefs = [];
     private readonly HashSet<ObjectRef> affectedMappings = [];
     private readonly HashSet<int> tasksToCheck = [];
@@ -41,12 +41,14 @@ public sealed class IncrementalChecker
     public IncrementalChecker(Kernel kernel)
     {
         k = kernel ?? throw new ArgumentNullException(nameof(kernel));
-        if (k.Touched is not null)
+        if (k.Touched?.Chain().Any(l => l.Reader is IncrementalChecker) == true)
         {
-            throw new InvalidOperationException("the kernel already records touches for a checker: attach one IncrementalChecker per kernel");
+            throw new InvalidOperationException("the kernel already records touches for an incremental checker: attach one IncrementalChecker per kernel");
         }
 
-        k.Touched = log;
+        // Another reader (the refinement checker's abstraction) may watch the kernel too: each has its own log.
+        log = new TouchLog(this);
+        TouchLog.Join(k, log);
     }
 
     /// <summary>Checks that found nothing to re-check (the step changed nothing checked).</summary>

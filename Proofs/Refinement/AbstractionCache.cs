@@ -2,15 +2,19 @@ using System.Runtime.InteropServices;
 using Verified.Spec;
 using Verified.Spec.Kernel;
 using Verified.Kernel.Abi;
+using Verified.Kernel.Checking;
 using Verified.Kernel.Objects;
 using KernelImpl = Verified.Kernel.Kernel;
 
 namespace Verified.Proofs.Refinement;
 
 /// <summary>
-/// The abstraction function computed incrementally. Each call reads the whole kernel (so nothing
-/// the kernel changed can be missed, whoever changed it: a syscall, the run loop, a test poking
-/// an object) but builds values only for what differs from the previous call. First it compares
+/// The abstraction function computed incrementally. After the first read on a kernel, a read
+/// re-reads the derivation list only where the kernel's touch log says slots were written
+/// (<see cref="CapMirror"/>, whose comment gives the soundness argument; object-table entries are
+/// still compared as words every read). The full read below is the first read, the read after a
+/// restore, and the fallback when the log cannot be followed; it reads the whole kernel
+/// but builds values only for what differs from the previous call. First it compares
 /// the raw words the abstraction reads (<see cref="KernelImage"/>) with those of the last read,
 /// and returns the previous state at once when they are equal — so "the kernel did not change" is
 /// a reference comparison for the checker. Otherwise it re-reads, section by section, only what
@@ -40,6 +44,15 @@ public sealed class AbstractionCache
     private readonly Abstraction.Builder pending = new(); // the entries re-read by one call, later writes winning
     private readonly List<int> changedObjects = [];
 
+    // Reading by the touch log: the kernel watched, its log for this cache, the list as last read,
+    // and the object table read last (another one: a restore replaced every structure).
+    private readonly TouchLog log = new("refinement abstraction");
+    private readonly CapMirror mirror = new();
+    private KernelImpl? watched;
+    private ObjectTable? table;
+    private bool imageSlotsStale; // the last image holds no slots (a logged read's), so it cannot show an unchanged kernel
+    private bool capsBehind; // the last read was a logged one: the full walk's records are older than the mirror's
+
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
     internal bool PlantStaleOnce { get; set; }
 
@@ -64,8 +77,20 @@ public sealed class AbstractionCache
     // A planted shortcut that makes this read's records or image wrong (not to be handed on as the thread's seed).
     private bool PlantsWrongRecords => PlantObjectValuesStale || PlantSlotDiffIgnoresContents || PlantImageMissesCapabilities;
 
+    /// <summary>Test-only: the reading by the touch log ignores the slots logged (a kernel whose slot writes skip the log, for the cross-check tests to catch).</summary>
+    internal bool PlantSlotLogLost { get; set; }
+
     /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
     internal bool PlantSeedIgnoresImage { get; set; }
+
+    /// <summary>Reads done by the touch log (only what the kernel logged re-read).</summary>
+    public int LoggedReads { get; private set; }
+
+    /// <summary>Reads by the touch log that found nothing logged and no object changed (the state is the last one).</summary>
+    public int QuietReads { get; private set; }
+
+    /// <summary>Reads done in full (the first on a kernel, after a restore, or when the log could not be followed).</summary>
+    public int FullReads { get; private set; }
 
     /// <summary>The result of the last call.</summary>
     public ConcreteState? Last => last;
@@ -80,19 +105,32 @@ public sealed class AbstractionCache
     /// </summary>
     public IReadOnlyDictionary<string, HashSet<Value>>? LastChanges { get; private set; }
 
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids) => Abstract(kernel, ids, null);
-
-    private readonly List<SlotAddress> occupiedScratch = [];
+    /// <summary>The abstract state of the kernel as it is now (the pre-state, or the state at the end of a run).</summary>
+    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (TryLogged(kernel, ids, post: false, null, null) is { } state) return state;
+        captured = false;
+        return AbstractCore(kernel, ids);
+    }
 
     /// <summary>
-    /// As <see cref="Abstract(KernelImpl, CapIdentities)"/> given the kernel's <see cref="Abstraction.OccupiedSlots"/>
-    /// as it is now (null: the image's capture walks the list).
+    /// The post-state of a step: the identities are updated first as <see cref="CapIdentities.Update"/>
+    /// does (the move from <paramref name="movedFrom"/> to <paramref name="movedTo"/>, fresh ids for
+    /// newly filled slots), then the state is read with them.
     /// </summary>
-    public ConcreteState Abstract(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress>? given)
+    public ConcreteState AbstractPost(KernelImpl kernel, CapIdentities ids, SlotAddress? movedFrom, SlotAddress? movedTo)
     {
-        captured = false;
-        return AbstractCore(kernel, ids, given);
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(ids);
+        if (TryLogged(kernel, ids, post: true, movedFrom, movedTo) is { } state) return state;
+        var occupied = CaptureWalk(kernel);
+        ids.Update(occupied, movedFrom, movedTo);
+        return AbstractCaptured(kernel, ids);
     }
+
+    private readonly List<SlotAddress> occupiedScratch = [];
 
     // Set by CaptureWalk: the spare image holds the kernel as it is now, all but the identities' version.
     private bool captured;
@@ -104,7 +142,7 @@ public sealed class AbstractionCache
     /// twice per post-state before (once for the identities, once for the image). The kernel must
     /// not change between the two calls.
     /// </summary>
-    public IReadOnlyList<SlotAddress> CaptureWalk(KernelImpl kernel)
+    private List<SlotAddress> CaptureWalk(KernelImpl kernel)
     {
         spareImage.PlantMissCapabilities = PlantImageMissesCapabilities;
         spareImage.Capture(kernel, null, occupiedScratch, 0);
@@ -113,13 +151,97 @@ public sealed class AbstractionCache
     }
 
     /// <summary>The post-state's second half, after <see cref="CaptureWalk"/> and the identities' update.</summary>
-    public ConcreteState AbstractCaptured(KernelImpl kernel, CapIdentities ids)
+    private ConcreteState AbstractCaptured(KernelImpl kernel, CapIdentities ids)
     {
         if (!captured) throw new InvalidOperationException("AbstractionCache.AbstractCaptured: call CaptureWalk first.");
-        return AbstractCore(kernel, ids, null);
+        return AbstractCore(kernel, ids);
     }
 
-    private ConcreteState AbstractCore(KernelImpl kernel, CapIdentities ids, IReadOnlyList<SlotAddress>? given)
+    // The reading by the touch log (CapMirror): objects compared as words, the derivation list
+    // re-read only where the kernel logged slot writes. Null when a full read is needed: the
+    // first read on this kernel, a restore, a planted shortcut of the full read's, or a list the
+    // mirror cannot follow (then the full read goes on from the mirror's records).
+    private ConcreteState? TryLogged(KernelImpl kernel, CapIdentities ids, bool post, SlotAddress? movedFrom, SlotAddress? movedTo)
+    {
+        if (!mirror.Valid || !ReferenceEquals(watched, kernel) || !log.IsOn(kernel) || log.Everything || !ReferenceEquals(kernel.Objects, table)
+            || last is null || lastImage is null || PlantStaleOnce || PlantImageMissesCapabilities || PlantSlotDiffIgnoresContents)
+        {
+            return null;
+        }
+
+        var image = spareImage;
+        image.PlantMissCapabilities = false;
+        image.Capture(kernel, [], null, ids.Version); // the objects only
+        FindChangedObjects(kernel, image, all: false);
+        var logged = PlantSlotLogLost ? null : log;
+        if (changedObjects.Count == 0 && (PlantSlotLogLost || log.Slots.Count == 0) && mirror.Quiet(kernel, post, movedFrom))
+        {
+            // Nothing logged, no object changed: the state is the last one (the common pre-state).
+            // The last image stays: this one has the same object words.
+            Previous = last;
+            LoggedReads++;
+            QuietReads++;
+            LastChanges = NoChanges;
+            log.Clear();
+            return last;
+        }
+
+        pending.Clear();
+        var was = lastImage;
+        if (!mirror.TryRead(kernel, ids, logged, changedObjects, image, was, post, movedFrom, movedTo, pending))
+        {
+            pending.Clear();
+            return null;
+        }
+
+        Previous = last;
+        LoggedReads++;
+        ReadObjects(kernel, image, all: false);
+        if (GrantsMayDiffer(image)) ReadGrants(kernel);
+        spareImage = lastImage;
+        lastImage = image;
+        imageSlotsStale = true;
+        capsBehind = true;
+        var (state, changes) = Apply(last);
+        last = state;
+        LastChanges = changes;
+        if (PlantLostChangesOnce)
+        {
+            PlantLostChangesOnce = false;
+            LastChanges = NoChanges;
+        }
+
+        log.Clear();
+        return last;
+    }
+
+    /// <summary>Stops reading by the touch log of the kernel last read (a checker replaced by another): the kernel records for it no more.</summary>
+    public void Leave()
+    {
+        if (watched is not null) TouchLog.Leave(watched, log);
+        watched = null;
+        mirror.Invalidate();
+    }
+
+    // Before a full read: the kernel records slot writes for this cache from now on.
+    private void Watch(KernelImpl kernel)
+    {
+        if (ReferenceEquals(watched, kernel) && log.IsOn(kernel)) return;
+        Leave();
+        TouchLog.Join(kernel, log);
+        watched = kernel;
+    }
+
+    // After a full read: the mirror takes the list it read, and the log starts afresh.
+    private void Synced(KernelImpl kernel, CapIdentities ids)
+    {
+        table = kernel.Objects;
+        imageSlotsStale = false;
+        mirror.Rebuild(kernel, ids, caps.Records);
+        log.Clear();
+    }
+
+    private ConcreteState AbstractCore(KernelImpl kernel, CapIdentities ids)
     {
         var done = captured;
         captured = false;
@@ -132,6 +254,16 @@ public sealed class AbstractionCache
             return last;
         }
 
+        Watch(kernel);
+        FullReads++;
+        if (capsBehind)
+        {
+            // The full read compares with the last read's records: the mirror's, not those of the full read before it.
+            var (records, roots) = mirror.Export();
+            caps = CapWalk.From(records, roots);
+            capsBehind = false;
+        }
+
         // First the raw words the abstraction reads: unchanged since the last read, the state is
         // unchanged too (KernelImage) — no abstract value is built or compared.
         var image = spareImage;
@@ -142,21 +274,28 @@ public sealed class AbstractionCache
         else
         {
             image.PlantMissCapabilities = PlantImageMissesCapabilities;
-            image.Capture(kernel, given, given is null ? occupiedScratch : null, ids.Version);
+            image.Capture(kernel, null, occupiedScratch, ids.Version);
         }
 
-        var occupied = given ?? occupiedScratch;
-        if (last is not null && lastImage is not null && image.SameAs(lastImage))
+        var occupied = occupiedScratch;
+        if (last is not null && lastImage is not null && !imageSlotsStale && image.SameAs(lastImage))
         {
             LastChanges = NoChanges;
+            Synced(kernel, ids);
             return last;
         }
 
         var first = last is null;
         var fresh = first && ids.Version == 0 && ids.NextFresh == 0;
-        if (fresh && TakeSeed(ids, occupied, image)) return last!;
+        if (fresh && TakeSeed(ids, occupied, image))
+        {
+            Synced(kernel, ids);
+            return last!;
+        }
+
         var seedImage = fresh ? image.Clone() : null;
         pending.Clear();
+        FindChangedObjects(kernel, image, first);
         ReadObjects(kernel, image, first);
         var grantsToo = first || GrantsMayDiffer(image);
         ReadCaps(kernel, ids, occupied);
@@ -177,6 +316,7 @@ public sealed class AbstractionCache
             LastChanges = NoChanges;
         }
 
+        Synced(kernel, ids);
         return last;
     }
 
@@ -206,24 +346,28 @@ public sealed class AbstractionCache
 
     private static readonly IReadOnlyDictionary<string, HashSet<Value>> NoChanges = new Dictionary<string, HashSet<Value>>();
 
-    // The entries keyed by each changed table index that differ from the last read's.
-    private void ReadObjects(KernelImpl kernel, KernelImage image, bool all)
+    // The table indices whose captured words differ from the last read's (every one at the first read).
+    private void FindChangedObjects(KernelImpl kernel, KernelImage image, bool all)
     {
         changedObjects.Clear();
         if (all)
         {
             for (var id = 0; id < kernel.Objects.Capacity; id++) changedObjects.Add(id);
-            InFlight.AddGhostCNode(pending.Set);
         }
         else if (PlantObjectsUnreadOnce)
         {
             PlantObjectsUnreadOnce = false;
         }
-        else
+        else if (!image.ObjectsSame(lastImage!))
         {
             image.ChangedObjects(lastImage!, changedObjects);
         }
+    }
 
+    // The entries keyed by each changed table index that differ from the last read's.
+    private void ReadObjects(KernelImpl kernel, KernelImage image, bool all)
+    {
+        if (all) InFlight.AddGhostCNode(pending.Set);
         var fields = Abstraction.ObjectFields;
         var now = objectScratch;
         objectValues.Reserve(Math.Max(image.Capacity, lastImage?.Capacity ?? 0));

@@ -107,5 +107,29 @@ public sealed class CapIdentities
         return true;
     }
 
+    /// <summary>The slots named now (the logged walk's start: those not in the list are to be forgotten at the next update).</summary>
+    internal IEnumerable<SlotAddress> Named => ids.Keys;
+
+    /// <summary>
+    /// <see cref="Update"/> given only what may differ, for a caller that knows the step's changes
+    /// (the logged walk, <see cref="CapMirror"/>): <paramref name="mayBeEmptied"/> holds every
+    /// named slot that may no longer be occupied (every named slot not in it is), and
+    /// <paramref name="filledInOrder"/> every occupied slot that may be unnamed, in derivation-list
+    /// order. The same map, fresh ids and version moves as <see cref="Update"/> on the whole list.
+    /// </summary>
+    internal void UpdateChanged(HashSet<SlotAddress> mayBeEmptied, Func<SlotAddress, bool> occupied, SlotAddress? movedFrom, SlotAddress? movedTo, List<SlotAddress> filledInOrder)
+    {
+        // As Update: the id is carried when the move happened and the destination was not named.
+        var carry = movedFrom is { } from && movedTo is { } to && !occupied(from) && occupied(to) && ids.TryGetValue(from, out var carried) && !ids.ContainsKey(to)
+            ? (to, carried) : ((SlotAddress, ulong)?)null;
+        var removed = false;
+        foreach (var slot in mayBeEmptied)
+            if (!occupied(slot)) removed |= ids.Remove(slot);
+        if (carry is { } c) ids[c.Item1] = c.Item2;
+        if (removed || movedFrom is not null) Version++; // Update's test: the map lost a pair, or a move
+        foreach (var slot in filledInOrder) IdOf(slot);
+        updatedVersion = -1; // Update's shortcut compares with the list it last saw, which this update did not
+    }
+
     public CapIdentities Clone() => new() { ids = new(ids), NextFresh = NextFresh, Version = Version };
 }

@@ -29,6 +29,17 @@ internal sealed class CapWalk
     private readonly Dictionary<ulong, int> byId = [];
     private bool bySlotBuilt, byIdBuilt;
 
+    /// <summary>The last walk's records, in list order.</summary>
+    public IReadOnlyList<Abstraction.CapRecord> Records => records;
+
+    /// <summary>A walk that goes on from <paramref name="records"/> (in list order) and ObjRoot per object index (null: none), as the touch log's reading left them.</summary>
+    public static CapWalk From(List<Abstraction.CapRecord> records, ulong?[] roots)
+    {
+        var walk = new CapWalk { records = records };
+        walk.roots.Set(roots);
+        return walk;
+    }
+
     /// <summary>A copy that walks on from the same last walk (the seed of a fresh checker).</summary>
     public CapWalk Clone() => new() { records = [.. records], spare = new(records.Count), roots = roots.Clone() };
 
@@ -135,6 +146,13 @@ internal sealed class CapWalk
         private int count;
 
         public Roots Clone() => new() { ids = (ulong[])ids.Clone(), depths = (int[])depths.Clone(), count = count };
+
+        public void Set(ulong?[] byObject)
+        {
+            Reset(byObject.Length);
+            for (var obj = 0; obj < byObject.Length; obj++)
+                if (byObject[obj] is { } id) ids[obj] = id;
+        }
 
         public void Reset(int capacity)
         {

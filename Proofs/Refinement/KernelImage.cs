@@ -27,6 +27,7 @@ internal sealed class KernelImage
     private ulong[] words = [];
     private GrantEntry[] grants = [];
     private Capability[] caps = [];
+    private Instance[] instances = []; // per table index: the object captured (another instance: its slots were replaced with it)
     private int[] objectStart = []; // per table index: where its words start (one more: where the slots start)
     private int[] grantStart = []; // per table index: where its grant entries start (one more: the end)
     private int wordCount, grantCount, capCount, capacity;
@@ -51,6 +52,7 @@ internal sealed class KernelImage
         Grow(ref objectStart, capacity + 1);
         Grow(ref grantStart, capacity + 1);
         Grow(ref caps, slots);
+        Grow(ref instances, capacity);
         var w = words; // not grown before the slots
         var n = 0;
         grantCount = 0;
@@ -62,6 +64,7 @@ internal sealed class KernelImage
             objectStart[id] = n;
             grantStart[id] = grantCount;
             w[n++] = table.GenerationAt(id);
+            instances[id] = new Instance(table[id]);
             if (table[id] is not { } o)
             {
                 w[n++] = 0;
@@ -181,6 +184,7 @@ internal sealed class KernelImage
         words = words.AsSpan(0, wordCount).ToArray(),
         grants = grants.AsSpan(0, grantCount).ToArray(),
         caps = caps.AsSpan(0, capCount).ToArray(),
+        instances = instances.AsSpan(0, capacity).ToArray(),
         objectStart = objectStart.AsSpan(0, capacity + 1).ToArray(),
         grantStart = grantStart.AsSpan(0, capacity + 1).ToArray(),
         wordCount = wordCount,
@@ -193,9 +197,28 @@ internal sealed class KernelImage
     public int Capacity => capacity;
 
     /// <summary>
+    /// True when every table index captured the same words, grant entries and object instance as
+    /// in <paramref name="before"/> (<see cref="ChangedObjects"/> would add none): one comparison of
+    /// the whole object section, the common case for a pre-state.
+    /// </summary>
+    public bool ObjectsSame(KernelImage before)
+    {
+        if (capacity != before.capacity || objectStart[capacity] != before.objectStart[capacity]) return false;
+        if (!words.AsSpan(1, objectStart[capacity] - 1).SequenceEqual(before.words.AsSpan(1, objectStart[capacity] - 1))) return false;
+        if (!Grants(0, grantCount).SequenceEqual(before.Grants(0, before.grantCount))) return false;
+        for (var id = 0; id < capacity; id++)
+            if (!ReferenceEquals(instances[id].Object, before.instances[id].Object)) return false;
+        return true;
+    }
+
+    /// <summary>The object captured at <paramref name="id"/> (null: none, or beyond the table).</summary>
+    public KernelObject? InstanceAt(int id) => id < capacity ? instances[id].Object : null;
+
+    /// <summary>
     /// Adds to <paramref name="into"/> every table index whose captured words or grant entries
-    /// differ from <paramref name="before"/>'s (an index only one of them has counts as differing):
-    /// the indices whose object-keyed abstract entries may differ.
+    /// differ from <paramref name="before"/>'s, or that holds another object instance (an index
+    /// only one of them has counts as differing): the indices whose object-keyed abstract entries
+    /// may differ, and those whose slots may have been replaced.
     /// </summary>
     public void ChangedObjects(KernelImage before, List<int> into)
     {
@@ -203,7 +226,7 @@ internal sealed class KernelImage
         var bw = before.words;
         for (var id = 0; id < Math.Max(Capacity, before.Capacity); id++)
         {
-            if (id >= Capacity || id >= before.Capacity
+            if (id >= Capacity || id >= before.Capacity || !ReferenceEquals(instances[id].Object, before.instances[id].Object)
                 || !w.AsSpan(objectStart[id], objectStart[id + 1] - objectStart[id]).SequenceEqual(bw.AsSpan(before.objectStart[id], before.objectStart[id + 1] - before.objectStart[id]))
                 || !Grants(grantStart[id], grantStart[id + 1]).SequenceEqual(before.Grants(before.grantStart[id], before.grantStart[id + 1])))
             {
@@ -214,6 +237,10 @@ internal sealed class KernelImage
 
     /// <summary>The type of the object captured at <paramref name="id"/>, or null when the index was empty or beyond the table.</summary>
     public ObjectType? TypeAt(int id) => id < Capacity && words[objectStart[id] + 1] != 0 ? (ObjectType)words[objectStart[id] + 2] : null;
+
+    // A struct around the reference: storing a reference of an abstract class into an array of it
+    // is type-checked on every store, most of the capture's extra cost.
+    private readonly record struct Instance(KernelObject? Object);
 
     private static ulong Word(ObjectRef r) => ((ulong)(uint)r.Id << 32) | r.Generation;
 }

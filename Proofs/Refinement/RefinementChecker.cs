@@ -55,6 +55,12 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
     public int CrossChecks { get; private set; }
 
+    /// <summary>Abstractions read by the kernel's touch log (re-reading what it logged) and in full (for the bench and tests).</summary>
+    public (int Logged, int Full) AbstractionReads => (abstraction.LoggedReads, abstraction.FullReads);
+
+    /// <summary>Reads by the touch log that found nothing changed (for the bench and tests).</summary>
+    public int QuietAbstractionReads => abstraction.QuietReads;
+
     /// <summary>Names the planted faults the kernel runs with, for the counterexample (replay sets them again).</summary>
     public ImmutableArray<string> PlantedFaults { get; init; } = [];
 
@@ -79,6 +85,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
     {
         ArgumentNullException.ThrowIfNull(kernel);
         checker ??= new RefinementChecker();
+        if (kernel.Observer is RefinementChecker replaced && !ReferenceEquals(replaced, checker)) replaced.abstraction.Leave();
         kernel.Observer = checker;
         return checker;
     }
@@ -116,6 +123,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         abstraction.PlantSlotDiffIgnoresContents = Shortcuts is { SlotDiffIgnoresContents: true };
         abstraction.PlantSeedIgnoresImage = Shortcuts is { SeedIgnoresImage: true };
         abstraction.PlantObjectValuesStale = Shortcuts is { ObjectValuesStale: true };
+        abstraction.PlantSlotLogLost = Shortcuts is { SlotLogLost: true };
     }
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other
@@ -143,15 +151,12 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (Violation is not null || pre is null || call is null) return;
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
         var mark = Timings.Mark();
-        // The derivation list is walked once, by the image's capture, for the identities and the abstraction.
         if (Shortcuts is { StalePostState: true }) abstraction.PlantStaleOnce = true;
         if (Shortcuts is { LoseChangedKeys: true }) abstraction.PlantLostChangesOnce = true;
         if (Shortcuts is { ObjectsUnread: true }) abstraction.PlantObjectsUnreadOnce = true;
         if (Shortcuts is { GrantsUnread: true }) abstraction.PlantGrantsUnreadOnce = true;
         PlantShortcuts();
-        var occupied = abstraction.CaptureWalk(kernel);
-        ids.Update(occupied, moved?.Item1, moved?.Item2);
-        var post = abstraction.AbstractCaptured(kernel, ids);
+        var post = abstraction.AbstractPost(kernel, ids, moved?.Item1, moved?.Item2);
         mark = Timings.Add(CheckerPhase.AbstractPost, mark);
         judging = kernel;
         var crossCheckDue = CrossCheckEvery > 0 && (steps.Count + 1) % CrossCheckEvery == 0;

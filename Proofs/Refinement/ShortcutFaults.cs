@@ -40,6 +40,9 @@ public sealed record ShortcutFaults
     /// <summary>The incremental abstraction's record of what each object-table index gave at the last read is never updated after the first (as a cache that forgot to record a write would), so a value changed back to an earlier one is not written.</summary>
     public bool ObjectValuesStale { get; init; }
 
+    /// <summary>The incremental abstraction's reading by the touch log ignores every slot the kernel logged (as a kernel whose slot writes skip the log would), so a capability copied, moved or deleted keeps its old entries.</summary>
+    public bool SlotLogLost { get; init; }
+
     /// <summary>A fresh checker's first abstraction takes the thread's seed state (the last fresh first state) without comparing kernel images (as a seed keyed on the wrong data would).</summary>
     public bool SeedIgnoresImage { get; init; }
 
