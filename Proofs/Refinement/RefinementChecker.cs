@@ -54,6 +54,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
     public int CrossChecks { get; private set; }
 
+    /// <summary>The thread's evaluator's narrowed quantifiers: how many, and how often bound from an index or to the whole domain (for the bench and tests).</summary>
+    public (int Quantifiers, long FromIndex, long Whole, long Rebuilt) Narrowing => eval.Narrowing;
+
     /// <summary>Names the planted faults the kernel runs with, for the counterexample (replay sets them again).</summary>
     public ImmutableArray<string> PlantedFaults { get; init; } = [];
 
@@ -296,6 +299,13 @@ public sealed partial class RefinementChecker : ISyscallObserver
     }
 
     private (StepVerdict, StepNote, RefinementViolation?) Judge(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
+    {
+        var judged = JudgeCall(c, before, after, status, restarted);
+        MoveIndexesToPost(after);
+        return judged;
+    }
+
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeCall(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
     {
         switch (c)
         {
