@@ -10,6 +10,9 @@ internal abstract class StepIndex
     private readonly Dictionary<Value, HashSet<Value>> groups = [];
     private readonly List<Value> scratch = [];
 
+    /// <summary>Whether a quantifier asked for these groups once (then they are kept describing the checker's pre-state).</summary>
+    public bool Wanted { get; set; }
+
     /// <summary>The state these groups describe (null: none).</summary>
     public ConcreteState? At { get; private set; }
 

@@ -41,8 +41,29 @@ internal sealed class StepNarrowing
     /// <summary>Test-only planted fault: a move changes no group (the index keeps the groups of the state it was built for).</summary>
     public bool PlantSkipMoves { get; set; }
 
-    /// <summary>The state the checker will step from next: an index not describing a state evaluated is rebuilt for it only when it is this one.</summary>
-    public ConcreteState? Anchor { get; set; }
+    /// <summary>
+    /// The state the checker will step from next: an index not describing a state evaluated is
+    /// rebuilt for it only when it is this one; and every index used before that does not describe
+    /// it is rebuilt for it when it is set (a step may first read an index on a state it built from
+    /// this one, which the index then reaches by moves).
+    /// </summary>
+    public ConcreteState? Anchor
+    {
+        get => anchor;
+        set
+        {
+            anchor = value;
+            if (value is null) return;
+            foreach (var index in indexes)
+            {
+                if (!index.Wanted || ReferenceEquals(index.At, value)) continue;
+                index.Rebuild(value);
+                Rebuilt++;
+            }
+        }
+    }
+
+    private ConcreteState? anchor;
 
     public int Count => quantifiers.Count;
 
@@ -216,6 +237,7 @@ internal sealed class StepNarrowing
             if (cache is null || cache.Length < quantifiers.Count * 2) Array.Resize(ref cache, quantifiers.Count * 2);
             if (cache[at] is { } known) return known;
             var q = quantifiers[id];
+            q.Index.Wanted = true;
             (Value Map, Value Count) d;
             if (ReadyOrRebuild(q.Index, state) && q.Index.Group(state, q.Key.Run(keyEnv)) is { } group)
             {
