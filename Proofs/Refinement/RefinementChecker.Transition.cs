@@ -99,21 +99,9 @@ public sealed partial class RefinementChecker
         foreach (var (state, chain) in expectedChanges)
         {
             if (!eval.IndexesDescribe(state)) continue;
-            var back = new StateChanges();
-            for (var n = chain; n is not null; n = n.Tail)
-            {
-                for (var i = 0; i < ConcreteState.FieldCount; i++)
-                {
-                    if (n.Head.IsWhole(i)) back.MarkWhole(i);
-                    else if (n.Head.Keys(i) is { } keys)
-                    {
-                        back.Touch(i);
-                        foreach (var k in keys) back.Add(i, k);
-                    }
-                }
-            }
-
-            eval.MoveIndexes(state, pre, back);
+            var links = new List<StateChanges>();
+            for (var n = chain; n is not null; n = n.Tail) links.Add(n.Head);
+            eval.MoveIndexes(state, pre, links);
             break;
         }
 

@@ -80,6 +80,19 @@ public sealed partial class KernelEval(KernelSpec spec)
     }
 
     /// <summary>
+    /// As <see cref="MoveIndexes(ConcreteState, ConcreteState, StateChanges)"/> for states that
+    /// differ at most at the union of <paramref name="links"/> (a chain of steps from one to the
+    /// other, or back: each link's changes from the state before it).
+    /// </summary>
+    public void MoveIndexes(ConcreteState from, ConcreteState to, IReadOnlyList<StateChanges> links)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(links);
+        narrowing.Move(from, to, f => (links.Any(l => l.IsWhole(f)), links.SelectMany(l => (IEnumerable<Value>?)l.Keys(f) ?? [])));
+    }
+
+    /// <summary>
     /// As <see cref="MoveIndexes(ConcreteState, ConcreteState, StateChanges)"/> with the changes as
     /// the incremental abstraction gives them: the fields named are the only ones that differ,
     /// each a map with the same default in both states, at most at the keys given.

@@ -7,7 +7,9 @@ namespace Verified.Spec.Kernel;
 /// </summary>
 internal abstract class StepIndex
 {
-    private readonly Dictionary<Value, HashSet<Value>> groups = [];
+    // Lists, not sets: most groups hold one or two ids and live across many steps (a set per group
+    // made the indexes several times larger); a removal scans its group.
+    private readonly Dictionary<Value, List<Value>> groups = [];
     private readonly List<Value> scratch = [];
 
     /// <summary>Whether a quantifier asked for these groups once (then they are kept describing the checker's pre-state).</summary>
@@ -90,7 +92,7 @@ internal abstract class StepIndex
     }
 
     public bool SameGroups(StepIndex other) =>
-        groups.Count == other.groups.Count && groups.All(g => other.groups.TryGetValue(g.Key, out var o) && o.SetEquals(g.Value));
+        groups.Count == other.groups.Count && groups.All(g => other.groups.TryGetValue(g.Key, out var o) && o.ToHashSet().SetEquals(g.Value));
 
     private void Join(ConcreteState s, Value k)
     {
@@ -99,8 +101,8 @@ internal abstract class StepIndex
         GroupsOf(s, k, scratch);
         foreach (var g in scratch)
         {
-            if (!groups.TryGetValue(g, out var members)) groups[g] = members = [];
-            members.Add(k);
+            if (!groups.TryGetValue(g, out var members)) groups[g] = members = new List<Value>(2);
+            if (!members.Contains(k)) members.Add(k);
         }
     }
 

@@ -64,6 +64,7 @@ internal sealed class StepNarrowing
     }
 
     private ConcreteState? anchor;
+    private readonly HashSet<Value> moveKeys = [];
 
     public int Count => quantifiers.Count;
 
@@ -278,7 +279,8 @@ internal sealed class StepNarrowing
         foreach (var index in indexes)
         {
             if (!ReferenceEquals(index.At, from)) continue;
-            var keys = new HashSet<Value>();
+            var keys = moveKeys;
+            keys.Clear();
             var whole = false;
             foreach (var f in index.Fields)
             {
