@@ -101,8 +101,10 @@ internal abstract class StepIndex
         GroupsOf(s, k, scratch);
         foreach (var g in scratch)
         {
+            // A key joins each of its groups once: a move takes it out of its old groups first, and a
+            // key's groups are distinct (one value, or an inner map's distinct keys).
             if (!groups.TryGetValue(g, out var members)) groups[g] = members = new List<Value>(2);
-            if (!members.Contains(k)) members.Add(k);
+            members.Add(k);
         }
     }
 
