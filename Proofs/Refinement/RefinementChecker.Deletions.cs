@@ -74,19 +74,17 @@ public sealed partial class RefinementChecker
     private (ConcreteState State, int Count, RefinementViolation? Violation) DeleteVictims(ConcreteState from, ConcreteState before, ConcreteState after, string operation, StepNote label,
         Func<ConcreteState, Value, ConcreteStep>? step = null)
     {
-        var liveAfter = after.Map("CapLive");
-        var depth = before.Map("CapDepth");
-        var victims = before.Map("CapLive").Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
-            .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
-        // The slots of the victims only (no slot map of every capability; none at all when nothing was deleted).
-        var capSlot = new Dictionary<Value, Value>();
-        if (victims.Count > 0)
+        var (victims, capSlot) = Victims(before, after);
+        if (crossCheckingStep && transitionCrossCheck is null && KernelKeys(before, after) is not null)
         {
-            var wanted = victims.ToHashSet();
-            var slotFull = before.Map("SlotFull");
-            foreach (var (slot, cap) in before.Map("SlotCap").Entries)
-                if (wanted.Contains(cap) && slotFull.Select(slot) is BoolValue { Value: true }) capSlot.TryAdd(cap, slot);
+            var (allVictims, allSlots) = VictimsByScan(before, after);
+            if (!allVictims.SequenceEqual(victims) || allSlots.Count != capSlot.Count || allSlots.Any(e => !capSlot.TryGetValue(e.Key, out var s) || !s.Equals(e.Value)))
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.victims",
+                    $"{label}: the deleted capabilities found at the kernel's changed keys ({string.Join(", ", victims)}) differ from those found by reading every capability ({string.Join(", ", allVictims)})", before, after);
+            }
         }
+
         var state = from;
         var left = new List<(Value Cap, Value Slot)>(victims.Count);
         foreach (var v in victims)
@@ -129,5 +127,63 @@ public sealed partial class RefinementChecker
         }
 
         return (state, victims.Count, null);
+    }
+
+    // The kernel's changed keys of pre → post by field name, when the abstraction knows them.
+    private IReadOnlyDictionary<string, HashSet<Value>>? KernelKeys(ConcreteState before, ConcreteState after) =>
+        ReferenceEquals(abstraction.Previous, before) && ReferenceEquals(abstraction.Last, after) ? abstraction.LastChanges : null;
+
+    /// <summary>
+    /// The capabilities live in <paramref name="before"/> and not in <paramref name="after"/>,
+    /// deepest first (ties by id), and the slot that held each in <paramref name="before"/> (the
+    /// first full one in key order). At the kernel's changed keys when the abstraction knows them:
+    /// a victim's CapLive changed, so it is a changed key of CapLive; the slot that held it is full
+    /// with it in before, and in after it is empty or holds another capability — a full slot holding
+    /// a capability makes it live (the abstraction derives CapLive from the occupied slots) — so
+    /// the slot is a changed key of SlotFull or SlotCap. Candidates are taken in key order, so the
+    /// slot found is the one the scan of every entry finds (<see cref="VictimsByScan"/>, also the
+    /// cross-check's, transition.victims).
+    /// </summary>
+    private (List<Value> Victims, Dictionary<Value, Value> Slots) Victims(ConcreteState before, ConcreteState after)
+    {
+        if (KernelKeys(before, after) is not { } known) return VictimsByScan(before, after);
+        var liveBefore = before.Map("CapLive");
+        var liveAfter = after.Map("CapLive");
+        var depth = before.Map("CapDepth");
+        var changedCaps = known.TryGetValue("CapLive", out var c) ? c : [];
+        var victims = changedCaps.Where(v => liveBefore.Select(v) is BoolValue { Value: true } && liveAfter.Select(v) is BoolValue { Value: false })
+            .OrderByDescending(v => ((BitVecValue)depth.Select(v)).Bits).ThenBy(v => ((BitVecValue)v).Bits).ToList();
+        if (Shortcuts is { VictimsMissOne: true } && victims.Count > 0) victims.RemoveAt(victims.Count - 1);
+        var capSlot = new Dictionary<Value, Value>();
+        if (victims.Count == 0) return (victims, capSlot);
+        var wanted = victims.ToHashSet();
+        var slotFull = before.Map("SlotFull");
+        var slotCap = before.Map("SlotCap");
+        var slots = new HashSet<Value>();
+        if (known.TryGetValue("SlotFull", out var f)) slots.UnionWith(f);
+        if (known.TryGetValue("SlotCap", out var sc)) slots.UnionWith(sc);
+        foreach (var slot in slots.OrderBy(x => ((BitVecValue)x).Bits))
+            if (slotFull.Select(slot) is BoolValue { Value: true } && wanted.Contains(slotCap.Select(slot))) capSlot.TryAdd(slotCap.Select(slot), slot);
+        return (victims, capSlot);
+    }
+
+    // The same by reading every capability and every slot entry (no changed keys known, and the cross-check).
+    private static (List<Value> Victims, Dictionary<Value, Value> Slots) VictimsByScan(ConcreteState before, ConcreteState after)
+    {
+        var liveAfter = after.Map("CapLive");
+        var depth = before.Map("CapDepth");
+        var victims = before.Map("CapLive").Entries.Keys.Where(c => liveAfter.Select(c) is BoolValue { Value: false })
+            .OrderByDescending(c => ((BitVecValue)depth.Select(c)).Bits).ThenBy(c => ((BitVecValue)c).Bits).ToList();
+        // The slots of the victims only (no slot map of every capability; none at all when nothing was deleted).
+        var capSlot = new Dictionary<Value, Value>();
+        if (victims.Count > 0)
+        {
+            var wanted = victims.ToHashSet();
+            var slotFull = before.Map("SlotFull");
+            foreach (var (slot, cap) in before.Map("SlotCap").Entries)
+                if (wanted.Contains(cap) && slotFull.Select(slot) is BoolValue { Value: true }) capSlot.TryAdd(cap, slot);
+        }
+
+        return (victims, capSlot);
     }
 }

@@ -91,6 +91,7 @@ public sealed partial class RefinementChecker
         var changes = new StateChanges();
         changes.Add(field, ut);
         eval.CarryDomains(before, state, changes);
+        eval.MoveIndexes(before, state, changes);
         expectedChanges[state] = new ChangeChain(changes, null);
         return state;
     }

@@ -32,6 +32,10 @@ public sealed partial class RefinementChecker
     {
         judgedPre = before;
         eval.PlantGuardInverted = Shortcuts is { GuardInverted: true }; // set every step: the evaluator is shared by the thread's checkers
+        eval.PlantIndexSkipsMoves = Shortcuts is { IndexSkipsMoves: true };
+        // The narrowed quantifiers' indexes are built for the pre-state if they do not describe it
+        // already (moved to it at the end of the last step: MoveIndexesToPost).
+        eval.IndexAnchor = before;
         // The pre-state's quantifier domains: the spec steps from it need them only when a check
         // they evaluate quantifies, but the invariant check derives the post-state's from them
         // (and scans both whole states when they are missing); mostly known already (carried over
@@ -71,10 +75,43 @@ public sealed partial class RefinementChecker
         }
 
         eval.CarryDomains(from, next, changes);
+        eval.MoveIndexes(from, next, changes);
         var total = ReferenceEquals(from, judgedPre) ? new ChangeChain(changes, null)
             : expectedChanges.TryGetValue(from, out var before) ? new ChangeChain(changes, before) : null;
         if (total is not null) expectedChanges[next] = total;
         return next;
+    }
+
+    /// <summary>
+    /// After a step is judged: the narrowed quantifiers' indexes (KernelEval.MoveIndexes), wherever
+    /// the step's judging left them — at the pre-state or at an expected state built from it — are
+    /// moved to the kernel's post-state, the next step's pre-state when nothing changes between
+    /// syscalls. An expected state differs from the pre-state at most at the union of its chain's
+    /// changes (a field whole in one of them: dropped), and the post-state from the pre-state at
+    /// the abstraction's changed keys when they are its last two results; otherwise the indexes
+    /// stay where they are and are rebuilt when next needed. In cross-check mode the moved indexes
+    /// must equal ones built afresh (transition.index).
+    /// </summary>
+    private void MoveIndexesToPost(ConcreteState after)
+    {
+        var pre = judgedPre;
+        if (pre is null) return;
+        foreach (var (state, chain) in expectedChanges)
+        {
+            if (!eval.IndexesDescribe(state)) continue;
+            var links = new List<StateChanges>();
+            for (var n = chain; n is not null; n = n.Tail) links.Add(n.Head);
+            eval.MoveIndexes(state, pre, links);
+            break;
+        }
+
+        if (!ReferenceEquals(pre, after) && ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known)
+            eval.MoveIndexes(pre, after, known);
+        if (crossCheckingStep && transitionCrossCheck is null && eval.IndexDisagreement(after) is { } wrong)
+        {
+            transitionCrossCheck = new RefinementViolation("cross-check", "transition.index",
+                $"the narrowed quantifiers' index of {wrong}, moved along the step's changes, differs from one built from the post-state", null, after);
+        }
     }
 
     // The planted shortcut fault: every keyed field loses one of its changed keys.

@@ -61,6 +61,9 @@ public sealed partial class RefinementChecker : ISyscallObserver
     /// <summary>Reads by the touch log that found nothing changed (for the bench and tests).</summary>
     public int QuietAbstractionReads => abstraction.QuietReads;
 
+    /// <summary>The thread's evaluator's narrowed quantifiers: how many, and how often bound from an index or to the whole domain (for the bench and tests).</summary>
+    public (int Quantifiers, long FromIndex, long Whole, long Rebuilt) Narrowing => eval.Narrowing;
+
     /// <summary>Names the planted faults the kernel runs with, for the counterexample (replay sets them again).</summary>
     public ImmutableArray<string> PlantedFaults { get; init; } = [];
 
@@ -311,6 +314,13 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
     private (StepVerdict, StepNote, RefinementViolation?) Judge(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
     {
+        var judged = JudgeCall(c, before, after, status, restarted);
+        MoveIndexesToPost(after);
+        return judged;
+    }
+
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeCall(SpecCall c, ConcreteState before, ConcreteState after, KernelError status, bool restarted)
+    {
         switch (c)
         {
             case SpecCall.Unmodelled u:
@@ -412,15 +422,17 @@ public sealed partial class RefinementChecker : ISyscallObserver
             if (d5 is null) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {count} cap.revoke_step", state, after));
         }
 
-        var judged = JudgeRevokeEnd(r, after, status, restarted, count);
+        // RevokeDone is a function of the state: on the spec's state when it equals the kernel's (the
+        // narrowed quantifiers' indexes were moved along to it), on the kernel's otherwise.
+        var judged = JudgeRevokeEnd(r, after, d5 is null ? state : after, status, restarted, count);
         return d5 is not null && judged.Item1 == StepVerdict.Checked ? (StepVerdict.Divergence, $"cap.revoke({r.Slot}): {d5}", null) : judged;
     }
 
-    private (StepVerdict, StepNote, RefinementViolation?) JudgeRevokeEnd(SpecCall.Revoke r, ConcreteState after, KernelError status, bool restarted, int count)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeRevokeEnd(SpecCall.Revoke r, ConcreteState after, ConcreteState equalToAfter, KernelError status, bool restarted, int count)
     {
         if (status == KernelError.NotEmpty) return JudgeRevokeStopped(r, after, count);
         if (restarted) return (StepVerdict.Checked, $"cap.revoke({r.Slot}) preempted after {count} x cap.revoke_step", null);
-        if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(after, r.Slot))
+        if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(equalToAfter, r.Slot))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.done",
                 $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", CompleteRevoke(after, r.Slot), after));

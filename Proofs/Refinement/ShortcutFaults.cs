@@ -63,4 +63,10 @@ public sealed record ShortcutFaults
 
     /// <summary>Normalising a spec step's result looks only at the keys its fields were written at, not at the keys its rules' guard fields changed (as a normalisation forgetting that a deletion makes other fields' entries junk would).</summary>
     public bool NormalizeOwnKeysOnly { get; init; }
+
+    /// <summary>The narrowed quantifiers' indexes are not moved at a step's changed keys (<see cref="Verified.Spec.Kernel.KernelEval.PlantIndexSkipsMoves"/>): they keep an older state's groups, so "the last capability to its object" or "no descendants" is decided on stale ids.</summary>
+    public bool IndexSkipsMoves { get; init; }
+
+    /// <summary>The capabilities an exit, destroy or revoke deleted, found at the kernel's changed keys, leave out the last one (as a search missing a changed key would), so the spec deletes one fewer.</summary>
+    public bool VictimsMissOne { get; init; }
 }

@@ -45,7 +45,7 @@ internal static class RefinementProperty
     /// <summary>Result of one property run: sequences tried, syscalls checked, and the minimal failing sequence if any.</summary>
     public sealed record Outcome(int Sequences, long Syscalls, WorkAction[]? Minimal, RefinementViolation? Violation, long CrossChecks = 0);
 
-    public static Outcome Run(IReadOnlyList<ActionKind> kinds, PlantedFaults? faults, int tests, int maxLength, ulong seed, int crossCheckEvery = 0)
+    public static Outcome Run(IReadOnlyList<ActionKind> kinds, PlantedFaults? faults, int tests, int maxLength, ulong seed, int crossCheckEvery = 0, ShortcutFaults? shortcuts = null)
     {
         long crossChecks = 0;
         WorkAction[]? minimal = null;
@@ -55,7 +55,7 @@ internal static class RefinementProperty
         var property = Prop.ForAll(Arb.From(Sequences(kinds, maxLength), Shrink), actions =>
         {
             sequences++;
-            var w = new Workload(faults, check: true, crossCheckEvery, null);
+            var w = new Workload(faults, check: true, crossCheckEvery, shortcuts);
             var v = w.Run(actions);
             syscalls += w.Executed;
             crossChecks += w.Checker!.CrossChecks;

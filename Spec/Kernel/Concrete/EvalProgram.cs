@@ -10,6 +10,9 @@ public sealed record EvalEnv(ConcreteState State, ConcreteState? Before, IReadOn
 {
     /// <summary>The arguments by position, in the order a program was compiled with (optional: <see cref="Args"/> by name otherwise).</summary>
     public Value[]? ArgValues { get; init; }
+
+    /// <summary>The domain variables of narrowed quantifiers (n.K: <c>(K, false)</c>, n.K.n: <c>(K, true)</c>; see <see cref="StepNarrowing"/>).</summary>
+    public Func<int, bool, Value>? Narrowed { get; init; }
 }
 
 /// <summary>
@@ -64,6 +67,10 @@ public sealed class EvalProgram
                 var count = rest.EndsWith(".n", StringComparison.Ordinal);
                 var role = Enum.Parse<Role>(count ? rest[..^2] : rest);
                 return e => (e.Domains ?? throw new InvalidOperationException($"KernelEval: '{name}' needs the quantifier domains")).Variable(role, count);
+            case StepNarrowing.Prefix:
+                var isCount = rest.EndsWith(".n", StringComparison.Ordinal);
+                var id = int.Parse(isCount ? rest[..^2] : rest, System.Globalization.CultureInfo.InvariantCulture);
+                return e => (e.Narrowed ?? throw new InvalidOperationException($"KernelEval: '{name}' needs the narrowed quantifiers' domains"))(id, isCount);
             default:
                 throw new InvalidOperationException($"KernelEval: the term has a free variable '{name}' that names no state field, argument or domain");
         }

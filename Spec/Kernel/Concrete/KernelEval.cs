@@ -31,6 +31,7 @@ public sealed partial class KernelEval(KernelSpec spec)
     private readonly Dictionary<string, OperationProgram> operations = [];
     private readonly ConditionalWeakTable<ConcreteState, RoleDomains> domains = [];
     private ImmutableArray<ClauseProgram>? clauses;
+    private readonly StepNarrowing narrowing = new();
     private EvalProgram? revokeDone;
     private EvalProgram? safecopyOk;
 
@@ -43,6 +44,75 @@ public sealed partial class KernelEval(KernelSpec spec)
     /// EvalZ3AgreementTests) and the refinement checker with the kernel.
     /// </summary>
     public bool PlantGuardInverted { get; set; }
+
+    /// <summary>
+    /// The state the caller steps from next (the refinement checker: the judged pre-state): the
+    /// narrowed quantifiers' indexes (<see cref="StepNarrowing"/>) are built for it when they
+    /// describe no state evaluated; for any other state they are used only when moved to it
+    /// (<see cref="MoveIndexes(ConcreteState, ConcreteState, StateChanges)"/>), else the whole
+    /// domain is quantified over.
+    /// </summary>
+    public ConcreteState? IndexAnchor
+    {
+        get => narrowing.Anchor;
+        set => narrowing.Anchor = value;
+    }
+
+    /// <summary>Test-only planted wrong shortcut: a move of the narrowed quantifiers' indexes changes no group (they keep an older state's groups).</summary>
+    public bool PlantIndexSkipsMoves
+    {
+        get => narrowing.PlantSkipMoves;
+        set => narrowing.PlantSkipMoves = value;
+    }
+
+    /// <summary>
+    /// The indexes describing <paramref name="from"/> now describe <paramref name="to"/>, which
+    /// differs from it only as <paramref name="changes"/> says (a spec step's result, normalised:
+    /// a field not touched is equal, a keyed field differs at most at its keys with the same
+    /// default, a whole field anyhow — an index reading one is dropped).
+    /// </summary>
+    public void MoveIndexes(ConcreteState from, ConcreteState to, StateChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(changes);
+        narrowing.Move(from, to, f => (changes.IsWhole(f), changes.Keys(f)));
+    }
+
+    /// <summary>
+    /// As <see cref="MoveIndexes(ConcreteState, ConcreteState, StateChanges)"/> for states that
+    /// differ at most at the union of <paramref name="links"/> (a chain of steps from one to the
+    /// other, or back: each link's changes from the state before it).
+    /// </summary>
+    public void MoveIndexes(ConcreteState from, ConcreteState to, IReadOnlyList<StateChanges> links)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(links);
+        narrowing.Move(from, to, f => (links.Any(l => l.IsWhole(f)), links.SelectMany(l => (IEnumerable<Value>?)l.Keys(f) ?? [])));
+    }
+
+    /// <summary>
+    /// As <see cref="MoveIndexes(ConcreteState, ConcreteState, StateChanges)"/> with the changes as
+    /// the incremental abstraction gives them: the fields named are the only ones that differ,
+    /// each a map with the same default in both states, at most at the keys given.
+    /// </summary>
+    public void MoveIndexes(ConcreteState from, ConcreteState to, IReadOnlyDictionary<string, HashSet<Value>> changedKeys)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(changedKeys);
+        narrowing.Move(from, to, f => (false, changedKeys.TryGetValue(KernelState.Fields[f].Name, out var k) ? k : null));
+    }
+
+    /// <summary>How many quantifiers of the operations compiled so far are narrowed; how often one was bound from its index or to the whole domain; how often an index was built from a whole state.</summary>
+    public (int Quantifiers, long FromIndex, long Whole, long Rebuilt) Narrowing => (narrowing.Count, narrowing.FromIndex, narrowing.Whole, narrowing.Rebuilt);
+
+    /// <summary>Whether some index of the narrowed quantifiers describes <paramref name="state"/> (so a move from it is worth computing).</summary>
+    public bool IndexesDescribe(ConcreteState state) => narrowing.Describes(state);
+
+    /// <summary>For the cross-check: an index describing <paramref name="state"/> that differs from one built afresh from it (null: none).</summary>
+    public string? IndexDisagreement(ConcreteState state) => narrowing.Disagreement(state);
 
     /// <summary>The compiled invariant clauses (full name, the state fields each reads, relational or not).</summary>
     public ImmutableArray<ClauseProgram> Clauses => clauses ??= BuildClauses();
@@ -172,9 +242,13 @@ public sealed partial class KernelEval(KernelSpec spec)
     /// <summary>Revoke is complete for the capability in <paramref name="slot"/>.</summary>
     public bool RevokeDone(ConcreteState state, Value slot)
     {
-        revokeDone ??= Compile(CapOps.RevokeDone(ctx, KernelState.Symbolic(Spec.Sorts, Pre), T.Var(ArgPrefix + "slot", Spec.Sorts.Slot)));
-        var env = new EvalEnv(state, null, new Dictionary<string, Value> { ["slot"] = slot }, DomainsOf(state).With([(Role.Slot, slot)]));
-        return ((BoolValue)revokeDone.Run(env)).Value;
+        revokeDone ??= Compile(narrowing.Narrow(CapOps.RevokeDone(ctx, KernelState.Symbolic(Spec.Sorts, Pre), T.Var(ArgPrefix + "slot", Spec.Sorts.Slot))));
+        var args = new Dictionary<string, Value> { ["slot"] = slot };
+        RoleDomains? whole = null;
+        RoleDomains Whole() => whole ??= DomainsOf(state).With([(Role.Slot, slot)]);
+        var basic = new EvalEnv(state, null, args, null);
+        var env = revokeDone.ReadsDomains ? basic with { Domains = Whole() } : basic;
+        return ((BoolValue)revokeDone.Run(env with { Narrowed = narrowing.Domains(state, basic, Whole) })).Value;
     }
 
     /// <summary>The safecopy access decision on a concrete state.</summary>
@@ -207,7 +281,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         var tr = op.Apply(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix));
         var checks = op.Body(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix)).Checks;
         var argNames = op.Args.Select(a => a.Name).ToArray();
-        EvalProgram C(Term t) => Compile(t, argNames);
+        EvalProgram C(Term t) => Compile(narrowing.Narrow(t), argNames);
         var post = new List<(string, int, EvalProgram)>();
         var postTerms = new Dictionary<int, Term>();
         var keyTerms = new Dictionary<Term, int>();
@@ -231,7 +305,7 @@ public sealed partial class KernelEval(KernelSpec spec)
                 [.. post.Select(x => postTerms[x.Item2])])));
         p = new OperationProgram(op, C(tr.Error), [.. post], allPosts, [.. tr.Results.Select(r => (r.Name, C(r.Value)))],
             [.. checks.Select(c => (c.Error, C(c.Ok)))],
-            CheckGroups([.. checks.Select(c => (c.Error, c.Ok))], argNames),
+            CheckGroups([.. checks.Select(c => (c.Error, c.Ok))], argNames, narrowing.Narrow),
             [.. keyTerms.OrderBy(e => e.Value).Select(e => KeyReader(e.Key, argNames))], [.. written]);
         operations[operation] = p;
         return p;
@@ -304,7 +378,7 @@ public sealed partial class KernelEval(KernelSpec spec)
     /// quantifier domains are computed only then).
     /// </summary>
     private static ImmutableArray<(string[] Errors, EvalProgram Program, EvalProgram? Guard, bool Segment)> CheckGroups(
-        IReadOnlyList<(string Error, Term Ok)> checks, IReadOnlyList<string> argOrder)
+        IReadOnlyList<(string Error, Term Ok)> checks, IReadOnlyList<string> argOrder, Func<Term, Term> narrow)
     {
         var groups = new List<(string[], EvalProgram, EvalProgram?, bool)>();
         var run = new List<(string Error, Term Ok)>();
@@ -327,7 +401,8 @@ public sealed partial class KernelEval(KernelSpec spec)
             }
 
             Flush();
-            groups.Add(([c.Error], Compile(c.Ok, argOrder), Guard(c.Ok, argOrder), false));
+            // Its quantifiers narrowed (StepNarrowing): decided by the ids that can matter.
+            groups.Add(([c.Error], Compile(narrow(c.Ok), argOrder), Guard(c.Ok, argOrder), false));
         }
 
         Flush();
@@ -393,14 +468,25 @@ public sealed partial class KernelEval(KernelSpec spec)
     /// </summary>
     private sealed class StepEnv(KernelEval eval, OperationProgram p, ConcreteState state, IReadOnlyDictionary<string, Value> args, Value[] argValues)
     {
-        // The arguments also by position (the operation's order), which the step's programs read.
-        private readonly EvalEnv plain = new(state, null, args, null) { ArgValues = argValues };
+        private EvalEnv? plain;
         private EvalEnv? full;
+        private RoleDomains? whole;
 
         public IReadOnlyDictionary<string, Value> Args => args;
 
+        // The arguments also by position (the operation's order), which the step's programs read;
+        // the narrowed quantifiers' domains from the indexes (their keys read the state and arguments).
+        private EvalEnv Plain()
+        {
+            if (plain is not null) return plain;
+            var basic = new EvalEnv(state, null, args, null) { ArgValues = argValues };
+            return plain = basic with { Narrowed = eval.narrowing.Domains(state, basic, Whole) };
+        }
+
+        private RoleDomains Whole() => whole ??= eval.DomainsOf(state).With(p.Op.Args.Select(a => (a.Role, args[a.Name])));
+
         public EvalEnv For(EvalProgram program) =>
-            !program.ReadsDomains ? plain : full ??= plain with { Domains = eval.DomainsOf(state).With(p.Op.Args.Select(a => (a.Role, args[a.Name]))) };
+            !program.ReadsDomains ? Plain() : full ??= Plain() with { Domains = Whole() };
     }
 
     private sealed record OperationProgram(
@@ -444,7 +530,9 @@ public sealed partial class KernelEval(KernelSpec spec)
         public EvalEnv Env(KernelEval eval, ConcreteState state, IReadOnlyDictionary<string, Value> args)
         {
             CheckArgs(eval, args);
-            return new EvalEnv(state, null, args, eval.DomainsOf(state).With(Op.Args.Select(a => (a.Role, args[a.Name]))));
+            var whole = eval.DomainsOf(state).With(Op.Args.Select(a => (a.Role, args[a.Name])));
+            var basic = new EvalEnv(state, null, args, whole);
+            return basic with { Narrowed = eval.narrowing.Domains(state, basic, () => whole) };
         }
 
         // The arguments in the operation's order, each of its sort.

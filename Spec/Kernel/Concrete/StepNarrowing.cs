@@ -1,0 +1,314 @@
+namespace Verified.Spec.Kernel;
+
+/// <summary>
+/// Narrowed quantifiers for the operations' steps: a quantifier whose instances can matter only
+/// where a conjunct C(x) holds ranges over the ids where C holds, read from an index, instead of
+/// over the whole domain — so delete's "no descendants", "last capability to its object", "the
+/// CNode is empty" and "no live child" cost the matching ids, not the number of capabilities,
+/// slots or objects. A quantifier is rewritten (<see cref="Narrow"/>) to read its domain from the
+/// variables n.K / n.K.n, bound per evaluation (<see cref="Domains"/>): to the index's group when
+/// the index describes the state evaluated, and to the whole domain otherwise (the same value).
+/// <para>Why narrowing keeps the value. The body of ∀x. B(x) is one of ¬(C1 ∧ … ∧ Cn), or
+/// (C1 ∧ … ∧ Cn) ⇒ Q with Q = ¬(D1 ∧ …) adding the Dj as conditions; at an x where one condition
+/// is false B(x) is true, so leaving x out does not change ∀. The body of ∃x. B(x) is
+/// C1 ∧ … ∧ Cn: false where one is false, so leaving x out does not change ∃. Eval's terms are
+/// total and have no effects, so the order of the instances does not matter either. The
+/// narrowings (each yields a superset of the ids where its conditions all hold):</para>
+/// <list type="bullet">
+/// <item>Grouped: conditions M[x] (M a Boolean state field whose default is false, so M[x] holds
+/// only at M's entries) and e(x) = t (e reads the state only as F[x], t reads only the state and
+/// the arguments): the entries of M grouped by e, at group t.</item>
+/// <item>Inner: the condition F[x][t] (F a state field of Boolean maps whose default is the
+/// constant false map, and every entry's inner map of default false): the entries x of F whose
+/// inner map holds t.</item>
+/// </list>
+/// The ids so found are entries of the state's maps, which the whole domain holds (EvalDomains).
+/// <para>The indexes are moved along the states a step or the kernel produced, at the keys where
+/// the fields they read changed (<see cref="MoveIndexes(ConcreteState, ConcreteState, StateChanges)"/>):
+/// a key's old groups are those of the state moved from, its new ones those of the state moved
+/// to, and a key where none of the index's fields changed is in the same groups in both. An index
+/// that describes another state than the one evaluated is not used (the whole domain is).</para>
+/// </summary>
+internal sealed class StepNarrowing
+{
+    public const string Prefix = "n.";
+
+    private readonly List<NarrowedQuantifier> quantifiers = [];
+    private readonly Dictionary<Term, int> byTerm = [];
+    private readonly List<StepIndex> indexes = [];
+    private readonly Dictionary<string, StepIndex> indexByKey = new(StringComparer.Ordinal);
+
+    /// <summary>Test-only planted fault: a move changes no group (the index keeps the groups of the state it was built for).</summary>
+    public bool PlantSkipMoves { get; set; }
+
+    /// <summary>
+    /// The state the checker will step from next: an index not describing a state evaluated is
+    /// rebuilt for it only when it is this one; and every index used before that does not describe
+    /// it is rebuilt for it when it is set (a step may first read an index on a state it built from
+    /// this one, which the index then reaches by moves).
+    /// </summary>
+    public ConcreteState? Anchor
+    {
+        get => anchor;
+        set
+        {
+            anchor = value;
+            if (value is null) return;
+            foreach (var index in indexes)
+            {
+                if (!index.Wanted || ReferenceEquals(index.At, value)) continue;
+                index.Rebuild(value);
+                Rebuilt++;
+            }
+        }
+    }
+
+    private ConcreteState? anchor;
+    private readonly HashSet<Value> moveKeys = [];
+
+    public int Count => quantifiers.Count;
+
+    /// <summary>Quantifier domains bound from an index, and bound to the whole domain (no index for the state, or the narrowing does not apply there).</summary>
+    public long FromIndex { get; private set; }
+
+    public long Whole { get; private set; }
+
+    /// <summary>Indexes built from a whole state (the first use, or no move reached the state).</summary>
+    public long Rebuilt { get; private set; }
+
+    /// <summary><paramref name="term"/> with every narrowable quantifier reading its own domain variables n.K / n.K.n.</summary>
+    public Term Narrow(Term term)
+    {
+        if (term.Children.Length == 0) return term;
+        var children = new Term[term.Children.Length];
+        var changed = false;
+        for (var i = 0; i < children.Length; i++)
+        {
+            children[i] = Narrow(term.Children[i]);
+            changed |= !ReferenceEquals(children[i], term.Children[i]);
+        }
+
+        var t = changed ? T.Rebuild(term, children) : term;
+        return t is QuantTerm q && IdOf(q) is { } id ? Renamed(q, id) : t;
+    }
+
+    // The quantifier's number when it has the DomainQuantify shape and a narrowing; null otherwise.
+    private int? IdOf(QuantTerm q)
+    {
+        if (byTerm.TryGetValue(q, out var known)) return known;
+        if (q.Domain != QuantDomainKind.Range || q.Vars.Length != 1 || q.Body is not LetTerm { Value: AppTerm { Op: Op.Select } sel } let
+            || sel.Args[0] is not VarTerm domain || !domain.Name.StartsWith("d.", StringComparison.Ordinal) || !sel.Args[1].Equals(q.Vars[0])
+            || q.DomainTerms[1] is not VarTerm count || count.Name != domain.Name + ".n")
+            return null;
+        var role = Enum.Parse<Role>(domain.Name[2..]);
+        var v = let.Var;
+        var conditions = new List<Term>();
+        switch (q.Kind, let.Body)
+        {
+            case (Quantifier.ForAll, AppTerm { Op: Op.Not } not):
+                Conjuncts(not.Args[0], conditions);
+                break;
+            case (Quantifier.ForAll, AppTerm { Op: Op.Implies } imp):
+                Conjuncts(imp.Args[0], conditions);
+                if (imp.Args[1] is AppTerm { Op: Op.Not } negated) Conjuncts(negated.Args[0], conditions);
+                break;
+            case (Quantifier.Exists, var body):
+                Conjuncts(body, conditions);
+                break;
+            default:
+                return null;
+        }
+
+        var narrowing = Grouped(v, conditions) ?? Inner(v, conditions);
+        if (narrowing is null) return null;
+        var id = quantifiers.Count;
+        quantifiers.Add(narrowing with { Role = role, DomainSort = (MapSort)domain.Sort });
+        byTerm[q] = id;
+        return id;
+    }
+
+    private static void Conjuncts(Term t, List<Term> into)
+    {
+        if (t is AppTerm { Op: Op.And } and)
+            foreach (var c in and.Args) Conjuncts(c, into);
+        else
+            into.Add(t);
+    }
+
+    private static bool ReadsOnlyStateAndArgs(Term t) =>
+        t.FreeVariables().All(x => x.Name.StartsWith("s.", StringComparison.Ordinal) || x.Name.StartsWith("a.", StringComparison.Ordinal));
+
+    // e reads the state only as F[v] (F a field), and no variable but v: the fields it reads, or null.
+    private static List<int>? AtVariable(Term e, VarTerm v)
+    {
+        var fields = new List<int>();
+        bool Walk(Term t)
+        {
+            switch (t)
+            {
+                case AppTerm { Op: Op.Select } s when s.Args[0] is VarTerm f && f.Name.StartsWith("s.", StringComparison.Ordinal):
+                    if (!s.Args[1].Equals(v)) return false;
+                    fields.Add(ConcreteState.IndexOf(f.Name[2..]));
+                    return true;
+                case VarTerm x:
+                    return x.Equals(v);
+                case QuantTerm or LetTerm or MapUpdateTerm:
+                    return false;
+                default:
+                    return t.Children.All(Walk);
+            }
+        }
+
+        return Walk(e) ? fields : null;
+    }
+
+    private NarrowedQuantifier? Grouped(VarTerm v, List<Term> conditions)
+    {
+        var member = conditions.OfType<AppTerm>().FirstOrDefault(c => c.Op == Op.Select && c.Args[0] is VarTerm f && f.Name.StartsWith("s.", StringComparison.Ordinal)
+            && c.Args[1].Equals(v) && c.Sort is BoolSort);
+        if (member is null) return null;
+        foreach (var c in conditions)
+        {
+            if (c is not AppTerm { Op: Op.Eq } eq || eq.Args.Length != 2) continue;
+            for (var side = 0; side < 2; side++)
+            {
+                var e = eq.Args[side];
+                var t = eq.Args[1 - side];
+                if (!ReadsOnlyStateAndArgs(t) || !e.FreeVariables().Contains(v) || AtVariable(e, v) is not { } reads) continue;
+                var m = ConcreteState.IndexOf(((VarTerm)member.Args[0]).Name[2..]);
+                var key = $"grouped {m} {e}";
+                if (!indexByKey.TryGetValue(key, out var index))
+                {
+                    index = new StepIndex.GroupedIndex(m, [m, .. reads.Distinct()], new PointProgram(e, [v], "s.", "p."));
+                    indexByKey[key] = index;
+                    indexes.Add(index);
+                }
+
+                return new NarrowedQuantifier(index, new EvalProgram(Eval.Compile(t)), Role.None, null!);
+            }
+        }
+
+        return null;
+    }
+
+    private NarrowedQuantifier? Inner(VarTerm v, List<Term> conditions)
+    {
+        foreach (var c in conditions)
+        {
+            if (c is not AppTerm { Op: Op.Select } outer || outer.Args[0] is not AppTerm { Op: Op.Select } inner || inner.Args[0] is not VarTerm f
+                || !f.Name.StartsWith("s.", StringComparison.Ordinal) || !inner.Args[1].Equals(v) || !ReadsOnlyStateAndArgs(outer.Args[1]) || outer.Sort is not BoolSort)
+                continue;
+            var field = ConcreteState.IndexOf(f.Name[2..]);
+            var key = $"inner {field}";
+            if (!indexByKey.TryGetValue(key, out var index))
+            {
+                index = new StepIndex.InnerIndex(field);
+                indexByKey[key] = index;
+                indexes.Add(index);
+            }
+
+            return new NarrowedQuantifier(index, new EvalProgram(Eval.Compile(outer.Args[1])), Role.None, null!);
+        }
+
+        return null;
+    }
+
+    private static Term Renamed(QuantTerm q, int id)
+    {
+        var let = (LetTerm)q.Body;
+        var sel = (AppTerm)let.Value;
+        var domain = T.Var($"{Prefix}{id}", sel.Args[0].Sort);
+        var count = T.Var($"{Prefix}{id}.n", q.DomainTerms[1].Sort);
+        var body = T.Let(let.Var, T.Select(domain, sel.Args[1]), let.Body);
+        return q.Kind == Quantifier.ForAll ? T.ForAllInRange(q.Vars[0], q.DomainTerms[0], count, body) : T.ExistsInRange(q.Vars[0], q.DomainTerms[0], count, body);
+    }
+
+    /// <summary>
+    /// The values of the narrowed quantifiers' domain variables for one evaluation on
+    /// <paramref name="state"/>: each computed on first read. <paramref name="keyEnv"/> evaluates
+    /// the group keys t (state and arguments); <paramref name="whole"/> gives the whole domains
+    /// (the fallback).
+    /// </summary>
+    public Func<int, bool, Value> Domains(ConcreteState state, EvalEnv keyEnv, Func<RoleDomains> whole)
+    {
+        Value?[]? cache = null; // made on the first read (most steps read no narrowed quantifier)
+        return (id, count) =>
+        {
+            var at = id * 2 + (count ? 1 : 0);
+            if (cache is null || cache.Length < quantifiers.Count * 2) Array.Resize(ref cache, quantifiers.Count * 2);
+            if (cache[at] is { } known) return known;
+            var q = quantifiers[id];
+            q.Index.Wanted = true;
+            (Value Map, Value Count) d;
+            if (ReadyOrRebuild(q.Index, state) && q.Index.Group(state, q.Key.Run(keyEnv)) is { } group)
+            {
+                var entries = new List<KeyValuePair<Value, Value>>(group.Count);
+                foreach (var x in group) entries.Add(new(new BitVecValue(32, (ulong)entries.Count), x));
+                d = (MapValue.Create(q.DomainSort, Zero(q.DomainSort), entries), new BitVecValue(32, (ulong)entries.Count));
+                FromIndex++;
+            }
+            else
+            {
+                Whole++;
+                var all = whole();
+                d = (all.Variable(q.Role, false), all.Variable(q.Role, true));
+            }
+
+            cache[id * 2] = d.Map;
+            cache[id * 2 + 1] = d.Count;
+            return count ? d.Count : d.Map;
+        };
+    }
+
+    private static Value Zero(MapSort s) => new BitVecValue(((BitVecSort)s.Value).Width, 0);
+
+    // The index describes the state: it did already, or it is rebuilt for the anchor.
+    private bool ReadyOrRebuild(StepIndex index, ConcreteState state)
+    {
+        if (ReferenceEquals(index.At, state)) return true;
+        if (!ReferenceEquals(state, Anchor)) return false;
+        index.Rebuild(state);
+        Rebuilt++;
+        return true;
+    }
+
+    /// <summary>Moves every index describing <paramref name="from"/> to <paramref name="to"/>, which differs from it only as <paramref name="changes"/> says.</summary>
+    public void Move(ConcreteState from, ConcreteState to, Func<int, (bool Whole, IEnumerable<Value>? Keys)> changes)
+    {
+        if (ReferenceEquals(from, to)) return;
+        foreach (var index in indexes)
+        {
+            if (!ReferenceEquals(index.At, from)) continue;
+            var keys = moveKeys;
+            keys.Clear();
+            var whole = false;
+            foreach (var f in index.Fields)
+            {
+                var (w, k) = changes(f);
+                whole |= w;
+                if (k is not null) keys.UnionWith(k);
+            }
+
+            if (whole) index.Forget();
+            else if (PlantSkipMoves) index.Relabel(to);
+            else index.Move(from, to, keys);
+        }
+    }
+
+    public bool Describes(ConcreteState state) => indexes.Any(i => ReferenceEquals(i.At, state));
+
+    /// <summary>For the cross-check: the first index describing <paramref name="state"/> that differs from one built from it afresh (null: none).</summary>
+    public string? Disagreement(ConcreteState state)
+    {
+        foreach (var index in indexes)
+        {
+            if (!ReferenceEquals(index.At, state)) continue;
+            if (index.Fresh(state) is { } other && !index.SameGroups(other)) return index.Describe();
+        }
+
+        return null;
+    }
+
+    /// <summary>One narrowed quantifier: its index, its group key t, its role and domain sort.</summary>
+    private sealed record NarrowedQuantifier(StepIndex Index, EvalProgram Key, Role Role, MapSort DomainSort);
+}
