@@ -93,8 +93,8 @@ internal sealed class KeyedPlan
         var conjuncts = new List<Term>();
         if (body is AppTerm { Op: Op.Implies } imp)
         {
-            Flatten(imp.Args[0], conjuncts);
-            if (guardsFromConclusion) Flatten(imp.Args[1], conjuncts);
+            Conjunction.Flatten(imp.Args[0], conjuncts);
+            if (guardsFromConclusion) Conjunction.Flatten(imp.Args[1], conjuncts);
         }
 
         var variants = new List<KeyedVariant>();
@@ -152,13 +152,6 @@ internal sealed class KeyedPlan
         return null;
     }
 
-    private static void Flatten(Term t, List<Term> into)
-    {
-        if (t is AppTerm { Op: Op.And } and)
-            foreach (var a in and.Args) Flatten(a, into);
-        else
-            into.Add(t);
-    }
 
     private static bool Mentions(Term t, VarTerm v) => t.Equals(v) || t.Children.Any(c => Mentions(c, v));
 

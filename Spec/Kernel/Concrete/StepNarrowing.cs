@@ -106,14 +106,14 @@ internal sealed class StepNarrowing
         switch (q.Kind, let.Body)
         {
             case (Quantifier.ForAll, AppTerm { Op: Op.Not } not):
-                Conjuncts(not.Args[0], conditions);
+                Conjunction.Flatten(not.Args[0], conditions);
                 break;
             case (Quantifier.ForAll, AppTerm { Op: Op.Implies } imp):
-                Conjuncts(imp.Args[0], conditions);
-                if (imp.Args[1] is AppTerm { Op: Op.Not } negated) Conjuncts(negated.Args[0], conditions);
+                Conjunction.Flatten(imp.Args[0], conditions);
+                if (imp.Args[1] is AppTerm { Op: Op.Not } negated) Conjunction.Flatten(negated.Args[0], conditions);
                 break;
             case (Quantifier.Exists, var body):
-                Conjuncts(body, conditions);
+                Conjunction.Flatten(body, conditions);
                 break;
             default:
                 return null;
@@ -127,13 +127,6 @@ internal sealed class StepNarrowing
         return id;
     }
 
-    private static void Conjuncts(Term t, List<Term> into)
-    {
-        if (t is AppTerm { Op: Op.And } and)
-            foreach (var c in and.Args) Conjuncts(c, into);
-        else
-            into.Add(t);
-    }
 
     private static bool ReadsOnlyStateAndArgs(Term t) =>
         t.FreeVariables().All(x => x.Name.StartsWith("s.", StringComparison.Ordinal) || x.Name.StartsWith("a.", StringComparison.Ordinal));
