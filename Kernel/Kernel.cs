@@ -52,7 +52,11 @@ public sealed partial class Kernel
     /// <summary>Planted bugs for checker bite tests; null (the default) is the correct kernel.</summary>
     public PlantedFaults? Faults { get; set; }
 
-    /// <summary>Records the slots and address spaces the kernel touches, for the incremental checker; null (the default) records nothing.</summary>
+    /// <summary>
+    /// Records the slots and address spaces the kernel touches, for the incremental consistency
+    /// checker and the refinement checker's abstraction (a chain of logs, one per reader:
+    /// <see cref="TouchLog.Join"/>); null (the default) records nothing.
+    /// </summary>
     public TouchLog? Touched { get; set; }
 
     /// <summary>Raised after each handled syscall or fault (task, what, status) — for traces.</summary>

@@ -32,9 +32,10 @@ public sealed class SpecArgs : IReadOnlyDictionary<string, Value>
 
     public int Count => names.Length;
 
-    public IEnumerable<string> Keys => names;
+    // Read-only views: the arrays themselves could be cast back and changed, and a note renders these later.
+    public IEnumerable<string> Keys => Array.AsReadOnly(names);
 
-    public IEnumerable<Value> Values => values;
+    public IEnumerable<Value> Values => Array.AsReadOnly(values);
 
     public Value this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"SpecArgs: no argument '{key}' (have {string.Join(", ", names)})");
 
