@@ -269,7 +269,11 @@ public sealed partial class KernelEval
         if (ReferenceEquals(post, pre)) return true;
         if (carriedKeys.TryGetValue(post, out var known)) return ReferenceEquals(known.From, pre);
         if (domains.TryGetValue(post, out _)) return false;
-        var depth = domains.TryGetValue(pre, out _) ? 0 : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
+        // Stale pre-domains are not carried (CarriedByKeys would compute post's from its whole
+        // state, without pre's ids, while the caller relies on their superset): answer false, so
+        // the check takes the union of both states' domains.
+        if (domains.TryGetValue(pre, out var preDomains) && preDomains.Stale) return false;
+        var depth = preDomains is not null ? 0 : carriedKeys.TryGetValue(pre, out var c) ? c.Depth : 0;
         if (depth >= DerivationLimit) return false;
         carriedKeys.AddOrUpdate(post, new CarriedKeys(pre, changedKeys, depth + 1, plantFresh));
         return true;
@@ -282,7 +286,10 @@ public sealed partial class KernelEval
         if (!carriedKeys.TryGetValue(state, out var c)) return null;
         var from = DomainsOf(c.From);
         carriedKeys.Remove(state);
-        return from.Stale ? null : from.Plus(state, c.Keys, c.PlantFresh);
+        // CarryKeys promised a superset of the pre-state's ids: pre's domains, computed after that
+        // promise, may have turned out stale (too large to carry further), and then the post-state's
+        // own ids with pre's keep the promise.
+        return from.Stale ? RoleDomains.Of(Spec.Sorts, state).Union(from) : from.Plus(state, c.Keys, c.PlantFresh);
     }
 
     // Per bound variable, its dirty keys; null when some read cannot be bounded (evaluate in full).
