@@ -19,8 +19,6 @@ public sealed class CarriedDomainsTests
     private static readonly KernelSorts K = RefinementSpec.Spec.Sorts;
     private static readonly Role[] Roles = [.. Enum.GetValues<Role>().Where(r => r != Role.None)];
 
-    private static WorkAction Copy(int from, int to) => new(ActionKind.Copy, 0, from, to, 7, 0);
-
     // The keys at which each field's map differs (every field of these states is a map with an unchanged default).
     private static Dictionary<string, HashSet<Value>> Diff(ConcreteState pre, ConcreteState post)
     {
@@ -71,13 +69,7 @@ public sealed class CarriedDomainsTests
     [Fact]
     public void Carried_domains_are_the_chains_ids_plus_the_two_smallest_absent()
     {
-        var w = new Workload(null, check: false);
-        var ids = new CapIdentities();
-        var s0 = Abstraction.Abstract(w.Kernel, ids);
-        w.Run([Copy(3, 10)]).ShouldBeNull();
-        var s1 = Abstraction.Abstract(w.Kernel, ids);
-        w.Run([Copy(10, 11)]).ShouldBeNull();
-        var s2 = Abstraction.Abstract(w.Kernel, ids);
+        var (s0, s1, s2, _, _) = CopyChain.Make();
         // The smallest absent object id becomes present (the fresh ids must move past it), then the next one.
         var gap = SmallestAbsentObj([s0, s1, s2]);
         var s3 = Alive(s2, gap);

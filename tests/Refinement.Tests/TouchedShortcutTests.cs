@@ -25,30 +25,6 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
 
     private static readonly Lazy<KernelEval> Shared = new(() => new KernelEval(RefinementSpec.Spec));
 
-    private static WorkAction Copy(int from, int to) => new(ActionKind.Copy, 0, from, to, 7, 0);
-
-    /// <summary>A real kernel's states: after setup, after copying the endpoint capability (c), after copying that copy (c2, a child of c).</summary>
-    private sealed record Chain(ConcreteState S0, ConcreteState S1, ConcreteState S2, Value C, Value C2)
-    {
-        public static Chain Make()
-        {
-            var w = new Workload(null, check: false);
-            var ids = new CapIdentities();
-            var s0 = Abstraction.Abstract(w.Kernel, ids);
-            w.Run([Copy(3, 10)]).ShouldBeNull();
-            var s1 = Abstraction.Abstract(w.Kernel, ids);
-            w.Run([Copy(10, 11)]).ShouldBeNull();
-            var s2 = Abstraction.Abstract(w.Kernel, ids);
-            var c = NewCap(s0, s1);
-            var c2 = NewCap(s1, s2);
-            s2.Map("CapParent").Select(c2).ShouldBe(c, "the second copy derives from the first");
-            return new Chain(s0, s1, s2, c, c2);
-        }
-
-        private static Value NewCap(ConcreteState before, ConcreteState after) =>
-            after.Map("CapLive").Entries.Keys.Except(before.Map("CapLive").Entries.Keys).ShouldHaveSingleItem();
-    }
-
     private static ConcreteState Store(ConcreteState s, string field, Value key, Value value) => s.With(field, s.Map(field).Store(key, value));
 
     // The touched-only and the full evaluation of pre → post (pre must satisfy every clause).
@@ -70,7 +46,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     }
 
     /// <summary>A second occupied slot holding c: only the new slot changed; its partner is found through the inverse of SlotCap.</summary>
-    private static ConcreteState Duplicate(Chain ch)
+    private static ConcreteState Duplicate(CopyChain ch)
     {
         var slotCap = ch.S2.Map("SlotCap");
         var slot = (BitVecValue)slotCap.Entries.Single(e => e.Value.Equals(ch.C2)).Key;
@@ -80,7 +56,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     }
 
     /// <summary>A dead capability d with c as ancestor: only d changed (in CapAnc).</summary>
-    private static ConcreteState DeadWithAncestor(Chain ch)
+    private static ConcreteState DeadWithAncestor(CopyChain ch)
     {
         var live = ch.S2.Map("CapLive");
         var c = (BitVecValue)ch.C;
@@ -90,10 +66,10 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     }
 
     /// <summary>c no shallower than its child c2: only c changed (in CapDepth); the instance (c2, c) has its second variable dirty.</summary>
-    private static ConcreteState ParentAsDeepAsChild(Chain ch) => Store(ch.S2, "CapDepth", ch.C, ch.S2.Map("CapDepth").Select(ch.C2));
+    private static ConcreteState ParentAsDeepAsChild(CopyChain ch) => Store(ch.S2, "CapDepth", ch.C, ch.S2.Map("CapDepth").Select(ch.C2));
 
     /// <summary>The CNode holding c2's slot dies: only ObjAlive changed, at the CNode — which slot_in_live_cnode reads at a key computed from the slot.</summary>
-    private static ConcreteState CNodeDies(Chain ch)
+    private static ConcreteState CNodeDies(CopyChain ch)
     {
         var slot = (BitVecValue)ch.S2.Map("SlotCap").Entries.Single(e => e.Value.Equals(ch.C2)).Key;
         var cnode = new BitVecValue(RefinementSpec.Config.ObjBits, slot.Bits >> RefinementSpec.Config.CNodeIndexBits);
@@ -102,7 +78,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     }
 
     /// <summary>The CNode holding c's and c2's slots dies and c's slot empties in the same step: of the two, only c2's slot (unchanged) is a full slot of a dead CNode.</summary>
-    private static ConcreteState CNodeDiesAndCsSlotEmpties(Chain ch)
+    private static ConcreteState CNodeDiesAndCsSlotEmpties(CopyChain ch)
     {
         var slot = ch.S2.Map("SlotCap").Entries.Single(e => e.Value.Equals(ch.C)).Key;
         return Store(CNodeDies(ch), "SlotFull", slot, BoolValue.False);
@@ -111,7 +87,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     [Fact]
     public void Touched_only_evaluation_agrees_with_the_full_one_on_breaks_at_unchanged_partners()
     {
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         var eval = Shared.Value;
         foreach (var (post, clause) in new[] { (Duplicate(ch), OneSlotPerCap), (DeadWithAncestor(ch), AncestorIsPath), (ParentAsDeepAsChild(ch), AncestorLive), (CNodeDies(ch), SlotInLiveCNode) })
         {
@@ -127,7 +103,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     public void Planted_guard_from_the_conclusion_is_caught()
     {
         // ancestor_is_path: CapAnc[x][y] ⇒ CapLive[x] ∧ …; taking CapLive[x] as a guard skips the dead x.
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         ShouldBeMissedOnlyWith(ch.S2, DeadWithAncestor(ch), AncestorIsPath, new TouchedFaults { GuardsFromConclusion = true });
     }
 
@@ -135,7 +111,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     public void Planted_symmetry_of_an_asymmetric_clause_is_caught()
     {
         // ancestor_live_and_shallower is not symmetric: the break (c2, c) has only its ancestor dirty.
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         ShouldBeMissedOnlyWith(ch.S2, ParentAsDeepAsChild(ch), AncestorLive, new TouchedFaults { AssumeSymmetric = true });
     }
 
@@ -144,7 +120,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     {
         // parent_live reads CapLive through CapParent: c's death makes its children dirty through
         // CapParent's inverse. An inverse cached from s1 (before c2 existed) misses c2.
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         var eval = new KernelEval(RefinementSpec.Spec); // its own cache of inverses
         var faults = new TouchedFaults { StaleInverse = true };
         eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
@@ -161,7 +137,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     {
         // CapParent's inverse after s1 → s2 is derived from s1's; without moving the changed keys
         // it lacks c2 under c, and the next step reads it (CapParent is unchanged in s2 → s3).
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         var eval = new KernelEval(RefinementSpec.Spec); // its own cache for the planted inverses
         var faults = new TouchedFaults { InverseSkipsChanges = true };
         eval.BrokenClausesTouched(ch.S1, ch.S0, new TouchedCounts(), null, faults).ShouldBeEmpty();
@@ -180,7 +156,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     public void Planted_read_set_without_computed_keys_is_caught()
     {
         // slot_in_live_cnode reads ObjAlive at the CNode part of the slot, not at the slot.
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         ShouldBeMissedOnlyWith(ch.S2, CNodeDies(ch), SlotInLiveCNode, new TouchedFaults { IgnoreComputedReads = true });
     }
 
@@ -189,7 +165,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     {
         // With c dirty, ancestor_live_and_shallower's x ranges over c's descendants {x : CapAnc[x][c]};
         // the row CapAnc[c] is c's ancestors instead, which misses (c2, c).
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         ShouldBeMissedOnlyWith(ch.S2, ParentAsDeepAsChild(ch), AncestorLive, new TouchedFaults { TransposeNested = true });
     }
 
@@ -199,7 +175,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
         // slot_in_live_cnode finds the full slots of a CNode that died through SlotFull's entries
         // grouped by CNode, brought along step by step. Not moved at s1 -> s2, the group lacks c2's
         // slot (c's slot is in it), and when the CNode dies while c's slot empties only c2's slot breaks the clause.
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         var post = CNodeDiesAndCsSlotEmpties(ch);
         foreach (var planted in new[] { true, false })
         {
@@ -218,7 +194,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
         // With c dirty, ancestor_live_and_shallower's x ranges over c's column of CapAnc (the x with
         // CapAnc[x][c]), brought along step by step. Not moved at s1 -> s2, the column lacks c2, so
         // when c becomes as deep as its child c2 the break (c2, c) is missed.
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         var post = ParentAsDeepAsChild(ch);
         foreach (var planted in new[] { true, false })
         {
@@ -276,7 +252,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     [Fact]
     public void Disjoint_index_agrees_with_the_full_evaluation()
     {
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         var sibs = Siblings(ch.S2);
         var top = Bits(ch.S2, "ObjBase", sibs[^1]) + Bits(ch.S2, "ObjSize", sibs[^1]);
         var lowBase = Bits(ch.S2, "ObjBase", sibs[0]);
@@ -308,7 +284,7 @@ public sealed class TouchedShortcutTests(ITestOutputHelper output)
     {
         // The lowest child grows over its siblings: no member starts at or below its start, so
         // comparing it with that member alone finds nothing; the member below its end overlaps it.
-        var ch = Chain.Make();
+        var ch = CopyChain.Make();
         ShouldBeMissedOnlyWith(ch.S2, LowestGrowsOverSiblings(ch.S2), ChildrenDisjoint, new TouchedFaults { DisjointBelowStartOnly = true });
         Evaluate(new KernelEval(RefinementSpec.Spec), ch.S2, LowestGrowsOverSiblings(ch.S2), null).Touched.ShouldContain(ChildrenDisjoint);
     }
