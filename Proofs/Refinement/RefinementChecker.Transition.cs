@@ -101,8 +101,7 @@ public sealed partial class RefinementChecker
             if (!eval.IndexesDescribe(state)) continue;
             var links = new List<StateChanges>();
             for (var n = chain; n is not null; n = n.Tail) links.Add(n.Head);
-            eval.MoveIndexes(state, pre, links);
-            break;
+            eval.MoveIndexes(state, pre, links); // indexes read at different expected states are each moved back
         }
 
         if (!ReferenceEquals(pre, after) && ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known)

@@ -26,10 +26,25 @@ public sealed class NarrowingAgreementTests
     }
 
     [Fact]
+    public void Recorded_moves_are_made_when_an_index_is_next_read()
+    {
+        // The anchor set every 16th step only: between anchors the indexes reach each state read
+        // by the moves recorded along the walk (KernelEval.MoveIndexes records a move and makes it
+        // when a quantifier next reads the index there), several at once where the steps between
+        // read none; without them those reads would range over the whole domain.
+        var narrowed = new KernelEval(KernelSpec.Default);
+        Disagreement(narrowed, anchorEveryStep: false).ShouldBeNull();
+        var (_, fromIndex, whole, _) = narrowed.Narrowing;
+        fromIndex.ShouldBeGreaterThan(500);
+        (whole * 20).ShouldBeLessThan(fromIndex);
+    }
+
+    [Fact]
     public void Indexes_not_moved_at_the_changed_keys_are_caught()
     {
         // The planted wrong shortcut (ShortcutFaults.IndexSkipsMoves in the checker): the indexes keep the first state's groups.
         Disagreement(new KernelEval(KernelSpec.Default) { PlantIndexSkipsMoves = true }).ShouldNotBeNull();
+        Disagreement(new KernelEval(KernelSpec.Default) { PlantIndexSkipsMoves = true }, anchorEveryStep: false).ShouldNotBeNull();
     }
 
     private static readonly string[] CapOperations = ["cap.copy", "cap.mint", "cap.delete", "cap.revoke_step", "cap.mutate", "cap.retype", "cap.move", "task.destroy"];
@@ -66,7 +81,7 @@ public sealed class NarrowingAgreementTests
     }
 
     // The first step where the narrowed evaluator and the whole-domain one differ (null: none in the walk).
-    private static string? Disagreement(KernelEval narrowed)
+    private static string? Disagreement(KernelEval narrowed, bool anchorEveryStep = true)
     {
         var whole = new KernelEval(KernelSpec.Default); // no anchor and no moves: every quantifier over its whole domain
         var spec = narrowed.Spec;
@@ -81,7 +96,7 @@ public sealed class NarrowingAgreementTests
             var domains = EvalDomains.For(k, state, []);
             var args = op.Args.ToDictionary(a => a.Name, a => Argument(a, state, k, domains, rng));
             // Built for a state only when they describe none evaluated (the first quantifier reached); moved from then on.
-            narrowed.IndexAnchor = state;
+            if (anchorEveryStep || i % 16 == 0) narrowed.IndexAnchor = state;
             var a = narrowed.Step(op.Name, state, args);
             var b = whole.Step(op.Name, state, args);
             var label = $"step {i}: {op.Name}({string.Join(", ", args.Select(x => $"{x.Key}={x.Value}"))})";

@@ -69,14 +69,16 @@ public sealed partial class KernelEval(KernelSpec spec)
     /// The indexes describing <paramref name="from"/> now describe <paramref name="to"/>, which
     /// differs from it only as <paramref name="changes"/> says (a spec step's result, normalised:
     /// a field not touched is equal, a keyed field differs at most at its keys with the same
-    /// default, a whole field anyhow — an index reading one is dropped).
+    /// default, a whole field anyhow — an index reading one is dropped). The move is made when an
+    /// index is first read on <paramref name="to"/> (or a state moved to from it), or when it
+    /// becomes the <see cref="IndexAnchor"/>: <paramref name="changes"/> must not change afterwards.
     /// </summary>
     public void MoveIndexes(ConcreteState from, ConcreteState to, StateChanges changes)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(changes);
-        narrowing.Move(from, to, f => (changes.IsWhole(f), changes.Keys(f)));
+        narrowing.MoveLater(from, to, changes);
     }
 
     /// <summary>
@@ -89,7 +91,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(links);
-        narrowing.Move(from, to, f => (links.Any(l => l.IsWhole(f)), links.SelectMany(l => (IEnumerable<Value>?)l.Keys(f) ?? [])));
+        narrowing.Move(from, to, new StepNarrowing.Chain(links));
     }
 
     /// <summary>
@@ -102,7 +104,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(changedKeys);
-        narrowing.Move(from, to, f => (false, changedKeys.TryGetValue(KernelState.Fields[f].Name, out var k) ? k : null));
+        narrowing.Move(from, to, new StepNarrowing.ByName(changedKeys));
     }
 
     /// <summary>How many quantifiers of the operations compiled so far are narrowed; how often one was bound from its index or to the whole domain; how often an index was built from a whole state.</summary>

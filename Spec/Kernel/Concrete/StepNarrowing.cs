@@ -53,18 +53,30 @@ internal sealed class StepNarrowing
         set
         {
             anchor = value;
-            if (value is null) return;
-            foreach (var index in indexes)
+            if (value is not null)
             {
-                if (!index.Wanted || ReferenceEquals(index.At, value)) continue;
-                index.Rebuild(value);
-                Rebuilt++;
+                foreach (var index in indexes)
+                {
+                    if (!index.Wanted || ReferenceEquals(index.At, value) || CatchUp(index, value)) continue;
+                    index.Rebuild(value);
+                    Rebuilt++;
+                }
             }
+
+            // The recorded moves lead to states of the last step: no index is asked for them again.
+            pending.Clear();
         }
     }
 
     private ConcreteState? anchor;
     private readonly HashSet<Value> moveKeys = [];
+
+    // Moves recorded and not made yet (MoveLater), by the state moved to: the state moved from and
+    // how the two differ (the caller's changes, not changed afterwards). At most PendingLimit, so
+    // a caller that never sets the anchor does not keep every state it stepped through.
+    private readonly Dictionary<ConcreteState, (ConcreteState From, StateChanges Changes)> pending = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(ConcreteState From, ConcreteState To, StateChanges Changes)> path = [];
+    private const int PendingLimit = 1024;
 
     public int Count => quantifiers.Count;
 
@@ -258,33 +270,110 @@ internal sealed class StepNarrowing
     // The index describes the state: it did already, or it is rebuilt for the anchor.
     private bool ReadyOrRebuild(StepIndex index, ConcreteState state)
     {
-        if (ReferenceEquals(index.At, state)) return true;
+        if (ReferenceEquals(index.At, state) || CatchUp(index, state)) return true;
         if (!ReferenceEquals(state, Anchor)) return false;
         index.Rebuild(state);
         Rebuilt++;
         return true;
     }
 
+    /// <summary>
+    /// Records that <paramref name="to"/> differs from <paramref name="from"/> only as
+    /// <paramref name="changes"/> says (not changed afterwards): an index describing
+    /// <paramref name="from"/>, or a state from which recorded moves lead to it, is moved to
+    /// <paramref name="to"/> when a quantifier first reads it there (<see cref="CatchUp"/>), or when
+    /// <paramref name="to"/> becomes the anchor. Most states a step builds (every object of a
+    /// retype, a single operation's result) are never read through an index, so their moves are
+    /// never made. The moves made are the same as moving at once along the way, in the same order.
+    /// </summary>
+    public void MoveLater(ConcreteState from, ConcreteState to, StateChanges changes)
+    {
+        if (ReferenceEquals(from, to)) return;
+        if (pending.Count >= PendingLimit) pending.Clear(); // the indexes then serve no state beyond: whole domains, or a rebuild at the anchor
+        pending[to] = (from, changes);
+    }
+
+    // Moves the index along the recorded moves that lead from the state it describes to `state`
+    // (the last recorded into each state: a path back from `state`); false when none does.
+    private bool CatchUp(StepIndex index, ConcreteState state)
+    {
+        if (index.At is not { } at || pending.Count == 0) return false;
+        path.Clear();
+        for (var s = state; !ReferenceEquals(s, at);)
+        {
+            if (path.Count >= PendingLimit || !pending.TryGetValue(s, out var link)) return false;
+            path.Add((link.From, s, link.Changes));
+            s = link.From;
+        }
+
+        for (var i = path.Count - 1; i >= 0 && index.At is not null; i--)
+        {
+            var (from, to, changes) = path[i];
+            MoveOne(index, from, to, new Keyed(changes));
+        }
+
+        return ReferenceEquals(index.At, state);
+    }
+
     /// <summary>Moves every index describing <paramref name="from"/> to <paramref name="to"/>, which differs from it only as <paramref name="changes"/> says.</summary>
-    public void Move(ConcreteState from, ConcreteState to, Func<int, (bool Whole, IEnumerable<Value>? Keys)> changes)
+    public void Move<TChanges>(ConcreteState from, ConcreteState to, TChanges changes) where TChanges : IFieldChanges
     {
         if (ReferenceEquals(from, to)) return;
         foreach (var index in indexes)
+            if (ReferenceEquals(index.At, from)) MoveOne(index, from, to, changes);
+    }
+
+    private void MoveOne<TChanges>(StepIndex index, ConcreteState from, ConcreteState to, TChanges changes) where TChanges : IFieldChanges
+    {
+        var keys = moveKeys;
+        keys.Clear();
+        var whole = false;
+        foreach (var f in index.Fields) whole |= changes.AddKeys(f, keys);
+        if (whole) index.Forget();
+        else if (PlantSkipMoves) index.Relabel(to);
+        else index.Move(from, to, keys);
+    }
+
+    /// <summary>Where two states differ, field by field: for the index moves.</summary>
+    public interface IFieldChanges
+    {
+        /// <summary>Adds the keys where <paramref name="field"/> may differ to <paramref name="into"/>; true when it may differ as a whole (then the keys do not matter).</summary>
+        bool AddKeys(int field, HashSet<Value> into);
+    }
+
+    /// <summary>One spec step's changes.</summary>
+    public readonly struct Keyed(StateChanges changes) : IFieldChanges
+    {
+        public bool AddKeys(int field, HashSet<Value> into)
         {
-            if (!ReferenceEquals(index.At, from)) continue;
-            var keys = moveKeys;
-            keys.Clear();
-            var whole = false;
-            foreach (var f in index.Fields)
+            if (changes.IsWhole(field)) return true;
+            if (changes.Keys(field) is { } k) into.UnionWith(k);
+            return false;
+        }
+    }
+
+    /// <summary>The union of a chain of steps' changes (the states at its two ends differ at most there).</summary>
+    public readonly struct Chain(IReadOnlyList<StateChanges> links) : IFieldChanges
+    {
+        public bool AddKeys(int field, HashSet<Value> into)
+        {
+            for (var i = 0; i < links.Count; i++)
             {
-                var (w, k) = changes(f);
-                whole |= w;
-                if (k is not null) keys.UnionWith(k);
+                if (links[i].IsWhole(field)) return true;
+                if (links[i].Keys(field) is { } k) into.UnionWith(k);
             }
 
-            if (whole) index.Forget();
-            else if (PlantSkipMoves) index.Relabel(to);
-            else index.Move(from, to, keys);
+            return false;
+        }
+    }
+
+    /// <summary>The incremental abstraction's changed keys by field name (the fields named are the only ones that differ, each keyed).</summary>
+    public readonly struct ByName(IReadOnlyDictionary<string, HashSet<Value>> changedKeys) : IFieldChanges
+    {
+        public bool AddKeys(int field, HashSet<Value> into)
+        {
+            if (changedKeys.TryGetValue(KernelState.Fields[field].Name, out var k)) into.UnionWith(k);
+            return false;
         }
     }
 
