@@ -20,17 +20,21 @@ public sealed partial class RefinementChecker
 
         // Destination slots: consecutive indexes of the CNode (2^bits slots of 32 bytes each).
         var cnode = CapLookup.ObjectAt(before, c.CNodeSlot);
-        var slots = ((BitVecValue)before.Map("ObjSize").Select(cnode)).Bits >> 5;
+        var slots = ((BitVecValue)before.Map(ObjSizeField).Select(cnode)).Bits >> 5;
         if (c.Index >= slots || c.Index + (ulong)c.Count > slots) return Refused("cap.retype", label, KernelError.InvalidArgument, status, before, after);
         var cnodeId = ((BitVecValue)cnode).Bits;
-        var dst = Enumerable.Range(0, c.Count).Select(i => (Value)new BitVecValue(k.Slot.Width, (cnodeId << k.Config.CNodeIndexBits) | (c.Index + (ulong)i))).ToList();
-        if (dst.Any(d => before.Map("SlotFull").Select(d) is BoolValue { Value: true })) return Refused("cap.retype", label, KernelError.SlotOccupied, status, before, after);
+        var dst = new Value[c.Count];
+        for (var i = 0; i < dst.Length; i++)
+        {
+            dst[i] = new BitVecValue(k.Slot.Width, (cnodeId << k.Config.CNodeIndexBits) | (c.Index + (ulong)i));
+            if (before.Map(SlotFullField).Select(dst[i]) is BoolValue { Value: true }) return Refused("cap.retype", label, KernelError.SlotOccupied, status, before, after);
+        }
 
         // Alignment (divergence D7): the kernel first moves the watermark up to the object size.
         var ut = CapLookup.ObjectAt(before, c.UtSlot);
-        var utBase = ((BitVecValue)before.Map("ObjBase").Select(ut)).Bits;
-        var utEnd = utBase + ((BitVecValue)before.Map("ObjSize").Select(ut)).Bits;
-        var free = ((BitVecValue)before.Map("UtFree").Select(ut)).Bits;
+        var utBase = ((BitVecValue)before.Map(ObjBaseField).Select(ut)).Bits;
+        var utEnd = utBase + ((BitVecValue)before.Map(ObjSizeField).Select(ut)).Bits;
+        var free = ((BitVecValue)before.Map(UtFreeField).Select(ut)).Bits;
         // The kernel resets the untyped (cap.retype's reset: the first object at the base) when it
         // holds no child, objects or lent page-table pages; the spec checks that no child object lives.
         var reset = !c.KernelHasChildren;
@@ -39,23 +43,24 @@ public sealed partial class RefinementChecker
         if (aligned > utEnd || aligned < free) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
         var state = aligned == free ? before : Aligned(before, ut, new BitVecValue(k.Addr.Width, aligned));
 
-        var objects = new List<Value>();
+        var objects = new List<Value>(c.Count);
         var fresh = status == KernelError.Ok ? [] : FreshObjects(before, c.Count);
+        var type = new EnumValue(KernelSorts.ObjType, c.Type);
+        var size = new BitVecValue(k.Addr.Width, c.Size);
         for (var i = 0; i < c.Count; i++)
         {
             // The object and capability ids are the kernel's choice (the spec takes them as arguments
             // and checks they are fresh); when the kernel created nothing, any fresh ids.
             var created = status == KernelError.Ok;
-            var args = new Dictionary<string, Value>
-            {
-                ["ut"] = c.UtSlot,
-                ["dst"] = dst[i],
-                ["id"] = created ? after.Map("SlotCap").Select(dst[i]) : new BitVecValue(k.CapId.Width, ids.NextFresh + (ulong)i),
-                ["obj"] = created ? after.Map("CapObj").Select(after.Map("SlotCap").Select(dst[i])) : fresh[i],
-                ["type"] = new EnumValue(KernelSorts.ObjType, c.Type),
-                ["size"] = new BitVecValue(k.Addr.Width, c.Size),
-                ["reset"] = i == 0 && reset ? BoolValue.True : BoolValue.False,
-            };
+            var id = created ? after.Map(SlotCapField).Select(dst[i]) : new BitVecValue(k.CapId.Width, ids.NextFresh + (ulong)i);
+            var args = new SpecArgs(
+                ("ut", c.UtSlot),
+                ("dst", dst[i]),
+                ("id", id),
+                ("obj", created ? after.Map(CapObjField).Select(id) : fresh[i]),
+                ("type", type),
+                ("size", size),
+                ("reset", i == 0 && reset ? BoolValue.True : BoolValue.False));
             var st = eval.Step("cap.retype", state, args);
             if (!st.Ok)
             {
@@ -80,13 +85,16 @@ public sealed partial class RefinementChecker
             : (StepVerdict.Divergence, StepNote.Later(() => $"{opLabel}: {Divergences.RetypeAlignment}"), null);
     }
 
+    private static readonly int ObjSizeField = ConcreteState.IndexOf("ObjSize"), ObjBaseField = ConcreteState.IndexOf("ObjBase"), UtFreeField = ConcreteState.IndexOf("UtFree"),
+        SlotFullField = ConcreteState.IndexOf("SlotFull"), SlotCapField = ConcreteState.IndexOf("SlotCap"), CapObjField = ConcreteState.IndexOf("CapObj");
+
     private static string Label(SpecCall.Retype c) => $"retype(ut={c.UtSlot}, {c.Type ?? "invalid type/size"} x {c.Count}, size {c.Size}, cnode={c.CNodeSlot}, index {c.Index})";
 
     // The pre-state with the untyped's watermark moved up to the alignment (its change from the
     // pre-state recorded, and the pre-state's domains carried over, for the steps that follow).
     private ConcreteState Aligned(ConcreteState before, Value ut, Value aligned)
     {
-        var field = ConcreteState.IndexOf("UtFree");
+        var field = UtFreeField;
         var state = before.With(field, before.Map(field).Store(ut, aligned));
         var changes = new StateChanges();
         changes.Add(field, ut);

@@ -105,7 +105,7 @@ public sealed partial class RefinementChecker
         }
 
         if (!ReferenceEquals(pre, after) && ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known)
-            eval.MoveIndexes(pre, after, known);
+            eval.MoveIndexes(pre, after, KernelKeysByIndex(known));
         if (crossCheckingStep && transitionCrossCheck is null && eval.IndexDisagreement(after) is { } wrong)
         {
             transitionCrossCheck = new RefinementViolation("cross-check", "transition.index",
@@ -167,6 +167,20 @@ public sealed partial class RefinementChecker
 
     private IReadOnlyDictionary<string, HashSet<Value>>? kernelKeysOf;
     private HashSet<Value>?[]? kernelKeys;
+
+    // As ByIndex, never with the planted LoseKernelKeys (which plants into the comparison only).
+    private HashSet<Value>?[] KernelKeysByIndex(IReadOnlyDictionary<string, HashSet<Value>> byName)
+    {
+        if (ReferenceEquals(byName, trueKeysOf) && trueKeys is { } cached) return cached;
+        var a = new HashSet<Value>?[ConcreteState.FieldCount];
+        foreach (var (name, keys) in byName) a[ConcreteState.IndexOf(name)] = keys;
+        trueKeysOf = byName;
+        trueKeys = a;
+        return a;
+    }
+
+    private IReadOnlyDictionary<string, HashSet<Value>>? trueKeysOf;
+    private HashSet<Value>?[]? trueKeys;
 
     // x and y agree where either differs from pre (each equals pre elsewhere), field by field.
     private static bool SameAt(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, HashSet<Value>?[] yc)

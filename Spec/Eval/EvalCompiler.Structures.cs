@@ -95,7 +95,8 @@ public partial class EvalCompiler
                     {
                         var vs = new Value[xs.Length];
                         for (int i = 0; i < xs.Length; i++) vs[i] = xs[i](f);
-                        return RecordValue.Unchecked(sort, ImmutableArray.Create(vs));
+                        // The array is fresh and never written again: the record takes it as it is (no copy).
+                        return RecordValue.Unchecked(sort, System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(vs));
                     };
                 }
             case Op.Field:

@@ -96,6 +96,17 @@ public sealed class ConcreteState : IEquatable<ConcreteState>
         return new ConcreteState(copy);
     }
 
+    /// <summary>
+    /// This state with the field at <paramref name="indexes"/>[i] replaced by <paramref name="values"/>[i]
+    /// (Eval's results, of the fields' sorts: the post terms of a step).
+    /// </summary>
+    internal ConcreteState WithUnchecked(ReadOnlySpan<int> indexes, ReadOnlySpan<Value> values)
+    {
+        var copy = (Value[])fields.Clone();
+        for (var i = 0; i < indexes.Length; i++) copy[indexes[i]] = values[i];
+        return new ConcreteState(copy);
+    }
+
     /// <summary>Binds the variables of <see cref="KernelState.Symbolic"/>(k, prefix) to this state.</summary>
     public Assignment Bind(Assignment into, string prefix)
     {

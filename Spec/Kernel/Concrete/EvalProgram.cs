@@ -38,10 +38,18 @@ public sealed class EvalProgram
 
     public Value Run(EvalEnv env)
     {
-        var values = new Value[sources.Length];
+        // One buffer kept for the next run (Evaluate copies the values into its frame first); taken
+        // while in use, so a run reached from a source of another (a narrowed domain's key) or from
+        // another thread allocates its own.
+        var values = Interlocked.Exchange(ref spare, null) ?? new Value[sources.Length];
         for (var i = 0; i < values.Length; i++) values[i] = sources[i](env);
-        return code.Evaluate(values);
+        var result = code.Evaluate(values);
+        Array.Clear(values); // retains no state
+        spare = values;
+        return result;
     }
+
+    private Value[]? spare;
 
     /// <summary>The state fields read under <paramref name="prefix"/> ("s." or "p.").</summary>
     public ImmutableArray<string> FieldsRead(string prefix) =>

@@ -107,6 +107,19 @@ public sealed partial class KernelEval(KernelSpec spec)
         narrowing.Move(from, to, new StepNarrowing.ByName(changedKeys));
     }
 
+    /// <summary>
+    /// As <see cref="MoveIndexes(ConcreteState, ConcreteState, IReadOnlyDictionary{string, HashSet{Value}})"/>
+    /// with the changed keys by field position (null: the field did not change).
+    /// </summary>
+    public void MoveIndexes(ConcreteState from, ConcreteState to, IReadOnlyList<HashSet<Value>?> changedKeysByField)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(changedKeysByField);
+        if (changedKeysByField.Count != ConcreteState.FieldCount) throw new ArgumentException($"MoveIndexes: {changedKeysByField.Count} fields given, the state has {ConcreteState.FieldCount}", nameof(changedKeysByField));
+        narrowing.Move(from, to, new StepNarrowing.ByPosition(changedKeysByField));
+    }
+
     /// <summary>How many quantifiers of the operations compiled so far are narrowed; how often one was bound from its index or to the whole domain; how often an index was built from a whole state.</summary>
     public (int Quantifiers, long FromIndex, long Whole, long Rebuilt) Narrowing => (narrowing.Count, narrowing.FromIndex, narrowing.Whole, narrowing.Rebuilt);
 
@@ -191,14 +204,10 @@ public sealed partial class KernelEval(KernelSpec spec)
         var changes = new StateChanges();
         if (error == "Ok")
         {
-            var next = new (int, Value)[p.Post.Length];
-            if (p.AllPosts is { } all)
-            {
-                var fields = ((RecordValue)all.Run(env.For(all))).Fields;
-                for (var i = 0; i < next.Length; i++) next[i] = (p.Post[i].Index, fields[i]);
-            }
-
-            nextState = state.WithUnchecked(next);
+            // A new state object even when the operation writes no field (a success is another state).
+            nextState = p.AllPosts is { } all
+                ? state.WithUnchecked(p.PostIndexes.AsSpan(), ((RecordValue)all.Run(env.For(all))).Fields.AsSpan())
+                : state.WithUnchecked([], []);
             p.AddChanges(env, state, nextState, changes);
         }
 
@@ -502,6 +511,9 @@ public sealed partial class KernelEval(KernelSpec spec)
         ImmutableArray<(string? Arg, EvalProgram? Program)> KeyReaders,
         ImmutableArray<(int Field, int[]? Keys)> Written)
     {
+        /// <summary>The field positions of <see cref="Post"/>, in its order (the fields of <see cref="AllPosts"/>' record).</summary>
+        public ImmutableArray<int> PostIndexes { get; } = [.. Post.Select(x => x.Index)];
+
         /// <summary>
         /// Where <paramref name="next"/> (this operation's success state from <paramref name="state"/>)
         /// may differ: at the written keys of a field updated by stores (each key evaluated once), a

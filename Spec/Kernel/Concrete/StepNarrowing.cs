@@ -367,6 +367,16 @@ internal sealed class StepNarrowing
         }
     }
 
+    /// <summary>The same by field position.</summary>
+    public readonly struct ByPosition(IReadOnlyList<HashSet<Value>?> changedKeys) : IFieldChanges
+    {
+        public bool AddKeys(int field, HashSet<Value> into)
+        {
+            if (changedKeys[field] is { } k) into.UnionWith(k);
+            return false;
+        }
+    }
+
     /// <summary>The incremental abstraction's changed keys by field name (the fields named are the only ones that differ, each keyed).</summary>
     public readonly struct ByName(IReadOnlyDictionary<string, HashSet<Value>> changedKeys) : IFieldChanges
     {
@@ -377,7 +387,12 @@ internal sealed class StepNarrowing
         }
     }
 
-    public bool Describes(ConcreteState state) => indexes.Any(i => ReferenceEquals(i.At, state));
+    public bool Describes(ConcreteState state)
+    {
+        foreach (var index in indexes)
+            if (ReferenceEquals(index.At, state)) return true;
+        return false;
+    }
 
     /// <summary>For the cross-check: the first index describing <paramref name="state"/> that differs from one built from it afresh (null: none).</summary>
     public string? Disagreement(ConcreteState state)
