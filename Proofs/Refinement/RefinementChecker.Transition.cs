@@ -212,21 +212,22 @@ public sealed partial class RefinementChecker
             var my = (MapValue)yi;
             if (!AgreeAt(mx, my, yKeys)) return false;
             for (var n = xc; n is not null; n = n.Tail)
-                if (!AgreeAt(mx, my, n.Head.Keys(i))) return false;
+                if (!AgreeAt(mx, my, n.Head.Keys(i), yKeys)) return false;
         }
 
         return true;
     }
 
-    private static bool AgreeAt(MapValue a, MapValue b, HashSet<Value>? keys)
+    // As AgreeAt at `keys`, skipping those already compared (in `done`: a set lookup costs less than two map reads).
+    private static bool AgreeAt(MapValue a, MapValue b, List<Value>? keys, HashSet<Value>? done)
     {
         if (keys is null) return true;
         foreach (var k in keys)
-            if (!AgreeAt(a, b, k)) return false;
+            if ((done is null || !done.Contains(k)) && !AgreeAt(a, b, k)) return false;
         return true;
     }
 
-    private static bool AgreeAt(MapValue a, MapValue b, List<Value>? keys)
+    private static bool AgreeAt(MapValue a, MapValue b, HashSet<Value>? keys)
     {
         if (keys is null) return true;
         foreach (var k in keys)

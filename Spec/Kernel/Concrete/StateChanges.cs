@@ -15,35 +15,35 @@ public sealed class StateChanges
 {
     private const int DeduplicateUpTo = 16;
     private readonly List<Value>?[] keys = new List<Value>?[ConcreteState.FieldCount];
-    private readonly bool[] whole = new bool[ConcreteState.FieldCount];
+    private bool[]? whole; // made at the first field changed as a whole (few steps have one)
 
     /// <summary>The field may differ from the base in any way (its default, or unknown keys).</summary>
-    public bool IsWhole(int field) => whole[field];
+    public bool IsWhole(int field) => whole is not null && whole[field];
 
     /// <summary>The keys at which a keyed field may differ (null when the field is untouched or whole; not to be changed by the caller).</summary>
-    public List<Value>? Keys(int field) => whole[field] ? null : keys[field];
+    public List<Value>? Keys(int field) => IsWhole(field) ? null : keys[field];
 
-    public bool Touched(int field) => whole[field] || keys[field] is not null;
+    public bool Touched(int field) => IsWhole(field) || keys[field] is not null;
 
     /// <summary>Marks <paramref name="field"/> keyed (touched) even with no key yet.</summary>
-    public void Touch(int field) => keys[field] ??= [];
+    public void Touch(int field) => keys[field] ??= new List<Value>(1); // most fields get one key
 
     public void Add(int field, Value key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var list = keys[field] ??= [];
+        var list = keys[field] ??= new List<Value>(1);
         if (list.Count > DeduplicateUpTo || !list.Contains(key)) list.Add(key);
     }
 
-    public void MarkWhole(int field) => whole[field] = true;
+    public void MarkWhole(int field) => (whole ??= new bool[ConcreteState.FieldCount])[field] = true;
 
     /// <summary>The keyed changes by field name (the form <see cref="RoleDomains.Plus"/> takes); null when some field is whole.</summary>
     public IReadOnlyDictionary<string, HashSet<Value>>? ByName()
     {
         var d = new Dictionary<string, HashSet<Value>>(StringComparer.Ordinal);
-        for (var i = 0; i < whole.Length; i++)
+        for (var i = 0; i < keys.Length; i++)
         {
-            if (whole[i]) return null;
+            if (IsWhole(i)) return null;
             if (keys[i] is { } k) d[KernelState.Fields[i].Name] = [.. k];
         }
 
@@ -82,13 +82,13 @@ public sealed class StateChanges
     {
         ArgumentNullException.ThrowIfNull(baseState);
         ArgumentNullException.ThrowIfNull(state);
-        for (var i = 0; i < whole.Length; i++)
+        for (var i = 0; i < keys.Length; i++)
         {
-            if (whole[i]) continue;
+            if (IsWhole(i)) continue;
             var exact = new StateChanges();
             exact.AddDifferences(i, baseState[i], state[i]);
             var name = KernelState.Fields[i].Name;
-            if (exact.whole[i]) return $"{name} (its default or whole value changed)";
+            if (exact.IsWhole(i)) return $"{name} (its default or whole value changed)";
             if (exact.keys[i] is not { Count: > 0 } differ) continue;
             var mine = keys[i];
             if (mine is null) return $"{name} (not listed as changed)";
