@@ -55,7 +55,11 @@ public sealed partial class KernelEval(KernelSpec spec)
     public ConcreteState? IndexAnchor
     {
         get => narrowing.Anchor;
-        set => narrowing.Anchor = value;
+        set
+        {
+            narrowing.Anchor = value;
+            carried.Clear();
+        }
     }
 
     /// <summary>Test-only planted wrong shortcut: a move of the narrowed quantifiers' indexes changes no group (they keep an older state's groups).</summary>
@@ -136,7 +140,11 @@ public sealed partial class KernelEval(KernelSpec spec)
     public RoleDomains DomainsOf(ConcreteState state) => domains.GetValue(state, ComputeDomains);
 
     // States whose domains, when first needed, are another state's plus the ids at some changed keys (CarryDomains).
-    private readonly ConditionalWeakTable<ConcreteState, Carried> carried = [];
+    // By reference, cleared when the anchor moves on (a new step: the states a step built are not
+    // stepped from again) and at CarriedLimit entries — a state whose entry is gone has its domains
+    // computed from the whole state, the same domains. A table of weak references cost a GC handle per state.
+    private readonly Dictionary<ConcreteState, Carried> carried = new(ReferenceEqualityComparer.Instance);
+    private const int CarriedLimit = 1024;
 
     private sealed record Carried(ConcreteState From, StateChanges Changes);
 
@@ -166,7 +174,8 @@ public sealed partial class KernelEval(KernelSpec spec)
         ArgumentNullException.ThrowIfNull(to);
         ArgumentNullException.ThrowIfNull(changes);
         if (ReferenceEquals(from, to) || domains.TryGetValue(to, out _)) return;
-        carried.AddOrUpdate(to, new Carried(from, changes));
+        if (carried.Count >= CarriedLimit) carried.Clear();
+        carried[to] = new Carried(from, changes);
     }
 
     /// <summary>Applies <paramref name="operation"/> to <paramref name="state"/> with the given argument values.</summary>
