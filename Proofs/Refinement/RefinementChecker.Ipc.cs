@@ -10,7 +10,8 @@ public sealed partial class RefinementChecker
 {
     private (StepVerdict, StepNote, RefinementViolation?) JudgeSend(SpecCall.IpcSend c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"{c.Syscall}(ep={c.EpSlot}{(c.Src is null ? "" : $", transfer {c.Src} -> {c.Dst?.ToString() ?? "none"}")})";
+        // Notes are rendered when read (most never are).
+        var label = StepNote.Later(() => $"{c.Syscall}(ep={c.EpSlot}{(c.Src is null ? "" : $", transfer {c.Src} -> {c.Dst?.ToString() ?? "none"}")})");
         var lookup = CapLookup.Expected(before, c.EpSlot, "Endpoint", Rights.Write);
         if (lookup != KernelError.Ok) return Refused("ipc.send", label, lookup, status, before, after);
         if (c.Src is { } src)
@@ -26,41 +27,42 @@ public sealed partial class RefinementChecker
                 }
 
                 return after.Equals(before)
-                    ? (StepVerdict.Checked, $"{label} -> {status} (ipc.transfer: {string.Join("/", senderErrors)})", null)
+                    ? (StepVerdict.Checked, StepNote.Later(() => $"{label} -> {status} (ipc.transfer: {string.Join("/", senderErrors)})"), null)
                     : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", $"{label} refused but the kernel changed the state", before, after));
             }
         }
 
         if (c.ReplySlot is { } reply && ReceiveSlotStatus(before, reply) is var rs && rs != KernelError.Ok)
         {
-            return Refused("ipc.send", $"{label} reply slot {reply}", rs, status, before, after);
+            var replySlot = reply;
+            return Refused("ipc.send", StepNote.Later(() => $"{label} reply slot {replySlot}"), rs, status, before, after);
         }
 
-        if (c.Dst is null) return Refused("ipc.send", $"{label}: no receiver", KernelError.WouldBlock, status, before, after);
+        if (c.Dst is null) return Refused("ipc.send", StepNote.Later(() => $"{label}: no receiver"), KernelError.WouldBlock, status, before, after);
         if (status != KernelError.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "ipc.send.status",
                 $"{label}: the spec and the ABI allow the send, the kernel refused it ({status})", before, after));
         }
 
-        if (c.Src is null) return Unchanged("ipc.send", $"{label}: a message without a capability", before, after);
+        if (c.Src is null) return Unchanged("ipc.send", StepNote.Later(() => $"{label}: a message without a capability"), before, after);
         var step = eval.Step("ipc.transfer", before, TransferArgs(c.EpSlot, c.Src, c.Dst, c.Id));
         if (!step.Ok)
         {
             // Only the receiver's side can fail here (the sender's checks passed above).
             return after.Equals(before)
-                ? (StepVerdict.Divergence, $"{label}: {Divergences.NoRoomAtReceiver} ({step.Error})", null)
+                ? (StepVerdict.Divergence, StepNote.Later(() => $"{label}: {Divergences.NoRoomAtReceiver} ({step.Error})"), null)
                 : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", $"{label}: the receiver has no room ({step.Error}) but the kernel changed the state", before, after));
         }
 
         var expected = Normalized(step, before);
-        var opLabel = $"ipc.transfer(ep={c.EpSlot}, src={c.Src}, dst={c.Dst}, id={c.Id})";
-        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", opLabel, expected, after));
+        var opLabel = StepNote.Later(() => $"ipc.transfer(ep={c.EpSlot}, src={c.Src}, dst={c.Dst}, id={c.Id})");
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("ipc.transfer", opLabel.ToString(), expected, after));
     }
 
     private (StepVerdict, StepNote, RefinementViolation?) JudgeRecv(SpecCall.IpcRecv c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"{c.Syscall}(ep={c.EpSlot}, slot={c.RecvSlot?.ToString() ?? "none"})";
+        var label = StepNote.Later(() => $"{c.Syscall}(ep={c.EpSlot}, slot={c.RecvSlot?.ToString() ?? "none"})");
         var lookup = CapLookup.Expected(before, c.EpSlot, "Endpoint", Rights.Read);
         if (lookup != KernelError.Ok) return Refused("ipc.recv", label, lookup, status, before, after);
         if (c.RecvSlot is { } slot && ReceiveSlotStatus(before, slot) is var rs && rs != KernelError.Ok)
@@ -68,14 +70,14 @@ public sealed partial class RefinementChecker
             return Refused("ipc.recv", label, rs, status, before, after);
         }
 
-        if (!c.SenderWaiting) return Refused("ipc.recv", $"{label}: no sender", c.Blocking ? KernelError.Ok : KernelError.WouldBlock, status, before, after);
+        if (!c.SenderWaiting) return Refused("ipc.recv", StepNote.Later(() => $"{label}: no sender"), c.Blocking ? KernelError.Ok : KernelError.WouldBlock, status, before, after);
         if (status != KernelError.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "ipc.recv.status",
                 $"{label}: a sender waits, the kernel refused the receive ({status})", before, after));
         }
 
-        if (c.InFlight is not { } inFlight) return Unchanged("ipc.recv", $"{label}: a message without a capability", before, after);
+        if (c.InFlight is not { } inFlight) return Unchanged("ipc.recv", StepNote.Later(() => $"{label}: a message without a capability"), before, after);
 
         // Delivery of the queued capability: moved into the receive slot when there is one and it is still usable, else deleted.
         var usable = CapLookup.Expected(before, inFlight, TypeOfCapAt(before, inFlight), Rights.None) == KernelError.Ok;
@@ -83,14 +85,14 @@ public sealed partial class RefinementChecker
             ? ("cap.move", new Dictionary<string, Value> { ["src"] = inFlight, ["dst"] = dst })
             : ("cap.delete", new Dictionary<string, Value> { ["slot"] = inFlight });
         var step = eval.Step(op, before, args);
-        var opLabel = $"{op}({string.Join(", ", args.Select(x => $"{x.Key}={x.Value}"))}) delivering the queued capability";
+        var opLabel = StepNote.Later(() => $"{op}({string.Join(", ", args.Select(x => $"{x.Key}={x.Value}"))}) delivering the queued capability");
         if (!step.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", $"{op}.status", $"{label}: {opLabel} is refused by the spec ({step.Error})", before, after));
         }
 
         var expected = Normalized(step, before);
-        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch(op, opLabel, expected, after));
+        return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch(op, opLabel.ToString(), expected, after));
     }
 
     /// <summary>
@@ -199,8 +201,8 @@ public sealed partial class RefinementChecker
             : (StepVerdict.Violation, "", StateMismatch(op, $"{label} -> {status} but the kernel changed the state", before, after));
     }
 
-    private static (StepVerdict, StepNote, RefinementViolation?) Unchanged(string op, string label, ConcreteState before, ConcreteState after) =>
+    private static (StepVerdict, StepNote, RefinementViolation?) Unchanged(string op, StepNote label, ConcreteState before, ConcreteState after) =>
         after.Equals(before)
-            ? (StepVerdict.Checked, $"{label}: abstract state unchanged", null)
+            ? (StepVerdict.Checked, StepNote.Later(() => $"{label}: abstract state unchanged"), null)
             : (StepVerdict.Violation, "", StateMismatch(op, $"{label} changed the abstract state", before, after));
 }

@@ -39,12 +39,12 @@ public sealed partial class RefinementChecker
 
     private (StepVerdict, StepNote, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"suspend(cap in {c.CapSlot})";
+        var label = StepNote.Later(() => $"suspend(cap in {c.CapSlot})");
         var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);
         if (lookup != KernelError.Ok) return Refused("task.suspend", label, lookup, status, before, after);
         var t = CapLookup.ObjectAt(before, c.CapSlot);
-        var step = eval.Step("task.suspend", before, new Dictionary<string, Value> { ["t"] = t });
-        var opLabel = $"task.suspend(t={t})";
+        var step = eval.Step("task.suspend", before, new SpecArgs(("t", t)));
+        var opLabel = StepNote.Later(() => $"task.suspend(t={t})");
         if (!step.Ok || status != KernelError.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.suspend.status",
@@ -59,15 +59,15 @@ public sealed partial class RefinementChecker
         if (expected.Map("SlotFull").Select(ghost) is BoolValue { Value: true })
         {
             var del = eval.Step("cap.delete", expected, new Dictionary<string, Value> { ["slot"] = ghost });
-            if (del.Ok && Same(Normalized(del, expected), after)) return (StepVerdict.Checked, $"{opLabel} + cap.delete of its queued capability", null);
+            if (del.Ok && Same(Normalized(del, expected), after)) return (StepVerdict.Checked, StepNote.Later(() => $"{opLabel} + cap.delete of its queued capability"), null);
         }
 
-        return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel, expected, after));
+        return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel.ToString(), expected, after));
     }
 
     private (StepVerdict, StepNote, RefinementViolation?) JudgeConfigure(SpecCall.Configure c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"configure(task cap in {c.TaskSlot})";
+        var label = StepNote.Later(() => $"configure(task cap in {c.TaskSlot})");
         // The ABI's checks in the kernel's order; the first that fails is the status.
         var abi = CapLookup.Expected(before, c.TaskSlot, "Task", Rights.Write);
         if (abi == KernelError.Ok) abi = CapLookup.Expected(before, c.CSpaceSlot, "CNode", Rights.None);
@@ -79,9 +79,10 @@ public sealed partial class RefinementChecker
 
         var t = CapLookup.ObjectAt(before, c.TaskSlot);
         var ep = c.FaultSlot is { } f ? CapLookup.ObjectAt(before, f) : new BitVecValue(RefinementSpec.Sorts.Obj.Width, 0);
-        var args = new Dictionary<string, Value> { ["t"] = t, ["ep"] = ep, ["has_ep"] = BoolValue.Of(c.FaultSlot is not null) };
+        var args = new SpecArgs(("t", t), ("ep", ep), ("has_ep", BoolValue.Of(c.FaultSlot is not null)));
         var step = eval.Step("task.configure", before, args);
-        var opLabel = $"task.configure(t={t}, ep={ep}, has_ep={c.FaultSlot is not null})";
+        // Rendered when read (most steps' notes never are).
+        var opLabel = StepNote.Later(() => $"task.configure(t={t}, ep={ep}, has_ep={c.FaultSlot is not null})");
         if (!step.Ok || status != KernelError.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.configure.status",
@@ -89,11 +90,11 @@ public sealed partial class RefinementChecker
         }
 
         var expected = Normalized(step, before);
-        if (!c.RebindsGrants) return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel, expected, after));
+        if (!c.RebindsGrants) return Same(expected, after) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Violation, "", StateMismatch("task.configure", opLabel.ToString(), expected, after));
         // D10: the task's grants are read through the table it now has (required even when that
         // changes nothing abstract: a kernel that kept the old table is caught).
         var rebound = Divergences.Rebound(expected, ((BitVecValue)t).Bits, c.BoundGrants, c.RevokesDerived);
         if (!rebound.Equals(after)) return (StepVerdict.Violation, "", StateMismatch("task.configure", $"{opLabel} with the task's grants read through its new grant table (D10)", rebound, after));
-        return rebound.Equals(expected) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Divergence, $"{opLabel}: {Divergences.GrantTableRebound}", null);
+        return rebound.Equals(expected) ? (StepVerdict.Checked, opLabel, null) : (StepVerdict.Divergence, StepNote.Later(() => $"{opLabel}: {Divergences.GrantTableRebound}"), null);
     }
 }
