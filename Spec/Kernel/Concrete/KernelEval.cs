@@ -536,7 +536,7 @@ public sealed partial class KernelEval(KernelSpec spec)
                 var before = state[field];
                 var after = next[field];
                 if (ReferenceEquals(before, after)) continue;
-                if (fieldKeys is null || !((MapValue)before).Default.Equals(((MapValue)after).Default))
+                if (fieldKeys is null || (((MapValue)before).Default is var d0 && ((MapValue)after).Default is var d1 && !ReferenceEquals(d0, d1) && !d0.Equals(d1)))
                 {
                     changes.AddDifferences(field, before, after);
                     continue;
