@@ -27,9 +27,9 @@ namespace Verified.Spec.Kernel;
 internal sealed class DisjointIndex
 {
     private readonly int[] fields; // A, H, U, B, S by position
-    private readonly Dictionary<Value, SortedSet<Interval>> sorted = [];
-    private readonly Dictionary<Value, KeySet> wrapping = [];
-    private readonly Dictionary<Value, (Value Group, Interval At)> members = [];
+    private readonly Dictionary<Value, SortedSet<Interval>> sorted = new(ValueKeyComparer.Instance);
+    private readonly Dictionary<Value, KeySet> wrapping = new(ValueKeyComparer.Instance);
+    private readonly Dictionary<Value, (Value Group, Interval At)> members = new(ValueKeyComparer.Instance);
     private readonly MapValue?[] of = new MapValue?[5];
 
     private DisjointIndex(int[] fields) => this.fields = fields;
