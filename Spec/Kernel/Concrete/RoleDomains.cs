@@ -129,16 +129,24 @@ public sealed class RoleDomains
         return new RoleDomains(k, present) { Size = size, Computed = size };
     }
 
-    /// <summary>These domains with <paramref name="extra"/>'s ids added (this object when they are all present already).</summary>
+    /// <summary>These domains with <paramref name="extra"/>'s ids added (this object when they are all present already). <paramref name="extra"/> is enumerated up to twice.</summary>
     public RoleDomains With(IEnumerable<(Role Role, Value Value)> extra)
     {
-        var add = extra.Where(e => e.Role != Role.None && e.Value is BitVecValue).ToList();
         // Every id already present, with its CNode / owner part for a slot or grant key (as
         // EvalDomains.Add would add them): the copy would equal these domains, so they serve as they
         // are, with the domain values built for them (a spec step from a state asks for its own
-        // domains with the step's arguments, mostly ids of the state).
-        if (add.All(e => Present(e.Role, ((BitVecValue)e.Value).Bits)))
-            return this;
+        // domains with the step's arguments, mostly ids of the state). Tested without a list or a
+        // closure: this runs for every spec step that quantifies.
+        var missing = false;
+        foreach (var (role, value) in extra)
+        {
+            if (role == Role.None || value is not BitVecValue bv || Present(role, bv.Bits)) continue;
+            missing = true;
+            break;
+        }
+
+        if (!missing) return this;
+        var add = extra.Where(e => e.Role != Role.None && e.Value is BitVecValue).ToList();
         var added = new Dictionary<Role, HashSet<ulong>>();
         EvalDomains.AddAll(k, added, add, Contains);
         return Grown(added);
