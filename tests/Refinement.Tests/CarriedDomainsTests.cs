@@ -113,4 +113,38 @@ public sealed class CarriedDomainsTests
             else ShouldBeOf(d1, [s0, s1]);
         }
     }
+
+    [Fact]
+    public void A_state_carried_from_domains_that_turn_out_stale_still_holds_the_pre_states_ids()
+    {
+        // The touched-only check of s1 -> s2 carries s2's domains from s1's (s1's not computed yet,
+        // so CarryKeys answers "carried": the check then quantifies over s2's domains alone, relying
+        // on them to hold s1's ids too). s1's, computed later from s0's plus the ids s1 added, turn
+        // out stale (more than twice s0's ids plus 64): s2's must then be computed from s2 and still
+        // hold s1's ids (d59705f; before it, s2's were computed from s2's whole state alone and the
+        // ids s1 held and s2 does not were lost). The premise, that neither check computes s1's
+        // domains, holds because every clause reading ObjAlive reads it at bound variables with its
+        // other variables narrowed (objects alive with no type are in no group); were it to change,
+        // this test would fail (s2's domains would then rightly be its own), not pass unseen.
+        var w = new Workload(null, check: false);
+        var s0 = Abstraction.Abstract(w.Kernel, new CapIdentities());
+        var eval = new KernelEval(RefinementSpec.Spec);
+        var d0 = eval.DomainsOf(s0);
+        d0.Stale.ShouldBeFalse();
+        var added = new List<ulong>();
+        var s1 = s0;
+        for (var x = SmallestAbsentObj([s0]); added.Count < d0.Size + 100; x = SmallestAbsentObj([s1], x + 1))
+        {
+            added.Add(x);
+            s1 = Alive(s1, x);
+        }
+
+        var s2 = s1.With("ObjAlive", s0["ObjAlive"]); // the same values as s0, another state object
+        eval.BrokenClausesTouched(s1, s0, new TouchedCounts(), Diff(s0, s1));
+        eval.BrokenClausesTouched(s2, s1, new TouchedCounts(), Diff(s1, s2));
+        eval.DomainsOf(s1).Stale.ShouldBeTrue("the premise: s1's carried domains are stale");
+        var ids = eval.DomainsOf(s2).Ids(Role.Obj).ToHashSet();
+        added.Where(x => !ids.Contains(x)).ShouldBeEmpty("s2's domains lost ids of s1 the check relied on");
+        ShouldBeOf(eval.DomainsOf(s2), [s1, s2]);
+    }
 }

@@ -11,7 +11,7 @@ namespace Verified.Spec.Kernel;
 /// </summary>
 internal sealed class ColumnGroups
 {
-    private readonly Dictionary<Value, KeySet> columns = [];
+    private readonly Dictionary<Value, KeySet> columns = new(ValueKeyComparer.Instance);
 
     /// <summary>The map whose columns these are (null: none yet).</summary>
     public MapValue? Map { get; private set; }
@@ -36,7 +36,7 @@ internal sealed class ColumnGroups
     /// <paramref name="differ"/>: each such key leaves the columns of its old row and joins those of
     /// its new one. <paramref name="skip"/>: planted fault, the keys are not moved.
     /// </summary>
-    public void Move(MapValue after, IEnumerable<Value> differ, bool skip)
+    public void Move(MapValue after, HashSet<Value> differ, bool skip)
     {
         var before = Map ?? throw new InvalidOperationException("ColumnGroups: Move before Rebuild");
         if (!skip)

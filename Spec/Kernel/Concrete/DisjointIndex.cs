@@ -27,9 +27,11 @@ namespace Verified.Spec.Kernel;
 internal sealed class DisjointIndex
 {
     private readonly int[] fields; // A, H, U, B, S by position
-    private readonly Dictionary<Value, SortedSet<Interval>> sorted = [];
-    private readonly Dictionary<Value, KeySet> wrapping = [];
-    private readonly Dictionary<Value, (Value Group, Interval At)> members = [];
+    // Per group, its non-wrapping members' intervals in Order (a sorted list: found by binary search,
+    // moved by a copy of the tail; a tree allocated a node per member and a view per lookup).
+    private readonly Dictionary<Value, List<Interval>> sorted = new(ValueKeyComparer.Instance);
+    private readonly Dictionary<Value, KeySet> wrapping = new(ValueKeyComparer.Instance);
+    private readonly Dictionary<Value, (Value Group, Interval At)> members = new(ValueKeyComparer.Instance);
     private readonly MapValue?[] of = new MapValue?[5];
 
     private DisjointIndex(int[] fields) => this.fields = fields;
@@ -142,20 +144,18 @@ internal sealed class DisjointIndex
     // Whether the member x (group, interval) overlaps no member of its group in the index.
     private bool Fits(Value group, Interval x, Value key, PointProgram body, Value[] vals, bool belowStartOnly)
     {
-        // A view's Max is found in O(log n) (its Count would walk it). An empty view's Max is the
-        // default interval, [0, 0), which overlaps nothing: read as "no member".
         if (sorted.TryGetValue(group, out var set) && set.Count > 0)
         {
             if (belowStartOnly)
             {
-                var below = set.GetViewBetween(new Interval(0, 0, 0), new Interval(x.Base, ulong.MaxValue, ulong.MaxValue)).Max;
-                if (below.Base < x.End && x.Base < below.End) return false;
+                var below = LastUpTo(set, new Interval(x.Base, ulong.MaxValue, ulong.MaxValue));
+                if (below >= 0 && set[below].Base < x.End && x.Base < set[below].End) return false;
             }
             else if (x.End > 0)
             {
                 // The member with the greatest (B, E) among those with B < E[x]: it overlaps x iff any does.
-                var last = set.GetViewBetween(new Interval(0, 0, 0), new Interval(x.End - 1, ulong.MaxValue, ulong.MaxValue)).Max;
-                if (x.Base < last.End) return false;
+                var last = LastUpTo(set, new Interval(x.End - 1, ulong.MaxValue, ulong.MaxValue));
+                if (last >= 0 && x.Base < set[last].End) return false;
             }
         }
 
@@ -173,13 +173,21 @@ internal sealed class DisjointIndex
         return true;
     }
 
+    // The position of the last interval not above bound in Order (-1: none).
+    private static int LastUpTo(List<Interval> set, Interval bound)
+    {
+        var i = set.BinarySearch(bound, Order.Instance);
+        return i >= 0 ? i : ~i - 1;
+    }
+
     private void Join(Value k, Value group, Interval at)
     {
         members[k] = (group, at);
         if (at.End >= at.Base)
         {
-            if (!sorted.TryGetValue(group, out var set)) sorted[group] = set = new SortedSet<Interval>(Order.Instance);
-            set.Add(at);
+            if (!sorted.TryGetValue(group, out var set)) sorted[group] = set = [];
+            var i = set.BinarySearch(at, Order.Instance);
+            if (i < 0) set.Insert(~i, at); // a member is in the index once (Leave first), and ids differ
         }
         else
         {
@@ -191,7 +199,12 @@ internal sealed class DisjointIndex
     private void Leave(Value k)
     {
         if (!members.Remove(k, out var m)) return;
-        if (m.At.End >= m.At.Base) sorted[m.Group].Remove(m.At);
+        if (m.At.End >= m.At.Base)
+        {
+            var set = sorted[m.Group];
+            var i = set.BinarySearch(m.At, Order.Instance);
+            if (i >= 0) set.RemoveAt(i);
+        }
         else wrapping[m.Group].Remove(k);
     }
 }

@@ -101,9 +101,8 @@ public sealed partial class KernelEval
         // The quantifier domains are computed only if an evaluation needs them (most steps none:
         // a keyed clause's partners mostly come from narrowings); see DomainsFor.
         var derived = changedKeys is not null && CarryKeys(post, pre, changedKeys, faults is { FreshIdsNotRechecked: true });
-        RoleDomains? domains = null;
-        RoleDomains Domains() => domains ??= derived ? DomainsOf(post) : DomainsOf(post).Union(DomainsOf(pre));
-        var broken = new List<string>();
+        var domains = (lazyDomains ??= new LazyDomains(this)).Reset(post, pre, derived);
+        List<string>? broken = null;
         var masks = ReadMasks;
         var changedMask = masks is null ? 0 : changes.ChangedMask();
         var clauses = Clauses;
@@ -121,18 +120,55 @@ public sealed partial class KernelEval
             {
                 counts.Keyed++;
                 holds = DisjointHolds(plan, dirty, post, pre, faults is { DisjointBelowStartOnly: true })
-                    ?? KeyedHolds(plan, dirty, post, pre, changes, Domains, faults is { AssumeSymmetric: true });
+                    ?? KeyedHolds(plan, dirty, post, pre, changes, domains.Get, faults is { AssumeSymmetric: true });
             }
             else
             {
                 counts.Full++;
-                holds = ((BoolValue)c.Program.Run(new EvalEnv(post, pre, null, Domains()))).Value;
+                holds = ((BoolValue)c.Program.Run(new EvalEnv(post, pre, null, domains.Get()))).Value;
             }
 
-            if (!holds) broken.Add(c.Name);
+            if (!holds) (broken ??= []).Add(c.Name);
         }
 
-        return broken;
+        domains.Reset(null, null, false); // the states are not kept past the check
+        return broken ?? (IReadOnlyList<string>)[];
+    }
+
+    private LazyDomains? lazyDomains;
+
+    // The quantifier domains of one check, computed only if an evaluation needs them: post's own
+    // when they were carried from pre's (a superset of pre's ids), else the union of both states'.
+    // One per KernelEval with its delegate made once (a closure per check was most of a check's
+    // allocation); a check is not re-entrant.
+    private sealed class LazyDomains
+    {
+        private readonly KernelEval eval;
+        private ConcreteState? post;
+        private ConcreteState? pre;
+        private bool derived;
+        private RoleDomains? value;
+
+        public LazyDomains(KernelEval eval)
+        {
+            this.eval = eval;
+            Get = Compute;
+        }
+
+        public Func<RoleDomains> Get { get; }
+
+        public LazyDomains Reset(ConcreteState? post, ConcreteState? pre, bool derived)
+        {
+            (this.post, this.pre, this.derived, value) = (post, pre, derived, null);
+            return this;
+        }
+
+        private RoleDomains Compute()
+        {
+            if (value is not null) return value;
+            var p = post ?? throw new InvalidOperationException("KernelEval: domains asked for outside a check");
+            return value = derived ? eval.DomainsOf(p) : eval.DomainsOf(p).Union(eval.DomainsOf(pre!));
+        }
     }
 
     // Every instance with some variable j at one of its dirty keys (the rest of the instances hold,
@@ -147,7 +183,7 @@ public sealed partial class KernelEval
         {
             variants = 1;
             // The plan's own scratch sets (DirtySets): the second's keys join the first's.
-            dirty[0].UnionWith(dirty[1]);
+            AddAll(dirty[0], dirty[1]);
             dirty[1].Clear();
         }
 
@@ -176,7 +212,7 @@ public sealed partial class KernelEval
     {
         if (plan.Disjoint is not { } index) return null;
         // Both variables read the five fields directly: the dirty keys are the same for both; one pass over them.
-        dirty[0].UnionWith(dirty[1]);
+        AddAll(dirty[0], dirty[1]);
         dirty[1].Clear();
         plan.Body.Bind(post, pre);
         return index.Holds(dirty[0], post, pre, plan.Body, plan.Values, belowStartOnly);
@@ -301,7 +337,7 @@ public sealed partial class KernelEval
         // would cost its capacity on every later step.
         for (var i = 0; i < sets.Length; i++)
         {
-            if (sets[i].EnsureCapacity(0) > 64) sets[i] = [];
+            if (sets[i].EnsureCapacity(0) > 64) sets[i] = new HashSet<Value>(ValueKeyComparer.Instance);
             else sets[i].Clear();
         }
 
@@ -315,7 +351,7 @@ public sealed partial class KernelEval
         {
             if (!changes.Changed(field)) continue;
             if (changes.Keys(field) is not { } keys) return null;
-            sets[v].UnionWith(keys);
+            AddAll(sets[v], keys);
         }
 
         foreach (var (field, via, v) in at.Hops)
@@ -327,7 +363,7 @@ public sealed partial class KernelEval
             // The keys k with G[k] a changed key, through G's inverse.
             var inverse = changes.Inverse(via, g);
             foreach (var key in keys)
-                if (inverse.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
+                if (inverse.TryGetValue(key, out var ks)) AddAll(sets[v], ks);
         }
 
         for (var r = 0; r < at.Computed.Length && !ignoreComputed; r++)
@@ -349,10 +385,21 @@ public sealed partial class KernelEval
             if (!fieldChanged) continue;
             if (changes.Keys(field) is not { } keys) return null;
             foreach (var key in keys)
-                if (byKey.TryGetValue(key, out var ks)) sets[v].UnionWith(ks);
+                if (byKey.TryGetValue(key, out var ks)) AddAll(sets[v], ks);
         }
 
         return sets;
+    }
+
+    // into ∪= from, through the sets' struct enumerators (UnionWith takes an IEnumerable: a boxed enumerator and interface calls per key).
+    private static void AddAll(HashSet<Value> into, HashSet<Value> from)
+    {
+        foreach (var k in from) into.Add(k);
+    }
+
+    private static void AddAll(HashSet<Value> into, KeySet from)
+    {
+        for (var i = 0; i < from.Count; i++) into.Add(from[i]);
     }
 
     // The entries of m (post's Boolean field `over`) grouped by the value of computed key r at them:
@@ -364,19 +411,11 @@ public sealed partial class KernelEval
     {
         var groups = skip ? plan.PlantedComputedIndex[r] : plan.ComputedIndex[r];
         if (ReferenceEquals(groups.Map, m)) return groups.Groups;
-        var key = plan.ComputedKeys[r];
-        var vals = plan.Values;
-        var v = plan.Keyed.Computed[r].Var;
-        Value GroupOf(Value k, Value _)
-        {
-            vals[v] = k;
-            return key.Run(vals);
-        }
-
+        var groupOf = plan.ComputedGroupOf[r];
         if (groups.Map is { } before && ReferenceEquals(before, pre[over]) && changes.Keys(over) is { } differ)
-            groups.Move(m, differ, GroupOf, skip);
+            groups.Move(m, differ, groupOf, skip);
         else
-            groups.Rebuild(m, GroupOf);
+            groups.Rebuild(m, groupOf);
         return groups.Groups;
     }
 

@@ -14,7 +14,7 @@ internal sealed class KeyGroups
     /// <summary>The map whose entries these are (null: none yet).</summary>
     public MapValue? Map { get; private set; }
 
-    public Dictionary<Value, KeySet> Groups { get; } = [];
+    public Dictionary<Value, KeySet> Groups { get; } = new(ValueKeyComparer.Instance);
 
     /// <summary>The groups of every entry of <paramref name="map"/>.</summary>
     public void Rebuild(MapValue map, Func<Value, Value, Value> groupOf)
@@ -29,17 +29,17 @@ internal sealed class KeyGroups
     /// <paramref name="differ"/>: each such key leaves its old group and joins its new one.
     /// <paramref name="skip"/>: planted fault, the keys are not moved (the groups stay the old map's).
     /// </summary>
-    public void Move(MapValue after, IEnumerable<Value> differ, Func<Value, Value, Value> groupOf, bool skip)
+    public void Move(MapValue after, HashSet<Value> differ, Func<Value, Value, Value> groupOf, bool skip)
     {
         var before = Map ?? throw new InvalidOperationException("KeyGroups: Move before Rebuild");
         if (!skip)
         {
             foreach (var k in differ)
             {
-                if (before.Entries.TryGetValue(k, out var old) && Groups.TryGetValue(groupOf(k, old), out var had))
+                if (before.Entries.TryGetValue(k, out var old) && groupOf(k, old) is var was && Groups.TryGetValue(was, out var had))
                 {
                     had.Remove(k);
-                    if (had.Count == 0) Groups.Remove(groupOf(k, old));
+                    if (had.Count == 0) Groups.Remove(was);
                 }
 
                 if (after.Entries.TryGetValue(k, out var now)) Add(groupOf(k, now), k);

@@ -23,9 +23,10 @@ internal sealed class KeyedPlan
         Keyed = keyed;
         ComputedKeys = computedKeys;
         ScanOver = scanOver;
-        Dirty = [.. roles.Select(_ => new HashSet<Value>())];
+        Dirty = [.. roles.Select(_ => new HashSet<Value>(ValueKeyComparer.Instance))];
         Values = new Value[roles.Length];
         ComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
+        ComputedGroupOf = [.. computedKeys.Select((key, r) => GroupOf(key, keyed.Computed[r].Var))];
         PlantedComputedIndex = [.. computedKeys.Select(_ => new KeyGroups())];
         InverseFields = [.. keyed.Hops.Select(h => h.Via)
             .Concat(variants.SelectMany(x => x.Others).SelectMany(o => o).OfType<Narrowing.Join>().Select(j => j.Field)).Distinct()];
@@ -46,6 +47,16 @@ internal sealed class KeyedPlan
 
     /// <summary>Per computed read, the entries of its variable's antecedent guard grouped by the computed key (KernelEval's ComputedIndex), for one map object.</summary>
     public KeyGroups[] ComputedIndex { get; }
+
+    /// <summary>Per computed read, its key at an entry (k, _) of the guard's map: the key term with the read's variable at k (made once: a closure per check was most of the check's allocation).</summary>
+    public Func<Value, Value, Value>[] ComputedGroupOf { get; }
+
+    // The computed key e(k), evaluated with the plan's scratch values (the other variables are not read: e reads only v).
+    private Func<Value, Value, Value> GroupOf(PointProgram key, int v) => (k, _) =>
+    {
+        Values[v] = k;
+        return key.Run(Values);
+    };
 
     /// <summary>As <see cref="ComputedIndex"/>, for the planted fault that leaves it unmoved (kept apart).</summary>
     public KeyGroups[] PlantedComputedIndex { get; }

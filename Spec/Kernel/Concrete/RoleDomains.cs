@@ -69,10 +69,44 @@ public sealed class RoleDomains
     {
         // Only the ids not present yet (mostly none: then these prefixes, and their built values, are shared as they are).
         var added = new Dictionary<Role, HashSet<ulong>>();
-        EvalDomains.AddEntries(k, added, state, changedKeys, Contains);
+        EvalDomains.AddEntries(k, added, state, changedKeys, contains ??= Contains);
+        // The same ids added to these domains as by the last Plus: its result (see lastPlus).
+        if (lastPlus is { } last && last.Plant == plantFreshNotRechecked && SameIds(last.Added, added)) return last.Result;
         var grown = Grown(added);
         grown.plantFreshNotRechecked = plantFreshNotRechecked;
+        if (depth < MemoDepth) lastPlus = (added, plantFreshNotRechecked, grown);
         return grown;
+    }
+
+    // The last Plus from these domains: the ids it added and its result. Plus's result is a function
+    // of these domains' ids, the ids added and the planted flag alone (the state is read only to
+    // find the ids), and a RoleDomains never changes its ids (its caches are functions of them), so
+    // Plus adding the same ids again may hand out the same object. This is what shares the domains
+    // of equal states across kernels booted alike: the random bench and the property tests run each
+    // sequence from the same boot state (one state object, whose domains are computed once) through
+    // the same setup syscalls, so each sequence's setup states got domains equal to the last
+    // sequence's, each copying its prefix of the pools (the last sequence had appended past it) and
+    // building its maps again. Kept only MemoDepth steps from a state computed in full, so that a
+    // long-lived root (the first state every kernel shares) holds at most that many domains.
+    private (Dictionary<Role, HashSet<ulong>> Added, bool Plant, RoleDomains Result)? lastPlus;
+    private Func<Role, ulong, bool>? contains;
+    private int depth;
+    private const int MemoDepth = 64;
+
+    // The same roles with the same (non-empty) sets of ids.
+    private static bool SameIds(Dictionary<Role, HashSet<ulong>> a, Dictionary<Role, HashSet<ulong>> b)
+    {
+        var count = 0;
+        foreach (var (r, ids) in b)
+        {
+            if (ids.Count == 0) continue;
+            count++;
+            if (!a.TryGetValue(r, out var theirs) || !theirs.SetEquals(ids)) return false;
+        }
+
+        foreach (var (_, ids) in a)
+            if (ids.Count > 0) count--;
+        return count == 0;
     }
 
     // Planted fault: the first of the pool's last fresh ids is taken over without testing that it is still absent.
@@ -95,16 +129,24 @@ public sealed class RoleDomains
         return new RoleDomains(k, present) { Size = size, Computed = size };
     }
 
-    /// <summary>These domains with <paramref name="extra"/>'s ids added (this object when they are all present already).</summary>
+    /// <summary>These domains with <paramref name="extra"/>'s ids added (this object when they are all present already). <paramref name="extra"/> is enumerated up to twice.</summary>
     public RoleDomains With(IEnumerable<(Role Role, Value Value)> extra)
     {
-        var add = extra.Where(e => e.Role != Role.None && e.Value is BitVecValue).ToList();
         // Every id already present, with its CNode / owner part for a slot or grant key (as
         // EvalDomains.Add would add them): the copy would equal these domains, so they serve as they
         // are, with the domain values built for them (a spec step from a state asks for its own
-        // domains with the step's arguments, mostly ids of the state).
-        if (add.All(e => Present(e.Role, ((BitVecValue)e.Value).Bits)))
-            return this;
+        // domains with the step's arguments, mostly ids of the state). Tested without a list or a
+        // closure: this runs for every spec step that quantifies.
+        var missing = false;
+        foreach (var (role, value) in extra)
+        {
+            if (role == Role.None || value is not BitVecValue bv || Present(role, bv.Bits)) continue;
+            missing = true;
+            break;
+        }
+
+        if (!missing) return this;
+        var add = extra.Where(e => e.Role != Role.None && e.Value is BitVecValue).ToList();
         var added = new Dictionary<Role, HashSet<ulong>>();
         EvalDomains.AddAll(k, added, add, Contains);
         return Grown(added);
@@ -228,7 +270,7 @@ public sealed class RoleDomains
     private RoleDomains Grown(Dictionary<Role, HashSet<ulong>> added)
     {
         added = added.Where(e => e.Value.Count > 0).ToDictionary(e => e.Key, e => e.Value);
-        if (added.Count == 0) return new RoleDomains(k, present, values, lists, fresh) { Size = Size, Computed = Computed };
+        if (added.Count == 0) return new RoleDomains(k, present, values, lists, fresh) { Size = Size, Computed = Computed, depth = depth + 1 };
         var merged = new Dictionary<Role, (IdPool, int)>(present);
         var size = Size;
         foreach (var (r, ids) in added)
@@ -240,7 +282,7 @@ public sealed class RoleDomains
             size += ids.Count;
         }
 
-        var result = new RoleDomains(k, merged) { Size = size, Computed = Computed };
+        var result = new RoleDomains(k, merged) { Size = size, Computed = Computed, depth = depth + 1 };
         foreach (var (r, v) in values)
             if (!added.ContainsKey(r)) result.values[r] = v;
         foreach (var (r, v) in lists)
