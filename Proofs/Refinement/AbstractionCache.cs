@@ -40,6 +40,7 @@ public sealed class AbstractionCache
     private ObjectValues objectValues = new();
     private Abstraction.Builder grants = new();
     private Abstraction.Builder spareGrants = new();
+    private bool grantsShared; // grants is the thread's seed's (see TakeSeed)
 
     private readonly Abstraction.Builder pending = new(); // the entries re-read by one call, later writes winning
     private readonly List<int> changedObjects = [];
@@ -290,6 +291,7 @@ public sealed class AbstractionCache
         if (fresh && TakeSeed(ids, occupied, image))
         {
             Synced(kernel, ids);
+            capsBehind = true; // the seed's walk is shared: never walked on in place
             return last!;
         }
 
@@ -334,9 +336,14 @@ public sealed class AbstractionCache
     {
         if (seed is not { } s || !(PlantSeedIgnoresImage || image.SameAs(s.Image))) return false;
         foreach (var slot in occupied) ids.IdOf(slot); // as the walk would name them
-        caps = s.Caps.Clone();
+        // The seed's walk and grants are shared, not copied (most checkers never change them in
+        // place): the walk serves only the mirror's rebuild (capsBehind, set by the caller, makes a
+        // later full read go on from the mirror's records), and the grants are replaced, not
+        // refilled, by the next grant read (grantsShared).
+        caps = s.Caps;
         objectValues = s.Objects.Clone();
-        grants = s.Grants.Clone();
+        grants = s.Grants;
+        grantsShared = true;
         image.SetIdsVersion(ids.Version);
         spareImage = lastImage ?? new KernelImage();
         lastImage = image;
@@ -428,7 +435,9 @@ public sealed class AbstractionCache
                 foreach (var (k, v) in n) pending.Set(f, k, v);
         }
 
-        (grants, spareGrants) = (now, grants);
+        // A shared seed's grants are not refilled as the spare: a fresh spare instead.
+        (grants, spareGrants) = (now, grantsShared ? new Abstraction.Builder() : grants);
+        grantsShared = false;
     }
 
     // The re-read entries stored into the previous state's maps; a field keeps its map object, and
@@ -440,6 +449,8 @@ public sealed class AbstractionCache
         var replaced = replacedScratch;
         replaced.Clear();
         Dictionary<string, HashSet<Value>>? changes = null;
+        // Sized once (the changed keys are at most the stored entries): growing them was about a
+        // quarter of the bytes a post-state read allocated.
         for (var i = 0; i < KernelState.Fields.Length; i++)
         {
             if (pending.EntriesOf(i) is not { Count: > 0 } entries) continue;
@@ -449,12 +460,12 @@ public sealed class AbstractionCache
             {
                 var stored = m.Store(k, v);
                 if (ReferenceEquals(stored, m)) continue;
-                (keys ??= []).Add(k);
+                (keys ??= new HashSet<Value>(entries.Count)).Add(k);
                 m = stored;
             }
 
             if (keys is null) continue;
-            (changes ??= new(StringComparer.Ordinal))[KernelState.Fields[i].Name] = keys;
+            (changes ??= new(8, StringComparer.Ordinal))[KernelState.Fields[i].Name] = keys;
             replaced.Add((i, m));
         }
 

@@ -181,7 +181,8 @@ public static partial class SyscallMapping
         return Bv(K.Slot, (cnode << K.Config.CNodeIndexBits) | (index & K.Index.Mask));
     }
 
-    private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
+    // The abstraction's shared values (a spec call's arguments are compared with the state's entries, mostly by reference).
+    private static BitVecValue Bv(BitVecSort s, ulong v) => Abstraction.Bv(s, v);
 
     private static SpecArgs Args(params ReadOnlySpan<(string Name, Value Value)> args) => new(args);
 }
