@@ -51,7 +51,6 @@ public sealed class AbstractionCache
     private readonly CapMirror mirror = new();
     private KernelImpl? watched;
     private ObjectTable? table;
-    private bool imageSlotsStale; // the last image holds no slots (a logged read's), so it cannot show an unchanged kernel
     private bool capsBehind; // the last read was a logged one: the full walk's records are older than the mirror's
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
@@ -80,6 +79,9 @@ public sealed class AbstractionCache
 
     /// <summary>Test-only: the reading by the touch log ignores the slots logged (a kernel whose slot writes skip the log, for the cross-check tests to catch).</summary>
     internal bool PlantSlotLogLost { get; set; }
+
+    /// <summary>Test-only: the reading by the touch log ignores the objects logged (a kernel whose object writes skip the log, for the cross-check tests to catch).</summary>
+    internal bool PlantObjectLogLost { get; set; }
 
     /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
     internal bool PlantSeedIgnoresImage { get; set; }
@@ -158,10 +160,22 @@ public sealed class AbstractionCache
         return AbstractCore(kernel, ids);
     }
 
-    // The reading by the touch log (CapMirror): objects compared as words, the derivation list
-    // re-read only where the kernel logged slot writes. Null when a full read is needed: the
-    // first read on this kernel, a restore, a planted shortcut of the full read's, or a list the
-    // mirror cannot follow (then the full read goes on from the mirror's records).
+    // The reading by the touch log (CapMirror, and the object log): only the object-table indices
+    // the kernel logged are re-read, and the derivation list only where it logged slot writes.
+    // Null when a full read is needed: the first read on this kernel, a restore, a planted
+    // shortcut of the full read's, or a list the mirror cannot follow (then the full read goes on
+    // from the mirror's records).
+    //
+    // Soundness of the object log: every field the abstraction reads from an object (the words
+    // KernelImage captures for it) is written only through a setter that logs the object's table
+    // index, or by ObjectTable's Add, Kill and Remove, which log it too (Verified.Kernel.Objects:
+    // the backing fields are private to each class, and a grant entry is written only by
+    // GrantTableObject.SetEntry — a write that skips the log does not compile). So an index not
+    // logged holds the same instance with the same fields as at the last read, and its entries are
+    // the same. The one entry that reads another index is a grant table's "owner resolves": its
+    // grants are re-read when the owner's index is logged (GrantsMayDifferLogged). A restore
+    // replaces the table (a full read), and the full read after logged reads re-reads every index,
+    // its last image's object words being older than the last read (imageStale).
     private ConcreteState? TryLogged(KernelImpl kernel, CapIdentities ids, bool post, SlotAddress? movedFrom, SlotAddress? movedTo)
     {
         if (!mirror.Valid || !ReferenceEquals(watched, kernel) || !log.IsOn(kernel) || log.Everything || !ReferenceEquals(kernel.Objects, table)
@@ -170,15 +184,11 @@ public sealed class AbstractionCache
             return null;
         }
 
-        var image = spareImage;
-        image.PlantMissCapabilities = false;
-        image.Capture(kernel, [], null, ids.Version); // the objects only
-        FindChangedObjects(kernel, image, all: false);
+        LoggedObjects(kernel);
         var logged = PlantSlotLogLost ? null : log;
         if (changedObjects.Count == 0 && (PlantSlotLogLost || log.Slots.Count == 0) && mirror.Quiet(kernel, post, movedFrom))
         {
-            // Nothing logged, no object changed: the state is the last one (the common pre-state).
-            // The last image stays: this one has the same object words.
+            // Nothing logged: the state is the last one (the common pre-state).
             Previous = last;
             LoggedReads++;
             QuietReads++;
@@ -188,8 +198,7 @@ public sealed class AbstractionCache
         }
 
         pending.Clear();
-        var was = lastImage;
-        if (!mirror.TryRead(kernel, ids, logged, changedObjects, image, was, post, movedFrom, movedTo, pending))
+        if (!mirror.TryRead(kernel, ids, logged, changedObjects, replacedObjects, post, movedFrom, movedTo, pending))
         {
             pending.Clear();
             return null;
@@ -197,11 +206,12 @@ public sealed class AbstractionCache
 
         Previous = last;
         LoggedReads++;
-        ReadObjects(kernel, image, all: false);
-        if (GrantsMayDiffer(image)) ReadGrants(kernel);
-        spareImage = lastImage;
-        lastImage = image;
-        imageSlotsStale = true;
+        var grantsToo = GrantsMayDifferLogged(kernel);
+        ReadObjects(kernel, kernel.Objects.Capacity, ghost: false);
+        if (grantsToo) ReadGrants(kernel);
+        foreach (var id in changedObjects) RecordInstance(kernel, id);
+        objectsRead = kernel.Objects.Capacity; // a table grows only (a restore, which may shrink it, makes a full read)
+        imageStale = true;
         capsBehind = true;
         var (state, changes) = Apply(last);
         last = state;
@@ -214,6 +224,68 @@ public sealed class AbstractionCache
 
         log.Clear();
         return last;
+    }
+
+    // The indices the kernel logged (changedObjects), and among them those holding another
+    // instance than at the last read (replacedObjects: their slots were replaced with them).
+    private void LoggedObjects(KernelImpl kernel)
+    {
+        changedObjects.Clear();
+        replacedObjects.Clear();
+        if (PlantObjectsUnreadOnce)
+        {
+            PlantObjectsUnreadOnce = false;
+            return;
+        }
+
+        if (PlantObjectLogLost) return;
+        foreach (var id in log.Objects)
+        {
+            changedObjects.Add(id);
+            if (!ReferenceEquals(kernel.Objects[id], InstanceRead(id))) replacedObjects.Add(id);
+        }
+    }
+
+    // Grant entries read grant tables and whether each one's owner resolves: they may differ when
+    // a logged index was or is a grant table, or is the owner index of a grant table (a table
+    // whose owner changed is logged itself, so the tables' owners now are those of the last read).
+    private bool GrantsMayDifferLogged(KernelImpl kernel)
+    {
+        if (PlantGrantsUnreadOnce)
+        {
+            PlantGrantsUnreadOnce = false;
+            return false;
+        }
+
+        foreach (var id in changedObjects)
+            if (kernel.Objects[id] is GrantTableObject || InstanceRead(id) is GrantTableObject) return true;
+        foreach (var t in grantTables)
+        {
+            if (kernel.Objects[t] is not GrantTableObject g) continue;
+            foreach (var id in changedObjects)
+                if (g.Owner.Id == id) return true;
+        }
+
+        return false;
+    }
+
+    // The object at each table index as the last read saw it, and the indices holding grant tables then.
+    private KernelObject?[] instances = [];
+    private readonly HashSet<int> grantTables = [];
+    private readonly List<int> replacedObjects = [];
+    private bool imageStale; // the last image is older than the last read (a logged one's): it cannot show an unchanged kernel, nor which objects changed
+
+    private int objectsRead; // the table's capacity at the last read
+
+    private KernelObject? InstanceRead(int id) => id < instances.Length ? instances[id] : null;
+
+    private void RecordInstance(KernelImpl kernel, int id)
+    {
+        if (id >= instances.Length) Array.Resize(ref instances, Math.Max(id + 1, 2 * instances.Length));
+        var o = kernel.Objects[id];
+        instances[id] = o;
+        if (o is GrantTableObject) grantTables.Add(id);
+        else grantTables.Remove(id);
     }
 
     /// <summary>Stops reading by the touch log of the kernel last read (a checker replaced by another): the kernel records for it no more.</summary>
@@ -233,11 +305,15 @@ public sealed class AbstractionCache
         watched = kernel;
     }
 
-    // After a full read: the mirror takes the list it read, and the log starts afresh.
+    // After a full read: the mirror takes the list it read, the instances read are recorded, and the log starts afresh.
     private void Synced(KernelImpl kernel, CapIdentities ids)
     {
         table = kernel.Objects;
-        imageSlotsStale = false;
+        imageStale = false;
+        objectsRead = kernel.Objects.Capacity;
+        Array.Clear(instances);
+        grantTables.Clear();
+        for (var id = 0; id < kernel.Objects.Capacity; id++) RecordInstance(kernel, id);
         mirror.Rebuild(kernel, ids, caps.Records);
         log.Clear();
     }
@@ -279,7 +355,7 @@ public sealed class AbstractionCache
         }
 
         var occupied = occupiedScratch;
-        if (last is not null && lastImage is not null && !imageSlotsStale && image.SameAs(lastImage))
+        if (last is not null && lastImage is not null && !imageStale && image.SameAs(lastImage))
         {
             LastChanges = NoChanges;
             Synced(kernel, ids);
@@ -297,9 +373,11 @@ public sealed class AbstractionCache
 
         var seedImage = fresh ? image.Clone() : null;
         pending.Clear();
-        FindChangedObjects(kernel, image, first);
-        ReadObjects(kernel, image, first);
-        var grantsToo = first || GrantsMayDiffer(image);
+        // After logged reads the last image's object words are older than the last read: every index is re-read.
+        var allObjects = first || imageStale;
+        FindChangedObjects(kernel, image, allObjects);
+        ReadObjects(kernel, Math.Max(image.Capacity, objectsRead), ghost: first);
+        var grantsToo = allObjects || GrantsMayDiffer(image);
         ReadCaps(kernel, ids, occupied);
         if (grantsToo) ReadGrants(kernel);
         image.SetIdsVersion(ids.Version);
@@ -359,7 +437,8 @@ public sealed class AbstractionCache
         changedObjects.Clear();
         if (all)
         {
-            for (var id = 0; id < kernel.Objects.Capacity; id++) changedObjects.Add(id);
+            // Every index now and at the last read (a restore can give a smaller table: the indices beyond it read as defaults now).
+            for (var id = 0; id < Math.Max(kernel.Objects.Capacity, objectsRead); id++) changedObjects.Add(id);
         }
         else if (PlantObjectsUnreadOnce)
         {
@@ -371,13 +450,13 @@ public sealed class AbstractionCache
         }
     }
 
-    // The entries keyed by each changed table index that differ from the last read's.
-    private void ReadObjects(KernelImpl kernel, KernelImage image, bool all)
+    // The entries keyed by each changed table index that differ from the last read's (and the ghost CNode's at the first read).
+    private void ReadObjects(KernelImpl kernel, int capacity, bool ghost)
     {
-        if (all) InFlight.AddGhostCNode(pending.Set);
+        if (ghost) InFlight.AddGhostCNode(pending.Set);
         var fields = Abstraction.ObjectFields;
         var now = objectScratch;
-        objectValues.Reserve(Math.Max(image.Capacity, lastImage?.Capacity ?? 0));
+        objectValues.Reserve(capacity);
         foreach (var id in changedObjects)
         {
             // Only the entries that differ from what this index gave last time (objectValues: what

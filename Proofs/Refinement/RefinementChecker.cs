@@ -127,6 +127,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         abstraction.PlantSeedIgnoresImage = Shortcuts is { SeedIgnoresImage: true };
         abstraction.PlantObjectValuesStale = Shortcuts is { ObjectValuesStale: true };
         abstraction.PlantSlotLogLost = Shortcuts is { SlotLogLost: true };
+        abstraction.PlantObjectLogLost = Shortcuts is { ObjectLogLost: true };
     }
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other
