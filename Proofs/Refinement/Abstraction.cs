@@ -151,7 +151,7 @@ public static class Abstraction
         }
 
         into[0] = BoolValue.True;
-        into[1] = ObjTypeValue(ObjTypeName(o.Type));
+        into[1] = ObjTypeValueOf(o.Type);
         into[2] = Bv(K.Gen, AbstractGeneration(o.Generation));
         into[3] = Bv(K.Addr, o.Paddr);
         into[4] = Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits);
@@ -165,7 +165,7 @@ public static class Abstraction
         if (o is TaskObject t)
         {
             var running = t.State != KTaskState.Inactive;
-            into[8] = TaskStateValue(running ? "Runnable" : "Inactive");
+            into[8] = running ? Runnable : Inactive;
             if (running && t.FaultEndpoint.IsSome)
             {
                 into[9] = Obj((ulong)t.FaultEndpoint.Id);
@@ -360,6 +360,23 @@ public static class Abstraction
     internal static EnumValue ObjTypeValue(string member) => ObjTypes[KernelSorts.ObjType.IndexOf(member)];
 
     private static EnumValue TaskStateValue(string member) => TaskStates[KernelSorts.TaskState.IndexOf(member)];
+
+    // By kernel type and task state, looked up once: a re-read object looked its type's member up by name.
+    private static readonly EnumValue Runnable = TaskStateValue("Runnable");
+    private static readonly EnumValue Inactive = TaskStateValue("Inactive");
+    private static readonly EnumValue?[] TypeValues = TypeValuesByKernelType();
+
+    private static EnumValue?[] TypeValuesByKernelType()
+    {
+        var types = new[] { ObjectType.Untyped, ObjectType.Frame, ObjectType.CNode, ObjectType.Task, ObjectType.Endpoint, ObjectType.Notification, ObjectType.GrantTable, ObjectType.Console };
+        var values = new EnumValue?[(int)types.Max() + 1];
+        foreach (var t in types) values[(int)t] = ObjTypeValue(ObjTypeName(t));
+        return values;
+    }
+
+    /// <summary>The ObjType member of a live object of kernel type <paramref name="t"/> (as <see cref="ObjTypeName"/> names it).</summary>
+    internal static EnumValue ObjTypeValueOf(ObjectType t) =>
+        (ulong)t < (ulong)TypeValues.Length && TypeValues[(int)t] is { } v ? v : ObjTypeValue(ObjTypeName(t));
 
     private static BitVecValue Cap(ulong id) => Bv(K.CapId, id);
 

@@ -198,7 +198,11 @@ public sealed class AbstractionCache
         }
 
         pending.Clear();
-        if (!mirror.TryRead(kernel, ids, logged, changedObjects, replacedObjects, post, movedFrom, movedTo, pending))
+        if ((PlantSlotLogLost || log.Slots.Count == 0) && replacedObjects.Count == 0 && mirror.Quiet(kernel, post, movedFrom))
+        {
+            mirror.ReadRoots(kernel, changedObjects, pending); // objects written, the list not
+        }
+        else if (!mirror.TryRead(kernel, ids, logged, changedObjects, replacedObjects, post, movedFrom, movedTo, pending))
         {
             pending.Clear();
             return null;

@@ -156,6 +156,18 @@ internal sealed class CapMirror
         return true;
     }
 
+    /// <summary>
+    /// The read when <see cref="Quiet"/> holds, no slot was logged and no object replaced, but
+    /// objects were written (an IPC step moving tasks between ready and blocked, a watermark):
+    /// <see cref="TryRead"/> would find the whole list one run from the same head, unchanged from
+    /// its first slot on, and no id to update, so only ObjRoot of the written objects (whose
+    /// resolution may have changed) can differ.
+    /// </summary>
+    public void ReadRoots(KernelImpl kernel, List<int> changedObjects, Abstraction.Builder pending)
+    {
+        foreach (var id in changedObjects) WriteRoot(id, kernel, pending);
+    }
+
     // The new list as runs of the old one and single slots read from the kernel (see the class comment).
     private bool FindSegments(KernelImpl kernel, TouchLog? logged, List<int> replaced)
     {
