@@ -489,5 +489,5 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private static RefinementViolation StateMismatch(string op, string label, ConcreteState expected, ConcreteState actual) =>
         new("refinement", $"{op}.state", $"{label}: post-states differ in {string.Join(", ", expected.DifferingFields(actual))}", expected, actual);
 
-    internal static string Describe(long number) => Enum.IsDefined((SyscallNumber)number) ? ((SyscallNumber)number).ToString() : $"#{number}";
+    internal static string Describe(long number) => SyscallMapping.IsDefined(number) ? ((SyscallNumber)number).ToString() : $"#{number}";
 }
