@@ -174,6 +174,38 @@ public static class Abstraction
         }
     }
 
+    /// <summary>The number of words <see cref="ObjectInputs"/> gives.</summary>
+    internal const int ObjectInputWidth = 7;
+
+    /// <summary>
+    /// Everything <see cref="ObjectEntries"/> reads at index <paramref name="id"/>, as words: equal
+    /// words give equal entries, so the incremental abstraction builds an index's entries again
+    /// only when they differ (an IPC step rewrites a task's state between ready and blocked, which
+    /// the entries do not see). Kept next to ObjectEntries: a field read there must be a word here.
+    /// </summary>
+    internal static void ObjectInputs(KernelImpl kernel, int id, Span<ulong> into)
+    {
+        into.Clear();
+        if (kernel.Objects[id] is not { IsLive: true } o)
+        {
+            into[0] = 1; // not live: the generation the table keeps at the index (Generations.OfDead)
+            into[1] = kernel.Objects.GenerationAt(id);
+            return;
+        }
+
+        into[0] = 2 | ((ulong)o.Type << 8);
+        into[1] = o.Generation;
+        into[2] = o.Paddr;
+        into[3] = (ulong)o.SizeBits;
+        into[4] = (ulong)(long)o.ParentUntyped;
+        if (o is UntypedObject u) into[5] = u.Watermark;
+        if (o is TaskObject t)
+        {
+            into[5] = t.State != KTaskState.Inactive ? 1UL : 0UL;
+            into[6] = t.FaultEndpoint.Packed;
+        }
+    }
+
     /// <summary>The fields <see cref="EmitObject"/> writes, in <see cref="ObjectEntries"/>' order (ObjRoot, also keyed by object, comes from the capabilities).</summary>
     internal static int[] ObjectFields { get; } =
         [F.ObjAlive, F.ObjType, F.ObjGen, F.ObjBase, F.ObjSize, F.ObjHasUt, F.ObjUt, F.UtFree, F.TaskState, F.TaskFaultEp, F.TaskFaultGen];
@@ -330,19 +362,20 @@ public static class Abstraction
     private const int SharedValues = 1024;
     private static readonly BitVecValue[]?[] Shared = new BitVecValue[]?[65];
 
-    // Larger ones (addresses, slot and grant keys) are shared per thread, the table bounded.
+    // Larger ones (addresses, slot and grant keys) are shared per thread, a table per width (keyed
+    // by the bits alone: hashing a (width, bits) pair was most of a lookup), each bounded.
     [ThreadStatic]
-    private static Dictionary<(int Width, ulong Bits), BitVecValue>? sharedWide;
+    private static Dictionary<ulong, BitVecValue>?[]? sharedWide;
 
     internal static BitVecValue Bv(BitVecSort s, ulong v)
     {
         v &= s.Mask;
         if (v >= SharedValues)
         {
-            var wide = sharedWide ??= [];
-            if (wide.TryGetValue((s.Width, v), out var w)) return w;
+            var wide = (sharedWide ??= new Dictionary<ulong, BitVecValue>?[65])[s.Width] ??= [];
+            if (wide.TryGetValue(v, out var w)) return w;
             if (wide.Count >= 1 << 16) wide.Clear();
-            return wide[(s.Width, v)] = new BitVecValue(s.Width, v);
+            return wide[v] = new BitVecValue(s.Width, v);
         }
 
         var table = Shared[s.Width] ??= [.. Enumerable.Range(0, s.Width >= 10 ? SharedValues : 1 << s.Width).Select(x => new BitVecValue(s.Width, (ulong)x))];

@@ -461,8 +461,14 @@ public sealed class AbstractionCache
         var fields = Abstraction.ObjectFields;
         var now = objectScratch;
         objectValues.Reserve(capacity);
+        Span<ulong> inputs = stackalloc ulong[Abstraction.ObjectInputWidth];
         foreach (var id in changedObjects)
         {
+            // Entries built again only when what they are built from differs from the last time
+            // (ObjectInputs: equal inputs, equal entries, which the last state holds already).
+            Abstraction.ObjectInputs(kernel, id, inputs);
+            if (!objectValues.InputsChanged(id, inputs) && !PlantObjectValuesStale) continue;
+
             // Only the entries that differ from what this index gave last time (objectValues: what
             // the last state holds there) go into pending; most of a changed object is unchanged.
             Abstraction.ObjectEntries(kernel, id, now);
@@ -565,7 +571,30 @@ public sealed class AbstractionCache
 internal sealed class ObjectValues
 {
     private static readonly int Width = Abstraction.ObjectFields.Length;
+    private const int InputWidth = Abstraction.ObjectInputWidth;
     private Value?[] values = [];
+    private ulong[] inputs = []; // per index: the ObjectInputs its values were built from
+    private bool[] known = []; // per index: inputs recorded
+
+    /// <summary>
+    /// Whether <paramref name="now"/> differs from the inputs the values at <paramref name="id"/>
+    /// were last built from (true the first time); records <paramref name="now"/> as those inputs
+    /// (the caller then builds the values).
+    /// </summary>
+    public bool InputsChanged(int id, ReadOnlySpan<ulong> now)
+    {
+        if (id >= known.Length)
+        {
+            Array.Resize(ref known, Math.Max(id + 1, 2 * known.Length));
+            Array.Resize(ref inputs, known.Length * InputWidth);
+        }
+
+        var at = inputs.AsSpan(id * InputWidth, InputWidth);
+        if (known[id] && at.SequenceEqual(now)) return false;
+        now.CopyTo(at);
+        known[id] = true;
+        return true;
+    }
 
     /// <summary>The entries of index <paramref name="id"/> (writable: the caller records what it wrote).</summary>
     public Span<Value?> At(int id)
@@ -580,7 +609,7 @@ internal sealed class ObjectValues
         if (ids * Width > values.Length) Array.Resize(ref values, values.Length == 0 ? ids * Width : Math.Max(ids * Width, 2 * values.Length));
     }
 
-    public ObjectValues Clone() => new() { values = (Value?[])values.Clone() };
+    public ObjectValues Clone() => new() { values = (Value?[])values.Clone(), inputs = (ulong[])inputs.Clone(), known = (bool[])known.Clone() };
 }
 
 /// <summary>
