@@ -182,8 +182,10 @@ public static class Abstraction
     /// words give equal entries, so the incremental abstraction builds an index's entries again
     /// only when they differ (an IPC step rewrites a task's state between ready and blocked, which
     /// the entries do not see). Kept next to ObjectEntries: a field read there must be a word here.
+    /// <paramref name="plantMissWatermark"/> (test-only, a wrong memo for the cross-check tests to
+    /// catch) leaves the untyped's watermark out.
     /// </summary>
-    internal static void ObjectInputs(KernelImpl kernel, int id, Span<ulong> into)
+    internal static void ObjectInputs(KernelImpl kernel, int id, Span<ulong> into, bool plantMissWatermark = false)
     {
         into.Clear();
         if (kernel.Objects[id] is not { IsLive: true } o)
@@ -198,7 +200,7 @@ public static class Abstraction
         into[2] = o.Paddr;
         into[3] = (ulong)o.SizeBits;
         into[4] = (ulong)(long)o.ParentUntyped;
-        if (o is UntypedObject u) into[5] = u.Watermark;
+        if (o is UntypedObject u && !plantMissWatermark) into[5] = u.Watermark;
         if (o is TaskObject t)
         {
             into[5] = t.State != KTaskState.Inactive ? 1UL : 0UL;

@@ -83,6 +83,9 @@ public sealed class AbstractionCache
     /// <summary>Test-only: the reading by the touch log ignores the objects logged (a kernel whose object writes skip the log, for the cross-check tests to catch).</summary>
     internal bool PlantObjectLogLost { get; set; }
 
+    /// <summary>Test-only: an object's inputs leave out an untyped's watermark (a wrong memo for the cross-check tests to catch).</summary>
+    internal bool PlantObjectInputsMissWatermark { get; set; }
+
     /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
     internal bool PlantSeedIgnoresImage { get; set; }
 
@@ -466,7 +469,7 @@ public sealed class AbstractionCache
         {
             // Entries built again only when what they are built from differs from the last time
             // (ObjectInputs: equal inputs, equal entries, which the last state holds already).
-            Abstraction.ObjectInputs(kernel, id, inputs);
+            Abstraction.ObjectInputs(kernel, id, inputs, PlantObjectInputsMissWatermark);
             if (!objectValues.InputsChanged(id, inputs) && !PlantObjectValuesStale) continue;
 
             // Only the entries that differ from what this index gave last time (objectValues: what

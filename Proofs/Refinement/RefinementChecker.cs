@@ -128,6 +128,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         abstraction.PlantObjectValuesStale = Shortcuts is { ObjectValuesStale: true };
         abstraction.PlantSlotLogLost = Shortcuts is { SlotLogLost: true };
         abstraction.PlantObjectLogLost = Shortcuts is { ObjectLogLost: true };
+        abstraction.PlantObjectInputsMissWatermark = Shortcuts is { ObjectInputsMissWatermark: true };
     }
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other

@@ -109,6 +109,39 @@ public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void An_object_memo_missing_an_input_is_reported()
+    {
+        // Retypes in fault steps move the untyped's watermark (its UtFree): a memo of what the
+        // untyped's entries were built from that leaves the watermark out keeps the old UtFree
+        // (from the second step on: the first compares with inputs recorded with the watermark),
+        // so the new children lie beyond the untyped's free point, which the invariants report
+        // (before the cross-check, which runs only on a step with no other violation).
+        static RefinementViolation? RetypeInAFault(ShortcutFaults? planted, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, null);
+            w.Checker!.Shortcuts = planted;
+            var untyped = w.Kernel.Objects.All.OfType<Verified.Kernel.Objects.UntypedObject>().MaxBy(u => u.SizeBits)!;
+            foreach (var slots in new[] { Enumerable.Range(0, 10), Enumerable.Range(10, 10) })
+            {
+                var before = untyped.Watermark;
+                WrongKernel.Step(w, w.Tasks[0], UnmodelledFault, [0, 0, 0, 0, 0, 0], KernelError.Ok, _ =>
+                {
+                    foreach (var y in slots) w.Step(new WorkAction(ActionKind.RetypeEndpoint, 0, 0, y, 0, 0));
+                });
+                untyped.Watermark.ShouldNotBe(before, "some retype into an empty slot of the window");
+            }
+
+            return w.Checker!.Finish(w.Kernel);
+        }
+
+        RetypeInAFault(null, 1).ShouldBeNull("the correct memo, cross-checked at every step");
+        var v = RetypeInAFault(new ShortcutFaults { ObjectInputsMissWatermark = true }, 0).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("invariant");
+        v.Clause.ShouldBe("inv.untyped.child_contained");
+    }
+
+    [Fact]
     public void Every_object_write_the_abstraction_can_see_is_in_the_touch_log()
     {
         // The object log's soundness rests on the kernel logging every write to the fields the
