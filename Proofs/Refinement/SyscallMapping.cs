@@ -181,8 +181,9 @@ public static partial class SyscallMapping
         return Bv(K.Slot, (cnode << K.Config.CNodeIndexBits) | (index & K.Index.Mask));
     }
 
-    // The abstraction's shared values (a spec call's arguments are compared with the state's entries, mostly by reference).
-    private static BitVecValue Bv(BitVecSort s, ulong v) => Abstraction.Bv(s, v);
+    // New values, not the abstraction's shared ones: looking those up (a thread-static table per
+    // width) measured slower here than allocating the few a call needs.
+    private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
 
     // Which syscall numbers are defined, by number (Enum.IsDefined looked the enum's values up on every syscall).
     private static readonly bool[] Defined = DefinedNumbers();
