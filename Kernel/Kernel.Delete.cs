@@ -178,7 +178,7 @@ public sealed partial class Kernel
                 // earlier task of the id was revoked when that one lost its table.
                 if (table.Entries[i] is { InUse: true, Indirect: true } e && e.FromGranter.Id == owner.Id)
                 {
-                    table.Entries[i] = GrantEntry.Free(e.Generation + 1);
+                    table.SetEntry(i, GrantEntry.Free(e.Generation + 1));
                 }
             }
         }
@@ -193,7 +193,7 @@ public sealed partial class Kernel
             {
                 if (table.Entries[i].InUse && table.Entries[i].Grantee.Id == task)
                 {
-                    table.Entries[i] = GrantEntry.Free(table.Entries[i].Generation + 1);
+                    table.SetEntry(i, GrantEntry.Free(table.Entries[i].Generation + 1));
                 }
             }
         }

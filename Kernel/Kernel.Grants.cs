@@ -26,7 +26,7 @@ public sealed partial class Kernel
         }
 
         var gen = table.Entries[index].Generation;
-        table.Entries[index] = new GrantEntry(true, gen, false, ObjectRef.Unpack(a[0]), a[1], a[2], (GrantAccess)a[3], ObjectRef.None, 0);
+        table.SetEntry(index, new GrantEntry(true, gen, false, ObjectRef.Unpack(a[0]), a[1], a[2], (GrantAccess)a[3], ObjectRef.None, 0));
         Return(caller, KernelError.Ok, (uint)index | ((ulong)gen << 32));
         return KernelError.Ok;
     }
@@ -53,8 +53,8 @@ public sealed partial class Kernel
 
         var gen = table.Entries[index].Generation;
         var source = GrantSource(ObjectRef.Unpack(a[1]), a[2]); // verified above: in use, this generation
-        table.Entries[index] = new GrantEntry(true, gen, true, ObjectRef.Unpack(a[0]), a[3], a[4], (GrantAccess)a[5], ObjectRef.Unpack(a[1]), a[2],
-            source.AbsoluteBase + a[3], source.Depth + 1);
+        table.SetEntry(index, new GrantEntry(true, gen, true, ObjectRef.Unpack(a[0]), a[3], a[4], (GrantAccess)a[5], ObjectRef.Unpack(a[1]), a[2],
+            source.AbsoluteBase + a[3], source.Depth + 1));
         Return(caller, KernelError.Ok, (uint)index | ((ulong)gen << 32));
         return KernelError.Ok;
     }
@@ -73,8 +73,16 @@ public sealed partial class Kernel
             return KernelError.InvalidArgument;
         }
 
-        index = Array.FindIndex(table.Entries, x => !x.InUse);
+        index = FirstFree(table.Entries);
         return index < 0 ? KernelError.GrantTableFull : KernelError.Ok;
+    }
+
+    // The first entry not in use, or -1.
+    private static int FirstFree(ReadOnlySpan<GrantEntry> entries)
+    {
+        for (var i = 0; i < entries.Length; i++)
+            if (!entries[i].InUse) return i;
+        return -1;
     }
 
     private KernelError DecodeGrantRevoke(TaskObject caller, ReadOnlySpan<ulong> a)
@@ -86,13 +94,13 @@ public sealed partial class Kernel
         }
 
         var index = a[0] & 0xFFFF_FFFF;
-        if (index >= (ulong)table.Entries.Length || !table.Entries[index].InUse || table.Entries[index].Generation != (uint)(a[0] >> 32))
+        if (index >= (ulong)table.Entries.Length || !table.Entries[(int)index].InUse || table.Entries[(int)index].Generation != (uint)(a[0] >> 32))
         {
             return KernelError.GrantInvalid;
         }
 
         // spec: grant.revoke — the generation moves on; (index, old generation) never verifies again
-        table.Entries[index] = GrantEntry.Free(table.Entries[index].Generation + (Faults is { GrantRevokeKeepsGeneration: true } ? 0u : 1u));
+        table.SetEntry((int)index, GrantEntry.Free(table.Entries[(int)index].Generation + (Faults is { GrantRevokeKeepsGeneration: true } ? 0u : 1u)));
         return Ok(caller);
     }
 
@@ -134,7 +142,7 @@ public sealed partial class Kernel
         var g = Objects.Resolve<TaskObject>(granter);
         var table = g is null ? null : Objects.Resolve<GrantTableObject>(g.GrantTable);
         var index = handle & 0xFFFF_FFFF;
-        return table is null || index >= (ulong)table.Entries.Length ? GrantEntry.Free(0) : table.Entries[index];
+        return table is null || index >= (ulong)table.Entries.Length ? GrantEntry.Free(0) : table.Entries[(int)index];
     }
 
     /// <summary>
@@ -162,7 +170,7 @@ public sealed partial class Kernel
                 return KernelError.GrantInvalid;
             }
 
-            var entry = table.Entries[index];
+            var entry = table.Entries[(int)index];
             if (!entry.InUse || entry.Generation != (uint)(handle >> 32) || entry.Grantee != who
                 || offset > entry.Length || length > entry.Length - offset || (access & ~entry.Access) != 0)
             {

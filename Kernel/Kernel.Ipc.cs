@@ -25,7 +25,7 @@ public sealed partial class Kernel
             return e;
         }
 
-        var epCap = Slot(epSlot).Cap;
+        var epCap = SlotAt(epSlot).Cap; // a read: not logged
         e = DecodeTransfer(caller, a[1] & NoCap32, epCap.Rights, out var transfer);
         if (e != KernelError.Ok)
         {
@@ -325,7 +325,7 @@ public sealed partial class Kernel
             return e;
         }
 
-        return IsCurrent(Slot(transfer).Cap) ? KernelError.Ok : KernelError.StaleCapability;
+        return IsCurrent(SlotAt(transfer).Cap) ? KernelError.Ok : KernelError.StaleCapability;
     }
 
     private KernelError DecodeReceiveSlot(TaskObject caller, ulong cptr, out int slot)

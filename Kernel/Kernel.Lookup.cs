@@ -37,7 +37,7 @@ public sealed partial class Kernel
             return e;
         }
 
-        var cap = Slot(address).Cap;
+        var cap = SlotAt(address).Cap; // a read: not logged (Slot is for writes)
         var o = Objects[cap.Object.Id];
         if (o is not T)
         {

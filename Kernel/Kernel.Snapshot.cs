@@ -44,6 +44,7 @@ public sealed partial class Kernel
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         Objects = snapshot.Objects.Clone();
+        Objects.Owner = this;
         MdbHead = snapshot.Head;
         readyHead = (int[])snapshot.ReadyHead.Clone();
         readyTail = (int[])snapshot.ReadyTail.Clone();

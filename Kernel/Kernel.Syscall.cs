@@ -147,7 +147,7 @@ public sealed partial class Kernel
             return e;
         }
 
-        var cap = Slot(slot).Cap;
+        var cap = SlotAt(slot).Cap; // a read: not logged
         Return(caller, KernelError.Ok, (ulong)cap.Type, (ulong)cap.Rights, cap.Badge);
         return KernelError.Ok;
     }

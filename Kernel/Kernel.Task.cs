@@ -78,7 +78,7 @@ public sealed partial class Kernel
         {
             if (Faults is { BindResetsGrantTable: true } && grants.Owner != task.Ref)
             {
-                Array.Fill(grants.Entries, GrantEntry.Free(0)); // planted
+                for (var i = 0; i < grants.Entries.Length; i++) grants.SetEntry(i, GrantEntry.Free(0)); // planted
             }
 
             grants.Owner = task.Ref;

@@ -23,6 +23,7 @@ public sealed partial class Kernel
     public Kernel(IPhysicalMemory memory)
     {
         Memory = memory ?? throw new ArgumentNullException(nameof(memory));
+        Objects.Owner = this;
     }
 
     /// <summary>Physical memory (the machine's, or an array in CPU-less tests).</summary>

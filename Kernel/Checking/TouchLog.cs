@@ -5,9 +5,10 @@ namespace Verified.Kernel.Checking;
 /// <summary>
 /// What the kernel touched since a reader last looked: every capability slot it reached for
 /// writing (<see cref="Kernel"/>'s one slot accessor records each address, reads included, so the
-/// set over-approximates the slots written), every address space whose page tables it wrote, and
-/// "everything" after a restore replaced all structures. Kernel objects need no record: they are
-/// few, and each reader compares a summary of each one every step.
+/// set over-approximates the slots written), every object-table index whose object was written,
+/// added, killed or removed (the logged fields' setters and <see cref="ObjectTable"/>: see
+/// <see cref="KernelObject"/>), every address space whose page tables it wrote, and "everything"
+/// after a restore replaced all structures.
 /// <para>
 /// Several readers may watch one kernel (the incremental consistency checker and the refinement
 /// checker's abstraction, in the kernel tests both at once): each has its own log, with its own
@@ -19,6 +20,8 @@ public sealed class TouchLog
 {
     private readonly HashSet<SlotAddress> slots = [];
     private readonly HashSet<int> addressSpaces = [];
+    private readonly List<int> objects = [];
+    private bool[] objectLogged = []; // per table index: in objects already
     private TouchLog? next; // the next reader's log: every record is passed on
 
     /// <summary>A log for <paramref name="reader"/> (who reads it: one consistency checker per kernel is enforced by it).</summary>
@@ -37,6 +40,9 @@ public sealed class TouchLog
         foreach (var a in slots) into.Add(a);
     }
 
+    /// <summary>Object-table indices whose object was written, added, killed or removed, each once, in the order first logged.</summary>
+    public IReadOnlyList<int> Objects => objects;
+
     /// <summary>Tasks (table index) whose page tables were written.</summary>
     public IReadOnlyCollection<int> AddressSpaces => addressSpaces;
 
@@ -48,6 +54,22 @@ public sealed class TouchLog
     {
         slots.Add(a);
         next?.Slot(a);
+    }
+
+    /// <summary>Records that the object at table index <paramref name="id"/> was written, added, killed or removed (a flag per index: the kernel logs objects on its hot paths).</summary>
+    public void Object(int id)
+    {
+        if (id >= 0)
+        {
+            if (id >= objectLogged.Length) Array.Resize(ref objectLogged, Math.Max(id + 1, 2 * objectLogged.Length));
+            if (!objectLogged[id])
+            {
+                objectLogged[id] = true;
+                objects.Add(id);
+            }
+        }
+
+        next?.Object(id);
     }
 
     /// <summary>Records that a task's page tables were written.</summary>
@@ -69,6 +91,8 @@ public sealed class TouchLog
     {
         slots.Clear();
         addressSpaces.Clear();
+        foreach (var id in objects) objectLogged[id] = false;
+        objects.Clear();
         Everything = false;
     }
 

@@ -248,8 +248,8 @@ public sealed partial class Kernel
                 var e = c.GrantTable!.Entries[i];
                 var from = Party(e.FromGranter);
                 var source = e.Indirect ? GrantSource(from, e.FromHandle) : GrantEntry.Free(0); // recorded as at creation: the source as it is now
-                grants.Entries[i] = new GrantEntry(e.InUse, e.Generation, e.Indirect, Party(e.Grantee), e.Address, e.Length, e.Access, from, e.FromHandle,
-                    e.Indirect ? source.AbsoluteBase + e.Address : 0, e.Indirect ? source.Depth + 1 : 0);
+                grants.SetEntry(i, new GrantEntry(e.InUse, e.Generation, e.Indirect, Party(e.Grantee), e.Address, e.Length, e.Access, from, e.FromHandle,
+                    e.Indirect ? source.AbsoluteBase + e.Address : 0, e.Indirect ? source.Depth + 1 : 0));
             }
 
             grants.Owner = task.Ref;

@@ -29,9 +29,12 @@ public sealed class GrantTableObject : KernelObject
     public GrantTableObject(int entryBits)
     {
         EntryBits = entryBits;
-        Entries = new GrantEntry[1 << entryBits];
-        Array.Fill(Entries, GrantEntry.Free(0));
+        entries = new GrantEntry[1 << entryBits];
+        Array.Fill(entries, GrantEntry.Free(0));
     }
+
+    private GrantEntry[] entries;
+    private ObjectRef owner = ObjectRef.None;
 
     /// <inheritdoc/>
     public override ObjectType Type => ObjectType.GrantTable;
@@ -39,27 +42,34 @@ public sealed class GrantTableObject : KernelObject
     /// <summary>log2 of the entry count.</summary>
     public int EntryBits { get; }
 
-    /// <summary>The task this table belongs to (None until bound).</summary>
-    public ObjectRef Owner { get; internal set; } = ObjectRef.None;
+    /// <summary>The task this table belongs to (None until bound; logged: <see cref="KernelObject"/>).</summary>
+    public ObjectRef Owner { get => owner; internal set { owner = value; Touch(); } }
 
-    /// <summary>The entries.</summary>
-    internal GrantEntry[] Entries { get; private set; }
+    /// <summary>The entries, read-only: they are written only by <see cref="SetEntry"/>, which logs the table.</summary>
+    internal ReadOnlySpan<GrantEntry> Entries => entries;
 
     /// <summary>Read-only view of the entries.</summary>
-    public ReadOnlySpan<GrantEntry> View => Entries;
+    public ReadOnlySpan<GrantEntry> View => entries;
+
+    /// <summary>The one way to write an entry (logged: <see cref="KernelObject"/>).</summary>
+    internal void SetEntry(int index, GrantEntry entry)
+    {
+        entries[index] = entry;
+        Touch();
+    }
 
     /// <inheritdoc/>
     public override KernelObject Clone()
     {
         var clone = new GrantTableObject(EntryBits) { Owner = Owner };
-        clone.Entries = (GrantEntry[])Entries.Clone();
+        clone.entries = (GrantEntry[])entries.Clone();
         return CopyBaseInto(clone);
     }
 
     internal override void Fingerprint(ref Fingerprinter f)
     {
         base.Fingerprint(ref f); f.Add(Owner.Packed);
-        foreach (var e in Entries)
+        foreach (var e in entries)
         {
             f.Add(e.InUse ? 1UL : 0); f.Add(e.Generation); f.Add(e.Indirect ? 1UL : 0); f.Add(e.Grantee.Packed);
             f.Add(e.Address); f.Add(e.Length); f.Add((ulong)e.Access); f.Add(e.FromGranter.Packed); f.Add(e.FromHandle);

@@ -13,6 +13,12 @@ public sealed class ObjectTable
     private List<uint> generations = [];
     private Stack<int> free = new();
 
+    /// <summary>The kernel whose table this is (null: a snapshot's copy), whose touch log records every object written.</summary>
+    internal Kernel? Owner { get; set; }
+
+    /// <summary>Records in the owner's touch log that the object at <paramref name="id"/> was written, replaced or removed.</summary>
+    internal void Touched(int id) => Owner?.Touched?.Object(id);
+
     /// <summary>Number of indexes ever used.</summary>
     public int Capacity => objects.Count;
 
@@ -51,10 +57,12 @@ public sealed class ObjectTable
             generations.Add(0);
         }
 
+        o.Table = this;
         o.Id = id;
         o.Generation = generations[id];
         o.IsLive = true;
         objects[id] = o;
+        Touched(id);
     }
 
     /// <summary>Marks an object dead: its generation moves on, so every reference to it is stale.</summary>
@@ -63,6 +71,7 @@ public sealed class ObjectTable
         o.IsLive = false;
         generations[o.Id] = o.Generation + 1;
         o.Generation++;
+        Touched(o.Id);
     }
 
     /// <summary>Frees the index of a dead object for reuse.</summary>
@@ -75,15 +84,22 @@ public sealed class ObjectTable
 
         objects[o.Id] = null;
         free.Push(o.Id);
+        Touched(o.Id);
     }
 
-    /// <summary>A deep copy.</summary>
-    public ObjectTable Clone() => new()
+    /// <summary>A deep copy, owned by no kernel (a snapshot's; a restore gives its own copy to the kernel).</summary>
+    public ObjectTable Clone()
     {
-        objects = [.. objects.Select(o => o?.Clone())],
-        generations = [.. generations],
-        free = new Stack<int>(free.Reverse()),
-    };
+        var copy = new ObjectTable
+        {
+            objects = [.. objects.Select(o => o?.Clone())],
+            generations = [.. generations],
+            free = new Stack<int>(free.Reverse()),
+        };
+        foreach (var o in copy.objects)
+            if (o is not null) o.Table = copy;
+        return copy;
+    }
 
     internal void Fingerprint(ref Fingerprinter f)
     {

@@ -59,8 +59,12 @@ public sealed class TaskObject : KernelObject
     /// <summary>Message being sent while blocked, or delivered.</summary>
     public MessageWords Message;
 
-    /// <summary>Scheduling state.</summary>
-    public TaskState State { get; internal set; }
+    private TaskState state;
+    private ObjectRef faultEndpoint = ObjectRef.None;
+    private ObjectRef grantTable = ObjectRef.None;
+
+    /// <summary>Scheduling state (logged: <see cref="KernelObject"/>).</summary>
+    public TaskState State { get => state; internal set { state = value; Touch(); } }
 
     /// <summary>Priority, 0..255.</summary>
     public int Priority { get; internal set; }
@@ -68,14 +72,14 @@ public sealed class TaskObject : KernelObject
     /// <summary>Root CNode of the task's capability space.</summary>
     public ObjectRef CSpaceRoot { get; internal set; } = ObjectRef.None;
 
-    /// <summary>Fault endpoint (None: a fault stops the task).</summary>
-    public ObjectRef FaultEndpoint { get; internal set; } = ObjectRef.None;
+    /// <summary>Fault endpoint (None: a fault stops the task; logged).</summary>
+    public ObjectRef FaultEndpoint { get => faultEndpoint; internal set { faultEndpoint = value; Touch(); } }
 
     /// <summary>Badge delivered with fault messages (the badge of the endpoint capability configured).</summary>
     public ulong FaultBadge { get; internal set; }
 
-    /// <summary>The grant table bound to the task.</summary>
-    public ObjectRef GrantTable { get; internal set; } = ObjectRef.None;
+    /// <summary>The grant table bound to the task (logged).</summary>
+    public ObjectRef GrantTable { get => grantTable; internal set { grantTable = value; Touch(); } }
 
     /// <summary>The object the task waits on (endpoint, notification) or None.</summary>
     public ObjectRef BlockedOn { get; internal set; } = ObjectRef.None;
@@ -132,6 +136,7 @@ public sealed class TaskObject : KernelObject
     public override KernelObject Clone()
     {
         var clone = (TaskObject)MemberwiseClone();
+        clone.Table = null; // a copy is in no table until one takes it (its writes are not the kernel's)
         clone.TablePages = [.. TablePages];
         return clone;
     }

@@ -13,8 +13,10 @@ public sealed class UntypedObject : KernelObject
     /// <inheritdoc/>
     public override ObjectType Type => ObjectType.Untyped;
 
-    /// <summary>Offset of the first free byte.</summary>
-    public ulong Watermark { get; internal set; }
+    private ulong watermark;
+
+    /// <summary>Offset of the first free byte (logged: <see cref="KernelObject"/>).</summary>
+    public ulong Watermark { get => watermark; internal set { watermark = value; Touch(); } }
 
     /// <summary>Children (objects and page-table pages) still holding memory.</summary>
     public int LiveChildren { get; internal set; }

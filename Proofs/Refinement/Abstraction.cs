@@ -151,7 +151,7 @@ public static class Abstraction
         }
 
         into[0] = BoolValue.True;
-        into[1] = ObjTypeValue(ObjTypeName(o.Type));
+        into[1] = ObjTypeValueOf(o.Type);
         into[2] = Bv(K.Gen, AbstractGeneration(o.Generation));
         into[3] = Bv(K.Addr, o.Paddr);
         into[4] = Bv(K.Addr, o.SizeBits >= 64 ? 0 : 1UL << o.SizeBits);
@@ -165,12 +165,46 @@ public static class Abstraction
         if (o is TaskObject t)
         {
             var running = t.State != KTaskState.Inactive;
-            into[8] = TaskStateValue(running ? "Runnable" : "Inactive");
+            into[8] = running ? Runnable : Inactive;
             if (running && t.FaultEndpoint.IsSome)
             {
                 into[9] = Obj((ulong)t.FaultEndpoint.Id);
                 into[10] = Bv(K.Gen, AbstractGeneration(t.FaultEndpoint.Generation));
             }
+        }
+    }
+
+    /// <summary>The number of words <see cref="ObjectInputs"/> gives.</summary>
+    internal const int ObjectInputWidth = 7;
+
+    /// <summary>
+    /// Everything <see cref="ObjectEntries"/> reads at index <paramref name="id"/>, as words: equal
+    /// words give equal entries, so the incremental abstraction builds an index's entries again
+    /// only when they differ (an IPC step rewrites a task's state between ready and blocked, which
+    /// the entries do not see). Kept next to ObjectEntries: a field read there must be a word here.
+    /// <paramref name="plantMissWatermark"/> (test-only, a wrong memo for the cross-check tests to
+    /// catch) leaves the untyped's watermark out.
+    /// </summary>
+    internal static void ObjectInputs(KernelImpl kernel, int id, Span<ulong> into, bool plantMissWatermark = false)
+    {
+        into.Clear();
+        if (kernel.Objects[id] is not { IsLive: true } o)
+        {
+            into[0] = 1; // not live: the generation the table keeps at the index (Generations.OfDead)
+            into[1] = kernel.Objects.GenerationAt(id);
+            return;
+        }
+
+        into[0] = 2 | ((ulong)o.Type << 8);
+        into[1] = o.Generation;
+        into[2] = o.Paddr;
+        into[3] = (ulong)o.SizeBits;
+        into[4] = (ulong)(long)o.ParentUntyped;
+        if (o is UntypedObject u && !plantMissWatermark) into[5] = u.Watermark;
+        if (o is TaskObject t)
+        {
+            into[5] = t.State != KTaskState.Inactive ? 1UL : 0UL;
+            into[6] = t.FaultEndpoint.Packed;
         }
     }
 
@@ -330,19 +364,20 @@ public static class Abstraction
     private const int SharedValues = 1024;
     private static readonly BitVecValue[]?[] Shared = new BitVecValue[]?[65];
 
-    // Larger ones (addresses, slot and grant keys) are shared per thread, the table bounded.
+    // Larger ones (addresses, slot and grant keys) are shared per thread, a table per width (keyed
+    // by the bits alone: hashing a (width, bits) pair was most of a lookup), each bounded.
     [ThreadStatic]
-    private static Dictionary<(int Width, ulong Bits), BitVecValue>? sharedWide;
+    private static Dictionary<ulong, BitVecValue>?[]? sharedWide;
 
     internal static BitVecValue Bv(BitVecSort s, ulong v)
     {
         v &= s.Mask;
         if (v >= SharedValues)
         {
-            var wide = sharedWide ??= [];
-            if (wide.TryGetValue((s.Width, v), out var w)) return w;
+            var wide = (sharedWide ??= new Dictionary<ulong, BitVecValue>?[65])[s.Width] ??= [];
+            if (wide.TryGetValue(v, out var w)) return w;
             if (wide.Count >= 1 << 16) wide.Clear();
-            return wide[(s.Width, v)] = new BitVecValue(s.Width, v);
+            return wide[v] = new BitVecValue(s.Width, v);
         }
 
         var table = Shared[s.Width] ??= [.. Enumerable.Range(0, s.Width >= 10 ? SharedValues : 1 << s.Width).Select(x => new BitVecValue(s.Width, (ulong)x))];
@@ -360,6 +395,23 @@ public static class Abstraction
     internal static EnumValue ObjTypeValue(string member) => ObjTypes[KernelSorts.ObjType.IndexOf(member)];
 
     private static EnumValue TaskStateValue(string member) => TaskStates[KernelSorts.TaskState.IndexOf(member)];
+
+    // By kernel type and task state, looked up once: a re-read object looked its type's member up by name.
+    private static readonly EnumValue Runnable = TaskStateValue("Runnable");
+    private static readonly EnumValue Inactive = TaskStateValue("Inactive");
+    private static readonly EnumValue?[] TypeValues = TypeValuesByKernelType();
+
+    private static EnumValue?[] TypeValuesByKernelType()
+    {
+        var types = new[] { ObjectType.Untyped, ObjectType.Frame, ObjectType.CNode, ObjectType.Task, ObjectType.Endpoint, ObjectType.Notification, ObjectType.GrantTable, ObjectType.Console };
+        var values = new EnumValue?[(int)types.Max() + 1];
+        foreach (var t in types) values[(int)t] = ObjTypeValue(ObjTypeName(t));
+        return values;
+    }
+
+    /// <summary>The ObjType member of a live object of kernel type <paramref name="t"/> (as <see cref="ObjTypeName"/> names it).</summary>
+    internal static EnumValue ObjTypeValueOf(ObjectType t) =>
+        (ulong)t < (ulong)TypeValues.Length && TypeValues[(int)t] is { } v ? v : ObjTypeValue(ObjTypeName(t));
 
     private static BitVecValue Cap(ulong id) => Bv(K.CapId, id);
 

@@ -40,6 +40,7 @@ public sealed class AbstractionCache
     private ObjectValues objectValues = new();
     private Abstraction.Builder grants = new();
     private Abstraction.Builder spareGrants = new();
+    private bool grantsShared; // grants is the thread's seed's (see TakeSeed)
 
     private readonly Abstraction.Builder pending = new(); // the entries re-read by one call, later writes winning
     private readonly List<int> changedObjects = [];
@@ -50,7 +51,6 @@ public sealed class AbstractionCache
     private readonly CapMirror mirror = new();
     private KernelImpl? watched;
     private ObjectTable? table;
-    private bool imageSlotsStale; // the last image holds no slots (a logged read's), so it cannot show an unchanged kernel
     private bool capsBehind; // the last read was a logged one: the full walk's records are older than the mirror's
 
     /// <summary>Test-only: the next call returns the previous state without reading the kernel (a wrong shortcut for the cross-check tests to catch).</summary>
@@ -79,6 +79,12 @@ public sealed class AbstractionCache
 
     /// <summary>Test-only: the reading by the touch log ignores the slots logged (a kernel whose slot writes skip the log, for the cross-check tests to catch).</summary>
     internal bool PlantSlotLogLost { get; set; }
+
+    /// <summary>Test-only: the reading by the touch log ignores the objects logged (a kernel whose object writes skip the log, for the cross-check tests to catch).</summary>
+    internal bool PlantObjectLogLost { get; set; }
+
+    /// <summary>Test-only: an object's inputs leave out an untyped's watermark (a wrong memo for the cross-check tests to catch).</summary>
+    internal bool PlantObjectInputsMissWatermark { get; set; }
 
     /// <summary>Test-only: the first call takes the thread's seed state without comparing images (a wrong shortcut for the tests to catch).</summary>
     internal bool PlantSeedIgnoresImage { get; set; }
@@ -157,10 +163,22 @@ public sealed class AbstractionCache
         return AbstractCore(kernel, ids);
     }
 
-    // The reading by the touch log (CapMirror): objects compared as words, the derivation list
-    // re-read only where the kernel logged slot writes. Null when a full read is needed: the
-    // first read on this kernel, a restore, a planted shortcut of the full read's, or a list the
-    // mirror cannot follow (then the full read goes on from the mirror's records).
+    // The reading by the touch log (CapMirror, and the object log): only the object-table indices
+    // the kernel logged are re-read, and the derivation list only where it logged slot writes.
+    // Null when a full read is needed: the first read on this kernel, a restore, a planted
+    // shortcut of the full read's, or a list the mirror cannot follow (then the full read goes on
+    // from the mirror's records).
+    //
+    // Soundness of the object log: every field the abstraction reads from an object (the words
+    // KernelImage captures for it) is written only through a setter that logs the object's table
+    // index, or by ObjectTable's Add, Kill and Remove, which log it too (Verified.Kernel.Objects:
+    // the backing fields are private to each class, and a grant entry is written only by
+    // GrantTableObject.SetEntry — a write that skips the log does not compile). So an index not
+    // logged holds the same instance with the same fields as at the last read, and its entries are
+    // the same. The one entry that reads another index is a grant table's "owner resolves": its
+    // grants are re-read when the owner's index is logged (GrantsMayDifferLogged). A restore
+    // replaces the table (a full read), and the full read after logged reads re-reads every index,
+    // its last image's object words being older than the last read (imageStale).
     private ConcreteState? TryLogged(KernelImpl kernel, CapIdentities ids, bool post, SlotAddress? movedFrom, SlotAddress? movedTo)
     {
         if (!mirror.Valid || !ReferenceEquals(watched, kernel) || !log.IsOn(kernel) || log.Everything || !ReferenceEquals(kernel.Objects, table)
@@ -169,15 +187,11 @@ public sealed class AbstractionCache
             return null;
         }
 
-        var image = spareImage;
-        image.PlantMissCapabilities = false;
-        image.Capture(kernel, [], null, ids.Version); // the objects only
-        FindChangedObjects(kernel, image, all: false);
+        LoggedObjects(kernel);
         var logged = PlantSlotLogLost ? null : log;
         if (changedObjects.Count == 0 && (PlantSlotLogLost || log.Slots.Count == 0) && mirror.Quiet(kernel, post, movedFrom))
         {
-            // Nothing logged, no object changed: the state is the last one (the common pre-state).
-            // The last image stays: this one has the same object words.
+            // Nothing logged: the state is the last one (the common pre-state).
             Previous = last;
             LoggedReads++;
             QuietReads++;
@@ -187,8 +201,11 @@ public sealed class AbstractionCache
         }
 
         pending.Clear();
-        var was = lastImage;
-        if (!mirror.TryRead(kernel, ids, logged, changedObjects, image, was, post, movedFrom, movedTo, pending))
+        if ((PlantSlotLogLost || log.Slots.Count == 0) && replacedObjects.Count == 0 && mirror.Quiet(kernel, post, movedFrom))
+        {
+            mirror.ReadRoots(kernel, changedObjects, pending); // objects written, the list not
+        }
+        else if (!mirror.TryRead(kernel, ids, logged, changedObjects, replacedObjects, post, movedFrom, movedTo, pending))
         {
             pending.Clear();
             return null;
@@ -196,11 +213,12 @@ public sealed class AbstractionCache
 
         Previous = last;
         LoggedReads++;
-        ReadObjects(kernel, image, all: false);
-        if (GrantsMayDiffer(image)) ReadGrants(kernel);
-        spareImage = lastImage;
-        lastImage = image;
-        imageSlotsStale = true;
+        var grantsToo = GrantsMayDifferLogged(kernel);
+        ReadObjects(kernel, kernel.Objects.Capacity, ghost: false);
+        if (grantsToo) ReadGrants(kernel);
+        foreach (var id in changedObjects) RecordInstance(kernel, id);
+        objectsRead = kernel.Objects.Capacity; // a table grows only (a restore, which may shrink it, makes a full read)
+        imageStale = true;
         capsBehind = true;
         var (state, changes) = Apply(last);
         last = state;
@@ -213,6 +231,68 @@ public sealed class AbstractionCache
 
         log.Clear();
         return last;
+    }
+
+    // The indices the kernel logged (changedObjects), and among them those holding another
+    // instance than at the last read (replacedObjects: their slots were replaced with them).
+    private void LoggedObjects(KernelImpl kernel)
+    {
+        changedObjects.Clear();
+        replacedObjects.Clear();
+        if (PlantObjectsUnreadOnce)
+        {
+            PlantObjectsUnreadOnce = false;
+            return;
+        }
+
+        if (PlantObjectLogLost) return;
+        foreach (var id in log.Objects)
+        {
+            changedObjects.Add(id);
+            if (!ReferenceEquals(kernel.Objects[id], InstanceRead(id))) replacedObjects.Add(id);
+        }
+    }
+
+    // Grant entries read grant tables and whether each one's owner resolves: they may differ when
+    // a logged index was or is a grant table, or is the owner index of a grant table (a table
+    // whose owner changed is logged itself, so the tables' owners now are those of the last read).
+    private bool GrantsMayDifferLogged(KernelImpl kernel)
+    {
+        if (PlantGrantsUnreadOnce)
+        {
+            PlantGrantsUnreadOnce = false;
+            return false;
+        }
+
+        foreach (var id in changedObjects)
+            if (kernel.Objects[id] is GrantTableObject || InstanceRead(id) is GrantTableObject) return true;
+        foreach (var t in grantTables)
+        {
+            if (kernel.Objects[t] is not GrantTableObject g) continue;
+            foreach (var id in changedObjects)
+                if (g.Owner.Id == id) return true;
+        }
+
+        return false;
+    }
+
+    // The object at each table index as the last read saw it, and the indices holding grant tables then.
+    private KernelObject?[] instances = [];
+    private readonly HashSet<int> grantTables = [];
+    private readonly List<int> replacedObjects = [];
+    private bool imageStale; // the last image is older than the last read (a logged one's): it cannot show an unchanged kernel, nor which objects changed
+
+    private int objectsRead; // the table's capacity at the last read
+
+    private KernelObject? InstanceRead(int id) => id < instances.Length ? instances[id] : null;
+
+    private void RecordInstance(KernelImpl kernel, int id)
+    {
+        if (id >= instances.Length) Array.Resize(ref instances, Math.Max(id + 1, 2 * instances.Length));
+        var o = kernel.Objects[id];
+        instances[id] = o;
+        if (o is GrantTableObject) grantTables.Add(id);
+        else grantTables.Remove(id);
     }
 
     /// <summary>Stops reading by the touch log of the kernel last read (a checker replaced by another): the kernel records for it no more.</summary>
@@ -232,11 +312,15 @@ public sealed class AbstractionCache
         watched = kernel;
     }
 
-    // After a full read: the mirror takes the list it read, and the log starts afresh.
+    // After a full read: the mirror takes the list it read, the instances read are recorded, and the log starts afresh.
     private void Synced(KernelImpl kernel, CapIdentities ids)
     {
         table = kernel.Objects;
-        imageSlotsStale = false;
+        imageStale = false;
+        objectsRead = kernel.Objects.Capacity;
+        Array.Clear(instances);
+        grantTables.Clear();
+        for (var id = 0; id < kernel.Objects.Capacity; id++) RecordInstance(kernel, id);
         mirror.Rebuild(kernel, ids, caps.Records);
         log.Clear();
     }
@@ -278,7 +362,7 @@ public sealed class AbstractionCache
         }
 
         var occupied = occupiedScratch;
-        if (last is not null && lastImage is not null && !imageSlotsStale && image.SameAs(lastImage))
+        if (last is not null && lastImage is not null && !imageStale && image.SameAs(lastImage))
         {
             LastChanges = NoChanges;
             Synced(kernel, ids);
@@ -290,14 +374,17 @@ public sealed class AbstractionCache
         if (fresh && TakeSeed(ids, occupied, image))
         {
             Synced(kernel, ids);
+            capsBehind = true; // the seed's walk is shared: never walked on in place
             return last!;
         }
 
         var seedImage = fresh ? image.Clone() : null;
         pending.Clear();
-        FindChangedObjects(kernel, image, first);
-        ReadObjects(kernel, image, first);
-        var grantsToo = first || GrantsMayDiffer(image);
+        // After logged reads the last image's object words are older than the last read: every index is re-read.
+        var allObjects = first || imageStale;
+        FindChangedObjects(kernel, image, allObjects);
+        ReadObjects(kernel, Math.Max(image.Capacity, objectsRead), ghost: first);
+        var grantsToo = allObjects || GrantsMayDiffer(image);
         ReadCaps(kernel, ids, occupied);
         if (grantsToo) ReadGrants(kernel);
         image.SetIdsVersion(ids.Version);
@@ -334,9 +421,14 @@ public sealed class AbstractionCache
     {
         if (seed is not { } s || !(PlantSeedIgnoresImage || image.SameAs(s.Image))) return false;
         foreach (var slot in occupied) ids.IdOf(slot); // as the walk would name them
-        caps = s.Caps.Clone();
+        // The seed's walk and grants are shared, not copied (most checkers never change them in
+        // place): the walk serves only the mirror's rebuild (capsBehind, set by the caller, makes a
+        // later full read go on from the mirror's records), and the grants are replaced, not
+        // refilled, by the next grant read (grantsShared).
+        caps = s.Caps;
         objectValues = s.Objects.Clone();
-        grants = s.Grants.Clone();
+        grants = s.Grants;
+        grantsShared = true;
         image.SetIdsVersion(ids.Version);
         spareImage = lastImage ?? new KernelImage();
         lastImage = image;
@@ -352,7 +444,8 @@ public sealed class AbstractionCache
         changedObjects.Clear();
         if (all)
         {
-            for (var id = 0; id < kernel.Objects.Capacity; id++) changedObjects.Add(id);
+            // Every index now and at the last read (a restore can give a smaller table: the indices beyond it read as defaults now).
+            for (var id = 0; id < Math.Max(kernel.Objects.Capacity, objectsRead); id++) changedObjects.Add(id);
         }
         else if (PlantObjectsUnreadOnce)
         {
@@ -364,15 +457,21 @@ public sealed class AbstractionCache
         }
     }
 
-    // The entries keyed by each changed table index that differ from the last read's.
-    private void ReadObjects(KernelImpl kernel, KernelImage image, bool all)
+    // The entries keyed by each changed table index that differ from the last read's (and the ghost CNode's at the first read).
+    private void ReadObjects(KernelImpl kernel, int capacity, bool ghost)
     {
-        if (all) InFlight.AddGhostCNode(pending.Set);
+        if (ghost) InFlight.AddGhostCNode(pending.Set);
         var fields = Abstraction.ObjectFields;
         var now = objectScratch;
-        objectValues.Reserve(Math.Max(image.Capacity, lastImage?.Capacity ?? 0));
+        objectValues.Reserve(capacity);
+        Span<ulong> inputs = stackalloc ulong[Abstraction.ObjectInputWidth];
         foreach (var id in changedObjects)
         {
+            // Entries built again only when what they are built from differs from the last time
+            // (ObjectInputs: equal inputs, equal entries, which the last state holds already).
+            Abstraction.ObjectInputs(kernel, id, inputs, PlantObjectInputsMissWatermark);
+            if (!objectValues.InputsChanged(id, inputs) && !PlantObjectValuesStale) continue;
+
             // Only the entries that differ from what this index gave last time (objectValues: what
             // the last state holds there) go into pending; most of a changed object is unchanged.
             Abstraction.ObjectEntries(kernel, id, now);
@@ -428,7 +527,9 @@ public sealed class AbstractionCache
                 foreach (var (k, v) in n) pending.Set(f, k, v);
         }
 
-        (grants, spareGrants) = (now, grants);
+        // A shared seed's grants are not refilled as the spare: a fresh spare instead.
+        (grants, spareGrants) = (now, grantsShared ? new Abstraction.Builder() : grants);
+        grantsShared = false;
     }
 
     // The re-read entries stored into the previous state's maps; a field keeps its map object, and
@@ -440,6 +541,8 @@ public sealed class AbstractionCache
         var replaced = replacedScratch;
         replaced.Clear();
         Dictionary<string, HashSet<Value>>? changes = null;
+        // Sized once (the changed keys are at most the stored entries): growing them was about a
+        // quarter of the bytes a post-state read allocated.
         for (var i = 0; i < KernelState.Fields.Length; i++)
         {
             if (pending.EntriesOf(i) is not { Count: > 0 } entries) continue;
@@ -449,12 +552,12 @@ public sealed class AbstractionCache
             {
                 var stored = m.Store(k, v);
                 if (ReferenceEquals(stored, m)) continue;
-                (keys ??= []).Add(k);
+                (keys ??= new HashSet<Value>(entries.Count)).Add(k);
                 m = stored;
             }
 
             if (keys is null) continue;
-            (changes ??= new(StringComparer.Ordinal))[KernelState.Fields[i].Name] = keys;
+            (changes ??= new(8, StringComparer.Ordinal))[KernelState.Fields[i].Name] = keys;
             replaced.Add((i, m));
         }
 
@@ -471,7 +574,30 @@ public sealed class AbstractionCache
 internal sealed class ObjectValues
 {
     private static readonly int Width = Abstraction.ObjectFields.Length;
+    private const int InputWidth = Abstraction.ObjectInputWidth;
     private Value?[] values = [];
+    private ulong[] inputs = []; // per index: the ObjectInputs its values were built from
+    private bool[] known = []; // per index: inputs recorded
+
+    /// <summary>
+    /// Whether <paramref name="now"/> differs from the inputs the values at <paramref name="id"/>
+    /// were last built from (true the first time); records <paramref name="now"/> as those inputs
+    /// (the caller then builds the values).
+    /// </summary>
+    public bool InputsChanged(int id, ReadOnlySpan<ulong> now)
+    {
+        if (id >= known.Length)
+        {
+            Array.Resize(ref known, Math.Max(id + 1, 2 * known.Length));
+            Array.Resize(ref inputs, known.Length * InputWidth);
+        }
+
+        var at = inputs.AsSpan(id * InputWidth, InputWidth);
+        if (known[id] && at.SequenceEqual(now)) return false;
+        now.CopyTo(at);
+        known[id] = true;
+        return true;
+    }
 
     /// <summary>The entries of index <paramref name="id"/> (writable: the caller records what it wrote).</summary>
     public Span<Value?> At(int id)
@@ -486,7 +612,7 @@ internal sealed class ObjectValues
         if (ids * Width > values.Length) Array.Resize(ref values, values.Length == 0 ? ids * Width : Math.Max(ids * Width, 2 * values.Length));
     }
 
-    public ObjectValues Clone() => new() { values = (Value?[])values.Clone() };
+    public ObjectValues Clone() => new() { values = (Value?[])values.Clone(), inputs = (ulong[])inputs.Clone(), known = (bool[])known.Clone() };
 }
 
 /// <summary>

@@ -17,8 +17,8 @@ namespace Verified.Proofs.Refinement;
 /// Soundness: the result is the full walk's (<see cref="Abstraction.WalkCaps"/>), given that every
 /// write to a slot since the last read is in the log (the kernel changes a slot only through
 /// Kernel.Slot, which logs the address; a CNode's or task's slots are replaced only with the
-/// object itself, which the object comparison sees and which makes every listed slot of it count
-/// as touched). Then a listed slot not logged holds what it held: the same capability, depth and
+/// object itself, a new instance at its table index, which the object log records (the caller
+/// passes such indices as replaced) and which makes every listed slot of it count as touched). Then a listed slot not logged holds what it held: the same capability, depth and
 /// next slot. So from any such slot the new list follows the old list up to the next logged slot
 /// (a run); logged and newly listed slots are read from the kernel one by one. A slot met twice,
 /// or a run end reached twice, is a cycle; runs out of their old order could reorder equal-depth
@@ -134,12 +134,12 @@ internal sealed class CapMirror
     /// otherwise, as the pre-state's walk, newly listed slots are named. False (nothing written,
     /// the identities untouched, the mirror invalid) when a full read is needed.
     /// </summary>
-    public bool TryRead(KernelImpl kernel, CapIdentities ids, TouchLog? logged, List<int> changedObjects, KernelImage image, KernelImage was,
+    public bool TryRead(KernelImpl kernel, CapIdentities ids, TouchLog? logged, List<int> changedObjects, List<int> replaced,
         bool post, SlotAddress? movedFrom, SlotAddress? movedTo, Abstraction.Builder pending)
     {
         if (!Valid) return false;
         stamp++;
-        if (!FindSegments(kernel, logged, changedObjects, image, was))
+        if (!FindSegments(kernel, logged, replaced))
         {
             Valid = false;
             return false;
@@ -156,15 +156,27 @@ internal sealed class CapMirror
         return true;
     }
 
+    /// <summary>
+    /// The read when <see cref="Quiet"/> holds, no slot was logged and no object replaced, but
+    /// objects were written (an IPC step moving tasks between ready and blocked, a watermark):
+    /// <see cref="TryRead"/> would find the whole list one run from the same head, unchanged from
+    /// its first slot on, and no id to update, so only ObjRoot of the written objects (whose
+    /// resolution may have changed) can differ.
+    /// </summary>
+    public void ReadRoots(KernelImpl kernel, List<int> changedObjects, Abstraction.Builder pending)
+    {
+        foreach (var id in changedObjects) WriteRoot(id, kernel, pending);
+    }
+
     // The new list as runs of the old one and single slots read from the kernel (see the class comment).
-    private bool FindSegments(KernelImpl kernel, TouchLog? logged, List<int> changedObjects, KernelImage image, KernelImage was)
+    private bool FindSegments(KernelImpl kernel, TouchLog? logged, List<int> replaced)
     {
         touched.Clear();
         logged?.CopySlotsTo(touched);
-        foreach (var id in changedObjects)
+        foreach (var id in replaced)
         {
             // A replaced CNode or task has new slots: every listed slot of it counts as touched (rare: the list holds none of a dead object's slots).
-            if (ReferenceEquals(image.InstanceAt(id), was.InstanceAt(id)) || id >= holders.Length || holders[id] == 0) continue;
+            if (id >= holders.Length || holders[id] == 0) continue;
             foreach (var n in nodes.Values)
                 if (n.InList && n.Slot.Object == id) touched.Add(n.Slot);
         }

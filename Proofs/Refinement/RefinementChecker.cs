@@ -127,6 +127,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
         abstraction.PlantSeedIgnoresImage = Shortcuts is { SeedIgnoresImage: true };
         abstraction.PlantObjectValuesStale = Shortcuts is { ObjectValuesStale: true };
         abstraction.PlantSlotLogLost = Shortcuts is { SlotLogLost: true };
+        abstraction.PlantObjectLogLost = Shortcuts is { ObjectLogLost: true };
+        abstraction.PlantObjectInputsMissWatermark = Shortcuts is { ObjectInputsMissWatermark: true };
     }
 
     // D5 may excuse the grants of the owner of a grant table that dies in the step, and no other
@@ -488,5 +490,5 @@ public sealed partial class RefinementChecker : ISyscallObserver
     private static RefinementViolation StateMismatch(string op, string label, ConcreteState expected, ConcreteState actual) =>
         new("refinement", $"{op}.state", $"{label}: post-states differ in {string.Join(", ", expected.DifferingFields(actual))}", expected, actual);
 
-    internal static string Describe(long number) => Enum.IsDefined((SyscallNumber)number) ? ((SyscallNumber)number).ToString() : $"#{number}";
+    internal static string Describe(long number) => SyscallMapping.IsDefined(number) ? ((SyscallNumber)number).ToString() : $"#{number}";
 }

@@ -43,6 +43,12 @@ public sealed record ShortcutFaults
     /// <summary>The incremental abstraction's reading by the touch log ignores every slot the kernel logged (as a kernel whose slot writes skip the log would), so a capability copied, moved or deleted keeps its old entries.</summary>
     public bool SlotLogLost { get; init; }
 
+    /// <summary>The incremental abstraction's reading by the touch log ignores every object the kernel logged (as a kernel whose object writes skip the log would), so an object written alone — retyped, its watermark moved, a task suspended — keeps its old entries.</summary>
+    public bool ObjectLogLost { get; init; }
+
+    /// <summary>The incremental abstraction's record of what an object's entries were built from leaves out an untyped's watermark (as a memo missing one input would), so a retype that only moves an existing untyped's watermark keeps its old UtFree.</summary>
+    public bool ObjectInputsMissWatermark { get; init; }
+
     /// <summary>A fresh checker's first abstraction takes the thread's seed state (the last fresh first state) without comparing kernel images (as a seed keyed on the wrong data would).</summary>
     public bool SeedIgnoresImage { get; init; }
 

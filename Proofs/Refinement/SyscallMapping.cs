@@ -28,7 +28,7 @@ public static partial class SyscallMapping
 
     public static SpecCall Decide(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> a, CapIdentities ids)
     {
-        if (!Enum.IsDefined((SyscallNumber)number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number, a fault: task.crash needs a Faulted state the abstraction cannot give (a task blocked on its fault endpoint is Runnable to it, one without a handler stops)");
+        if (!IsDefined(number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number, a fault: task.crash needs a Faulted state the abstraction cannot give (a task blocked on its fault endpoint is Runnable to it, one without a handler stops)");
         var n = (SyscallNumber)number;
         switch (n)
         {
@@ -181,7 +181,24 @@ public static partial class SyscallMapping
         return Bv(K.Slot, (cnode << K.Config.CNodeIndexBits) | (index & K.Index.Mask));
     }
 
+    // New values, not the abstraction's shared ones: looking those up (a thread-static table per
+    // width) measured slower here than allocating the few a call needs.
     private static BitVecValue Bv(BitVecSort s, ulong v) => new(s.Width, v & s.Mask);
+
+    // Which syscall numbers are defined, by number (Enum.IsDefined looked the enum's values up on every syscall).
+    private static readonly bool[] Defined = DefinedNumbers();
+
+    private static bool[] DefinedNumbers()
+    {
+        var values = Enum.GetValues<SyscallNumber>();
+        var defined = new bool[values.Max(v => (long)v) + 1];
+        foreach (var v in values)
+            if ((long)v >= 0) defined[(long)v] = true;
+        return defined;
+    }
+
+    /// <summary>Whether <paramref name="number"/> is a defined syscall number.</summary>
+    internal static bool IsDefined(long number) => number >= 0 && number < Defined.Length && Defined[number];
 
     private static SpecArgs Args(params ReadOnlySpan<(string Name, Value Value)> args) => new(args);
 }

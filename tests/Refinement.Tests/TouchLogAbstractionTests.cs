@@ -60,7 +60,9 @@ public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
         var w = new Workload(null, check: true, crossCheckEvery: 1, shortcuts: null);
         w.Run(RandomActions(new Random(3), 10)).ShouldBeNull();
         var snapshot = w.Kernel.Snapshot();
-        w.Run(RandomActions(new Random(4), 10)).ShouldBeNull();
+        var objectsThen = w.Kernel.Objects.Capacity;
+        w.Run([.. Enumerable.Range(0, 20).Select(y => new WorkAction(ActionKind.RetypeEndpoint, 0, 0, y, 0, 0)), .. RandomActions(new Random(4), 10)]).ShouldBeNull();
+        w.Kernel.Objects.Capacity.ShouldBeGreaterThan(objectsThen, "objects made after the snapshot: the restored table is smaller than the one last read");
         var fullBefore = w.Checker!.AbstractionReads.Full;
         // Out of the checker's sight, as a test or the run loop might: the structures go back.
         w.Kernel.Restore(snapshot);
@@ -80,6 +82,124 @@ public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
             k.Syscall(root, (long)SyscallNumber.CNodeCopy, [AbiConstants.SlotRootCNode, first + 3, AbiConstants.SlotRootCNode, first + 12, (ulong)Rights.All, 0])
                 .Status.ShouldBe(KernelError.Ok));
         return w.Checker!.Finish(w.Kernel);
+    }
+
+    [Fact]
+    public void Cross_check_reports_an_abstraction_whose_touch_log_missed_the_object_writes()
+    {
+        // Suspending task t1 in a fault step writes only its table entry (TaskState): a reading
+        // that ignores the logged objects keeps it Runnable; only the cross-check sees it.
+        static RefinementViolation? SuspendInAFault(ShortcutFaults? planted, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, null);
+            w.Checker!.Shortcuts = planted;
+            WrongKernel.Step(w, w.Tasks[0], UnmodelledFault, [0, 0, 0, 0, 0, 0], KernelError.Ok, k =>
+                k.Syscall(w.Tasks[0], (long)SyscallNumber.TaskSuspend, [(ulong)w.Booted.FirstFreeSlot, 0, 0, 0, 0, 0]).Status.ShouldBe(KernelError.Ok));
+            return w.Checker!.Finish(w.Kernel);
+        }
+
+        var lost = new ShortcutFaults { ObjectLogLost = true };
+        SuspendInAFault(null, 1).ShouldBeNull();
+        SuspendInAFault(lost, 0).ShouldBeNull("the planted lost log hides the suspension");
+        var v = SuspendInAFault(lost, 1).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("cross-check");
+        v.Clause.ShouldBe("abstraction.incremental");
+        v.Message.ShouldContain("TaskState");
+    }
+
+    [Fact]
+    public void An_object_memo_missing_an_input_is_reported()
+    {
+        // Retypes in fault steps move the untyped's watermark (its UtFree): a memo of what the
+        // untyped's entries were built from that leaves the watermark out keeps the old UtFree
+        // (from the second step on: the first compares with inputs recorded with the watermark),
+        // so the new children lie beyond the untyped's free point, which the invariants report
+        // (before the cross-check, which runs only on a step with no other violation).
+        static RefinementViolation? RetypeInAFault(ShortcutFaults? planted, int crossCheckEvery)
+        {
+            var w = new Workload(null, check: true, crossCheckEvery, null);
+            w.Checker!.Shortcuts = planted;
+            var untyped = w.Kernel.Objects.All.OfType<Verified.Kernel.Objects.UntypedObject>().MaxBy(u => u.SizeBits)!;
+            foreach (var slots in new[] { Enumerable.Range(0, 10), Enumerable.Range(10, 10) })
+            {
+                var before = untyped.Watermark;
+                WrongKernel.Step(w, w.Tasks[0], UnmodelledFault, [0, 0, 0, 0, 0, 0], KernelError.Ok, _ =>
+                {
+                    foreach (var y in slots) w.Step(new WorkAction(ActionKind.RetypeEndpoint, 0, 0, y, 0, 0));
+                });
+                untyped.Watermark.ShouldNotBe(before, "some retype into an empty slot of the window");
+            }
+
+            return w.Checker!.Finish(w.Kernel);
+        }
+
+        RetypeInAFault(null, 1).ShouldBeNull("the correct memo, cross-checked at every step");
+        var v = RetypeInAFault(new ShortcutFaults { ObjectInputsMissWatermark = true }, 0).ShouldNotBeNull();
+        output.WriteLine(v.Message);
+        v.Property.ShouldBe("invariant");
+        v.Clause.ShouldBe("inv.untyped.child_contained");
+    }
+
+    [Fact]
+    public void Every_object_write_the_abstraction_can_see_is_in_the_touch_log()
+    {
+        // The object log's soundness rests on the kernel logging every write to the fields the
+        // abstraction reads (KernelObject's logged setters, GrantTableObject.SetEntry, the table's
+        // Add, Kill and Remove): after every syscall of random sequences, each table index whose
+        // instance or read fields differ from before the syscall must be in the log.
+        var r = new Random(5);
+        var checkedSteps = 0;
+        var changed = 0;
+        for (var i = 0; i < 16; i++)
+        {
+            var w = new Workload(null, check: false, 0, null, timings: false, padding: i % 2 == 0 ? 0 : 10);
+            var log = new Verified.Kernel.Checking.TouchLog("test");
+            Verified.Kernel.Checking.TouchLog.Join(w.Kernel, log);
+            var before = ObjectFields(w.Kernel);
+            w.Kernel.Events += _ =>
+            {
+                var now = ObjectFields(w.Kernel);
+                for (var id = 0; id < Math.Max(now.Count, before.Count); id++)
+                {
+                    if (id < now.Count && id < before.Count && now[id] == before[id]) continue;
+                    changed++;
+                    log.Objects.ShouldContain(id, $"object {id} changed ({(id < before.Count ? before[id] : "none")} -> {(id < now.Count ? now[id] : "none")}) without being logged");
+                }
+
+                log.Clear();
+                before = now;
+                checkedSteps++;
+            };
+            w.Run(RandomActions(r, 30));
+        }
+
+        output.WriteLine($"{checkedSteps} syscalls, {changed} object changes, each logged");
+        changed.ShouldBeGreaterThan(100, "the sequences change objects");
+    }
+
+    // Per table index, what the abstraction reads of it (the instance by reference, as a replaced
+    // CNode or task also replaces its slots), rendered as a string for an exact comparison.
+    private static List<string> ObjectFields(Verified.Kernel.Kernel k)
+    {
+        var t = k.Objects;
+        var fields = new List<string>(t.Capacity);
+        for (var id = 0; id < t.Capacity; id++)
+        {
+            var o = t[id];
+            var text = $"{t.GenerationAt(id)} {(o is null ? "none" : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o).ToString(System.Globalization.CultureInfo.InvariantCulture))}";
+            if (o is not null) text += $" {o.IsLive} {o.Type} {o.Generation} {o.Paddr} {o.SizeBits} {o.ParentUntyped}";
+            text += o switch
+            {
+                Verified.Kernel.Objects.UntypedObject u => $" {u.Watermark}",
+                Verified.Kernel.Objects.TaskObject task => $" {task.State} {task.FaultEndpoint} {task.GrantTable}",
+                Verified.Kernel.Objects.GrantTableObject g => $" {g.Owner} {string.Join(",", g.View.ToArray())}",
+                _ => "",
+            };
+            fields.Add(text);
+        }
+
+        return fields;
     }
 
     [Fact]
