@@ -14,9 +14,9 @@ public sealed partial class RefinementChecker
         if (d.CapSlot is { } slot)
         {
             var lookup = CapLookup.Expected(before, slot, "Task", Rights.Write);
-            var label0 = $"task.destroy(cap in {slot})";
             if (lookup != KernelError.Ok || status != KernelError.Ok)
             {
+                var label0 = $"task.destroy(cap in {slot})";
                 if (status != lookup)
                 {
                     return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.destroy.status",
@@ -104,7 +104,7 @@ public sealed partial class RefinementChecker
             for (var i = 0; i < left.Count && taken < 0; i++)
             {
                 var (v, slot) = left[i];
-                var st = step is not null ? step(state, slot) : eval.Step(operation, state, new Dictionary<string, Value> { ["slot"] = slot });
+                var st = step is not null ? step(state, slot) : eval.Step(operation, state, new SpecArgs(("slot", slot)));
                 if (st.Ok)
                 {
                     taken = i;
@@ -150,22 +150,43 @@ public sealed partial class RefinementChecker
         var liveBefore = before.Map("CapLive");
         var liveAfter = after.Map("CapLive");
         var depth = before.Map("CapDepth");
-        var changedCaps = known.TryGetValue("CapLive", out var c) ? c : [];
-        var victims = changedCaps.Where(v => liveBefore.Select(v) is BoolValue { Value: true } && liveAfter.Select(v) is BoolValue { Value: false })
-            .OrderByDescending(v => ((BitVecValue)depth.Select(v)).Bits).ThenBy(v => ((BitVecValue)v).Bits).ToList();
+        var victims = new List<Value>();
+        if (known.TryGetValue("CapLive", out var changedCaps))
+        {
+            foreach (var v in changedCaps)
+                if (liveBefore.Select(v) is BoolValue { Value: true } && liveAfter.Select(v) is BoolValue { Value: false }) victims.Add(v);
+        }
+
+        victims.Sort(DeepestFirst(depth));
         if (Shortcuts is { VictimsMissOne: true } && victims.Count > 0) victims.RemoveAt(victims.Count - 1);
         var capSlot = new Dictionary<Value, Value>();
         if (victims.Count == 0) return (victims, capSlot);
-        var wanted = victims.ToHashSet();
         var slotFull = before.Map("SlotFull");
         var slotCap = before.Map("SlotCap");
-        var slots = new HashSet<Value>();
-        if (known.TryGetValue("SlotFull", out var f)) slots.UnionWith(f);
-        if (known.TryGetValue("SlotCap", out var sc)) slots.UnionWith(sc);
-        foreach (var slot in slots.OrderBy(x => ((BitVecValue)x).Bits))
-            if (slotFull.Select(slot) is BoolValue { Value: true } && wanted.Contains(slotCap.Select(slot))) capSlot.TryAdd(slotCap.Select(slot), slot);
+        HashSet<Value>? wanted = victims.Count > 16 ? [.. victims] : null; // a few victims are found faster in the list
+        // The first candidate slot in key order holding each victim (the scan's choice), without sorting the candidates.
+        void Consider(HashSet<Value> slots)
+        {
+            foreach (var slot in slots)
+            {
+                if (slotFull.Select(slot) is not BoolValue { Value: true }) continue;
+                var cap = slotCap.Select(slot);
+                if (!(wanted?.Contains(cap) ?? victims.Contains(cap))) continue;
+                if (!capSlot.TryGetValue(cap, out var held) || ((BitVecValue)slot).Bits < ((BitVecValue)held).Bits) capSlot[cap] = slot;
+            }
+        }
+
+        if (known.TryGetValue("SlotFull", out var f)) Consider(f);
+        if (known.TryGetValue("SlotCap", out var sc)) Consider(sc);
         return (victims, capSlot);
     }
+
+    // Deepest first, then by id: each victim is a leaf when its turn comes (ids are distinct, so the order is total).
+    private static Comparison<Value> DeepestFirst(MapValue depth) => (a, b) =>
+    {
+        var byDepth = ((BitVecValue)depth.Select(b)).Bits.CompareTo(((BitVecValue)depth.Select(a)).Bits);
+        return byDepth != 0 ? byDepth : ((BitVecValue)a).Bits.CompareTo(((BitVecValue)b).Bits);
+    };
 
     // The same by reading every capability and every slot entry (no changed keys known, and the cross-check).
     private static (List<Value> Victims, Dictionary<Value, Value> Slots) VictimsByScan(ConcreteState before, ConcreteState after)
