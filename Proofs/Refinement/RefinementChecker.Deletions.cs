@@ -41,11 +41,32 @@ public sealed partial class RefinementChecker
 
         var (state, count, violation) = DeleteVictims(Normalized(destroyed, before), before, after, "cap.delete", label);
         if (violation is not null) return (StepVerdict.Violation, "", violation);
-        if (Same(state, after)) return (StepVerdict.Checked, StepNote.Later(() => $"{label} + {count} x cap.delete"), null);
+        if (Same(state, after))
+        {
+            IndexesToEqualPost(state, after);
+            return (StepVerdict.Checked, StepNote.Later(() => $"{label} + {count} x cap.delete"), null);
+        }
+
         return ClassifyD5(before, state, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {d5}", null)
             : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label} + {count} x cap.delete", state, after));
     }
+
+    // Nothing changed: relabelling the narrowed quantifiers' indexes from one state to an equal one.
+    private static readonly StateChanges NoChanges = new();
+
+    /// <summary>
+    /// The narrowed quantifiers' indexes, moved along the spec steps to <paramref name="expected"/>,
+    /// are said to describe the kernel's post-state <paramref name="after"/>, which <see cref="Same"/>
+    /// found equal to it: an index is a function of the state's value (its groups are computed from
+    /// the fields it reads), so it describes every equal state. Otherwise MoveIndexesToPost moves
+    /// them back to the pre-state at the union of the step's changes and on to the post-state at the
+    /// kernel's changed keys — twice the work of the spec steps' own moves, for the same groups. In
+    /// cross-check mode the relabelled indexes are compared with ones built from the post-state
+    /// (transition.index); planted <see cref="ShortcutFaults.RelabelBeforeLastStep"/> relabels the
+    /// indexes of the state before the last deletion instead, and is caught there.
+    /// </summary>
+    private void IndexesToEqualPost(ConcreteState expected, ConcreteState after) => eval.MoveIndexes(expected, after, NoChanges);
 
     /// <summary>
     /// D2: a delete the spec refuses (NotEmpty, ChildrenAlive) and the kernel performs, finalising
@@ -99,6 +120,7 @@ public sealed partial class RefinementChecker
 
         while (left.Count > 0)
         {
+            if (left.Count == 1 && Shortcuts is { RelabelBeforeLastStep: true }) IndexesToEqualPost(state, after);
             (Value Cap, Value Slot, ConcreteStep Step)? refused = null;
             var taken = -1;
             for (var i = 0; i < left.Count && taken < 0; i++)

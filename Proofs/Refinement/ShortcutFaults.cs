@@ -69,4 +69,7 @@ public sealed record ShortcutFaults
 
     /// <summary>The capabilities an exit, destroy or revoke deleted, found at the kernel's changed keys, leave out the last one (as a search missing a changed key would), so the spec deletes one fewer.</summary>
     public bool VictimsMissOne { get; init; }
+
+    /// <summary>The narrowed quantifiers' indexes are relabelled as describing the kernel's post-state before an exit's or destroy's last deletion is stepped, not after it was found equal (as a relabel trusting a state not compared would), so they keep a live capability the step deleted.</summary>
+    public bool RelabelBeforeLastStep { get; init; }
 }
