@@ -32,7 +32,7 @@ public sealed partial class RefinementChecker
         }
 
         var label = StepNote.Later(() => $"task.destroy(t={task})");
-        var destroyed = eval.Step("task.destroy", before, new Dictionary<string, Value> { ["t"] = task! });
+        var destroyed = eval.Step("task.destroy", before, new SpecArgs(("t", task!)));
         if (!destroyed.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.destroy.status",

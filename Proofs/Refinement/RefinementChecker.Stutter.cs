@@ -39,12 +39,11 @@ public sealed partial class RefinementChecker
 
     private (StepVerdict, StepNote, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
     {
-        var label = $"suspend(cap in {c.CapSlot})";
         var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);
-        if (lookup != KernelError.Ok) return Refused("task.suspend", label, lookup, status, before, after);
+        if (lookup != KernelError.Ok) return Refused("task.suspend", $"suspend(cap in {c.CapSlot})", lookup, status, before, after);
         var t = CapLookup.ObjectAt(before, c.CapSlot);
-        var step = eval.Step("task.suspend", before, new Dictionary<string, Value> { ["t"] = t });
-        var opLabel = $"task.suspend(t={t})";
+        var step = eval.Step("task.suspend", before, new SpecArgs(("t", t)));
+        var opLabel = StepNote.Later(() => $"task.suspend(t={t})");
         if (!step.Ok || status != KernelError.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.suspend.status",
@@ -52,17 +51,25 @@ public sealed partial class RefinementChecker
         }
 
         var expected = Normalized(step, before);
-        if (Same(expected, after)) return (StepVerdict.Checked, opLabel, null);
+        if (Same(expected, after))
+        {
+            IndexesToEqualPost(expected, after);
+            return (StepVerdict.Checked, opLabel, null);
+        }
 
         // A capability the task had queued in IPC is deleted (its in-flight slot, and only that one).
         var ghost = InFlight.GhostSlot((int)((BitVecValue)t).Bits);
         if (expected.Map("SlotFull").Select(ghost) is BoolValue { Value: true })
         {
-            var del = eval.Step("cap.delete", expected, new Dictionary<string, Value> { ["slot"] = ghost });
-            if (del.Ok && Same(Normalized(del, expected), after)) return (StepVerdict.Checked, $"{opLabel} + cap.delete of its queued capability", null);
+            var del = eval.Step("cap.delete", expected, new SpecArgs(("slot", ghost)));
+            if (del.Ok && Normalized(del, expected) is var deleted && Same(deleted, after))
+            {
+                IndexesToEqualPost(deleted, after);
+                return (StepVerdict.Checked, StepNote.Later(() => $"{opLabel} + cap.delete of its queued capability"), null);
+            }
         }
 
-        return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel, expected, after));
+        return (StepVerdict.Violation, "", StateMismatch("task.suspend", opLabel.ToString(), expected, after));
     }
 
     private (StepVerdict, StepNote, RefinementViolation?) JudgeConfigure(SpecCall.Configure c, ConcreteState before, ConcreteState after, KernelError status)
