@@ -479,10 +479,6 @@ public sealed partial class RefinementChecker : ISyscallObserver
                 $"{label}: the spec {(specAllows ? "allows" : "refuses")} it, the kernel {(kernelAllowed.Value ? "allowed" : "refused")} it ({status})", null, after));
     }
 
-    // Divergence D5 (Divergences.ClassifyStateDifference) for a step whose spec post-state is expected.
-    private string? ClassifyD5(ConcreteState before, ConcreteState expected, ConcreteState after) =>
-        Divergences.ClassifyStateDifference(before, expected, after, OwnersOfDeadTables);
-
     // The tasks whose bound grant table (recorded before the step) died in it.
     private IReadOnlySet<ulong> OwnersOfDeadTables()
     {

@@ -72,4 +72,7 @@ public sealed record ShortcutFaults
 
     /// <summary>The narrowed quantifiers' indexes are relabelled as describing the kernel's post-state before an exit's or destroy's last deletion is stepped, not after it was found equal (as a relabel trusting a state not compared would), so they keep a live capability the step deleted.</summary>
     public bool RelabelBeforeLastStep { get; init; }
+
+    /// <summary>D5's classification at the changed keys ignores differing grant entries of owners that did not die (as a classification looking only where the dead owners' grants are would), so a kernel that also frees another task's grant passes as D5.</summary>
+    public bool D5LooksAtOwnersOnly { get; init; }
 }
