@@ -61,12 +61,19 @@ public sealed partial class RefinementChecker
     /// found equal to it: an index is a function of the state's value (its groups are computed from
     /// the fields it reads), so it describes every equal state. Otherwise MoveIndexesToPost moves
     /// them back to the pre-state at the union of the step's changes and on to the post-state at the
-    /// kernel's changed keys — twice the work of the spec steps' own moves, for the same groups. In
-    /// cross-check mode the relabelled indexes are compared with ones built from the post-state
-    /// (transition.index); planted <see cref="ShortcutFaults.RelabelBeforeLastStep"/> relabels the
-    /// indexes of the state before the last deletion instead, and is caught there.
+    /// kernel's changed keys — twice the work of the spec steps' own moves, for the same groups. The
+    /// post-state becomes the indexes' anchor (the state the next step steps from): an index that a
+    /// move recorded and not made yet leads to (a lazy move) is moved along to it now, so no index is
+    /// left at the pre-state or an expected state for MoveIndexesToPost to move back. In cross-check
+    /// mode the relabelled indexes are compared with ones built from the post-state (transition.index);
+    /// planted <see cref="ShortcutFaults.RelabelBeforeLastStep"/> relabels the indexes of the state
+    /// before the last deletion instead, and is caught there.
     /// </summary>
-    private void IndexesToEqualPost(ConcreteState expected, ConcreteState after) => eval.MoveIndexes(expected, after, NoChanges);
+    private void IndexesToEqualPost(ConcreteState expected, ConcreteState after)
+    {
+        eval.MoveIndexes(expected, after, NoChanges);
+        eval.IndexAnchor = after;
+    }
 
     /// <summary>
     /// D2: a delete the spec refuses (NotEmpty, ChildrenAlive) and the kernel performs, finalising
