@@ -82,8 +82,27 @@ public sealed partial class RefinementChecker
     /// </summary>
     private (StepVerdict, StepNote, RefinementViolation?) JudgeCascade(Value slot, string label, ConcreteState before, ConcreteState after)
     {
-        var expected = Cascade.Expected(before, slot, after, SendCancelled);
-        if (expected.Equals(after)) return (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}", null);
+        var (expected, changes) = Cascade.Expected(before, slot, after, SendCancelled, plantMissDeleted: Shortcuts is { CascadeKeysMissDeleted: true });
+        // The cascade's changed keys: its stores and its normalisation's resets. In cross-check
+        // mode they must cover every difference from the pre-state (transition.changes) and the
+        // normalisation at them must be the whole one (transition.normalize), as a spec step's.
+        if (crossCheckingStep && transitionCrossCheck is null && changes is not null)
+        {
+            if (changes.Uncovered(before, expected) is { } missed)
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.changes",
+                    $"{label}: the cascade's changed keys leave out a difference from the pre-state: {missed}", before, expected);
+            }
+            else if (Junk.Normalize(expected) is var full && !full.Equals(expected))
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.normalize",
+                    $"{label}: the cascade normalised at its changed keys differs from its full normalisation in {string.Join(", ", full.DifferingFields(expected))}", full, expected);
+            }
+        }
+
+        // Compared with the kernel's post-state at both sides' changed keys (Same), and D5 there too.
+        if (ReferenceEquals(before, judgedPre) && changes is not null) expectedChanges[expected] = new ChangeChain(changes, null);
+        if (Same(expected, after)) return (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}", null);
         return ClassifyD5(before, expected, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}; {d5}", null)
             : (StepVerdict.Violation, "", StateMismatch("cap.delete", $"{label} with the kernel's cascade (D2)", expected, after));

@@ -75,4 +75,7 @@ public sealed record ShortcutFaults
 
     /// <summary>D5's classification at the changed keys ignores differing grant entries of owners that did not die (as a classification looking only where the dead owners' grants are would), so a kernel that also frees another task's grant passes as D5.</summary>
     public bool D5LooksAtOwnersOnly { get; init; }
+
+    /// <summary>A D2 cascade's changed keys leave out the deleted capabilities' CapLive keys (as a cascade forgetting to record a store would), so its normalisation leaves their attributes behind and the comparison at changed keys reads CapLive whole.</summary>
+    public bool CascadeKeysMissDeleted { get; init; }
 }
