@@ -39,8 +39,9 @@ public sealed partial class RefinementChecker
 
     private (StepVerdict, StepNote, RefinementViolation?) JudgeSuspend(SpecCall.Suspend c, ConcreteState before, ConcreteState after, KernelError status)
     {
+        var label = $"suspend(cap in {c.CapSlot})";
         var lookup = CapLookup.Expected(before, c.CapSlot, "Task", Rights.Write);
-        if (lookup != KernelError.Ok) return Refused("task.suspend", $"suspend(cap in {c.CapSlot})", lookup, status, before, after);
+        if (lookup != KernelError.Ok) return Refused("task.suspend", label, lookup, status, before, after);
         var t = CapLookup.ObjectAt(before, c.CapSlot);
         var step = eval.Step("task.suspend", before, new SpecArgs(("t", t)));
         var opLabel = StepNote.Later(() => $"task.suspend(t={t})");
