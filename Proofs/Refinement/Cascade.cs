@@ -28,8 +28,25 @@ internal static class Cascade
     /// breaks ties by the derivation list's order, which the abstract state does not hold): the one
     /// <paramref name="after"/> names is taken when it qualifies.
     /// </summary>
-    public static ConcreteState Expected(ConcreteState pre, Value victim, ConcreteState after, Func<Value, bool> sendCancelled)
+    public static ConcreteState Expected(ConcreteState pre, Value victim, ConcreteState after, Func<Value, bool> sendCancelled) =>
+        Expected(pre, victim, after, sendCancelled, plantMissDeleted: false).State;
+
+    /// <summary>
+    /// As <see cref="Expected(ConcreteState, Value, ConcreteState, Func{Value, bool})"/>, with where
+    /// the result may differ from <paramref name="pre"/>: every key the cascade stored at (each
+    /// deleted capability and its slot, each object that died, each lifted capability, each object
+    /// rerooted) and every key its normalisation reset. The normalisation looks only there
+    /// (<see cref="Junk.Normalize(ConcreteState, ConcreteState, StateChanges)"/>: elsewhere the fields
+    /// and their rules' guard fields are the canonical pre-state's), not at every entry of every
+    /// field the cascade replaced; the checker compares the result with the kernel's at these keys
+    /// and the kernel's changed keys. <paramref name="plantMissDeleted"/>: the checker's planted wrong
+    /// version (ShortcutFaults.CascadeKeysMissDeleted), whose changes leave out the deleted
+    /// capabilities' CapLive keys, so the normalisation leaves their attributes. Changes null: the
+    /// cascade deleted more than a quarter of the capabilities and was normalised whole.
+    /// </summary>
+    internal static (ConcreteState State, StateChanges? Changes) Expected(ConcreteState pre, Value victim, ConcreteState after, Func<Value, bool> sendCancelled, bool plantMissDeleted)
     {
+        var changes = new StateChanges();
         var indexBits = RefinementSpec.Config.CNodeIndexBits;
         var slotFull = pre.Map("SlotFull");
         var slotCap = pre.Map("SlotCap");
@@ -88,21 +105,35 @@ internal static class Cascade
         {
             live = live.Store(c, BoolValue.False);
             full = full.Store(slotOf[c], BoolValue.False);
+            if (!plantMissDeleted) changes.Add(CapLiveField, c);
+            changes.Add(SlotFullField, slotOf[c]);
         }
 
         var alive = objAlive;
-        foreach (var o in died) alive = alive.Store(o, BoolValue.False);
+        foreach (var o in died)
+        {
+            alive = alive.Store(o, BoolValue.False);
+            changes.Add(ObjAliveField, o);
+        }
+
         state = state.With("CapLive", live).With("SlotFull", full).With("ObjAlive", alive);
-        state = Lift(state, pre, deleted, out var lifted);
-        state = Reroot(state, after, died, deleted, lifted);
-        // Built from the canonical pre-state by replacing fields: only those (and the fields their
-        // rules read) can hold junk.
-        return Junk.Normalize(state, pre);
+        state = Lift(state, pre, deleted, changes, out var lifted);
+        state = Reroot(state, after, died, deleted, lifted, changes);
+        // Built from the canonical pre-state by stores at the keys recorded: only there (and where
+        // the fields their rules read changed) can an entry be junk. A cascade that deletes a good
+        // part of the capabilities (a CNode holding most of them) is normalised whole, field by
+        // field, in one pass each (a store per key cost more there); its changes are then unknown.
+        if (deleted.Count * 4 > capLive.Entries.Count) return (Junk.Normalize(state, pre), null);
+        return (Junk.Normalize(state, pre, changes), changes);
     }
+
+    private static readonly int CapLiveField = ConcreteState.IndexOf("CapLive"), SlotFullField = ConcreteState.IndexOf("SlotFull"), ObjAliveField = ConcreteState.IndexOf("ObjAlive"),
+        CapAncField = ConcreteState.IndexOf("CapAnc"), CapDepthField = ConcreteState.IndexOf("CapDepth"), CapParentField = ConcreteState.IndexOf("CapParent"),
+        CapHasParentField = ConcreteState.IndexOf("CapHasParent"), ObjRootField = ConcreteState.IndexOf("ObjRoot");
 
     // Splicing: every survivor loses its deleted ancestors, its depth drops by their number, and its
     // parent is its deepest remaining ancestor.
-    private static ConcreteState Lift(ConcreteState state, ConcreteState pre, HashSet<Value> deleted, out HashSet<Value> lifted)
+    private static ConcreteState Lift(ConcreteState state, ConcreteState pre, HashSet<Value> deleted, StateChanges changes, out HashSet<Value> lifted)
     {
         lifted = [];
         var capLive = pre.Map("CapLive");
@@ -126,6 +157,10 @@ internal static class Cascade
             var remaining = a.Entries.Where(e => e.Value is BoolValue { Value: true }).Select(e => e.Key).ToList();
             hasParent = hasParent.Store(cap, BoolValue.Of(remaining.Count > 0));
             if (remaining.Count > 0) parent = parent.Store(cap, remaining.MaxBy(r => ((BitVecValue)depthM.Select(r)).Bits)!);
+            changes.Add(CapAncField, cap);
+            changes.Add(CapDepthField, cap);
+            changes.Add(CapHasParentField, cap);
+            changes.Add(CapParentField, cap);
         }
 
         return state.With("CapAnc", anc).With("CapDepth", depth).With("CapParent", parent).With("CapHasParent", hasParent);
@@ -133,7 +168,7 @@ internal static class Cascade
 
     // An object alive after the step whose root was deleted, or one of whose capabilities was lifted:
     // its root is one of its shallowest current capabilities; after's choice is taken when it is one.
-    private static ConcreteState Reroot(ConcreteState state, ConcreteState after, List<Value> died, HashSet<Value> deleted, HashSet<Value> lifted)
+    private static ConcreteState Reroot(ConcreteState state, ConcreteState after, List<Value> died, HashSet<Value> deleted, HashSet<Value> lifted, StateChanges changes)
     {
         var root = state.Map("ObjRoot");
         var capLive = state.Map("CapLive");
@@ -155,7 +190,11 @@ internal static class Cascade
             if (caps.Count == 0) continue;
             var shallowest = caps.Min(c => ((BitVecValue)depth.Select(c)).Bits);
             var chosen = after.Map("ObjRoot").Select(o);
-            if (caps.Contains(chosen) && ((BitVecValue)depth.Select(chosen)).Bits == shallowest) root = root.Store(o, chosen);
+            if (caps.Contains(chosen) && ((BitVecValue)depth.Select(chosen)).Bits == shallowest)
+            {
+                root = root.Store(o, chosen);
+                changes.Add(ObjRootField, o);
+            }
         }
 
         return state.With("ObjRoot", root);

@@ -35,42 +35,77 @@ public static class Divergences
     /// </summary>
     public static string? ClassifyStateDifference(Spec.Kernel.ConcreteState pre, Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Func<IReadOnlySet<ulong>> ownersOfDeadTables)
     {
-        ArgumentNullException.ThrowIfNull(ownersOfDeadTables);
-        var differing = expected.DifferingFields(actual).ToList();
-        if (differing.Count == 0 || !differing.All(f => f.StartsWith("Gr", StringComparison.Ordinal))) return null;
-        var before = pre.Map("ObjAlive");
-        var after = expected.Map("ObjAlive");
-        var type = pre.Map("ObjType");
-        var died = before.Entries.Keys.Where(o => before.Select(o) is Spec.BoolValue { Value: true } && after.Select(o) is Spec.BoolValue { Value: false })
-            .Select(o => (Id: ((Spec.BitVecValue)o).Bits, Type: ((Spec.EnumValue)type.Select(o)).Member)).ToList();
-        var owners = died.Where(d => d.Type == "Task").Select(d => d.Id).ToHashSet();
-        if (died.Any(d => d.Type == "GrantTable")) owners.UnionWith(ownersOfDeadTables());
-        if (owners.Count == 0) return null;
-        var indexBits = RefinementSpec.Config.GrantIndexBits;
-        if (!GrantsDifferOnlyFor(expected, actual, key => owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits))) return null;
-        return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish) and revokes the grants re-delegated from it (finding F8); the spec keeps grants of a dead owner";
+        ArgumentNullException.ThrowIfNull(pre);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        var differences = new List<StateDifference>();
+        foreach (var field in expected.DifferingFields(actual))
+        {
+            if (!field.StartsWith("Gr", StringComparison.Ordinal)) return null;
+            differences.Add(StateDifference.Of(field, expected.Map(field), actual.Map(field)));
+        }
+
+        return ClassifyDifferences(pre, expected, actual, differences, pre.Map("ObjAlive").Entries.Keys, ownersOfDeadTables);
     }
 
     /// <summary>
-    /// The states differ only in grant fields, and each differing grant entry either belongs to an
-    /// owner <paramref name="ofOwner"/> excuses or is the kernel's revoke of a grant re-delegated
-    /// from such an owner (<see cref="RevokedAsDerived"/>).
+    /// One field where two states differ: the keys where they differ (every one), or null when the
+    /// field's defaults differ (no finite set of keys says where).
     /// </summary>
-    internal static bool GrantsDifferOnlyFor(Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, Func<Spec.Value, bool> ofOwner)
+    internal sealed record StateDifference(string Field, IReadOnlyCollection<Spec.Value>? Keys)
     {
-        foreach (var field in expected.DifferingFields(actual))
+        /// <summary>By reading every entry of both maps.</summary>
+        public static StateDifference Of(string field, Spec.MapValue e, Spec.MapValue a)
         {
-            if (!field.StartsWith("Gr", StringComparison.Ordinal)) return false;
-            var e = expected.Map(field);
-            var a = actual.Map(field);
-            if (!e.Default.Equals(a.Default)) return false;
+            if (!e.Default.Equals(a.Default)) return new(field, null);
+            var keys = new HashSet<Spec.Value>();
             foreach (var key in e.Entries.Keys.Concat(a.Entries.Keys))
+                if (!e.Select(key).Equals(a.Select(key))) keys.Add(key);
+            return new(field, keys);
+        }
+    }
+
+    /// <summary>
+    /// D5 as <see cref="ClassifyStateDifference"/>, given where the states differ: every field in
+    /// which <paramref name="expected"/> and <paramref name="actual"/> differ with every key where
+    /// they do (<paramref name="differences"/>), and ObjAlive keys among which are all where
+    /// <paramref name="expected"/> differs from <paramref name="pre"/> (<paramref name="aliveCandidates"/>:
+    /// the objects that may have died). <paramref name="plantOwnersOnly"/>: the checker's planted wrong
+    /// version (ShortcutFaults.D5LooksAtOwnersOnly), which ignores differing entries of other owners.
+    /// </summary>
+    internal static string? ClassifyDifferences(Spec.Kernel.ConcreteState pre, Spec.Kernel.ConcreteState expected, Spec.Kernel.ConcreteState actual, IReadOnlyList<StateDifference> differences,
+        IEnumerable<Spec.Value> aliveCandidates, Func<IReadOnlySet<ulong>> ownersOfDeadTables, bool plantOwnersOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(ownersOfDeadTables);
+        if (differences.Count == 0) return null;
+        foreach (var d in differences)
+            if (!d.Field.StartsWith("Gr", StringComparison.Ordinal) || d.Keys is null) return null;
+        var before = pre.Map("ObjAlive");
+        var after = expected.Map("ObjAlive");
+        var type = pre.Map("ObjType");
+        var owners = new HashSet<ulong>();
+        var tableDied = false;
+        foreach (var o in aliveCandidates)
+        {
+            if (before.Select(o) is not Spec.BoolValue { Value: true } || after.Select(o) is not Spec.BoolValue { Value: false }) continue;
+            var member = ((Spec.EnumValue)type.Select(o)).Member;
+            if (member == "Task") owners.Add(((Spec.BitVecValue)o).Bits);
+            else if (member == "GrantTable") tableDied = true;
+        }
+
+        if (tableDied) owners.UnionWith(ownersOfDeadTables());
+        if (owners.Count == 0) return null;
+        var indexBits = RefinementSpec.Config.GrantIndexBits;
+        bool OfOwner(Spec.Value key) => owners.Contains(((Spec.BitVecValue)key).Bits >> indexBits);
+        foreach (var d in differences)
+        {
+            foreach (var key in d.Keys!)
             {
-                if (!e.Select(key).Equals(a.Select(key)) && !ofOwner(key) && !RevokedAsDerived(expected, actual, key, ofOwner)) return false;
+                if (!OfOwner(key) && !plantOwnersOnly && !RevokedAsDerived(expected, actual, key, OfOwner)) return null;
             }
         }
 
-        return true;
+        return "D5 a finalised task's or grant table's grants: the kernel detaches the table (they vanish) and revokes the grants re-delegated from it (finding F8); the spec keeps grants of a dead owner";
     }
 
     /// <summary>

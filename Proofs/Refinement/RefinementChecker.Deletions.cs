@@ -14,9 +14,9 @@ public sealed partial class RefinementChecker
         if (d.CapSlot is { } slot)
         {
             var lookup = CapLookup.Expected(before, slot, "Task", Rights.Write);
-            var label0 = $"task.destroy(cap in {slot})";
             if (lookup != KernelError.Ok || status != KernelError.Ok)
             {
+                var label0 = $"task.destroy(cap in {slot})";
                 if (status != lookup)
                 {
                     return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.destroy.status",
@@ -32,7 +32,7 @@ public sealed partial class RefinementChecker
         }
 
         var label = StepNote.Later(() => $"task.destroy(t={task})");
-        var destroyed = eval.Step("task.destroy", before, new Dictionary<string, Value> { ["t"] = task! });
+        var destroyed = eval.Step("task.destroy", before, new SpecArgs(("t", task!)));
         if (!destroyed.Ok)
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "task.destroy.status",
@@ -41,10 +41,38 @@ public sealed partial class RefinementChecker
 
         var (state, count, violation) = DeleteVictims(Normalized(destroyed, before), before, after, "cap.delete", label);
         if (violation is not null) return (StepVerdict.Violation, "", violation);
-        if (Same(state, after)) return (StepVerdict.Checked, StepNote.Later(() => $"{label} + {count} x cap.delete"), null);
+        if (Same(state, after))
+        {
+            IndexesToEqualPost(state, after);
+            return (StepVerdict.Checked, StepNote.Later(() => $"{label} + {count} x cap.delete"), null);
+        }
+
         return ClassifyD5(before, state, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {d5}", null)
             : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label} + {count} x cap.delete", state, after));
+    }
+
+    // Nothing changed: relabelling the narrowed quantifiers' indexes from one state to an equal one.
+    private static readonly StateChanges NoChanges = new();
+
+    /// <summary>
+    /// The narrowed quantifiers' indexes, moved along the spec steps to <paramref name="expected"/>,
+    /// are said to describe the kernel's post-state <paramref name="after"/>, which <see cref="Same"/>
+    /// found equal to it: an index is a function of the state's value (its groups are computed from
+    /// the fields it reads), so it describes every equal state. Otherwise MoveIndexesToPost moves
+    /// them back to the pre-state at the union of the step's changes and on to the post-state at the
+    /// kernel's changed keys — twice the work of the spec steps' own moves, for the same groups. The
+    /// post-state becomes the indexes' anchor (the state the next step steps from): an index that a
+    /// move recorded and not made yet leads to (a lazy move) is moved along to it now, so no index is
+    /// left at the pre-state or an expected state for MoveIndexesToPost to move back. In cross-check
+    /// mode the relabelled indexes are compared with ones built from the post-state (transition.index);
+    /// planted <see cref="ShortcutFaults.RelabelBeforeLastStep"/> relabels the indexes of the state
+    /// before the last deletion instead, and is caught there.
+    /// </summary>
+    private void IndexesToEqualPost(ConcreteState expected, ConcreteState after)
+    {
+        eval.MoveIndexes(expected, after, NoChanges);
+        eval.IndexAnchor = after;
     }
 
     /// <summary>
@@ -54,8 +82,27 @@ public sealed partial class RefinementChecker
     /// </summary>
     private (StepVerdict, StepNote, RefinementViolation?) JudgeCascade(Value slot, string label, ConcreteState before, ConcreteState after)
     {
-        var expected = Cascade.Expected(before, slot, after, SendCancelled);
-        if (expected.Equals(after)) return (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}", null);
+        var (expected, changes) = Cascade.Expected(before, slot, after, SendCancelled, plantMissDeleted: Shortcuts is { CascadeKeysMissDeleted: true });
+        // The cascade's changed keys: its stores and its normalisation's resets. In cross-check
+        // mode they must cover every difference from the pre-state (transition.changes) and the
+        // normalisation at them must be the whole one (transition.normalize), as a spec step's.
+        if (crossCheckingStep && transitionCrossCheck is null && changes is not null)
+        {
+            if (changes.Uncovered(before, expected) is { } missed)
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.changes",
+                    $"{label}: the cascade's changed keys leave out a difference from the pre-state: {missed}", before, expected);
+            }
+            else if (Junk.Normalize(expected) is var full && !full.Equals(expected))
+            {
+                transitionCrossCheck = new RefinementViolation("cross-check", "transition.normalize",
+                    $"{label}: the cascade normalised at its changed keys differs from its full normalisation in {string.Join(", ", full.DifferingFields(expected))}", full, expected);
+            }
+        }
+
+        // Compared with the kernel's post-state at both sides' changed keys (Same), and D5 there too.
+        if (ReferenceEquals(before, judgedPre) && changes is not null) expectedChanges[expected] = new ChangeChain(changes, null);
+        if (Same(expected, after)) return (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}", null);
         return ClassifyD5(before, expected, after) is { } d5
             ? (StepVerdict.Divergence, $"{label}: {Divergences.DeleteCascades}; {d5}", null)
             : (StepVerdict.Violation, "", StateMismatch("cap.delete", $"{label} with the kernel's cascade (D2)", expected, after));
@@ -99,12 +146,13 @@ public sealed partial class RefinementChecker
 
         while (left.Count > 0)
         {
+            if (left.Count == 1 && Shortcuts is { RelabelBeforeLastStep: true }) IndexesToEqualPost(state, after);
             (Value Cap, Value Slot, ConcreteStep Step)? refused = null;
             var taken = -1;
             for (var i = 0; i < left.Count && taken < 0; i++)
             {
                 var (v, slot) = left[i];
-                var st = step is not null ? step(state, slot) : eval.Step(operation, state, new Dictionary<string, Value> { ["slot"] = slot });
+                var st = step is not null ? step(state, slot) : eval.Step(operation, state, new SpecArgs(("slot", slot)));
                 if (st.Ok)
                 {
                     taken = i;
@@ -150,22 +198,43 @@ public sealed partial class RefinementChecker
         var liveBefore = before.Map("CapLive");
         var liveAfter = after.Map("CapLive");
         var depth = before.Map("CapDepth");
-        var changedCaps = known.TryGetValue("CapLive", out var c) ? c : [];
-        var victims = changedCaps.Where(v => liveBefore.Select(v) is BoolValue { Value: true } && liveAfter.Select(v) is BoolValue { Value: false })
-            .OrderByDescending(v => ((BitVecValue)depth.Select(v)).Bits).ThenBy(v => ((BitVecValue)v).Bits).ToList();
+        var victims = new List<Value>();
+        if (known.TryGetValue("CapLive", out var changedCaps))
+        {
+            foreach (var v in changedCaps)
+                if (liveBefore.Select(v) is BoolValue { Value: true } && liveAfter.Select(v) is BoolValue { Value: false }) victims.Add(v);
+        }
+
+        victims.Sort(DeepestFirst(depth));
         if (Shortcuts is { VictimsMissOne: true } && victims.Count > 0) victims.RemoveAt(victims.Count - 1);
         var capSlot = new Dictionary<Value, Value>();
         if (victims.Count == 0) return (victims, capSlot);
-        var wanted = victims.ToHashSet();
         var slotFull = before.Map("SlotFull");
         var slotCap = before.Map("SlotCap");
-        var slots = new HashSet<Value>();
-        if (known.TryGetValue("SlotFull", out var f)) slots.UnionWith(f);
-        if (known.TryGetValue("SlotCap", out var sc)) slots.UnionWith(sc);
-        foreach (var slot in slots.OrderBy(x => ((BitVecValue)x).Bits))
-            if (slotFull.Select(slot) is BoolValue { Value: true } && wanted.Contains(slotCap.Select(slot))) capSlot.TryAdd(slotCap.Select(slot), slot);
+        HashSet<Value>? wanted = victims.Count > 16 ? [.. victims] : null; // a few victims are found faster in the list
+        // The first candidate slot in key order holding each victim (the scan's choice), without sorting the candidates.
+        void Consider(HashSet<Value> slots)
+        {
+            foreach (var slot in slots)
+            {
+                if (slotFull.Select(slot) is not BoolValue { Value: true }) continue;
+                var cap = slotCap.Select(slot);
+                if (!(wanted?.Contains(cap) ?? victims.Contains(cap))) continue;
+                if (!capSlot.TryGetValue(cap, out var held) || ((BitVecValue)slot).Bits < ((BitVecValue)held).Bits) capSlot[cap] = slot;
+            }
+        }
+
+        if (known.TryGetValue("SlotFull", out var f)) Consider(f);
+        if (known.TryGetValue("SlotCap", out var sc)) Consider(sc);
         return (victims, capSlot);
     }
+
+    // Deepest first, then by id: each victim is a leaf when its turn comes (ids are distinct, so the order is total).
+    private static Comparison<Value> DeepestFirst(MapValue depth) => (a, b) =>
+    {
+        var byDepth = ((BitVecValue)depth.Select(b)).Bits.CompareTo(((BitVecValue)depth.Select(a)).Bits);
+        return byDepth != 0 ? byDepth : ((BitVecValue)a).Bits.CompareTo(((BitVecValue)b).Bits);
+    };
 
     // The same by reading every capability and every slot entry (no changed keys known, and the cross-check).
     private static (List<Value> Victims, Dictionary<Value, Value> Slots) VictimsByScan(ConcreteState before, ConcreteState after)

@@ -52,7 +52,11 @@ public sealed partial class RefinementChecker
         }
 
         var expected = Normalized(step, before);
-        if (Same(expected, after)) return (StepVerdict.Checked, opLabel, null);
+        if (Same(expected, after))
+        {
+            IndexesToEqualPost(expected, after);
+            return (StepVerdict.Checked, opLabel, null);
+        }
 
         // A capability the task had queued in IPC is deleted (its in-flight slot, and only that one).
         var ghost = InFlight.GhostSlot((int)((BitVecValue)t).Bits);

@@ -365,7 +365,12 @@ public sealed partial class RefinementChecker : ISyscallObserver
         var label = StepNote.Later(() => SpecCallLabel.Of(s.Operation, s.Args));
         if (step.Ok && status == KernelError.Ok)
         {
-            if (Same(expected, after)) return (StepVerdict.Checked, label, null);
+            if (Same(expected, after))
+            {
+                IndexesToEqualPost(expected, after);
+                return (StepVerdict.Checked, label, null);
+            }
+
             if (CancelledTransfers(expected, after) is { Count: > 0 } cancelled && Same(cancelled.State, after))
             {
                 return (StepVerdict.Checked, $"{label} + {cancelled.Count} x cap.delete of capabilities queued in cancelled IPC", null);
@@ -424,17 +429,18 @@ public sealed partial class RefinementChecker : ISyscallObserver
             if (d5 is null) return (StepVerdict.Violation, "", StateMismatch("cap.revoke", $"revoke({r.Slot}) as {count} cap.revoke_step", state, after));
         }
 
-        // RevokeDone is a function of the state: on the spec's state when it equals the kernel's (the
-        // narrowed quantifiers' indexes were moved along to it), on the kernel's otherwise.
-        var judged = JudgeRevokeEnd(r, after, d5 is null ? state : after, status, restarted, count);
+        // RevokeDone is evaluated on the kernel's state; when the spec's equals it, the narrowed
+        // quantifiers' indexes moved along the revoke steps describe it (IndexesToEqualPost).
+        if (d5 is null) IndexesToEqualPost(state, after);
+        var judged = JudgeRevokeEnd(r, after, status, restarted, count);
         return d5 is not null && judged.Item1 == StepVerdict.Checked ? (StepVerdict.Divergence, $"cap.revoke({r.Slot}): {d5}", null) : judged;
     }
 
-    private (StepVerdict, StepNote, RefinementViolation?) JudgeRevokeEnd(SpecCall.Revoke r, ConcreteState after, ConcreteState equalToAfter, KernelError status, bool restarted, int count)
+    private (StepVerdict, StepNote, RefinementViolation?) JudgeRevokeEnd(SpecCall.Revoke r, ConcreteState after, KernelError status, bool restarted, int count)
     {
         if (status == KernelError.NotEmpty) return JudgeRevokeStopped(r, after, count);
         if (restarted) return (StepVerdict.Checked, $"cap.revoke({r.Slot}) preempted after {count} x cap.revoke_step", null);
-        if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(equalToAfter, r.Slot))
+        if (after.Map("SlotFull").Select(r.Slot) is BoolValue { Value: true } && !eval.RevokeDone(after, r.Slot))
         {
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.revoke.done",
                 $"revoke({r.Slot}) returned Ok but the capability still has descendants (RevokeDone is false)", CompleteRevoke(after, r.Slot), after));
@@ -474,10 +480,6 @@ public sealed partial class RefinementChecker : ISyscallObserver
             : (StepVerdict.Violation, "", new RefinementViolation("refinement", "safecopy.decision",
                 $"{label}: the spec {(specAllows ? "allows" : "refuses")} it, the kernel {(kernelAllowed.Value ? "allowed" : "refused")} it ({status})", null, after));
     }
-
-    // Divergence D5 (Divergences.ClassifyStateDifference) for a step whose spec post-state is expected.
-    private string? ClassifyD5(ConcreteState before, ConcreteState expected, ConcreteState after) =>
-        Divergences.ClassifyStateDifference(before, expected, after, OwnersOfDeadTables);
 
     // The tasks whose bound grant table (recorded before the step) died in it.
     private IReadOnlySet<ulong> OwnersOfDeadTables()

@@ -75,4 +75,13 @@ public sealed record ShortcutFaults
 
     /// <summary>The capabilities an exit, destroy or revoke deleted, found at the kernel's changed keys, leave out the last one (as a search missing a changed key would), so the spec deletes one fewer.</summary>
     public bool VictimsMissOne { get; init; }
+
+    /// <summary>The narrowed quantifiers' indexes are relabelled as describing the kernel's post-state before an exit's or destroy's last deletion is stepped, not after it was found equal (as a relabel trusting a state not compared would), so they keep a live capability the step deleted.</summary>
+    public bool RelabelBeforeLastStep { get; init; }
+
+    /// <summary>D5's classification at the changed keys ignores differing grant entries of owners that did not die (as a classification looking only where the dead owners' grants are would), so a kernel that also frees another task's grant passes as D5.</summary>
+    public bool D5LooksAtOwnersOnly { get; init; }
+
+    /// <summary>A D2 cascade's changed keys leave out the deleted capabilities' CapLive keys (as a cascade forgetting to record a store would), so its normalisation leaves their attributes behind and the comparison at changed keys reads CapLive whole.</summary>
+    public bool CascadeKeysMissDeleted { get; init; }
 }

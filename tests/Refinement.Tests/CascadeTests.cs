@@ -69,4 +69,21 @@ public sealed class CascadeTests(ITestOutputHelper output)
         w.Run(Lifting);
         PlantedReplay.Confirm(w, fault, "cap.delete.state", output);
     }
+
+    [Fact]
+    public void A_cascade_is_compared_at_its_changed_keys_and_a_planted_key_set_missing_the_deleted_capabilities_is_caught()
+    {
+        var clean = new Workload(null, check: true, 1, null);
+        clean.Run(Lifting).ShouldBeNull("cross-checked at every step: the cascade's keys cover its changes");
+        clean.Checker!.Steps[^1].Note.ShouldContain("D2");
+
+        var planted = new ShortcutFaults { CascadeKeysMissDeleted = true };
+        var v = new Workload(null, check: true, 0, planted).Run(Lifting).ShouldNotBeNull("the deleted capabilities' attributes are left as junk");
+        output.WriteLine($"{v.Clause}: {v.Message}");
+        v.Clause.ShouldBe("cap.delete.state");
+        var x = new Workload(null, check: true, 1, planted).Run(Lifting).ShouldNotBeNull();
+        output.WriteLine($"{x.Clause}: {x.Message}");
+        x.Property.ShouldBe("cross-check");
+        x.Clause.ShouldBe("transition.changes");
+    }
 }

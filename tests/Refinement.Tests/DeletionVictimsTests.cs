@@ -36,4 +36,15 @@ public sealed class DeletionVictimsTests(ITestOutputHelper output)
         x.Property.ShouldBe("cross-check");
         x.Clause.ShouldBe("transition.victims");
     }
+
+    [Fact]
+    public void Indexes_relabelled_before_the_last_deletion_are_caught_by_the_cross_check()
+    {
+        // Unplanted, the exit's indexes are relabelled to the equal post-state and agree with fresh ones (cross-checked above).
+        var planted = new ShortcutFaults { RelabelBeforeLastStep = true };
+        var x = new Workload(null, check: true, 1, planted).Run(Exit).ShouldNotBeNull("the relabelled indexes still hold the last deleted capability");
+        output.WriteLine($"{x.Clause}: {x.Message}");
+        x.Property.ShouldBe("cross-check");
+        x.Clause.ShouldBe("transition.index");
+    }
 }

@@ -140,4 +140,35 @@ public sealed class DivergenceTests(ITestOutputHelper output)
         output.WriteLine(Counterexample.Render(w.Checker!));
         v.ShouldNotBeNull().Clause.ShouldBe("task.destroy.state");
     }
+
+    /// <summary>
+    /// D5 is classified at the step's changed keys (RefinementChecker.ClassifyD5). t2 grants t1 and
+    /// t1 grants t2; the root destroys t2: t2's grant vanishing is D5, t1's grant freed by planted
+    /// DestroyFreesGrantsToTask is not. A classification that looks only at the dead owner's grants
+    /// (planted D5LooksAtOwnersOnly) passes it as D5; the cross-check names transition.d5.
+    /// </summary>
+    [Fact]
+    public void D5_at_the_changed_keys_sees_another_owners_grant_and_a_planted_owners_only_look_is_caught()
+    {
+        WorkAction[] run = [A(ActionKind.GrantCreate, 2, 0, 1, 0, 0), A(ActionKind.GrantCreate, 1, 0, 2, 0, 0), A(ActionKind.TaskDestroy, 0, 1)];
+        var faults = new PlantedFaults { DestroyFreesGrantsToTask = true };
+        var clean = new Workload(null, check: true, 1, null);
+        clean.Run(run).ShouldBeNull();
+        Show(clean);
+        clean.Checker!.Steps[^1].Verdict.ShouldBe(StepVerdict.Divergence, "t2's own grant vanished: D5, cross-checked");
+        clean.Checker.Steps[^2].Status.ShouldBe(KernelError.Ok, "t1's grant to t2 was made");
+
+        var v = new Workload(faults, check: true).Run(run).ShouldNotBeNull("t1's grant, freed, is not D5");
+        output.WriteLine($"{v.Clause}: {v.Message}");
+        v.Clause.ShouldBe("task.destroy.state");
+
+        var planted = new ShortcutFaults { D5LooksAtOwnersOnly = true };
+        var passed = new Workload(faults, check: true, 0, planted);
+        passed.Run(run).ShouldBeNull("the planted classification passes it");
+        passed.Checker!.Steps[^1].Verdict.ShouldBe(StepVerdict.Divergence);
+        var x = new Workload(faults, check: true, 1, planted).Run(run).ShouldNotBeNull();
+        output.WriteLine($"{x.Clause}: {x.Message}");
+        x.Property.ShouldBe("cross-check");
+        x.Clause.ShouldBe("transition.d5");
+    }
 }
