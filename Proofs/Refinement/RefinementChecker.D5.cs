@@ -43,30 +43,16 @@ public sealed partial class RefinementChecker
     /// </summary>
     private (List<Divergences.StateDifference> Differences, IEnumerable<Value>? AliveKeys)? DifferencesAt(ConcreteState expected, ConcreteState after)
     {
-        var pre = judgedPre;
-        var mine = ReferenceEquals(expected, pre) ? ChangeChain.None : expectedChanges.TryGetValue(expected, out var c) ? c : null;
-        var theirs = ReferenceEquals(after, pre) ? NoKeys
-            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known ? ByIndex(known) : null;
-        if (pre is null || mine is null || theirs is null) return null;
+        if (KnownChanges(expected, after) is not (var pre, var mine, var theirs)) return null;
         var differences = new List<Divergences.StateDifference>();
         for (var i = 0; i < ConcreteState.FieldCount; i++)
         {
             var xi = expected[i];
             var yi = after[i];
             if (ReferenceEquals(xi, yi)) continue;
-            bool xWhole = false, xTouched = false;
-            for (var n = mine; n is not null; n = n.Tail)
-            {
-                xWhole |= n.Head.IsWhole(i);
-                xTouched |= n.Head.Touched(i);
-            }
-
             var yKeys = theirs[i];
             var name = KernelState.Fields[i].Name;
-            var keyed = !xWhole
-                && (xTouched || ReferenceEquals(xi, pre[i])) && (yKeys is not null || ReferenceEquals(yi, pre[i]))
-                && xi is MapValue mx0 && yi is MapValue my0 && pre[i] is MapValue mp && mp.Default.Equals(mx0.Default) && mp.Default.Equals(my0.Default);
-            if (!keyed)
+            if (!KeyedField(pre, expected, mine, after, theirs, i))
             {
                 if (xi.Equals(yi)) continue;
                 differences.Add(xi is MapValue ex && yi is MapValue ey ? Divergences.StateDifference.Of(name, ex, ey) : new(name, null));

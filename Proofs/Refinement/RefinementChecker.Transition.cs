@@ -138,11 +138,7 @@ public sealed partial class RefinementChecker
     {
         if (ReferenceEquals(expected, after)) return true;
 
-        var pre = judgedPre;
-        var mine = ReferenceEquals(expected, pre) ? ChangeChain.None : expectedChanges.TryGetValue(expected, out var c) ? c : null;
-        var theirs = ReferenceEquals(after, pre) ? NoKeys
-            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known ? ByIndex(known) : null;
-        if (pre is null || mine is null || theirs is null) return expected.Equals(after);
+        if (KnownChanges(expected, after) is not (var pre, var mine, var theirs)) return expected.Equals(after);
         var fast = SameAt(pre, expected, mine, after, theirs);
         if (crossCheckingStep && transitionCrossCheck is null && fast != expected.Equals(after))
         {
@@ -151,6 +147,42 @@ public sealed partial class RefinementChecker
         }
 
         return fast;
+    }
+
+    /// <summary>
+    /// The judged pre-state, the changes from it of <paramref name="expected"/> (a state this step
+    /// built) and of the kernel's post-state <paramref name="after"/>; null when either is not known
+    /// (then the two states are compared in full).
+    /// </summary>
+    private (ConcreteState Pre, ChangeChain Mine, HashSet<Value>?[] Theirs)? KnownChanges(ConcreteState expected, ConcreteState after)
+    {
+        var pre = judgedPre;
+        var mine = ReferenceEquals(expected, pre) ? ChangeChain.None : expectedChanges.TryGetValue(expected, out var c) ? c : null;
+        var theirs = ReferenceEquals(after, pre) ? NoKeys
+            : ReferenceEquals(abstraction.Previous, pre) && ReferenceEquals(abstraction.Last, after) && abstraction.LastChanges is { } known ? ByIndex(known) : null;
+        return pre is null || mine is null || theirs is null ? null : (pre, mine, theirs);
+    }
+
+    /// <summary>
+    /// Field <paramref name="i"/> of x and y can be compared at the changed keys alone: neither
+    /// changed it whole, an untouched side is the pre-state's value itself, and all three are maps
+    /// with one default (so each equals the pre-state away from its changed keys). Otherwise the
+    /// field is compared in full.
+    /// </summary>
+    private static bool KeyedField(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, HashSet<Value>?[] yc, int i)
+    {
+        bool xWhole = false, xTouched = false;
+        for (var n = xc; n is not null; n = n.Tail)
+        {
+            xWhole |= n.Head.IsWhole(i);
+            xTouched |= n.Head.Touched(i);
+        }
+
+        var xi = x[i];
+        var yi = y[i];
+        return !xWhole
+            && (xTouched || ReferenceEquals(xi, pre[i])) && (yc[i] is not null || ReferenceEquals(yi, pre[i]))
+            && xi is MapValue mx && yi is MapValue my && pre[i] is MapValue mp && mp.Default.Equals(mx.Default) && mp.Default.Equals(my.Default);
     }
 
     // The abstraction's changed keys by field position (the sets are shared, not copied), built once
@@ -190,19 +222,8 @@ public sealed partial class RefinementChecker
             var xi = x[i];
             var yi = y[i];
             if (ReferenceEquals(xi, yi)) continue;
-            bool xWhole = false, xTouched = false;
-            for (var n = xc; n is not null; n = n.Tail)
-            {
-                xWhole |= n.Head.IsWhole(i);
-                xTouched |= n.Head.Touched(i);
-            }
-
             var yKeys = yc[i];
-            var keyed = !xWhole
-                // An untouched field must be the pre-state's value itself; anything else is compared in full.
-                && (xTouched || ReferenceEquals(xi, pre[i])) && (yKeys is not null || ReferenceEquals(yi, pre[i]))
-                && xi is MapValue mx0 && yi is MapValue my0 && pre[i] is MapValue mp && mp.Default.Equals(mx0.Default) && mp.Default.Equals(my0.Default);
-            if (!keyed)
+            if (!KeyedField(pre, x, xc, y, yc, i))
             {
                 if (!xi.Equals(yi)) return false;
                 continue;
