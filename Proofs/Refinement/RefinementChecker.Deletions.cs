@@ -52,9 +52,6 @@ public sealed partial class RefinementChecker
             : (StepVerdict.Violation, "", StateMismatch("task.destroy", $"{label} + {count} x cap.delete", state, after));
     }
 
-    // Nothing changed: relabelling the narrowed quantifiers' indexes from one state to an equal one.
-    private static readonly StateChanges NoChanges = new();
-
     /// <summary>
     /// The narrowed quantifiers' indexes, moved along the spec steps to <paramref name="expected"/>,
     /// are said to describe the kernel's post-state <paramref name="after"/>, which <see cref="Same"/>
@@ -71,7 +68,9 @@ public sealed partial class RefinementChecker
     /// </summary>
     private void IndexesToEqualPost(ConcreteState expected, ConcreteState after)
     {
-        eval.MoveIndexes(expected, after, NoChanges);
+        // A fresh empty set per relabel: the move is recorded (a lazy move) and holds it, so a shared
+        // instance that anything ever added to would turn every later relabel into a false claim.
+        eval.MoveIndexes(expected, after, new StateChanges());
         eval.IndexAnchor = after;
     }
 
