@@ -54,11 +54,12 @@ public sealed partial class Kernel
     public PlantedFaults? Faults { get; set; }
 
     /// <summary>
-    /// Records the slots and address spaces the kernel touches, for the incremental consistency
-    /// checker and the refinement checker's abstraction (a chain of logs, one per reader:
-    /// <see cref="TouchLog.Join"/>); null (the default) records nothing.
+    /// Records the slots, objects and address spaces the kernel touches, for the incremental
+    /// consistency checker and the refinement checker's abstraction (a chain of logs, one per
+    /// reader); null (the default) records nothing. Set only by <see cref="TouchLog.Join"/> and
+    /// <see cref="TouchLog.Leave"/>, so host code cannot cut or replace a reader's log.
     /// </summary>
-    public TouchLog? Touched { get; set; }
+    public TouchLog? Touched { get; internal set; }
 
     /// <summary>Raised after each handled syscall or fault (task, what, status) — for traces.</summary>
     public event Action<KernelEvent>? Events;
