@@ -178,6 +178,54 @@ public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
         changed.ShouldBeGreaterThan(100, "the sequences change objects");
     }
 
+    [Fact]
+    public void Equal_object_inputs_give_equal_object_entries()
+    {
+        // The object memo rebuilds an index's entries only when Abstraction.ObjectInputs differ, so
+        // equal inputs must give equal entries: a field ObjectEntries reads that ObjectInputs leaves
+        // out shows up as one input with two entries once a syscall changes that field alone. The
+        // planted memo without the watermark (a retype moves only the untyped's watermark) must fail.
+        var (pairs, clashes) = InputsAgainstEntries(plantMissWatermark: false);
+        output.WriteLine($"{pairs} (index, syscall) pairs, {clashes.Count} inputs with two entries");
+        pairs.ShouldBeGreaterThan(1000);
+        clashes.ShouldBeEmpty();
+
+        var (_, planted) = InputsAgainstEntries(plantMissWatermark: true);
+        output.WriteLine(planted.FirstOrDefault() ?? "none");
+        planted.ShouldNotBeEmpty("the memo without the watermark gives one input two UtFree entries");
+        planted.ShouldContain(c => c.Contains("Untyped", StringComparison.Ordinal));
+    }
+
+    private static (int Pairs, List<string> Clashes) InputsAgainstEntries(bool plantMissWatermark)
+    {
+        var r = new Random(11);
+        var seen = new Dictionary<string, string>();
+        var clashes = new List<string>();
+        var pairs = 0;
+        var inputs = new ulong[Abstraction.ObjectInputWidth];
+        var entries = new Verified.Spec.Value?[Abstraction.ObjectFields.Length];
+        for (var i = 0; i < 12; i++)
+        {
+            var w = new Workload(null, check: false, 0, null, timings: false, padding: i % 2 == 0 ? 0 : 10);
+            w.Kernel.Events += _ =>
+            {
+                for (var id = 0; id < w.Kernel.Objects.Capacity; id++)
+                {
+                    Abstraction.ObjectInputs(w.Kernel, id, inputs, plantMissWatermark);
+                    Abstraction.ObjectEntries(w.Kernel, id, entries);
+                    var key = string.Join(",", inputs);
+                    var value = string.Join(",", entries.Select(e => e?.ToString() ?? "-"));
+                    pairs++;
+                    if (!seen.TryAdd(key, value) && seen[key] != value)
+                        clashes.Add($"object {id} ({w.Kernel.Objects[id]?.Type.ToString() ?? "none"}): inputs {key} gave {seen[key]} and {value}");
+                }
+            };
+            w.Run(RandomActions(r, 30));
+        }
+
+        return (pairs, clashes);
+    }
+
     // Per table index, what the abstraction reads of it (the instance by reference, as a replaced
     // CNode or task also replaces its slots), rendered as a string for an exact comparison.
     private static List<string> ObjectFields(Verified.Kernel.Kernel k)
