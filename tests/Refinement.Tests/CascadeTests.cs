@@ -78,12 +78,7 @@ public sealed class CascadeTests(ITestOutputHelper output)
         clean.Checker!.Steps[^1].Note.ShouldContain("D2");
 
         var planted = new ShortcutFaults { CascadeKeysMissDeleted = true };
-        var v = new Workload(null, check: true, 0, planted).Run(Lifting).ShouldNotBeNull("the deleted capabilities' attributes are left as junk");
-        output.WriteLine($"{v.Clause}: {v.Message}");
-        v.Clause.ShouldBe("cap.delete.state");
-        var x = new Workload(null, check: true, 1, planted).Run(Lifting).ShouldNotBeNull();
-        output.WriteLine($"{x.Clause}: {x.Message}");
-        x.Property.ShouldBe("cross-check");
-        x.Clause.ShouldBe("transition.changes");
+        PlantedShortcut.ReportedAs(Lifting, planted, "cap.delete.state", "the deleted capabilities' attributes are left as junk", output);
+        PlantedShortcut.CrossChecked(Lifting, planted, "transition.changes", output);
     }
 }

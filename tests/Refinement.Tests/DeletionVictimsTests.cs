@@ -28,13 +28,8 @@ public sealed class DeletionVictimsTests(ITestOutputHelper output)
     public void Victims_search_that_leaves_one_out_is_caught()
     {
         var planted = new ShortcutFaults { VictimsMissOne = true };
-        var v = new Workload(null, check: true, 0, planted).Run(Exit).ShouldNotBeNull("the spec deletes one capability fewer than the kernel");
-        output.WriteLine($"{v.Clause}: {v.Message}");
-        v.Clause.ShouldBe("task.destroy.state");
-        var x = new Workload(null, check: true, 1, planted).Run(Exit).ShouldNotBeNull();
-        output.WriteLine($"{x.Clause}: {x.Message}");
-        x.Property.ShouldBe("cross-check");
-        x.Clause.ShouldBe("transition.victims");
+        PlantedShortcut.ReportedAs(Exit, planted, "task.destroy.state", "the spec deletes one capability fewer than the kernel", output);
+        PlantedShortcut.CrossChecked(Exit, planted, "transition.victims", output);
     }
 
     [Fact]
@@ -42,9 +37,6 @@ public sealed class DeletionVictimsTests(ITestOutputHelper output)
     {
         // Unplanted, the exit's indexes are relabelled to the equal post-state and agree with fresh ones (cross-checked above).
         var planted = new ShortcutFaults { RelabelBeforeLastStep = true };
-        var x = new Workload(null, check: true, 1, planted).Run(Exit).ShouldNotBeNull("the relabelled indexes still hold the last deleted capability");
-        output.WriteLine($"{x.Clause}: {x.Message}");
-        x.Property.ShouldBe("cross-check");
-        x.Clause.ShouldBe("transition.index");
+        PlantedShortcut.CrossChecked(Exit, planted, "transition.index", output, "the relabelled indexes still hold the last deleted capability");
     }
 }
