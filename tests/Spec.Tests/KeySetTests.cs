@@ -74,4 +74,44 @@ public sealed class KeySetTests
         set.Clear();
         ShouldEqual(set, []);
     }
+
+    // A removal moves the last key into the removed one's place, so a loop that changes the set
+    // while enumerating it would skip or repeat keys without a word: each storage shape (one key
+    // inline, a bare list, a list with a position index) must refuse it instead. An add or remove
+    // that changes nothing is not a change.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(KeySet.SmallLimit + 4)]
+    public void Changing_the_set_while_enumerating_it_throws(int size)
+    {
+        var set = new KeySet();
+        for (var i = 0; i < size; i++) set.Add(Key(i));
+        var seen = 0;
+        foreach (var v in set)
+        {
+            set.Add(Key(0));
+            set.Remove(Key(1000));
+            seen++;
+        }
+
+        seen.ShouldBe(size);
+        Should.Throw<InvalidOperationException>(() =>
+        {
+            foreach (var v in set) set.Remove(v);
+        }).Message.ShouldContain("changed while enumerated");
+        set.Count.ShouldBe(size - 1);
+        set.Add(Key(0));
+        Should.Throw<InvalidOperationException>(() =>
+        {
+            foreach (var v in (IEnumerable<Value>)set) set.Add(Key(5000));
+        });
+        var empty = new KeySet();
+        Should.Throw<InvalidOperationException>(() =>
+        {
+            var e = empty.GetEnumerator();
+            empty.Add(Key(1));
+            e.MoveNext();
+        });
+    }
 }

@@ -20,6 +20,10 @@ internal sealed class KeySet : IReadOnlyList<Value>
     private List<Value>? items;
     private Dictionary<Value, int>? at;
 
+    // Changes made: an enumerator that sees it move throws (a removal swaps the last key into the
+    // removed one's place, so enumerating across a change would skip or repeat keys silently).
+    private int version;
+
     public int Count => items?.Count ?? (single is null ? 0 : 1);
 
     public Value this[int index] => items is not null ? items[index]
@@ -34,12 +38,14 @@ internal sealed class KeySet : IReadOnlyList<Value>
             if (single is null)
             {
                 single = key;
+                version++;
                 return;
             }
 
             if (ValueKeyComparer.Instance.Equals(single, key)) return;
             items = [single, key];
             single = null;
+            version++;
             return;
         }
 
@@ -47,11 +53,13 @@ internal sealed class KeySet : IReadOnlyList<Value>
         {
             if (!at.TryAdd(key, items.Count)) return;
             items.Add(key);
+            version++;
             return;
         }
 
         if (IndexOf(key) >= 0) return;
         items.Add(key);
+        version++;
         if (items.Count <= SmallLimit) return;
         at = new Dictionary<Value, int>(items.Count * 2, ValueKeyComparer.Instance);
         for (var i = 0; i < items.Count; i++) at.Add(items[i], i);
@@ -61,7 +69,12 @@ internal sealed class KeySet : IReadOnlyList<Value>
     {
         if (items is null)
         {
-            if (single is not null && ValueKeyComparer.Instance.Equals(single, key)) single = null;
+            if (single is not null && ValueKeyComparer.Instance.Equals(single, key))
+            {
+                single = null;
+                version++;
+            }
+
             return;
         }
 
@@ -83,6 +96,7 @@ internal sealed class KeySet : IReadOnlyList<Value>
         }
 
         items.RemoveAt(last);
+        version++;
     }
 
     public void Clear()
@@ -90,6 +104,7 @@ internal sealed class KeySet : IReadOnlyList<Value>
         single = null;
         items?.Clear();
         at?.Clear();
+        version++;
     }
 
     private int IndexOf(Value key)
@@ -101,24 +116,27 @@ internal sealed class KeySet : IReadOnlyList<Value>
         return -1;
     }
 
-    /// <summary>The keys in list order (no allocation; the set must not change meanwhile).</summary>
+    /// <summary>The keys in list order (no allocation; a change to the set meanwhile throws).</summary>
     public Enumerator GetEnumerator() => new(this);
 
     IEnumerator<Value> IEnumerable<Value>.GetEnumerator()
     {
-        for (var i = 0; i < Count; i++) yield return this[i];
+        var e = GetEnumerator();
+        while (e.MoveNext()) yield return e.Current;
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<Value>)this).GetEnumerator();
 
     public struct Enumerator(KeySet set)
     {
+        private readonly int version = set.version;
         private int next;
 
         public Value Current { get; private set; } = null!;
 
         public bool MoveNext()
         {
+            if (version != set.version) throw new InvalidOperationException("KeySet changed while enumerated: collect the keys to change first, then change the set");
             if (next >= set.Count) return false;
             Current = set[next++];
             return true;
