@@ -541,23 +541,17 @@ public sealed class AbstractionCache
         var replaced = replacedScratch;
         replaced.Clear();
         Dictionary<string, HashSet<Value>>? changes = null;
-        // Sized once (the changed keys are at most the stored entries): growing them was about a
-        // quarter of the bytes a post-state read allocated.
+        // Each field's changed keys are a set sized once, from the list StoreMany filled: growing
+        // sets was about a quarter of the bytes a post-state read allocated.
         for (var i = 0; i < KernelState.Fields.Length; i++)
         {
             if (pending.EntriesOf(i) is not { Count: > 0 } entries) continue;
-            var m = from.Map(i);
-            HashSet<Value>? keys = null;
-            foreach (var (k, v) in entries)
-            {
-                var stored = m.Store(k, v);
-                if (ReferenceEquals(stored, m)) continue;
-                (keys ??= new HashSet<Value>(entries.Count)).Add(k);
-                m = stored;
-            }
-
-            if (keys is null) continue;
-            (changes ??= new(8, StringComparer.Ordinal))[KernelState.Fields[i].Name] = keys;
+            // One new map per field for all its re-read entries (MapValue.StoreMany), not one per entry.
+            var keys = changedScratch;
+            keys.Clear();
+            var m = from.Map(i).StoreMany(entries, keys);
+            if (keys.Count == 0) continue;
+            (changes ??= new(8, StringComparer.Ordinal))[KernelState.Fields[i].Name] = new HashSet<Value>(keys);
             replaced.Add((i, m));
         }
 
@@ -565,6 +559,7 @@ public sealed class AbstractionCache
     }
 
     private readonly List<(int Index, Value Value)> replacedScratch = [];
+    private readonly List<Value> changedScratch = [];
 }
 
 /// <summary>
