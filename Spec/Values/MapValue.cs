@@ -287,7 +287,7 @@ public sealed record MapValue : Value
         var overlay = flat is null ? _over : [];
         var baseItems = @base.Items;
         MapEntry[]? puts = null; // the new overlay entries, by order key (null value: the base's entry removed)
-        int n = 0, hash = _entriesHash, count = _count;
+        int n = 0, hash = _entriesHash, count = _count, size = overlay.Length; // size: the new overlay's
         foreach (var (k, v) in entries)
         {
             CheckSort(MapSort.Key, k, "key");
@@ -311,16 +311,19 @@ public sealed record MapValue : Value
                 hash += EntryHash(kv, v);
                 count++;
             }
-            // A store of the default is a null value here: a removal mark over the base's entry, or
-            // (an overlay-only entry) dropped with the overlay's entry by MergeOverlay.
+            // A store of the default is a null value here, a removal mark over the base's entry, or
+            // (an overlay-only entry) Dropped: MergeOverlay drops the overlay's entry.
+            bool drop = toDefault && (bi == -1 || (bi == -2 && EntryRun.Find(baseItems, key, null, true) < 0));
+            if (oi >= 0) size--;
+            if (!drop) size++;
             puts ??= StoreManyScratch is { } sc && sc.Length >= entries.Count ? sc : (StoreManyScratch = new MapEntry[Math.Max(entries.Count, 16)]);
-            puts[n++] = new MapEntry(key, kv, toDefault ? null : v);
+            puts[n++] = new MapEntry(key, kv, drop ? Dropped : toDefault ? null : v);
         }
         if (n == 0) return this;
 
         var mine = puts.AsSpan(0, n);
         if (n > 1) mine.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-        var over = MergeOverlay(overlay, mine, baseItems);
+        var over = MergeOverlay(overlay, mine, size);
         mine.Clear(); // the scratch holds no values past the call
         if (over.Length > 4 + (int)Math.Sqrt(baseItems.Length))
         {
@@ -335,17 +338,13 @@ public sealed record MapValue : Value
     [ThreadStatic]
     private static MapEntry[]? StoreManyScratch;
 
-    // The overlay with the new entries (scalar keys, each at most once, in order) replacing or
-    // joining its own; a removal (null value) of a key the base does not hold drops the key.
-    private static MapEntry[] MergeOverlay(MapEntry[] overlay, ReadOnlySpan<MapEntry> puts, MapEntry[] baseItems)
+    // Marks an overlay-only entry stored back to the default in StoreMany's new entries (never a map's value: private).
+    private static readonly Value Dropped = new BitVecValue(1, 0);
+
+    // The overlay with the new entries (scalar keys, each at most once, in order; size entries in
+    // all, as StoreMany counted them) replacing or joining its own, Dropped ones leaving it.
+    private static MapEntry[] MergeOverlay(MapEntry[] overlay, ReadOnlySpan<MapEntry> puts, int size)
     {
-        // The size first (replaced keys and dropped removals), so the merge fills an exact array.
-        int size = overlay.Length;
-        foreach (var e in puts)
-        {
-            if (EntryRun.Find(overlay, e.Key, null, true) >= 0) size--;
-            if (e.V is not null || EntryRun.Find(baseItems, e.Key, null, true) >= 0) size++;
-        }
         if (size == 0) return [];
         var r = new MapEntry[size];
         int i = 0, j = 0, n = 0;
@@ -358,8 +357,7 @@ public sealed record MapValue : Value
             }
             if (i < overlay.Length && overlay[i].Key == puts[j].Key) i++; // replaced
             var e = puts[j++];
-            if (e.V is null && EntryRun.Find(baseItems, e.Key, null, true) < 0) continue;
-            r[n++] = e;
+            if (!ReferenceEquals(e.V, Dropped)) r[n++] = e;
         }
         if (n != size) throw new InvalidOperationException($"internal: a map's merged overlay has {n} entries, {size} were counted");
         return r;
