@@ -551,7 +551,9 @@ public sealed class AbstractionCache
             keys.Clear();
             var m = from.Map(i).StoreMany(entries, keys);
             if (keys.Count == 0) continue;
-            (changes ??= new(8, StringComparer.Ordinal))[KernelState.Fields[i].Name] = new HashSet<Value>(keys);
+            var set = new HashSet<Value>(keys.Count); // not from the list itself: HashSet's constructor would box its enumerator
+            foreach (var k in keys) set.Add(k);
+            (changes ??= new(8, StringComparer.Ordinal))[KernelState.Fields[i].Name] = set;
             replaced.Add((i, m));
         }
 

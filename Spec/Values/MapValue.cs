@@ -269,9 +269,10 @@ public sealed record MapValue : Value
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(changed);
-        if (!_scalarKeys)
+        if (!_scalarKeys || entries.Count == 1)
         {
-            // Keys by hash: several may share an order key; stored one by one.
+            // Keys by hash: several may share an order key; stored one by one. And one entry: a
+            // plain store, which copies the overlay once and builds no scratch (a tenth faster).
             var m = this;
             foreach (var (k, v) in entries)
             {
