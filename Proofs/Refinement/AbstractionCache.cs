@@ -541,6 +541,11 @@ public sealed class AbstractionCache
         var replaced = replacedScratch;
         replaced.Clear();
         Dictionary<string, HashSet<Value>>? changes = null;
+        // The fields with re-read entries bound the changed fields: the dictionary never grows
+        // (from 8, most post-states grew it once or twice).
+        var fieldsRead = 0;
+        for (var i = 0; i < KernelState.Fields.Length; i++)
+            if (pending.EntriesOf(i) is { Count: > 0 }) fieldsRead++;
         // Each field's changed keys are a set sized once, from the list StoreMany filled: growing
         // sets was about a quarter of the bytes a post-state read allocated.
         for (var i = 0; i < KernelState.Fields.Length; i++)
@@ -553,7 +558,7 @@ public sealed class AbstractionCache
             if (keys.Count == 0) continue;
             var set = new HashSet<Value>(keys.Count); // not from the list itself: HashSet's constructor would box its enumerator
             foreach (var k in keys) set.Add(k);
-            (changes ??= new(8, StringComparer.Ordinal))[KernelState.Fields[i].Name] = set;
+            (changes ??= new(fieldsRead, StringComparer.Ordinal))[KernelState.Fields[i].Name] = set;
             replaced.Add((i, m));
         }
 
