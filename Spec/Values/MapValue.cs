@@ -271,8 +271,8 @@ public sealed record MapValue : Value
         ArgumentNullException.ThrowIfNull(changed);
         if (!_scalarKeys || entries.Count == 1)
         {
-            // Keys by hash: several may share an order key; stored one by one. And one entry: a
-            // plain store, which copies the overlay once and builds no scratch (a tenth faster).
+            // Keys by hash: several may share an order key; stored one by one. And one entry (most
+            // changed fields of a post-state): a plain store, with no scratch and no sort.
             var m = this;
             foreach (var (k, v) in entries)
             {
