@@ -255,6 +255,115 @@ public sealed record MapValue : Value
         return _keyCount is { } n && (ulong)count * 2 >= n ? m.Canonicalise(n) : m;
     }
 
+    /// <summary>
+    /// The map after storing every entry of <paramref name="entries"/> (distinct keys), equal to
+    /// storing them one by one, built as one new map: one overlay for all the keys whose value
+    /// changes, instead of a map and an overlay copy per key. The keys whose value changes are
+    /// added to <paramref name="changed"/> (this map itself when none does). Equal to the stores
+    /// one by one because the canonical form is a function of the map's values at every key (the
+    /// default is the most frequent value, ties at the smallest key: re-chosen once at the end
+    /// rather than after each store). Concrete collections: their enumerators are not boxed (this
+    /// runs for every changed field of every abstracted post-state).
+    /// </summary>
+    public MapValue StoreMany(Dictionary<Value, Value> entries, List<Value> changed)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(changed);
+        if (!_scalarKeys || entries.Count == 1)
+        {
+            // Keys by hash: several may share an order key; stored one by one. And one entry (most
+            // changed fields of a post-state): a plain store, with no scratch and no sort.
+            var m = this;
+            foreach (var (k, v) in entries)
+            {
+                var stored = m.Store(k, v);
+                if (!ReferenceEquals(stored, m)) changed.Add(k);
+                m = stored;
+            }
+            return m;
+        }
+
+        var flat = _flat;
+        var @base = flat ?? _base;
+        var overlay = flat is null ? _over : [];
+        var baseItems = @base.Items;
+        MapEntry[]? puts = null; // the new overlay entries, by order key (null value: the base's entry removed)
+        int n = 0, hash = _entriesHash, count = _count, size = overlay.Length; // size: the new overlay's
+        foreach (var (k, v) in entries)
+        {
+            CheckSort(MapSort.Key, k, "key");
+            CheckSort(MapSort.Value, v, "value");
+            ulong key = EntryRun.OrderKey(k, true);
+            int oi = overlay.Length == 0 ? -1 : EntryRun.Find(overlay, key, null, true);
+            int bi = oi >= 0 ? -2 : EntryRun.Find(baseItems, key, null, true);
+            Value? old = oi >= 0 ? overlay[oi].V : bi >= 0 ? baseItems[bi].V : null;
+            var current = old ?? Default;
+            if (ReferenceEquals(current, v) || current.Equals(v)) continue;
+            changed.Add(k);
+            bool toDefault = old is not null && v.Equals(Default);
+            Value kv = oi >= 0 ? overlay[oi].K : bi >= 0 ? baseItems[bi].K : k;
+            if (old is not null)
+            {
+                hash -= EntryHash(kv, old);
+                count--;
+            }
+            if (!toDefault)
+            {
+                hash += EntryHash(kv, v);
+                count++;
+            }
+            // A store of the default is a null value here, a removal mark over the base's entry, or
+            // (an overlay-only entry) Dropped: MergeOverlay drops the overlay's entry.
+            bool drop = toDefault && (bi == -1 || (bi == -2 && EntryRun.Find(baseItems, key, null, true) < 0));
+            if (oi >= 0) size--;
+            if (!drop) size++;
+            puts ??= StoreManyScratch is { } sc && sc.Length >= entries.Count ? sc : (StoreManyScratch = new MapEntry[Math.Max(entries.Count, 16)]);
+            puts[n++] = new MapEntry(key, kv, drop ? Dropped : toDefault ? null : v);
+        }
+        if (n == 0) return this;
+
+        var mine = puts.AsSpan(0, n);
+        if (n > 1) mine.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+        var over = MergeOverlay(overlay, mine, size);
+        mine.Clear(); // the scratch holds no values past the call
+        if (over.Length > 4 + (int)Math.Sqrt(baseItems.Length))
+        {
+            @base = new EntryRun(Merge(baseItems, over, count, true), true);
+            over = [];
+        }
+        var map = new MapValue(MapSort, Default, @base, over, count, hash, _keyCount);
+        return _keyCount is { } keys && (ulong)count * 2 >= keys ? map.Canonicalise(keys) : map;
+    }
+
+    // StoreMany's new entries before they are merged into the overlay (per thread: maps are shared between threads).
+    [ThreadStatic]
+    private static MapEntry[]? StoreManyScratch;
+
+    // Marks an overlay-only entry stored back to the default in StoreMany's new entries (never a map's value: private).
+    private static readonly Value Dropped = new BitVecValue(1, 0);
+
+    // The overlay with the new entries (scalar keys, each at most once, in order; size entries in
+    // all, as StoreMany counted them) replacing or joining its own, Dropped ones leaving it.
+    private static MapEntry[] MergeOverlay(MapEntry[] overlay, ReadOnlySpan<MapEntry> puts, int size)
+    {
+        if (size == 0) return [];
+        var r = new MapEntry[size];
+        int i = 0, j = 0, n = 0;
+        while (i < overlay.Length || j < puts.Length)
+        {
+            if (j == puts.Length || (i < overlay.Length && overlay[i].Key < puts[j].Key))
+            {
+                r[n++] = overlay[i++];
+                continue;
+            }
+            if (i < overlay.Length && overlay[i].Key == puts[j].Key) i++; // replaced
+            var e = puts[j++];
+            if (!ReferenceEquals(e.V, Dropped)) r[n++] = e;
+        }
+        if (n != size) throw new InvalidOperationException($"internal: a map's merged overlay has {n} entries, {size} were counted");
+        return r;
+    }
+
     /// <summary>A copy of <paramref name="over"/> with <paramref name="e"/> at position <paramref name="at"/> (replaced) or inserted in order (at -1).</summary>
     private static MapEntry[] Put(MapEntry[] over, int at, ulong key, MapEntry e)
     {

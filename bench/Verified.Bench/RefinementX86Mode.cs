@@ -6,7 +6,7 @@ using static Verified.Bench.X86Runs;
 namespace Verified.Bench;
 
 /// <summary>
-/// `refinement-x86 [--syscalls N] [--seed S] [--workloads fuzz,ipcbench,...] [--no-examples] [--kinds]`:
+/// `refinement-x86 [--syscalls N] [--seed S] [--workloads fuzz,ipcbench,...] [--no-examples] [--kinds] [--profile S]`:
 /// the refinement checker's cost on guest x86 programs running on the emulated CPU, the product's
 /// main use (the `refinement` mode drives syscalls through the C# API with no guest code). The
 /// machine fuzz recipe (Userland/examples/fuzz.c, random syscalls from several tasks) runs N
@@ -17,6 +17,8 @@ namespace Verified.Bench;
 /// Each workload is warmed up first until the JIT is quiet (the fuzz on another seed). Per
 /// workload: checked syscalls per second, the ratio (wall and CPU), and where the checker's time
 /// goes by phase (a separate pass with the per-phase clocks on); a summary table at the end.
+/// With --profile S (for a profiler, as the `refinement` mode's), only the checked side of each
+/// chosen workload runs: warmed up, then repeated for S seconds, no figures printed.
 /// </summary>
 internal static class RefinementX86Mode
 {
@@ -42,6 +44,7 @@ internal static class RefinementX86Mode
         ulong seed = 0xC0FFEE;
         var chosen = new List<string>();
         var kinds = false;
+        var profile = 0;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -51,8 +54,9 @@ internal static class RefinementX86Mode
                 case "--no-examples": chosen.Add("fuzz"); break;
                 case "--workloads" when i + 1 < args.Length: chosen.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 case "--kinds": kinds = true; break;
+                case "--profile" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, Inv, out var seconds) && seconds > 0: profile = seconds; i++; break;
                 default:
-                    Console.Error.WriteLine($"refinement-x86: unknown option {args[i]} (options: --syscalls N, --seed S, --workloads fuzz,{string.Join(',', Examples)}, --no-examples, --kinds)");
+                    Console.Error.WriteLine($"refinement-x86: unknown option {args[i]} (options: --syscalls N, --seed S, --workloads fuzz,{string.Join(',', Examples)}, --no-examples, --kinds, --profile SECONDS)");
                     return 2;
             }
         }
@@ -82,6 +86,12 @@ internal static class RefinementX86Mode
                 TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.3), TimeSpan.Zero, TimeSpan.FromSeconds(20), Kinds: kinds || name == "ipcbench"));
         }
 
+        if (profile > 0)
+        {
+            foreach (var w in workloads) Profile(w, TimeSpan.FromSeconds(profile));
+            return 0;
+        }
+
         var failed = false;
         var results = new List<Result>();
         foreach (var w in workloads)
@@ -94,6 +104,16 @@ internal static class RefinementX86Mode
         Console.WriteLine();
         Console.WriteLine(Summary(results));
         return failed ? 1 : 0;
+    }
+
+    // For a profiler: the workload's checked side only, warmed up as Measure warms up, then repeated for the given time.
+    private static void Profile(Workload w, TimeSpan time)
+    {
+        Action Round(MachineRecipe r) => () => Checked(r, w.MaxSteps, w.MaxInstructions, timings: false, byKind: false);
+        WarmUp(Round(w.Warm), w.WarmAtLeast, w.WarmAtLeast);
+        WarmUp(Round(w.Recipe), TimeSpan.Zero, w.WarmAtMost);
+        Console.WriteLine($"refinement-x86: {w.Name} warmed up; profiling its checked side now");
+        WarmUp(Round(w.Recipe), time, time);
     }
 
     private static (Result, bool) Measure(Workload w, bool byKind)

@@ -98,6 +98,52 @@ public sealed class MapValueOverlayTests
         rebuilt.GetHashCode().ShouldBe(map.GetHashCode());
     }
 
+    [Theory]
+    [MemberData(nameof(Keys))]
+    public void Store_many_agrees_with_stores_one_by_one(string kind)
+    {
+        // Batches of distinct keys (removals, overlay replacements, merges into a new run, maps
+        // read often enough to be flattened, and with enum keys a re-chosen default) stored at once
+        // and one by one: the same map, and the changed keys are those whose value differs.
+        var (sort, keyOf) = KeySpace(kind);
+        var rng = new Random(kind.Length * 31);
+        var zero = new BitVecValue(8, 0);
+        var map = MapValue.Const(sort, zero);
+        var model = new Dictionary<Value, Value>();
+        int changedKeys = 0, unchanged = 0;
+        for (int step = 0; step < 800; step++)
+        {
+            var batch = new Dictionary<Value, Value>();
+            for (int i = rng.Next(1, 6); i > 0; i--) batch[keyOf(rng)] = rng.Next(3) == 0 ? zero : new BitVecValue(8, (ulong)rng.Next(1, 4));
+            var one = map;
+            foreach (var (k, v) in batch) one = one.Store(k, v);
+            var changed = new List<Value>();
+            var many = map.StoreMany(batch, changed);
+            many.ShouldBe(one);
+            one.ShouldBe(many);
+            many.GetHashCode().ShouldBe(one.GetHashCode());
+            many.Default.ShouldBe(one.Default);
+            changed.Distinct().Count().ShouldBe(changed.Count);
+            foreach (var k in batch.Keys)
+                changed.Contains(k).ShouldBe(!map.Select(k).Equals(many.Select(k)), $"key {k}");
+            if (changed.Count == 0) ReferenceEquals(many, map).ShouldBeTrue("nothing changed: the same map");
+            changedKeys += changed.Count;
+            if (changed.Count == 0) unchanged++;
+            if (rng.Next(40) == 0)
+                for (int i = 0; i < 200; i++) many.Select(keyOf(rng));
+            map = rng.Next(2) == 0 ? many : one;
+            foreach (var (k, v) in batch)
+            {
+                if (v.Equals(zero)) model.Remove(k);
+                else model[k] = v;
+            }
+            if (step % 17 == 0) map.ShouldBe(MapValue.Create(sort, zero, model), "the map built from a dictionary of every store");
+        }
+
+        changedKeys.ShouldBeGreaterThan(1000);
+        unchanged.ShouldBeGreaterThan(0);
+    }
+
     [Fact]
     public void Entries_of_scalar_keys_come_in_key_order()
     {
