@@ -16,7 +16,7 @@ public sealed partial class Kernel
     {
         ArgumentNullException.ThrowIfNull(task);
         var rip = task.Registers[AbiConstants.RegRip];
-        var ep = Objects.Resolve<EndpointObject>(task.FaultEndpoint);
+        var ep = Faults is { FaultIgnoresEndpointGeneration: true } ? FaultEndpointByIndex(task) : Objects.Resolve<EndpointObject>(task.FaultEndpoint);
         Emit(new KernelEvent.Fault(task.Ref, kind, address, rip, ep is not null));
         if (ep is null)
         {
@@ -46,4 +46,8 @@ public sealed partial class Kernel
         InvokeSend(task, ep, faultCap, words, SlotAddress.None, call: true, replySlot: -1, receiver: null);
         task.MessageIsFault = true;
     }
+
+    // The planted fault FaultIgnoresEndpointGeneration: the live endpoint at the recorded index, whatever its generation.
+    private EndpointObject? FaultEndpointByIndex(TaskObject task) =>
+        task.FaultEndpoint.IsSome && Objects[task.FaultEndpoint.Id] is EndpointObject { IsLive: true } e ? e : null;
 }
