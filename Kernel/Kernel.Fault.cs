@@ -11,10 +11,25 @@ namespace Verified.Kernel;
 /// </summary>
 public sealed partial class Kernel
 {
-    /// <summary>Handles a fault of a ready task.</summary>
+    /// <summary>Sees each fault raised by <see cref="RaiseFault"/> (the refinement checker); null: none.</summary>
+    public IFaultObserver? FaultObserver { get; set; }
+
+    /// <summary>
+    /// Handles a fault of a ready task raised outside a syscall (the run loop's CPU exceptions),
+    /// seen by <see cref="FaultObserver"/> as a step of its own.
+    /// </summary>
     public void RaiseFault(TaskObject task, FaultKind kind, ulong address, ulong code)
     {
         ArgumentNullException.ThrowIfNull(task);
+        var observer = FaultObserver;
+        observer?.BeforeFault(this, task, kind, address, code);
+        Fault(task, kind, address, code);
+        observer?.AfterFault(this, task, kind, address, code);
+    }
+
+    /// <summary>Handles a fault of a ready task (inside a syscall: an unknown number, part of the syscall's step).</summary>
+    private void Fault(TaskObject task, FaultKind kind, ulong address, ulong code)
+    {
         var rip = task.Registers[AbiConstants.RegRip];
         var ep = Faults is { FaultIgnoresEndpointGeneration: true } ? FaultEndpointByIndex(task) : Objects.Resolve<EndpointObject>(task.FaultEndpoint);
         Emit(new KernelEvent.Fault(task.Ref, kind, address, rip, ep is not null));

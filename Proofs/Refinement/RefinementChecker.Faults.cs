@@ -1,14 +1,54 @@
+using Verified.Kernel;
 using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
 using Verified.Spec;
 using Verified.Spec.Kernel;
+using KernelImpl = Verified.Kernel.Kernel;
 using KTaskState = Verified.Kernel.Objects.TaskState;
 
 namespace Verified.Proofs.Refinement;
 
-/// <summary>Faults (an unknown syscall number, a CPU fault taken by the run loop) compared with task.crash.</summary>
-public sealed partial class RefinementChecker
+/// <summary>
+/// Faults (an unknown syscall number, a CPU fault taken by the run loop) compared with task.crash.
+/// The run loop's faults are seen through <see cref="IFaultObserver"/> (the kernel calls it around
+/// <see cref="KernelImpl.RaiseFault"/>), each a step of its own, checked as a syscall is:
+/// abstract pre-state, task.crash, abstract post-state, invariants.
+/// </summary>
+public sealed partial class RefinementChecker : IFaultObserver
 {
+    /// <summary>Steps that were faults the run loop raised (the rest are syscalls).</summary>
+    public int CpuFaultCount { get; private set; }
+
+    /// <summary>Steps that were syscalls.</summary>
+    public int SyscallStepCount => steps.Count - CpuFaultCount;
+
+    public void BeforeFault(KernelImpl kernel, TaskObject task, FaultKind kind, ulong address, ulong code)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(task);
+        lock (eval)
+        {
+            if (Violation is not null) return;
+            var mark = Timings.Mark();
+            PlantShortcuts();
+            pre = abstraction.Abstract(kernel, ids);
+            mark = Timings.Add(CheckerPhase.AbstractPre, mark);
+            call = SyscallMapping.Crash(task, kind.ToString(), syscall: false);
+            RecordTableOwners(kernel, call);
+            Timings.Add(CheckerPhase.Decide, mark);
+        }
+    }
+
+    public void AfterFault(KernelImpl kernel, TaskObject task, FaultKind kind, ulong address, ulong code)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(task);
+        lock (eval) AfterCore(kernel, task, (long)kind, [address, code], KernelError.Ok, restarted: false, fault: true);
+    }
+
+    // A step's name in messages: the syscall, or the run loop's fault.
+    private static string What(long number, bool fault) => fault ? $"the {(FaultKind)number} fault" : Describe(number);
+
     /// <summary>
     /// task.crash of the faulting task. Its result <c>delivered</c> (the fault endpoint is live and
     /// of the generation recorded when it was set) must be what the kernel did: sent the fault

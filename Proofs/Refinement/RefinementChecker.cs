@@ -98,6 +98,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         checker ??= new RefinementChecker();
         if (kernel.Observer is RefinementChecker replaced && !ReferenceEquals(replaced, checker)) replaced.abstraction.Leave();
         kernel.Observer = checker;
+        kernel.FaultObserver = checker;
         return checker;
     }
 
@@ -165,7 +166,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
         }
     }
 
-    private void AfterCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted)
+    // fault: a fault the run loop raised (number: its kind; IFaultObserver, RefinementChecker.Faults.cs).
+    private void AfterCore(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted, bool fault = false)
     {
         if (Violation is not null || pre is null || call is null) return;
         var moved = call is SpecCall.Single { Moved: { } m } ? m : call is SpecCall.IpcRecv { Moved: { } mr } ? mr : ((SlotAddress, SlotAddress)?)null;
@@ -188,7 +190,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
         if (violation is null && VerifyPre(pre) is { Count: > 0 } preBroken)
         {
             violation = new RefinementViolation("invariant", preBroken[0],
-                $"before {Describe(number)} the kernel state, changed since the last checked step, breaks {string.Join(", ", preBroken)}", null, pre);
+                $"before {What(number, fault)} the kernel state, changed since the last checked step, breaks {string.Join(", ", preBroken)}", null, pre);
         }
 
         if (violation is null)
@@ -197,7 +199,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
             Timings.Add(CheckerPhase.Invariants, mark);
             if (broken.Count > 0)
             {
-                violation = new RefinementViolation("invariant", broken[0], $"after {Describe(number)} the post-state breaks {string.Join(", ", broken)}", null, post);
+                violation = new RefinementViolation("invariant", broken[0], $"after {What(number, fault)} the post-state breaks {string.Join(", ", broken)}", null, post);
             }
             else
             {
@@ -207,7 +209,7 @@ public sealed partial class RefinementChecker : ISyscallObserver
 
         if (violation is null && crossCheckDue)
         {
-            violation = CrossCheck(kernel, post, pre, $"after {Describe(number)}");
+            violation = CrossCheck(kernel, post, pre, $"after {What(number, fault)}");
         }
 
         if (violation is not null) verdict = StepVerdict.Violation;
@@ -219,7 +221,8 @@ public sealed partial class RefinementChecker : ISyscallObserver
             default: break;
         }
 
-        steps.Add(caller.Id, number, args, status, restarted, verdict, violation?.Message ?? note);
+        steps.Add(caller.Id, number, args, status, restarted, verdict, violation?.Message ?? note, fault);
+        if (fault) CpuFaultCount++;
         if (violation is not null) Stop(violation);
     }
 

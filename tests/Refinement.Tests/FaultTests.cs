@@ -107,6 +107,42 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_cpu_fault_raised_outside_a_syscall_is_a_step_of_its_own_judged_against_task_crash()
+    {
+        var (w, _, t1, first) = Start();
+        GiveFaultEndpoint(w, first);
+        var before = w.Checker!.Steps.Count;
+        w.Kernel.RaiseFault(t1, FaultKind.PageFault, 0xdead000, 6);
+        w.Kernel.RaiseFault(w.Tasks[2], FaultKind.InvalidOpcode, 0, 0);
+        w.Checker.Steps.Count.ShouldBe(before + 2);
+        w.Checker.CpuFaultCount.ShouldBe(2);
+        w.Checker.SyscallStepCount.ShouldBe(before);
+        var sent = w.Checker.Steps[^2];
+        output.WriteLine($"{sent.Verdict}: {sent.Note}");
+        sent.Fault.ShouldBeTrue();
+        sent.Verdict.ShouldBe(StepVerdict.Divergence);
+        sent.Note.ShouldContain("delivered=True");
+        var stopped = Last(w);
+        stopped.Note.ShouldContain("delivered=False");
+        w.Tasks[2].State.ShouldBe(TaskState.Inactive);
+        w.Checker.Violation.ShouldBeNull();
+        var trace = Counterexample.ToTrace(w.Checker, "faults");
+        trace.Steps[^1].Kind.ShouldBe(Verified.Trace.StepKinds.Fault);
+        trace.Steps[^1].Operation.ShouldBe(nameof(FaultKind.InvalidOpcode));
+    }
+
+    [Fact]
+    public void Planted_stale_delivery_of_a_cpu_fault_is_caught_and_its_trace_replays_the_fault()
+    {
+        var (w, root, t1, first) = Start(new PlantedFaults { FaultIgnoresEndpointGeneration = true });
+        GiveFaultEndpoint(w, first);
+        ReuseFaultEndpointIndex(w, first, w.Kernel.SlotAt(new SlotAddress(root.CSpaceRoot.Id, (int)first + 3)).Cap.Object);
+        w.Kernel.RaiseFault(t1, FaultKind.GeneralProtection, 0, 0);
+        w.Checker!.Steps[^1].Fault.ShouldBeTrue();
+        PlantedReplay.Confirm(w, nameof(PlantedFaults.FaultIgnoresEndpointGeneration), "task.crash.delivered", output);
+    }
+
+    [Fact]
     public void A_kernel_that_ignores_a_fault_is_caught_as_task_crash_delivered()
     {
         var (w, _, t1, _) = Start();
