@@ -18,8 +18,10 @@ internal static class WrongKernel
         var checker = w.Checker!;
         checker.Before(k, caller, (long)n, args);
         k.Observer = null;
+        k.FaultObserver = null; // a fault the replacement raises is part of this step too
         instead?.Invoke(k);
         k.Observer = checker;
+        k.FaultObserver = checker;
         checker.After(k, caller, (long)n, args, status, restarted: false);
         return checker.Steps[^1];
     }
