@@ -177,6 +177,22 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_stopped_task_loses_the_capability_it_had_queued_in_ipc_as_one_cap_delete()
+    {
+        // Only a ready task faults, and a ready task has nothing queued; the rule is for a kernel that
+        // stops a sender blocked with a capability (Runnable to the abstraction) on a fault: here the
+        // kernel's step is that stop (suspend: CancelIpc deletes the queued capability).
+        var (w, root, t1, first) = Start();
+        w.Kernel.Syscall(t1, SyscallNumber.Send, first + 3, (first + 4) | (0xFFFF_FFFFUL << 32), 1, 2, 3, 4).Blocked.ShouldBeTrue();
+        var s = WrongKernel.Step(w, t1, (SyscallNumber)Unknown, [0, 0, 0, 0, 0, 0], KernelError.UnknownSyscall,
+            k => k.Syscall(root, SyscallNumber.TaskSuspend, first).Status.ShouldBe(KernelError.Ok));
+        output.WriteLine($"{s.Verdict}: {s.Note}");
+        s.Verdict.ShouldBe(StepVerdict.Divergence);
+        s.Note.ShouldContain("+ cap.delete of its queued capability");
+        w.Checker!.Violation.ShouldBeNull();
+    }
+
+    [Fact]
     public void The_same_stop_without_the_deletion_is_the_fault()
     {
         // The control for the test above: stopping t1 alone is exactly the fault without a handler.
