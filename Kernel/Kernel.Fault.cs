@@ -7,7 +7,8 @@ namespace Verified.Kernel;
 /// Faults: a fault becomes a fault message on the task's fault endpoint, sent as a call (the
 /// handler's reply resumes or restarts the task). Message: mr0 = kind, mr1 = address (or the
 /// unknown syscall number), mr2 = rip, mr3 = error code or vector. Without a live fault endpoint
-/// the task stops (spec: task.fault).
+/// (of the generation recorded when it was set) the task stops. Spec: task.crash, whose result
+/// delivered says which (the refinement checker's D12 shows its Faulted state as one or the other).
 /// </summary>
 public sealed partial class Kernel
 {
