@@ -78,7 +78,7 @@ public sealed partial class Kernel
         else if (status == KernelError.UnknownSyscall)
         {
             Return(caller, KernelError.UnknownSyscall);
-            RaiseFault(caller, FaultKind.UnknownSyscall, (ulong)raw, 0);
+            Fault(caller, FaultKind.UnknownSyscall, (ulong)raw, 0); // part of this syscall's step (not RaiseFault's own)
         }
         else if (status != KernelError.Ok)
         {

@@ -97,6 +97,13 @@ public sealed record PlantedFaults
     /// <summary>Safecopy's length check refuses MaxCopyLength itself (an off-by-one: at least, not above).</summary>
     public bool SafecopyRefusesMaxLength { get; init; }
 
+    /// <summary>
+    /// A fault looks the task's fault endpoint up by object index alone, ignoring the generation
+    /// recorded when it was set: a fault endpoint that died and whose index a new endpoint reuses
+    /// gets the fault message (the spec's task.crash delivers only to the recorded generation).
+    /// </summary>
+    public bool FaultIgnoresEndpointGeneration { get; init; }
+
     /// <summary>Delete also deletes the capability queued by every blocked sender, leaving the sender blocked (its message later arrives without it).</summary>
     public bool DeleteDropsQueuedCapabilities { get; init; }
 }

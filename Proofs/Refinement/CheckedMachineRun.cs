@@ -71,7 +71,8 @@ public sealed class CheckedMachineRun
     /// <summary>
     /// Runs slice by slice until the checker reports a violation (the machine stops at that
     /// syscall), the machine stops by itself (then the checker's end-of-run cross-check runs), or
-    /// a bound is reached: <paramref name="maxSteps"/> checked syscalls (exact), or
+    /// a bound is reached: <paramref name="maxSteps"/> checked syscalls (exact; the run loop's faults,
+    /// also checked steps, are not counted, so an unchecked run bounded by the kernel's syscall count stops alike), or
     /// <paramref name="maxInstructions"/> guest instructions (tested between slices). Returns the
     /// violation, if any. A run is run once: an interruption cuts a slice short, so continuing
     /// would not be the schedule a fresh run of the recipe has.
@@ -80,8 +81,8 @@ public sealed class CheckedMachineRun
     {
         if (ran) throw new InvalidOperationException("CheckedMachineRun.Run: a run is run once; start another with TryStart");
         ran = true;
-        System.Interrupt = () => Checker.Violation is not null || Checker.Steps.Count >= maxSteps;
-        while (Checker.Violation is null && Ended is null && Checker.Steps.Count < maxSteps && Instructions < maxInstructions)
+        System.Interrupt = () => Checker.Violation is not null || Checker.SyscallStepCount >= maxSteps;
+        while (Checker.Violation is null && Ended is null && Checker.SyscallStepCount < maxSteps && Instructions < maxInstructions)
         {
             var outcome = System.Run(Recipe.SliceInstructions);
             if (outcome is RunOutcome.Exited or RunOutcome.Stuck)

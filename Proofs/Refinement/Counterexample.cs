@@ -9,7 +9,7 @@ namespace Verified.Proofs.Refinement;
 
 /// <summary>
 /// The checker's run as a trace in the project's format (producer "refinement"): the boot
-/// parameters and planted faults as the initial state, every syscall from boot, and the
+/// parameters and planted faults as the initial state, every syscall (and fault the run loop raised) from boot, and the
 /// violation with the expected (spec) and actual (kernel) abstract post-states.
 /// </summary>
 public static class Counterexample
@@ -25,12 +25,14 @@ public static class Counterexample
             ["cnodeBits"] = checker.Boot.CNodeBits,
             ["plantedFaults"] = new JsonArray([.. checker.PlantedFaults.Select(f => (JsonNode)JsonValue.Create(f))]),
         };
-        var steps = checker.Steps.Select(s => new TraceStep(
-            StepKinds.Syscall,
-            $"task#{s.Task}",
-            RefinementChecker.Describe(s.Number),
-            ArgsJson(s.Number, s.Args),
-            s.Restarted ? $"{s.Status} (restarted)" : s.Status.ToString())).ToImmutableArray();
+        var steps = checker.Steps.Select(s => s.Fault
+            ? new TraceStep(StepKinds.Fault, $"task#{s.Task}", ((Verified.Kernel.Abi.FaultKind)s.Number).ToString(), FaultJson(s.Number, s.Args), null)
+            : new TraceStep(
+                StepKinds.Syscall,
+                $"task#{s.Task}",
+                RefinementChecker.Describe(s.Number),
+                ArgsJson(s.Number, s.Args),
+                s.Restarted ? $"{s.Status} (restarted)" : s.Status.ToString())).ToImmutableArray();
         TraceViolation? violation = checker.Violation is { } v
             ? new TraceViolation(v.Property, v.Clause, v.Message, v.Expected is null ? null : StateJson(v.Expected), StateJson(v.Actual))
             : null;
@@ -61,6 +63,10 @@ public static class Counterexample
     }
 
     public static string Render(RefinementChecker checker) => TraceText.Render(ToTrace(checker, "refinement check"));
+
+    // A fault the run loop raised: its kind (as a number), address and code.
+    private static JsonObject FaultJson(long kind, ImmutableArray<ulong> args) =>
+        new() { ["kind"] = kind, ["address"] = $"0x{args[0]:x}", ["code"] = $"0x{args[1]:x}" };
 
     private static JsonObject ArgsJson(long number, ImmutableArray<ulong> args)
     {

@@ -191,5 +191,26 @@ public static class Divergences
 
     public const string GrantTableRebound = "D10 configure gives the task another grant table (or none): the abstraction keys grants by their owner task, so the task's grants become the new table's; the spec has no operation that swaps a task's grant table. Required: task.configure's post-state with the task's grants replaced by the new table's entries as they were before the step (none without a table) and, when the task had a table, every grant re-delegated from the task revoked (finding F8); nothing else differs";
 
+    public const string FaultedTask = "D12 a fault: task.crash makes the task Faulted; the abstraction records a task only as inactive or not, so the faulting task reads Runnable when the kernel sent the fault message (the task waits on its fault endpoint for the handler's reply) and Inactive when it stopped the task (no live fault endpoint of the recorded generation). Required: the kernel sent the message exactly when task.crash's result delivered is true, and the post-state is task.crash's with the task Runnable (delivered) or Inactive (not delivered; its fault endpoint then reads as junk), after one cap.delete of a capability the stopped task had queued in IPC; nothing else differs";
+
+    /// <summary>
+    /// D12: task.crash's post-state <paramref name="expected"/> (canonical) as the abstraction can
+    /// show it: the task's Faulted state read as Runnable when the fault was delivered (the kernel's
+    /// task waits on its fault endpoint) and as Inactive when not (the kernel stopped it). Only the
+    /// task's TaskState entry is rewritten; normalising drops an inactive task's fault endpoint,
+    /// which the abstraction reads for running tasks only. Throws if the task is not Faulted in
+    /// <paramref name="expected"/> (the rule reads only a task.crash result).
+    /// </summary>
+    public static Spec.Kernel.ConcreteState FaultedAs(Spec.Kernel.ConcreteState expected, Spec.Value task, bool delivered)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(task);
+        var states = expected.Map("TaskState");
+        if (states.Select(task) is not Spec.EnumValue { Member: "Faulted" })
+            throw new InvalidOperationException($"Divergences.FaultedAs: task {task} is not Faulted in the expected state; D12 rewrites task.crash's result only");
+        var shown = new Spec.EnumValue(Spec.Kernel.KernelSorts.TaskState, delivered ? "Runnable" : "Inactive");
+        return Junk.Normalize(expected.With("TaskState", states.Store(task, shown)), expected);
+    }
+
     public const string PageTablesFromUntyped = "D11 frame map takes its page-table pages from the untyped the caller named: the untyped's watermark rises; the spec has no address spaces. Required: nothing else changes, the watermark only rises and stays within the untyped's region";
 }

@@ -37,6 +37,7 @@ public static class PlantedFaultNames
         (nameof(PlantedFaults.RevokeStopsAtAnyCNode), f => f.RevokeStopsAtAnyCNode, f => f with { RevokeStopsAtAnyCNode = true }),
         (nameof(PlantedFaults.SafecopyRefusesMaxLength), f => f.SafecopyRefusesMaxLength, f => f with { SafecopyRefusesMaxLength = true }),
         (nameof(PlantedFaults.DeleteDropsQueuedCapabilities), f => f.DeleteDropsQueuedCapabilities, f => f with { DeleteDropsQueuedCapabilities = true }),
+        (nameof(PlantedFaults.FaultIgnoresEndpointGeneration), f => f.FaultIgnoresEndpointGeneration, f => f with { FaultIgnoresEndpointGeneration = true }),
     ];
 
     public static ImmutableArray<string> All { get; } = [.. Table.Select(t => t.Name)];

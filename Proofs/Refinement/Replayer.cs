@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Verified.Kernel.Abi;
 using Verified.Kernel.Objects;
 using Verified.Trace;
 
@@ -53,7 +54,7 @@ public static class Replayer
 
         var faults = PlantedFaultNames.FromNames(names, out var error);
         if (faults is null) return new ReplayOutcome.BadInput(error!);
-        var calls = new List<(int Task, long Number, ulong[] Args)>();
+        var calls = new List<(int Task, long Number, ulong[] Args, bool Fault)>();
         foreach (var (step, i) in trace.Steps.Select((s, i) => (s, i)))
         {
             if (!TryParseStep(step, out var c, out var why)) return new ReplayOutcome.BadInput($"step {i + 1}: {why}");
@@ -68,13 +69,14 @@ public static class Replayer
         var checker = RefinementChecker.Attach(kernel, new RefinementChecker { Boot = boot, PlantedFaults = [.. names] });
         for (var i = 0; i < calls.Count; i++)
         {
-            var (task, number, args) = calls[i];
+            var (task, number, args, fault) = calls[i];
             if (kernel.Objects[task] is not TaskObject { IsLive: true, State: TaskState.Ready } t)
             {
                 return new ReplayOutcome.NotReproduced($"step {i + 1}: task#{task} is not a ready task in the replay");
             }
 
-            kernel.Syscall(t, number, args);
+            if (fault) kernel.RaiseFault(t, (FaultKind)number, args[0], args[1]);
+            else kernel.Syscall(t, number, args);
             if (checker.Violation is { } v)
             {
                 return v.Property == trace.Violation.Property && v.Clause == trace.Violation.Clause && i == calls.Count - 1
@@ -86,16 +88,18 @@ public static class Replayer
         return new ReplayOutcome.NotReproduced($"all {calls.Count} steps pass the checker");
     }
 
-    private static bool TryParseStep(TraceStep step, out (int, long, ulong[]) call, out string why)
+    private static bool TryParseStep(TraceStep step, out (int, long, ulong[], bool) call, out string why)
     {
         call = default;
         why = "";
-        if (step.Kind != StepKinds.Syscall || step.Actor is null || !step.Actor.StartsWith("task#", StringComparison.Ordinal)
+        if (step.Kind is not (StepKinds.Syscall or StepKinds.Fault) || step.Actor is null || !step.Actor.StartsWith("task#", StringComparison.Ordinal)
             || !int.TryParse(step.Actor.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var task))
         {
-            why = "expected a syscall step by task#N";
+            why = "expected a syscall or fault step by task#N";
             return false;
         }
+
+        if (step.Kind == StepKinds.Fault) return TryParseFault(step, task, out call, out why);
 
         if (step.Arguments?["number"] is not JsonValue nv || !nv.TryGetValue<long>(out var number))
         {
@@ -114,7 +118,34 @@ public static class Replayer
             }
         }
 
-        call = (task, number, args);
+        call = (task, number, args, false);
+        return true;
+    }
+
+    // A fault the run loop raised: kind (a defined FaultKind), address and code.
+    private static bool TryParseFault(TraceStep step, int task, out (int, long, ulong[], bool) call, out string why)
+    {
+        call = default;
+        why = "";
+        if (step.Arguments?["kind"] is not JsonValue kv || !kv.TryGetValue<long>(out var kind) || !Enum.IsDefined((FaultKind)kind))
+        {
+            why = "a fault step needs its kind (a fault kind's number)";
+            return false;
+        }
+
+        var args = new ulong[2];
+        string[] names = ["address", "code"];
+        for (var i = 0; i < 2; i++)
+        {
+            var s = step.Arguments[names[i]] is JsonValue av && av.TryGetValue<string>(out var text) ? text : null;
+            if (s is null || !s.StartsWith("0x", StringComparison.Ordinal) || !ulong.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out args[i]))
+            {
+                why = $"fault field {names[i]} must be a 0x-hex string";
+                return false;
+            }
+        }
+
+        call = (task, kind, args, true);
         return true;
     }
 }

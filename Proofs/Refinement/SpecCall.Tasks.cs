@@ -2,7 +2,7 @@ using Verified.Spec;
 
 namespace Verified.Proofs.Refinement;
 
-/// <summary>Spec calls for the syscalls whose abstract effect is none (stutter steps) or a task-field update.</summary>
+/// <summary>Spec calls for the syscalls whose abstract effect is none (stutter steps) or a task-field update, and for faults.</summary>
 public abstract partial record SpecCall
 {
     /// <summary>
@@ -16,6 +16,16 @@ public abstract partial record SpecCall
 
     /// <summary>Task suspend: the ABI's lookup (task, write right), then task.suspend; a capability the task had queued in IPC is one cap.delete.</summary>
     public sealed record Suspend(Value CapSlot) : SpecCall;
+
+    /// <summary>
+    /// A fault of the running task <see cref="Task"/> (object id <see cref="TaskId"/>): an unknown
+    /// syscall number (<see cref="Syscall"/>: the kernel must also return UnknownSyscall) or a CPU
+    /// fault the run loop raised. task.crash, whose result <c>delivered</c> must say whether the
+    /// kernel sent the fault message (the task waits on its fault endpoint) or stopped the task; the
+    /// Faulted state is divergence D12; a capability the stopped task had queued in IPC is one more
+    /// cap.delete. <see cref="Fault"/> names the fault for notes.
+    /// </summary>
+    public sealed record Crash(string Fault, Value Task, int TaskId, bool Syscall) : SpecCall;
 
     /// <summary>
     /// Reply carrying a capability: no reply target (<see cref="HasTarget"/> false) is NoReplyTarget;

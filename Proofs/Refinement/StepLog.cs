@@ -35,11 +35,11 @@ internal sealed class StepLog : IReadOnlyList<StepRecord>
             ref readonly var e = ref chunks[index >> ChunkBits][index & (ChunkSize - 1)];
             var args = e.ArgCount < 0 ? ImmutableArray.Create(longArgs![index]) : ImmutableArray.Create(((ReadOnlySpan<ulong>)e.Args)[..e.ArgCount]);
             var note = e.Note as StepNote ?? (StepNote)(string)e.Note;
-            return new StepRecord(index, e.Task, e.Number, args, e.Status, e.Restarted, e.Verdict, note);
+            return new StepRecord(index, e.Task, e.Number, args, e.Status, e.Restarted, e.Verdict, note, e.Fault);
         }
     }
 
-    public void Add(int task, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted, StepVerdict verdict, StepNote note)
+    public void Add(int task, long number, ReadOnlySpan<ulong> args, KernelError status, bool restarted, StepVerdict verdict, StepNote note, bool fault = false)
     {
         ArgumentNullException.ThrowIfNull(note);
         var at = Count & (ChunkSize - 1);
@@ -61,6 +61,7 @@ internal sealed class StepLog : IReadOnlyList<StepRecord>
         e.Status = status;
         e.Restarted = restarted;
         e.Verdict = verdict;
+        e.Fault = fault;
         // A note already rendered is kept as its text alone (the closure that made it can go).
         e.Note = note.Rendered ?? (object)note;
         if (args.Length <= Inline.Length)
@@ -115,6 +116,7 @@ internal sealed class StepLog : IReadOnlyList<StepRecord>
         public int Task;
         public StepVerdict Verdict;
         public bool Restarted;
+        public bool Fault; // a fault the run loop raised (Number: its kind)
         public sbyte ArgCount; // -1: in longArgs
     }
 

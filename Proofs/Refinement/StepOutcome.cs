@@ -23,14 +23,16 @@ public enum StepVerdict
 /// <summary>
 /// One syscall as the checker saw it; <see cref="Note"/> says how it was judged. Equal by value,
 /// the arguments element by element (the checker makes a new record each time a step is read).
+/// A fault the run loop raised (<see cref="Fault"/>) is a step too: <see cref="Number"/> is its
+/// <see cref="Verified.Kernel.Abi.FaultKind"/>, the arguments are its address and code, the status Ok.
 /// </summary>
-public sealed record StepRecord(int Index, int Task, long Number, ImmutableArray<ulong> Args, KernelError Status, bool Restarted, StepVerdict Verdict, StepNote Noted)
+public sealed record StepRecord(int Index, int Task, long Number, ImmutableArray<ulong> Args, KernelError Status, bool Restarted, StepVerdict Verdict, StepNote Noted, bool Fault = false)
 {
     public string Note => Noted.ToString();
 
     public bool Equals(StepRecord? other) =>
         other is not null && Index == other.Index && Task == other.Task && Number == other.Number && Status == other.Status
-        && Restarted == other.Restarted && Verdict == other.Verdict && Args.AsSpan().SequenceEqual(other.Args.AsSpan()) && Noted.Equals(other.Noted);
+        && Restarted == other.Restarted && Verdict == other.Verdict && Fault == other.Fault && Args.AsSpan().SequenceEqual(other.Args.AsSpan()) && Noted.Equals(other.Noted);
 
     // The note is left out (equal records have equal notes; hashing it would render it).
     public override int GetHashCode()
@@ -42,6 +44,7 @@ public sealed record StepRecord(int Index, int Task, long Number, ImmutableArray
         h.Add(Status);
         h.Add(Restarted);
         h.Add(Verdict);
+        h.Add(Fault);
         foreach (var a in Args) h.Add(a);
         return h.ToHashCode();
     }

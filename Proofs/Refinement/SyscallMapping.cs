@@ -22,13 +22,14 @@ public static partial class SyscallMapping
     /// <summary>
     /// Defined syscalls with no spec transition, and why (docs/REFINEMENT.md). None is left: each
     /// is a spec operation, a lookup, or a stutter step (<see cref="StutterSyscalls"/>). Unknown
-    /// syscall numbers (faults) are reported as unmodelled with their own reason in <see cref="Decide"/>.
+    /// syscall numbers are faults, task.crash (<see cref="Crash"/>).
     /// </summary>
     public static IReadOnlyDictionary<SyscallNumber, string> UnmodelledReasons { get; } = new Dictionary<SyscallNumber, string>();
 
     public static SpecCall Decide(KernelImpl kernel, TaskObject caller, long number, ReadOnlySpan<ulong> a, CapIdentities ids)
     {
-        if (!IsDefined(number)) return new SpecCall.Unmodelled($"#{number}", "unknown syscall number, a fault: task.crash needs a Faulted state the abstraction cannot give (a task blocked on its fault endpoint is Runnable to it, one without a handler stops)");
+        // An unknown number is a fault of the caller (task.crash; the Faulted state is D12).
+        if (!IsDefined(number)) return Crash(caller, $"#{number}", syscall: true);
         var n = (SyscallNumber)number;
         switch (n)
         {
@@ -114,6 +115,13 @@ public static partial class SyscallMapping
             default:
                 return new SpecCall.Unmodelled(n.ToString(), UnmodelledReasons.TryGetValue(n, out var why) ? why : "not in the spec");
         }
+    }
+
+    /// <summary>A fault of <paramref name="task"/> (a ready task, Runnable to the abstraction): task.crash of it.</summary>
+    public static SpecCall.Crash Crash(TaskObject task, string fault, bool syscall)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return new SpecCall.Crash(fault, Bv(K.Obj, (ulong)task.Id), task.Id, syscall);
     }
 
     /// <summary>

@@ -40,9 +40,9 @@ internal static class X86Runs
         // machine stopped by itself); outside the timing, as a run that goes on would not do it.
         if (run.Ended is null) run.Checker.Finish(run.System.Kernel);
         var syscalls = run.System.Kernel.SyscallCount - before;
-        if (syscalls != run.Checker.Steps.Count)
+        if (syscalls != run.Checker.SyscallStepCount)
         {
-            throw new InvalidOperationException($"refinement-x86: the checker saw {run.Checker.Steps.Count} of {syscalls} syscalls");
+            throw new InvalidOperationException($"refinement-x86: the checker saw {run.Checker.SyscallStepCount} of {syscalls} syscalls");
         }
 
         return new Side(syscalls, run.Instructions, t.Wall, t.Cpu, t.ThreadCpu, t.Jit, t.Gc, run.System.Fingerprint(), run.Ended, run.Checker, kinds, StateSize(run.System.Kernel), kindPhases);

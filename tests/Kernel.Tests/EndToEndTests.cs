@@ -41,9 +41,13 @@ public sealed class EndToEndTests
     [Fact]
     public void PagerServesPageFaults()
     {
-        var (outcome, console, _) = Boot("pager");
+        var (outcome, console, system) = Boot("pager");
         console.ShouldBe("pager: served 3 page faults, worker sum 6\n");
         outcome.ShouldBe(new RunOutcome.Exited(0));
+        // Each page fault the run loop raised was a step of the refinement checker (task.crash, delivered to the pager).
+        var checker = RefinementOn.Of(system.Kernel);
+        checker.CpuFaultCount.ShouldBe(3);
+        checker.Steps.Where(s => s.Fault).ShouldAllBe(s => s.Verdict == Verified.Proofs.Refinement.StepVerdict.Divergence && s.Note.Contains("delivered=True"));
     }
 
     [Fact]

@@ -17,12 +17,10 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
 
     /// <summary>
     /// An invariant break the refinement comparison cannot see: a copy of an endpoint capability,
-    /// then, in an unmodelled step (a fault), the kernel mutates the parent down to read only with the
+    /// then, in a step no transition judges (WrongKernel.Unjudged), the kernel mutates the parent down to read only with the
     /// old behaviour of finding F1 planted — the break is at the (child, parent) edge, which a
     /// touched-only check must still find. Returns the checker's verdict after its end-of-run check.
     /// </summary>
-    // Null is a stutter step now (checked as the identity transition); an unknown number (a fault) is still unmodelled.
-    private const Verified.Kernel.Abi.SyscallNumber UnmodelledFault = (Verified.Kernel.Abi.SyscallNumber)999;
 
     private static RefinementViolation? BreakAnInvariant(Workload w, Action? beforeBreak = null)
     {
@@ -30,8 +28,8 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
         beforeBreak?.Invoke();
         var root = w.Tasks[0];
         var first = (ulong)w.Booted.FirstFreeSlot;
-        // An unmodelled step (an unknown number, a fault) whose post-state only the invariants judge.
-        WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok, k =>
+        // An unjudged step whose post-state only the invariants judge.
+        WrongKernel.Unjudged(w, root, k =>
         {
             k.Faults = new Verified.Kernel.PlantedFaults { MutateIgnoresChildren = true };
             k.Syscall(root, (long)Verified.Kernel.Abi.SyscallNumber.CNodeMutate, [Verified.Kernel.Abi.AbiConstants.SlotRootCNode, first + 3, Verified.Kernel.Abi.AbiConstants.SlotRootCNode, first + 9, 1, 0]);
@@ -82,7 +80,7 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
     [Fact]
     public void Cross_check_reports_an_abstraction_that_missed_a_step()
     {
-        // From after the setup, every post-state is stale; an unmodelled step (a fault, while the
+        // From after the setup, every post-state is stale; an unjudged step (while the
         // kernel suspends task t1) changes the state with no transition to compare, so the stale
         // post-state is seen only by comparing with the abstraction rebuilt from scratch.
         RefinementViolation? Run(int crossCheckEvery)
@@ -91,8 +89,7 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
             w.Checker!.Shortcuts = new ShortcutFaults { StalePostState = true };
             var root = w.Tasks[0];
             var first = (ulong)w.Booted.FirstFreeSlot;
-            WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok,
-                k => k.Syscall(root, (long)Verified.Kernel.Abi.SyscallNumber.TaskSuspend, [first, 0, 0, 0, 0, 0]));
+            WrongKernel.Unjudged(w, root, k => k.Syscall(root, (long)Verified.Kernel.Abi.SyscallNumber.TaskSuspend, [first, 0, 0, 0, 0, 0]));
             return w.Checker.Finish(w.Kernel);
         }
 
@@ -103,13 +100,13 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
         v.Clause.ShouldBe("abstraction.incremental");
     }
 
-    // An unmodelled step (a fault) in which the kernel does <paramref name="instead"/>: no
+    // An unjudged step in which the kernel does <paramref name="instead"/>: no
     // transition judges it, so a post-state missing its change is seen only by the cross-check.
     private static RefinementViolation? UnmodelledChange(ShortcutFaults planted, int crossCheckEvery, Action<Workload, Verified.Kernel.Kernel> instead)
     {
         var w = new Workload(null, check: true, crossCheckEvery, null);
         w.Checker!.Shortcuts = planted;
-        WrongKernel.Step(w, w.Tasks[0], UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok, k => instead(w, k));
+        WrongKernel.Unjudged(w, w.Tasks[0], k => instead(w, k));
         return w.Checker.Finish(w.Kernel);
     }
 
@@ -144,8 +141,7 @@ public sealed class CrossCheckTests(ITestOutputHelper output)
             var t1 = (ulong)w.Booted.FirstFreeSlot;
             foreach (var n in new[] { Verified.Kernel.Abi.SyscallNumber.TaskSuspend, Verified.Kernel.Abi.SyscallNumber.TaskResume })
             {
-                WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], Verified.Kernel.Abi.KernelError.Ok,
-                    k => k.Syscall(root, (long)n, [t1, 0, 0, 0, 0, 0]).Status.ShouldBe(Verified.Kernel.Abi.KernelError.Ok));
+                WrongKernel.Unjudged(w, root, k => k.Syscall(root, (long)n, [t1, 0, 0, 0, 0, 0]).Status.ShouldBe(Verified.Kernel.Abi.KernelError.Ok));
             }
 
             w.Kernel.Objects.Resolve<Verified.Kernel.Objects.TaskObject>(w.Tasks[1].Ref).ShouldNotBeNull().State

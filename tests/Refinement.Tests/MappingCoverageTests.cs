@@ -5,11 +5,11 @@ using Xunit;
 
 namespace Verified.Refinement.Tests;
 
-/// <summary>The unmodelled table stays true: every defined syscall is mapped to a spec call (an operation, a lookup or a stutter step); only unknown numbers (faults) are unmodelled.</summary>
+/// <summary>The unmodelled table stays true: every defined syscall is mapped to a spec call (an operation, a lookup or a stutter step); unknown numbers are faults, task.crash of the caller.</summary>
 public sealed class MappingCoverageTests
 {
     [Fact]
-    public void Every_defined_syscall_is_compared_with_the_spec_and_only_faults_are_unmodelled()
+    public void Every_syscall_number_is_compared_with_the_spec_and_an_unknown_one_is_a_fault()
     {
         var w = new Workload(null, check: false);
         var args = new ulong[6];
@@ -18,6 +18,9 @@ public sealed class MappingCoverageTests
             .ToList();
         unmapped.ShouldBe(SyscallMapping.UnmodelledReasons.Keys.ToList(), ignoreOrder: true);
         unmapped.ShouldBeEmpty();
-        SyscallMapping.Decide(w.Kernel, w.Tasks[0], 999, args, new CapIdentities()).ShouldBeOfType<SpecCall.Unmodelled>().Reason.ShouldContain("task.crash");
+        var crash = SyscallMapping.Decide(w.Kernel, w.Tasks[0], 999, args, new CapIdentities()).ShouldBeOfType<SpecCall.Crash>();
+        crash.TaskId.ShouldBe(w.Tasks[0].Id);
+        crash.Syscall.ShouldBeTrue();
+        SyscallMapping.Decide(w.Kernel, w.Tasks[0], -1, args, new CapIdentities()).ShouldBeOfType<SpecCall.Crash>();
     }
 }

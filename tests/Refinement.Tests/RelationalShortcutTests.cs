@@ -9,7 +9,7 @@ namespace Verified.Refinement.Tests;
 
 /// <summary>
 /// The relational clause inv.badges_immutable.badge_never_changes, evaluated touched-only on the
-/// step's changed keys: a badge cleared in an unmodelled step (a fault, so only the invariants judge
+/// step's changed keys: a badge cleared in an unjudged step (WrongKernel.Unjudged, so only the invariants judge
 /// it) must be found by that per-key evaluation, and a touched-only check that drops relational
 /// breaks must be reported by the cross-check. Workload layout as in <see cref="StutterTests"/>
 /// (+5 is a notification).
@@ -17,7 +17,6 @@ namespace Verified.Refinement.Tests;
 public sealed class RelationalShortcutTests(ITestOutputHelper output)
 {
     private const ulong Root = AbiConstants.SlotRootCNode;
-    private const SyscallNumber UnmodelledFault = (SyscallNumber)999;
     private const string Clause = "inv.badges_immutable.badge_never_changes";
 
     // Mints a badged notification capability (a checked step), then in an unmodelled step signals
@@ -29,7 +28,7 @@ public sealed class RelationalShortcutTests(ITestOutputHelper output)
         w.Kernel.Syscall(root, SyscallNumber.CNodeMint, Root, first + 5, Root, first + 9, (ulong)Rights.All, 2).Status.ShouldBe(KernelError.Ok);
         if (w.Checker!.Violation is { } early) return early;
         beforeBreak?.Invoke();
-        WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], KernelError.Ok, k =>
+        WrongKernel.Unjudged(w, root, k =>
         {
             k.Faults = new PlantedFaults { SignalClearsBadge = true };
             k.Syscall(root, (long)SyscallNumber.Signal, [first + 9, 0, 0, 0, 0, 0]);

@@ -14,7 +14,6 @@ namespace Verified.Refinement.Tests;
 /// </summary>
 public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
 {
-    private const SyscallNumber UnmodelledFault = (SyscallNumber)999;
 
     private static WorkAction[] RandomActions(Random r, int length) =>
         [.. Enumerable.Range(0, length).Select(_ => new WorkAction(
@@ -78,7 +77,7 @@ public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
         w.Checker!.Shortcuts = planted; // after the workload's setup, which would otherwise be judged wrong at once
         var root = w.Tasks[0];
         var first = (ulong)w.Booted.FirstFreeSlot;
-        WrongKernel.Step(w, root, UnmodelledFault, [0, 0, 0, 0, 0, 0], KernelError.Ok, k =>
+        WrongKernel.Unjudged(w, root, k =>
             k.Syscall(root, (long)SyscallNumber.CNodeCopy, [AbiConstants.SlotRootCNode, first + 3, AbiConstants.SlotRootCNode, first + 12, (ulong)Rights.All, 0])
                 .Status.ShouldBe(KernelError.Ok));
         return w.Checker!.Finish(w.Kernel);
@@ -93,7 +92,7 @@ public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
         {
             var w = new Workload(null, check: true, crossCheckEvery, null);
             w.Checker!.Shortcuts = planted;
-            WrongKernel.Step(w, w.Tasks[0], UnmodelledFault, [0, 0, 0, 0, 0, 0], KernelError.Ok, k =>
+            WrongKernel.Unjudged(w, w.Tasks[0], k =>
                 k.Syscall(w.Tasks[0], (long)SyscallNumber.TaskSuspend, [(ulong)w.Booted.FirstFreeSlot, 0, 0, 0, 0, 0]).Status.ShouldBe(KernelError.Ok));
             return w.Checker!.Finish(w.Kernel);
         }
@@ -124,7 +123,7 @@ public sealed class TouchLogAbstractionTests(ITestOutputHelper output)
             foreach (var slots in new[] { Enumerable.Range(0, 10), Enumerable.Range(10, 10) })
             {
                 var before = untyped.Watermark;
-                WrongKernel.Step(w, w.Tasks[0], UnmodelledFault, [0, 0, 0, 0, 0, 0], KernelError.Ok, _ =>
+                WrongKernel.Unjudged(w, w.Tasks[0], _ =>
                 {
                     foreach (var y in slots) w.Step(new WorkAction(ActionKind.RetypeEndpoint, 0, 0, y, 0, 0));
                 });

@@ -18,9 +18,23 @@ internal static class WrongKernel
         var checker = w.Checker!;
         checker.Before(k, caller, (long)n, args);
         k.Observer = null;
+        k.FaultObserver = null; // a fault the replacement raises is part of this step too
         instead?.Invoke(k);
         k.Observer = checker;
+        k.FaultObserver = checker;
         checker.After(k, caller, (long)n, args, status, restarted: false);
         return checker.Steps[^1];
+    }
+
+    /// <summary>
+    /// A syscall no transition judges (the checker's test-only <see cref="RefinementChecker.UnjudgedNext"/>),
+    /// in which the kernel does <paramref name="instead"/>: only the invariants and the cross-check see
+    /// its change. Every kernel step has a transition (a fault, the last that had none, is task.crash),
+    /// so the tests of those checks ask for one explicitly.
+    /// </summary>
+    public static StepRecord Unjudged(Workload w, TaskObject caller, Action<KernelImpl> instead)
+    {
+        w.Checker!.UnjudgedNext = true;
+        return Step(w, caller, SyscallNumber.Null, [0, 0, 0, 0, 0, 0], KernelError.Ok, instead);
     }
 }
