@@ -297,9 +297,17 @@ internal sealed class StepNarrowing
             (Value Map, Value Count) d;
             if (ReadyOrRebuild(q.Index, state) && q.Index.Group(state, q.Key.Run(keyEnv)) is { } group)
             {
-                var entries = new List<KeyValuePair<Value, Value>>(group.Count);
-                foreach (var x in group) entries.Add(new(new BitVecValue(32, (ulong)entries.Count), x));
-                d = (MapValue.Create(q.DomainSort, Zero(q.DomainSort), entries), new BitVecValue(32, (ulong)entries.Count));
+                // Most groups are empty or small: the empty domain and the small indexes and counts
+                // are made once (values are immutable), and the sorts are checked already.
+                var (zero, empty) = EmptyDomain(q.DomainSort);
+                if (group.Count == 0) d = (empty, Small(0));
+                else
+                {
+                    var entries = new List<KeyValuePair<Value, Value>>(group.Count);
+                    foreach (var x in group) entries.Add(new(Small(entries.Count), x));
+                    d = (MapValue.CreateUnchecked(q.DomainSort, zero, entries), Small(entries.Count));
+                }
+
                 FromIndex++;
             }
             else
@@ -315,7 +323,21 @@ internal sealed class StepNarrowing
         };
     }
 
-    private static Value Zero(MapSort s) => new BitVecValue(((BitVecSort)s.Value).Width, 0);
+    private readonly Dictionary<MapSort, (Value Zero, MapValue Empty)> emptyDomains = [];
+    private static readonly BitVecValue[] SmallValues = [.. Enumerable.Range(0, 64).Select(i => new BitVecValue(32, (ulong)i))];
+
+    private static BitVecValue Small(int i) => i < SmallValues.Length ? SmallValues[i] : new BitVecValue(32, (ulong)i);
+
+    private (Value Zero, MapValue Empty) EmptyDomain(MapSort s)
+    {
+        if (!emptyDomains.TryGetValue(s, out var e))
+        {
+            var zero = new BitVecValue(((BitVecSort)s.Value).Width, 0);
+            emptyDomains[s] = e = (zero, MapValue.Create(s, zero, []));
+        }
+
+        return e;
+    }
 
     // The index describes the state: it did already, or it is rebuilt for the anchor.
     private bool ReadyOrRebuild(StepIndex index, ConcreteState state)
