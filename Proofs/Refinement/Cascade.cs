@@ -29,7 +29,7 @@ internal static class Cascade
     /// <paramref name="after"/> names is taken when it qualifies.
     /// </summary>
     public static ConcreteState Expected(ConcreteState pre, Value victim, ConcreteState after, Func<Value, bool> sendCancelled) =>
-        Expected(pre, victim, after, sendCancelled, plantMissDeleted: false).State;
+        Expected(pre, victim, after, sendCancelled, plantMissDeleted: false, new CascadeGroups(pre, null)).State;
 
     /// <summary>
     /// As <see cref="Expected(ConcreteState, Value, ConcreteState, Func{Value, bool})"/>, with where
@@ -41,13 +41,15 @@ internal static class Cascade
     /// field the cascade replaced; the checker compares the result with the kernel's at these keys
     /// and the kernel's changed keys. <paramref name="plantMissDeleted"/>: the checker's planted wrong
     /// version (ShortcutFaults.CascadeKeysMissDeleted), whose changes leave out the deleted
-    /// capabilities' CapLive keys, so the normalisation leaves their attributes. Changes null: the
-    /// cascade deleted more than a quarter of the capabilities and was normalised whole.
+    /// capabilities' CapLive keys, so the normalisation leaves their attributes. The pre-state's
+    /// groups — a CNode's full slots, an object's live capabilities, a capability's descendants —
+    /// are read from <paramref name="groups"/> (<see cref="CascadeGroups"/>: the narrowed
+    /// quantifiers' indexes, or every entry), so a cascade costs what it deletes and lifts, not
+    /// the number of slots and capabilities.
     /// </summary>
-    internal static (ConcreteState State, StateChanges? Changes) Expected(ConcreteState pre, Value victim, ConcreteState after, Func<Value, bool> sendCancelled, bool plantMissDeleted)
+    internal static (ConcreteState State, StateChanges Changes) Expected(ConcreteState pre, Value victim, ConcreteState after, Func<Value, bool> sendCancelled, bool plantMissDeleted, CascadeGroups groups)
     {
         var changes = new StateChanges();
-        var indexBits = RefinementSpec.Config.CNodeIndexBits;
         var slotFull = pre.Map("SlotFull");
         var slotCap = pre.Map("SlotCap");
         var capLive = pre.Map("CapLive");
@@ -58,29 +60,28 @@ internal static class Cascade
         var objType = pre.Map("ObjType");
         var afterLive = after.Map("CapLive");
 
-        // The full slots of each CNode, the slot of each capability, the current capabilities of each object.
-        var held = new Dictionary<ulong, List<Value>>();
-        var slotOf = new Dictionary<Value, Value>();
+        // The capabilities queued in IPC that the kernel cancelled: ghost in-flight slots (all in the
+        // ghost CNode) whose capability is gone after the step and whose send was cancelled.
         var work = new Stack<Value>();
-        foreach (var (slot, cap) in slotCap.Entries)
+        foreach (var slot in groups.FullSlotsIn(GhostCNode))
         {
-            if (!True(slotFull, slot)) continue;
-            slotOf[cap] = slot;
-            var cnode = ((BitVecValue)slot).Bits >> indexBits;
-            if (!held.TryGetValue(cnode, out var list)) held[cnode] = list = [];
-            list.Add(slot);
-            if (InFlight.IsGhost(slot) && !True(afterLive, cap) && sendCancelled(slot)) work.Push(slot);
+            if (!True(afterLive, slotCap.Select(slot)) && sendCancelled(slot)) work.Push(slot);
         }
 
         bool Current(Value cap) => True(capLive, cap) && True(objAlive, capObj.Select(cap)) && capGen.Select(cap).Equals(objGen.Select(capObj.Select(cap)));
+        // The current capabilities of each object the cascade reaches, counted when first reached.
         var currentCount = new Dictionary<Value, int>();
-        foreach (var cap in capLive.Entries.Keys)
+        int CurrentOf(Value o)
         {
-            if (Current(cap)) currentCount[capObj.Select(cap)] = currentCount.GetValueOrDefault(capObj.Select(cap)) + 1;
+            var n = 0;
+            foreach (var cap in groups.LiveCapsOf(o))
+                if (Current(cap)) n++;
+            return n;
         }
 
         // The kernel's work list: delete; the last current capability finalises its object; a CNode's slots follow.
         var deleted = new HashSet<Value>();
+        var slotOf = new Dictionary<Value, Value>();
         var died = new List<Value>();
         work.Push(victim);
         while (work.Count > 0)
@@ -88,13 +89,17 @@ internal static class Cascade
             var s = work.Pop();
             if (!True(slotFull, s)) continue;
             var c = slotCap.Select(s);
-            if (!deleted.Add(c) || !Current(c)) continue;
+            if (!deleted.Add(c)) continue;
+            slotOf[c] = s;
+            if (!Current(c)) continue;
             var o = capObj.Select(c);
-            if (--currentCount[o] > 0) continue;
+            if (!currentCount.TryGetValue(o, out var count)) count = CurrentOf(o);
+            currentCount[o] = --count;
+            if (count > 0) continue;
             died.Add(o);
-            if (((EnumValue)objType.Select(o)).Member == "CNode" && held.TryGetValue(((BitVecValue)o).Bits, out var contents))
+            if (((EnumValue)objType.Select(o)).Member == "CNode")
             {
-                foreach (var h in contents) work.Push(h);
+                foreach (var h in groups.FullSlotsIn(o)) work.Push(h);
             }
         }
 
@@ -117,15 +122,14 @@ internal static class Cascade
         }
 
         state = state.With("CapLive", live).With("SlotFull", full).With("ObjAlive", alive);
-        state = Lift(state, pre, deleted, changes, out var lifted);
-        state = Reroot(state, after, died, deleted, lifted, changes);
+        state = Lift(state, pre, deleted, changes, groups, out var lifted);
+        state = Reroot(state, after, died, deleted, lifted, changes, groups);
         // Built from the canonical pre-state by stores at the keys recorded: only there (and where
-        // the fields their rules read changed) can an entry be junk. A cascade that deletes a good
-        // part of the capabilities (a CNode holding most of them) is normalised whole, field by
-        // field, in one pass each (a store per key cost more there); its changes are then unknown.
-        if (deleted.Count * 4 > capLive.Entries.Count) return (Junk.Normalize(state, pre), null);
+        // the fields their rules read changed) can an entry be junk.
         return (Junk.Normalize(state, pre, changes), changes);
     }
+
+    private static readonly Value GhostCNode = new BitVecValue(RefinementSpec.Sorts.Obj.Width, InFlight.GhostCNode);
 
     private static readonly int CapLiveField = ConcreteState.IndexOf("CapLive"), SlotFullField = ConcreteState.IndexOf("SlotFull"), ObjAliveField = ConcreteState.IndexOf("ObjAlive"),
         CapAncField = ConcreteState.IndexOf("CapAnc"), CapDepthField = ConcreteState.IndexOf("CapDepth"), CapParentField = ConcreteState.IndexOf("CapParent"),
@@ -133,7 +137,7 @@ internal static class Cascade
 
     // Splicing: every survivor loses its deleted ancestors, its depth drops by their number, and its
     // parent is its deepest remaining ancestor.
-    private static ConcreteState Lift(ConcreteState state, ConcreteState pre, HashSet<Value> deleted, StateChanges changes, out HashSet<Value> lifted)
+    private static ConcreteState Lift(ConcreteState state, ConcreteState pre, HashSet<Value> deleted, StateChanges changes, CascadeGroups groups, out HashSet<Value> lifted)
     {
         lifted = [];
         var capLive = pre.Map("CapLive");
@@ -143,9 +147,13 @@ internal static class Cascade
         var depth = depthM;
         var parent = pre.Map("CapParent");
         var hasParent = pre.Map("CapHasParent");
-        foreach (var cap in capLive.Entries.Keys)
+        // The survivors with a deleted ancestor: the descendants of the deleted capabilities.
+        var survivors = new HashSet<Value>();
+        foreach (var d in deleted)
+            foreach (var x in groups.DescendantsOf(d))
+                if (True(capLive, x) && !deleted.Contains(x)) survivors.Add(x);
+        foreach (var cap in survivors)
         {
-            if (!True(capLive, cap) || deleted.Contains(cap)) continue;
             var a = (MapValue)ancM.Select(cap);
             var gone = a.Entries.Where(e => e.Value is BoolValue { Value: true } && deleted.Contains(e.Key)).Select(e => e.Key).ToList();
             if (gone.Count == 0) continue;
@@ -168,16 +176,17 @@ internal static class Cascade
 
     // An object alive after the step whose root was deleted, or one of whose capabilities was lifted:
     // its root is one of its shallowest current capabilities; after's choice is taken when it is one.
-    private static ConcreteState Reroot(ConcreteState state, ConcreteState after, List<Value> died, HashSet<Value> deleted, HashSet<Value> lifted, StateChanges changes)
+    private static ConcreteState Reroot(ConcreteState state, ConcreteState after, List<Value> died, HashSet<Value> deleted, HashSet<Value> lifted, StateChanges changes, CascadeGroups groups)
     {
         var root = state.Map("ObjRoot");
-        var capLive = state.Map("CapLive");
         var capObj = state.Map("CapObj");
         var capGen = state.Map("CapGen");
         var depth = state.Map("CapDepth");
         var objGen = state.Map("ObjGen");
         var dead = died.ToHashSet();
         var touched = lifted.Select(c => capObj.Select(c)).ToHashSet();
+        // The roots are read whole (one entry per live object): no invariant ties an object's
+        // root to a capability naming it, so the deleted capabilities' objects would not do.
         foreach (var (o, r) in root.Entries)
         {
             if (deleted.Contains(r)) touched.Add(o);
@@ -186,7 +195,9 @@ internal static class Cascade
         foreach (var o in touched)
         {
             if (dead.Contains(o)) continue;
-            var caps = capLive.Entries.Keys.Where(c => True(capLive, c) && capObj.Select(c).Equals(o) && capGen.Select(c).Equals(objGen.Select(o))).ToList();
+            var caps = new List<Value>();
+            foreach (var c in groups.LiveCapsOf(o))
+                if (!deleted.Contains(c) && capGen.Select(c).Equals(objGen.Select(o))) caps.Add(c);
             if (caps.Count == 0) continue;
             var shallowest = caps.Min(c => ((BitVecValue)depth.Select(c)).Bits);
             var chosen = after.Map("ObjRoot").Select(o);

@@ -92,7 +92,7 @@ public static class Junk
             if (KindOf[i] == Rule.All && m.MapSort.Value is not MapSort && !whole && m.Default.Equals(def)) continue;
             rules ??= new Rules(s);
             MapValue c;
-            if (whole || !m.Default.Equals(def))
+            if (whole || !m.Default.Equals(def) || (!plantOwnKeysOnly && ManyKeys(changes, i, guards, m)))
             {
                 c = Canonical(m, rules, i);
                 if (ReferenceEquals(c, m)) continue;
@@ -114,14 +114,30 @@ public static class Junk
         return changed is null ? s : s.With(changed.ToArray());
     }
 
+    // Whether the keys to look at in field i are a good part of its entries (a cascade deleting most
+    // of the capabilities): then one pass over the field (Canonical) and one over its entries for the
+    // keys it reset (AddDifferences) cost less than a store per key, each copying the map's recent
+    // stores. The result is the same — the field is canonical at every other key already — and its
+    // changes stay exact, so the comparison at changed keys still applies.
+    private static bool ManyKeys(StateChanges changes, int field, int[] guards, MapValue m)
+    {
+        var n = changes.Keys(field)?.Count ?? 0;
+        foreach (var g in guards) n += changes.Keys(g)?.Count ?? 0;
+        return n > ManyKeysFloor && n * 4 > m.Entries.Count;
+    }
+
+    private const int ManyKeysFloor = 64;
+
     // Resets the entries of m at the given keys that the rule does not keep, and makes inner maps canonical.
     // `done`: keys already looked at for this field (its own changed keys), skipped: the same rule gives the same verdict.
     private static void CanonicalAt(ref MapValue m, List<Value>? keys, Rules rules, int field, Value def, StateChanges? record, List<Value>? done = null)
     {
         if (keys is null) return;
+        // Many keys looked at already: a set, not a scan of the list per key (quadratic in a large cascade).
+        var doneSet = done is { Count: > 16 } ? new HashSet<Value>(done) : null;
         foreach (var k in keys)
         {
-            if (done is not null && done.Contains(k)) continue;
+            if (doneSet?.Contains(k) ?? done?.Contains(k) ?? false) continue;
             if (!m.Entries.TryGetValue(k, out var v)) continue;
             if (!rules.Keeps(field, k)) m = m.Store(k, def);
             else if (v is MapValue inner && Canonical(inner, null, -1) is var ci && !ReferenceEquals(ci, inner)) m = m.Store(k, ci);

@@ -84,4 +84,7 @@ public sealed record ShortcutFaults
 
     /// <summary>A D2 cascade's changed keys leave out the deleted capabilities' CapLive keys (as a cascade forgetting to record a store would), so its normalisation leaves their attributes behind and the comparison at changed keys reads CapLive whole.</summary>
     public bool CascadeKeysMissDeleted { get; init; }
+
+    /// <summary>A D2 cascade's lookup of a CNode's full slots in the narrowed quantifiers' index leaves out the CNode's last one (as a stale or wrongly keyed group would), so the spec's cascade keeps a capability the kernel deleted.</summary>
+    public bool CascadeGroupsMissOne { get; init; }
 }

@@ -81,4 +81,38 @@ public sealed class CascadeTests(ITestOutputHelper output)
         PlantedShortcut.ReportedAs(Lifting, planted, "cap.delete.state", "the deleted capabilities' attributes are left as junk", output);
         PlantedShortcut.CrossChecked(Lifting, planted, "transition.changes", output);
     }
+
+    [Fact]
+    public void A_cascade_reads_its_groups_from_the_indexes_and_a_planted_lookup_missing_a_slot_is_caught()
+    {
+        // The CNode's contents, each object's capabilities and the deleted capabilities'
+        // descendants come from the narrowed quantifiers' indexes: no grouping is built by reading
+        // every slot or capability (the cascade's cost was the state's size).
+        var w = new Workload(null, check: true);
+        w.Run(Lifting).ShouldBeNull();
+        w.Checker!.Steps[^1].Note.ShouldContain("D2");
+        w.Checker.CascadeScans.ShouldBe(0);
+
+        // Cross-checked at every step, the cascade from the indexes equals the one from every entry.
+        new Workload(null, check: true, 1, null).Run(Lifting).ShouldBeNull();
+
+        // The CNode's lookup leaving out its last full slot (slot 10's endpoint capability): the
+        // spec's cascade keeps a capability the kernel deleted.
+        var planted = new ShortcutFaults { CascadeGroupsMissOne = true };
+        PlantedShortcut.ReportedAs(Lifting, planted, "cap.delete.state", "the cascade keeps the capability in the CNode's last slot", output);
+        PlantedShortcut.CrossChecked(Lifting, planted, "transition.cascade", output);
+    }
+
+    [Fact]
+    public void A_cascade_deleting_most_capabilities_is_cross_checked_at_every_step()
+    {
+        // The padding's 40 endpoints and their copies sit in the second CNode: deleting its only
+        // capability deletes them all, so the normalisation takes its one-pass-per-field path for
+        // fields with that many keys; cross-checked (transition.cascade, .changes, .normalize).
+        var w = new Workload(null, true, crossCheckEvery: 1, null, timings: false, padding: 40);
+        w.Run(Lifting).ShouldBeNull();
+        Show(w);
+        w.Checker!.Steps[^1].Note.ShouldContain("D2");
+        w.Kernel.Objects.All.Count(o => o.IsLive).ShouldBe(new Workload(null, check: false).Kernel.Objects.All.Count(o => o.IsLive) - 1);
+    }
 }

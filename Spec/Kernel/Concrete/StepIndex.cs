@@ -55,8 +55,14 @@ internal abstract class StepIndex
     public void Move(ConcreteState from, ConcreteState to, IEnumerable<Value> keys)
     {
         if (!ReferenceEquals(At, from)) throw new InvalidOperationException("StepIndex: moved from a state it does not describe");
+        var fields = Fields;
         foreach (var k in keys)
         {
+            // A key's groups are a function of the fields this reads at that key alone (GroupsOf's
+            // contract): where each is the same value in both states (a key listed as written with
+            // the value it had, as cap.delete's ObjAlive and TaskState of an object that stays),
+            // its groups are too.
+            if (SameAt(from, to, fields, k)) continue;
             scratch.Clear();
             GroupsOf(from, k, scratch);
             foreach (var g in scratch)
@@ -68,6 +74,22 @@ internal abstract class StepIndex
         }
 
         At = to;
+    }
+
+    private static bool SameAt(ConcreteState from, ConcreteState to, int[] fields, Value k)
+    {
+        foreach (var f in fields)
+        {
+            var a = from[f];
+            var b = to[f];
+            if (ReferenceEquals(a, b)) continue;
+            if (a is not MapValue ma || b is not MapValue mb) return false;
+            var x = ma.Select(k);
+            var y = mb.Select(k);
+            if (!ReferenceEquals(x, y) && !x.Equals(y)) return false;
+        }
+
+        return true;
     }
 
     /// <summary>Planted fault: the groups stay as they are, said to describe <paramref name="to"/>.</summary>

@@ -181,19 +181,78 @@ internal sealed class StepNarrowing
                 var t = eq.Args[1 - side];
                 if (!ReadsOnlyStateAndArgs(t) || !e.FreeVariables().Contains(v) || AtVariable(e, v) is not { } reads) continue;
                 var m = ConcreteState.IndexOf(((VarTerm)member.Args[0]).Name[2..]);
-                var key = $"grouped {m} {e}";
-                if (!indexByKey.TryGetValue(key, out var index))
-                {
-                    index = new StepIndex.GroupedIndex(m, [m, .. reads.Distinct()], new PointProgram(e, [v], "s.", "p."));
-                    indexByKey[key] = index;
-                    indexes.Add(index);
-                }
-
-                return new NarrowedQuantifier(index, new EvalProgram(Eval.Compile(t)), Role.None, null!);
+                return new NarrowedQuantifier(GroupedBy(m, v, e, reads), new EvalProgram(Eval.Compile(t)), Role.None, null!);
             }
         }
 
         return null;
+    }
+
+    // The index of the entries of Boolean field m grouped by e(v), e reading the state only at v
+    // (the fields `reads`): one per grouping, whatever the bound variable is named, so the
+    // quantifiers of different operations and the checker's lookups (Members) share it.
+    private StepIndex GroupedBy(int m, VarTerm v, Term e, IEnumerable<int> reads)
+    {
+        var canonical = T.Var(Prefix + "x", v.Sort);
+        var named = WithVariable(e, v, canonical);
+        var key = $"grouped {m} {named}";
+        if (!indexByKey.TryGetValue(key, out var index))
+        {
+            index = new StepIndex.GroupedIndex(m, [m, .. reads.Distinct()], new PointProgram(named, [canonical], "s.", "p."));
+            indexByKey[key] = index;
+            indexes.Add(index);
+        }
+
+        return index;
+    }
+
+    private static Term WithVariable(Term t, VarTerm v, VarTerm to)
+    {
+        if (t is VarTerm x) return x.Equals(v) ? to : t;
+        if (t.Children.Length == 0) return t;
+        var children = new Term[t.Children.Length];
+        for (var i = 0; i < children.Length; i++) children[i] = WithVariable(t.Children[i], v, to);
+        return T.Rebuild(t, children);
+    }
+
+    /// <summary>
+    /// The index of the entries x of Boolean state field <paramref name="member"/> grouped by
+    /// <paramref name="group"/>(x), which must read the state only at x (as s.F[x]): the one a
+    /// narrowed quantifier with these conditions uses, or a new one.
+    /// </summary>
+    public StepIndex GroupedIndex(int member, Sort keySort, Func<Term, Term> group)
+    {
+        var v = T.Var(Prefix + "probe", keySort);
+        var e = group(v);
+        if (AtVariable(e, v) is not { } reads) throw new ArgumentException($"StepNarrowing: the grouping {e} reads the state elsewhere than at its variable", nameof(group));
+        return GroupedBy(member, v, e, reads);
+    }
+
+    /// <summary>The index of the entries x of a field of Boolean maps grouped by each key t where the inner map holds (as a narrowed quantifier with the condition F[x][t] uses).</summary>
+    public StepIndex InnerIndexOf(int mapField)
+    {
+        var key = $"inner {mapField}";
+        if (!indexByKey.TryGetValue(key, out var index))
+        {
+            index = new StepIndex.InnerIndex(mapField);
+            indexByKey[key] = index;
+            indexes.Add(index);
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// The ids of group <paramref name="t"/> of <paramref name="index"/> in <paramref name="state"/>,
+    /// for a caller outside the quantifiers (the refinement checker's cascade): null when the index
+    /// cannot describe the state (no recorded moves reach it and it is not the anchor) or the
+    /// narrowing does not apply there. The index is kept describing the checker's states from then
+    /// on (Wanted). The collection is the index's own: read it before the index moves again.
+    /// </summary>
+    public IReadOnlyCollection<Value>? Members(StepIndex index, ConcreteState state, Value t)
+    {
+        index.Wanted = true;
+        return ReadyOrRebuild(index, state) ? index.Group(state, t) : null;
     }
 
     private NarrowedQuantifier? Inner(VarTerm v, List<Term> conditions)
@@ -203,16 +262,7 @@ internal sealed class StepNarrowing
             if (c is not AppTerm { Op: Op.Select } outer || outer.Args[0] is not AppTerm { Op: Op.Select } inner || inner.Args[0] is not VarTerm f
                 || !f.Name.StartsWith("s.", StringComparison.Ordinal) || !inner.Args[1].Equals(v) || !ReadsOnlyStateAndArgs(outer.Args[1]) || outer.Sort is not BoolSort)
                 continue;
-            var field = ConcreteState.IndexOf(f.Name[2..]);
-            var key = $"inner {field}";
-            if (!indexByKey.TryGetValue(key, out var index))
-            {
-                index = new StepIndex.InnerIndex(field);
-                indexByKey[key] = index;
-                indexes.Add(index);
-            }
-
-            return new NarrowedQuantifier(index, new EvalProgram(Eval.Compile(outer.Args[1])), Role.None, null!);
+            return new NarrowedQuantifier(InnerIndexOf(ConcreteState.IndexOf(f.Name[2..])), new EvalProgram(Eval.Compile(outer.Args[1])), Role.None, null!);
         }
 
         return null;
@@ -247,9 +297,17 @@ internal sealed class StepNarrowing
             (Value Map, Value Count) d;
             if (ReadyOrRebuild(q.Index, state) && q.Index.Group(state, q.Key.Run(keyEnv)) is { } group)
             {
-                var entries = new List<KeyValuePair<Value, Value>>(group.Count);
-                foreach (var x in group) entries.Add(new(new BitVecValue(32, (ulong)entries.Count), x));
-                d = (MapValue.Create(q.DomainSort, Zero(q.DomainSort), entries), new BitVecValue(32, (ulong)entries.Count));
+                // Most groups are empty or small: the empty domain and the small indexes and counts
+                // are made once (values are immutable), and the sorts are checked already.
+                var (zero, empty) = EmptyDomain(q.DomainSort);
+                if (group.Count == 0) d = (empty, Small(0));
+                else
+                {
+                    var entries = new List<KeyValuePair<Value, Value>>(group.Count);
+                    foreach (var x in group) entries.Add(new(Small(entries.Count), x));
+                    d = (MapValue.CreateUnchecked(q.DomainSort, zero, entries), Small(entries.Count));
+                }
+
                 FromIndex++;
             }
             else
@@ -265,7 +323,21 @@ internal sealed class StepNarrowing
         };
     }
 
-    private static Value Zero(MapSort s) => new BitVecValue(((BitVecSort)s.Value).Width, 0);
+    private readonly Dictionary<MapSort, (Value Zero, MapValue Empty)> emptyDomains = [];
+    private static readonly BitVecValue[] SmallValues = [.. Enumerable.Range(0, 64).Select(i => new BitVecValue(32, (ulong)i))];
+
+    private static BitVecValue Small(int i) => i < SmallValues.Length ? SmallValues[i] : new BitVecValue(32, (ulong)i);
+
+    private (Value Zero, MapValue Empty) EmptyDomain(MapSort s)
+    {
+        if (!emptyDomains.TryGetValue(s, out var e))
+        {
+            var zero = new BitVecValue(((BitVecSort)s.Value).Width, 0);
+            emptyDomains[s] = e = (zero, MapValue.Create(s, zero, []));
+        }
+
+        return e;
+    }
 
     // The index describes the state: it did already, or it is rebuilt for the anchor.
     private bool ReadyOrRebuild(StepIndex index, ConcreteState state)
