@@ -84,4 +84,7 @@ public sealed record ShortcutFaults
 
     /// <summary>A D2 cascade's changed keys leave out the deleted capabilities' CapLive keys (as a cascade forgetting to record a store would), so its normalisation leaves their attributes behind and the comparison at changed keys reads CapLive whole.</summary>
     public bool CascadeKeysMissDeleted { get; init; }
+
+    /// <summary>The keyed comparison of a retype's last object (RefinementChecker.SameKeyed) takes the step's raw entries as the normalised next state's (as a comparison forgetting the junk rules would), so an unobservable entry the spec leaves behind, the watermark of an object that is not an untyped, reads as a difference.</summary>
+    public bool KeyedSkipsJunk { get; init; }
 }
