@@ -47,15 +47,12 @@ public sealed partial class RefinementChecker
         difference = "";
         if (KnownChanges(s, after) is not (var pre, var chain, var theirs)) return null;
         Func<int, Value, Value, Value>? entries = null;
-        var keys = new List<Value>();
         for (var i = 0; i < ConcreteState.FieldCount; i++)
         {
             var written = step.Writes(i);
-            keys.Clear();
-            foreach (var (key, _) in written) keys.Add(key);
-            foreach (var g in FieldGuards[i])
-                foreach (var (key, _) in step.Writes(g)) keys.Add(key);
-            if (keys.Count == 0)
+            var guarded = false;
+            foreach (var g in FieldGuards[i]) guarded |= step.Writes(g).Length > 0;
+            if (written.Length == 0 && !guarded)
             {
                 if (SameField(pre, s, chain, after, theirs, i)) continue;
                 difference = KernelState.Fields[i].Name;
@@ -64,7 +61,7 @@ public sealed partial class RefinementChecker
 
             if (s[i] is not MapValue ms || after[i] is not MapValue ma || pre[i] is not MapValue mp) return null;
             var def = ms.Default;
-            if (!def.Equals(CanonicalDefaults[i]) || !def.Equals(mp.Default) || !def.Equals(ma.Default)) return null;
+            if (!EqualValues(def, CanonicalDefaults[i]!) || !EqualValues(def, mp.Default) || !EqualValues(def, ma.Default)) return null;
             // A map whose entries cover half its key sort may re-choose its default (MapValue).
             if (KeyCounts[i] is { } n && 2 * (ulong)(ms.Entries.Count + written.Length) >= n) return null;
             var chainTouched = false;
@@ -72,42 +69,78 @@ public sealed partial class RefinementChecker
             {
                 if (c.Head.IsWhole(i)) return null;
                 chainTouched |= c.Head.Touched(i);
-                if (c.Head.Keys(i) is { } ck) keys.AddRange(ck);
             }
 
             // s is the pre-state's value outside its chain's keys, A outside the abstraction's.
             if (!chainTouched && !ReferenceEquals(ms, mp)) return null;
-            if (theirs[i] is { } tk) keys.AddRange(tk);
-            else if (!ReferenceEquals(ma, mp)) return null;
-            for (var j = 0; j < keys.Count; j++)
+            var tk = theirs[i];
+            if (tk is null && !ReferenceEquals(ma, mp)) return null;
+
+            // The stores' keys (a key stored twice: its last value), then the other keys (s's
+            // entry there): the guards' stores', the chain's, the abstraction's. A key met twice
+            // is compared twice.
+            for (var j = 0; j < written.Length; j++)
             {
-                var k = keys[j];
-                if (Seen(keys, j)) continue;
-                var raw = step.TryWritten(i, k, out var v) ? v : ms.Select(k);
-                var actual = ma.Select(k);
-                if (ReferenceEquals(raw, actual) || raw.Equals(actual)) continue;
-                // Different raw: equal only where the rules, read on the post-state, reset the entry
-                // (or its inner maps are made canonical).
-                entries ??= Junk.EntriesOf(after);
-                var expected = Shortcuts is { KeyedSkipsJunk: true } ? raw : entries(i, k, raw);
-                if (expected.Equals(actual)) continue;
-                difference = $"{KernelState.Fields[i].Name} at {k} (expected {expected}, the kernel's {actual})";
-                return false;
+                var k = written[j].Key;
+                if (!LastStore(written, j)) continue;
+                if (!Agree(i, k, written[j].Value, ma, after, ref entries, out difference)) return false;
+            }
+
+            foreach (var g in FieldGuards[i])
+                foreach (var (k, _) in step.Writes(g))
+                    if (!Agree(i, k, written, ms, ma, after, ref entries, out difference)) return false;
+            for (var c = chain; c is not null; c = c.Tail)
+            {
+                if (c.Head.Keys(i) is not { } ck) continue;
+                foreach (var k in ck)
+                    if (!Agree(i, k, written, ms, ma, after, ref entries, out difference)) return false;
+            }
+
+            if (tk is not null)
+            {
+                foreach (var k in tk)
+                    if (!Agree(i, k, written, ms, ma, after, ref entries, out difference)) return false;
             }
         }
 
         return true;
     }
 
-    // Whether keys[j] is among the keys before it (the lists are short: a few keys per field).
-    private static bool Seen(List<Value> keys, int j)
+    // At a key not stored to (else compared with its store's value already): s's entry.
+    private bool Agree(int i, Value k, ReadOnlySpan<(Value Key, Value Value)> written, MapValue ms, MapValue ma, ConcreteState after, ref Func<int, Value, Value, Value>? entries, out string difference)
     {
-        if (j > 16) return false; // comparing a key twice is only slower
-        var k = keys[j];
-        for (var x = 0; x < j; x++)
-            if (ReferenceEquals(keys[x], k) || keys[x].Equals(k)) return true;
+        difference = "";
+        foreach (var (key, _) in written)
+            if (EqualValues(key, k)) return true;
+        return Agree(i, k, ms.Select(k), ma, after, ref entries, out difference);
+    }
+
+    // The normalised next state's entry for raw entry `raw` at k agrees with the post-state's.
+    private bool Agree(int i, Value k, Value raw, MapValue ma, ConcreteState after, ref Func<int, Value, Value, Value>? entries, out string difference)
+    {
+        difference = "";
+        var actual = ma.Select(k);
+        if (EqualValues(raw, actual)) return true;
+        // Different raw: equal only where the rules, read on the post-state, reset the entry
+        // (or its inner maps are made canonical).
+        entries ??= Junk.EntriesOf(after);
+        var expected = Shortcuts is { KeyedSkipsJunk: true } ? raw : entries(i, k, raw);
+        if (expected.Equals(actual)) return true;
+        difference = $"{KernelState.Fields[i].Name} at {k} (expected {expected}, the kernel's {actual})";
         return false;
     }
+
+    // Whether store j is the last into its key.
+    private static bool LastStore(ReadOnlySpan<(Value Key, Value Value)> written, int j)
+    {
+        for (var x = j + 1; x < written.Length; x++)
+            if (EqualValues(written[x].Key, written[j].Key)) return false;
+        return true;
+    }
+
+    // Keys and entries: bit-vectors (most of them) compared without the virtual record equality.
+    private static bool EqualValues(Value a, Value b) =>
+        ReferenceEquals(a, b) || (a is BitVecValue x && b is BitVecValue y ? x.Bits == y.Bits && x.Width == y.Width : a.Equals(b));
 
     // Per field: the fields its junk rule reads, its canonical default, the size of its key sort when finite.
     private static readonly int[][] FieldGuards = [.. Enumerable.Range(0, ConcreteState.FieldCount).Select(i => Junk.GuardsOf(i).ToArray())];

@@ -303,7 +303,7 @@ public sealed partial class KernelEval(KernelSpec spec)
         var tr = op.Apply(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix));
         var checks = op.Body(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix)).Checks;
         var argNames = op.Args.Select(a => a.Name).ToArray();
-        EvalProgram C(Term t) => Compile(narrowing.Narrow(t), argNames);
+        EvalProgram C(Term t) => Compile(ShareSubterms(narrowing.Narrow(t)), argNames);
         var post = new List<(string, int, EvalProgram)>();
         var postTerms = new Dictionary<int, Term>();
         var keyTerms = new Dictionary<Term, int>();
@@ -427,7 +427,7 @@ public sealed partial class KernelEval(KernelSpec spec)
             var position = new BitVecSort(16);
             Term t = T.Bv(position, (ulong)run.Count);
             for (var j = run.Count - 1; j >= 0; j--) t = T.Ite(run[j].Ok, t, T.Bv(position, (ulong)j));
-            groups.Add(([.. run.Select(c => c.Error)], Compile(t, argOrder), null, true));
+            groups.Add(([.. run.Select(c => c.Error)], Compile(ShareSubterms(t), argOrder), null, true));
             run.Clear();
         }
 
@@ -441,7 +441,7 @@ public sealed partial class KernelEval(KernelSpec spec)
 
             Flush();
             // Its quantifiers narrowed (StepNarrowing): decided by the ids that can matter.
-            groups.Add(([c.Error], Compile(narrow(c.Ok), argOrder), Guard(c.Ok, argOrder), false));
+            groups.Add(([c.Error], Compile(ShareSubterms(narrow(c.Ok)), argOrder), Guard(c.Ok, argOrder), false));
         }
 
         Flush();
@@ -513,6 +513,9 @@ public sealed partial class KernelEval(KernelSpec spec)
 
         public IReadOnlyDictionary<string, Value> Args => args;
 
+        /// <summary>The arguments in the operation's order.</summary>
+        public Value[] ArgValues => argValues;
+
         // The arguments also by position (the operation's order), which the step's programs read;
         // the narrowed quantifiers' domains from the indexes (their keys read the state and arguments).
         private EvalEnv Plain()
@@ -546,7 +549,13 @@ public sealed partial class KernelEval(KernelSpec spec)
         public EvalProgram? ChainValues { get; init; }
 
         /// <summary>The value of key reader <paramref name="j"/>: an argument, or its program run.</summary>
-        public Value ReadKey(int j, StepEnv env) => KeyReaders[j] is { Arg: { } arg } ? env.Args[arg] : KeyReaders[j].Program!.Run(env.For(KeyReaders[j].Program!));
+        public Value ReadKey(int j, StepEnv env)
+        {
+            var positions = keyArgPositions ??= [.. KeyReaders.Select(r => r.Arg is { } a ? Op.Args.IndexOf(Op.Args.First(x => x.Name == a)) : -1)];
+            return positions[j] >= 0 ? env.ArgValues[positions[j]] : KeyReaders[j].Program!.Run(env.For(KeyReaders[j].Program!));
+        }
+
+        private int[]? keyArgPositions;
 
         public ImmutableDictionary<string, Value> ResultsOf(StepEnv env) => Results.IsEmpty ? ImmutableDictionary<string, Value>.Empty
             : Results.ToImmutableDictionary(r => r.Name, r => r.Program.Run(env.For(r.Program)), StringComparer.Ordinal);
