@@ -128,6 +128,26 @@ public static class Junk
 
     private const int ManyKeysFloor = 64;
 
+    /// <summary>
+    /// Normalisation key by key, for a caller that compares a state's raw entries at a few keys
+    /// without building it (the checker's keyed comparison of a retype, RefinementChecker.SameKeyed):
+    /// given field, key and a raw entry there, the entry <see cref="Normalize(ConcreteState)"/>
+    /// leaves when the field's rule reads the guard fields (<see cref="GuardsOf(int)"/>) of
+    /// <paramref name="guards"/> — the field's canonical default where the rule drops the key,
+    /// else the entry with inner maps canonical.
+    /// </summary>
+    public static Func<int, Value, Value, Value> EntriesOf(ConcreteState guards)
+    {
+        ArgumentNullException.ThrowIfNull(guards);
+        var rules = new Rules(guards);
+        return (field, key, raw) =>
+            !rules.Keeps(field, key) ? FieldDefaults[field] ?? DefaultOf(raw.Sort)
+            : raw is MapValue inner ? Canonical(inner, null, -1) : raw;
+    }
+
+    /// <summary>The fields the rule of field <paramref name="field"/> reads (by position).</summary>
+    public static IReadOnlyList<int> GuardsOf(int field) => GuardIndexes[field];
+
     // Resets the entries of m at the given keys that the rule does not keep, and makes inner maps canonical.
     // `done`: keys already looked at for this field (its own changed keys), skipped: the same rule gives the same verdict.
     private static void CanonicalAt(ref MapValue m, List<Value>? keys, Rules rules, int field, Value def, StateChanges? record, List<Value>? done = null)

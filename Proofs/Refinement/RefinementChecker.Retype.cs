@@ -47,6 +47,10 @@ public sealed partial class RefinementChecker
         var fresh = status == KernelError.Ok ? [] : FreshObjects(before, c.Count);
         var type = new EnumValue(KernelSorts.ObjType, c.Type);
         var size = new BitVecValue(k.Addr.Width, c.Size);
+        var opLabel = StepNote.Later(() => $"{Label(c)} = {c.Count} x cap.retype (objects {string.Join(", ", objects)})");
+        var verdict = aligned == free
+            ? (StepVerdict.Checked, opLabel, (RefinementViolation?)null)
+            : (StepVerdict.Divergence, StepNote.Later(() => $"{opLabel}: {Divergences.RetypeAlignment}"), null);
         for (var i = 0; i < c.Count; i++)
         {
             // The object and capability ids are the kernel's choice (the spec takes them as arguments
@@ -61,14 +65,39 @@ public sealed partial class RefinementChecker
                 ("type", type),
                 ("size", size),
                 ("reset", i == 0 && reset ? BoolValue.True : BoolValue.False));
-            var st = eval.Step("cap.retype", state, args);
-            if (!st.Ok)
+            (StepVerdict, StepNote, RefinementViolation?)? Refusal(string error)
             {
-                if (st.Error == "NotEnoughMemory" && status == KernelError.NotEnoughMemory) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
+                if (error == "Ok") return null;
+                if (error == "NotEnoughMemory" && status == KernelError.NotEnoughMemory) return Refused("cap.retype", label, KernelError.NotEnoughMemory, status, before, after);
                 return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.retype.status",
-                    $"{label}: object {i} ({string.Join(", ", args.Select(x => $"{x.Key}={x.Value}"))}): the spec refuses ({st.Error}), the kernel gives {status}", state, after));
+                    $"{label}: object {i} ({string.Join(", ", args.Select(x => $"{x.Key}={x.Value}"))}): the spec refuses ({error}), the kernel gives {status}", state, after));
             }
 
+            // The last object of a retype the kernel made: its step compared with the post-state at
+            // keys (SameKeyed), its next state not built — unless that cannot decide.
+            if (i == c.Count - 1 && created && eval.StepKeyed("cap.retype", state, args) is { } keyed)
+            {
+                if (Refusal(keyed.Error) is { } refused) return refused;
+                objects.Add(args["obj"]);
+                if (SameKeyed(state, keyed, after, out var difference) is { } same)
+                {
+                    if (crossCheckingStep && transitionCrossCheck is null && same != Same(Normalized(eval.Step("cap.retype", state, args), state), after))
+                    {
+                        transitionCrossCheck = new RefinementViolation("cross-check", "transition.keyed",
+                            $"{label}: comparing the last object's keyed step with the post-state gives {(same ? "equal" : "different")}, building its next state and comparing the opposite", state, after);
+                    }
+
+                    if (same) return verdict;
+                    // Different: the next state built, for the counterexample.
+                    var expected = Normalized(eval.Step("cap.retype", state, args), state);
+                    return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.retype.state", $"{opLabel}: post-states differ in {difference}", expected, after));
+                }
+
+                objects.RemoveAt(objects.Count - 1);
+            }
+
+            var st = eval.Step("cap.retype", state, args);
+            if (Refusal(st.Error) is { } refusal) return refusal;
             objects.Add(args["obj"]);
             state = Normalized(st, state);
         }
@@ -78,11 +107,8 @@ public sealed partial class RefinementChecker
             return (StepVerdict.Violation, "", new RefinementViolation("refinement", "cap.retype.status", $"{label}: the spec allows it, the kernel refused ({status})", state, after));
         }
 
-        var opLabel = StepNote.Later(() => $"{Label(c)} = {c.Count} x cap.retype (objects {string.Join(", ", objects)})");
         if (!Same(state, after)) return (StepVerdict.Violation, "", StateMismatch("cap.retype", opLabel.ToString(), state, after));
-        return aligned == free
-            ? (StepVerdict.Checked, opLabel, null)
-            : (StepVerdict.Divergence, StepNote.Later(() => $"{opLabel}: {Divergences.RetypeAlignment}"), null);
+        return verdict;
     }
 
     private static readonly int ObjSizeField = ConcreteState.IndexOf("ObjSize"), ObjBaseField = ConcreteState.IndexOf("ObjBase"), UtFreeField = ConcreteState.IndexOf("UtFree"),

@@ -218,24 +218,23 @@ public sealed partial class RefinementChecker
     private static bool SameAt(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, HashSet<Value>?[] yc)
     {
         for (var i = 0; i < ConcreteState.FieldCount; i++)
-        {
-            var xi = x[i];
-            var yi = y[i];
-            if (ReferenceEquals(xi, yi)) continue;
-            var yKeys = yc[i];
-            if (!KeyedField(pre, x, xc, y, yc, i))
-            {
-                if (!xi.Equals(yi)) return false;
-                continue;
-            }
+            if (!SameField(pre, x, xc, y, yc, i)) return false;
+        return true;
+    }
 
-            var mx = (MapValue)xi;
-            var my = (MapValue)yi;
-            if (!AgreeAt(mx, my, yKeys)) return false;
-            for (var n = xc; n is not null; n = n.Tail)
-                if (!AgreeAt(mx, my, n.Head.Keys(i), yKeys)) return false;
-        }
-
+    // As SameAt for field i alone.
+    private static bool SameField(ConcreteState pre, ConcreteState x, ChangeChain xc, ConcreteState y, HashSet<Value>?[] yc, int i)
+    {
+        var xi = x[i];
+        var yi = y[i];
+        if (ReferenceEquals(xi, yi)) return true;
+        var yKeys = yc[i];
+        if (!KeyedField(pre, x, xc, y, yc, i)) return xi.Equals(yi);
+        var mx = (MapValue)xi;
+        var my = (MapValue)yi;
+        if (!AgreeAt(mx, my, yKeys)) return false;
+        for (var n = xc; n is not null; n = n.Tail)
+            if (!AgreeAt(mx, my, n.Head.Keys(i), yKeys)) return false;
         return true;
     }
 

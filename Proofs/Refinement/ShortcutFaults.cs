@@ -87,4 +87,7 @@ public sealed record ShortcutFaults
 
     /// <summary>A D2 cascade's lookup of a CNode's full slots in the narrowed quantifiers' index leaves out the CNode's last one (as a stale or wrongly keyed group would), so the spec's cascade keeps a capability the kernel deleted.</summary>
     public bool CascadeGroupsMissOne { get; init; }
+
+    /// <summary>The keyed comparison of a retype's last object (RefinementChecker.SameKeyed) takes the step's raw entries as the normalised next state's (as a comparison forgetting the junk rules would), so an unobservable entry the spec leaves behind, the watermark of an object that is not an untyped, reads as a difference.</summary>
+    public bool KeyedSkipsJunk { get; init; }
 }

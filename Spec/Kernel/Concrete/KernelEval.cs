@@ -183,27 +183,7 @@ public sealed partial class KernelEval(KernelSpec spec)
     {
         var p = OperationOf(operation);
         var env = p.LazyEnv(this, state, args);
-        // The error is the first failing check's (Operation.Apply's if-then-else chain over the
-        // checks, in order): evaluated check by check, so the checks after the first failing one are
-        // not, and the quantifier domains are computed only if a check evaluated quantifies.
-        var error = "Ok";
-        foreach (var (errors, check, guard, segment) in p.CheckGroups)
-        {
-            if (segment)
-            {
-                // A run of checks that do not quantify, as one program: the position of the first that fails.
-                var failed = (int)((BitVecValue)check.Run(env.For(check))).Bits;
-                if (failed == errors.Length) continue;
-                error = errors[failed];
-                break;
-            }
-
-            // g => q holds when a conjunct of g does not (the planted wrong guard: when it does).
-            if (guard is not null && ((BoolValue)guard.Run(env.For(guard))).Value == PlantGuardInverted) continue;
-            if (((BoolValue)check.Run(env.For(check))).Value) continue;
-            error = errors[0];
-            break;
-        }
+        var error = FirstFailure(p, env);
 
         // The post-state is Ok ? Next : pre field by field (Operation.Apply); the error is known
         // here, so only the chosen side is evaluated — the post terms would each evaluate every
@@ -220,9 +200,31 @@ public sealed partial class KernelEval(KernelSpec spec)
             p.AddChanges(env, state, nextState, changes);
         }
 
-        var results = p.Results.IsEmpty ? ImmutableDictionary<string, Value>.Empty
-            : p.Results.ToImmutableDictionary(r => r.Name, r => r.Program.Run(env.For(r.Program)), StringComparer.Ordinal);
-        return new ConcreteStep(error, nextState, results, changes);
+        return new ConcreteStep(error, nextState, p.ResultsOf(env), changes);
+    }
+
+    // The error is the first failing check's (Operation.Apply's if-then-else chain over the
+    // checks, in order): evaluated check by check, so the checks after the first failing one are
+    // not, and the quantifier domains are computed only if a check evaluated quantifies.
+    private string FirstFailure(OperationProgram p, StepEnv env)
+    {
+        foreach (var (errors, check, guard, segment) in p.CheckGroups)
+        {
+            if (segment)
+            {
+                // A run of checks that do not quantify, as one program: the position of the first that fails.
+                var failed = (int)((BitVecValue)check.Run(env.For(check))).Bits;
+                if (failed == errors.Length) continue;
+                return errors[failed];
+            }
+
+            // g => q holds when a conjunct of g does not (the planted wrong guard: when it does).
+            if (guard is not null && ((BoolValue)guard.Run(env.For(guard))).Value == PlantGuardInverted) continue;
+            if (((BoolValue)check.Run(env.For(check))).Value) continue;
+            return errors[0];
+        }
+
+        return "Ok";
     }
 
     /// <summary>Every check of <paramref name="operation"/> that fails on <paramref name="state"/> (not only the first).</summary>
@@ -301,11 +303,15 @@ public sealed partial class KernelEval(KernelSpec spec)
         var tr = op.Apply(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix));
         var checks = op.Body(ctx, pre, op.SymbolicArgs(Spec.Sorts, ArgPrefix)).Checks;
         var argNames = op.Args.Select(a => a.Name).ToArray();
-        EvalProgram C(Term t) => Compile(narrowing.Narrow(t), argNames);
+        EvalProgram C(Term t) => Compile(ShareSubterms(narrowing.Narrow(t)), argNames);
         var post = new List<(string, int, EvalProgram)>();
         var postTerms = new Dictionary<int, Term>();
         var keyTerms = new Dictionary<Term, int>();
         var written = new List<(int Field, int[]? Keys)>();
+        // Each post term as its stores in order (StepKeyed), while every one is a chain of stores.
+        var chains = new List<(int Field, (int Key, int Value)[] Stores)>();
+        var chainValues = new List<Term>();
+        var keyed = true;
         for (var i = 0; i < KernelState.Fields.Length; i++)
         {
             var f = KernelState.Fields[i];
@@ -314,7 +320,15 @@ public sealed partial class KernelEval(KernelSpec spec)
             post.Add((f.Name, i, C(t)));
             postTerms[i] = t;
             var keys = new List<Term>();
-            written.Add((i, WrittenKeys(t, Pre + f.Name, keys) ? [.. keys.Select(k => keyTerms.TryGetValue(k, out var j) ? j : keyTerms[k] = keyTerms.Count)] : null));
+            int KeyIndex(Term k) => keyTerms.TryGetValue(k, out var j) ? j : keyTerms[k] = keyTerms.Count;
+            written.Add((i, WrittenKeys(t, Pre + f.Name, keys) ? [.. keys.Select(KeyIndex)] : null));
+            var stores = new List<(Term Key, Term Value)>();
+            if (keyed &= StoreChain(t, Pre + f.Name, stores))
+            {
+                var at = chainValues.Count;
+                chains.Add((i, [.. stores.Select((x, j) => (KeyIndex(x.Key), at + j))]));
+                chainValues.AddRange(stores.Select(x => x.Value));
+            }
         }
 
         // The changed fields' post terms as one program (one run binds the state once), each
@@ -326,7 +340,12 @@ public sealed partial class KernelEval(KernelSpec spec)
         p = new OperationProgram(op, C(tr.Error), [.. post], allPosts, [.. tr.Results.Select(r => (r.Name, C(r.Value)))],
             [.. checks.Select(c => (c.Error, C(c.Ok)))],
             CheckGroups([.. checks.Select(c => (c.Error, c.Ok))], argNames, narrowing.Narrow),
-            [.. keyTerms.OrderBy(e => e.Value).Select(e => KeyReader(e.Key, argNames))], [.. written]);
+            [.. keyTerms.OrderBy(e => e.Value).Select(e => KeyReader(e.Key, argNames))], [.. written])
+        {
+            Chains = keyed ? [.. chains] : null,
+            ChainValues = !keyed || chainValues.Count == 0 ? null
+                : C(ShareQuantifiers(T.Record(new RecordSort("Stores", [.. chainValues.Select((v, j) => new RecordField($"v{j}", v.Sort))]), [.. chainValues]))),
+        };
         operations[operation] = p;
         return p;
     }
@@ -408,7 +427,7 @@ public sealed partial class KernelEval(KernelSpec spec)
             var position = new BitVecSort(16);
             Term t = T.Bv(position, (ulong)run.Count);
             for (var j = run.Count - 1; j >= 0; j--) t = T.Ite(run[j].Ok, t, T.Bv(position, (ulong)j));
-            groups.Add(([.. run.Select(c => c.Error)], Compile(t, argOrder), null, true));
+            groups.Add(([.. run.Select(c => c.Error)], Compile(ShareSubterms(t), argOrder), null, true));
             run.Clear();
         }
 
@@ -422,7 +441,7 @@ public sealed partial class KernelEval(KernelSpec spec)
 
             Flush();
             // Its quantifiers narrowed (StepNarrowing): decided by the ids that can matter.
-            groups.Add(([c.Error], Compile(narrow(c.Ok), argOrder), Guard(c.Ok, argOrder), false));
+            groups.Add(([c.Error], Compile(ShareSubterms(narrow(c.Ok)), argOrder), Guard(c.Ok, argOrder), false));
         }
 
         Flush();
@@ -494,6 +513,9 @@ public sealed partial class KernelEval(KernelSpec spec)
 
         public IReadOnlyDictionary<string, Value> Args => args;
 
+        /// <summary>The arguments in the operation's order.</summary>
+        public Value[] ArgValues => argValues;
+
         // The arguments also by position (the operation's order), which the step's programs read;
         // the narrowed quantifiers' domains from the indexes (their keys read the state and arguments).
         private EvalEnv Plain()
@@ -520,6 +542,24 @@ public sealed partial class KernelEval(KernelSpec spec)
         ImmutableArray<(string? Arg, EvalProgram? Program)> KeyReaders,
         ImmutableArray<(int Field, int[]? Keys)> Written)
     {
+        /// <summary>Each written field's stores in the order they apply, as (key reader, position in <see cref="ChainValues"/>' record); null when some post term is not a chain of stores.</summary>
+        public ImmutableArray<(int Field, (int Key, int Value)[] Stores)>? Chains { get; init; }
+
+        /// <summary>The stores' values of <see cref="Chains"/> as one record program (null when there are none).</summary>
+        public EvalProgram? ChainValues { get; init; }
+
+        /// <summary>The value of key reader <paramref name="j"/>: an argument, or its program run.</summary>
+        public Value ReadKey(int j, StepEnv env)
+        {
+            var positions = keyArgPositions ??= [.. KeyReaders.Select(r => r.Arg is { } a ? Op.Args.IndexOf(Op.Args.First(x => x.Name == a)) : -1)];
+            return positions[j] >= 0 ? env.ArgValues[positions[j]] : KeyReaders[j].Program!.Run(env.For(KeyReaders[j].Program!));
+        }
+
+        private int[]? keyArgPositions;
+
+        public ImmutableDictionary<string, Value> ResultsOf(StepEnv env) => Results.IsEmpty ? ImmutableDictionary<string, Value>.Empty
+            : Results.ToImmutableDictionary(r => r.Name, r => r.Program.Run(env.For(r.Program)), StringComparer.Ordinal);
+
         /// <summary>The field positions of <see cref="Post"/>, in its order (the fields of <see cref="AllPosts"/>' record).</summary>
         public ImmutableArray<int> PostIndexes { get; } = [.. Post.Select(x => x.Index)];
 
@@ -543,7 +583,7 @@ public sealed partial class KernelEval(KernelSpec spec)
                 }
 
                 changes.Touch(field);
-                foreach (var j in fieldKeys) changes.Add(field, keys[j] ??= KeyReaders[j] is { Arg: { } arg } ? env.Args[arg] : KeyReaders[j].Program!.Run(env.For(KeyReaders[j].Program!)));
+                foreach (var j in fieldKeys) changes.Add(field, keys[j] ??= ReadKey(j, env));
             }
         }
 

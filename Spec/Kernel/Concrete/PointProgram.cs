@@ -14,7 +14,10 @@ internal sealed class PointProgram
 
     public PointProgram(Term term, IReadOnlyList<VarTerm> vars, string postPrefix, string prePrefix)
     {
-        code = Eval.Compile(term);
+        // Its subterms that occur more than once evaluated once (KernelEval.ShareSubterms: every
+        // variable of the quantifier-free term is a field or a bound variable, free in it).
+        var free = term.FreeVariables().ToHashSet();
+        code = Eval.Compile(KernelEval.ShareSubterms(term, free.Contains));
         sources = [.. code.FreeVariables.Select(v =>
         {
             for (var i = 0; i < vars.Count; i++)
